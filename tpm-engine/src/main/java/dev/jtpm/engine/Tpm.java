@@ -1,0 +1,83 @@
+package dev.jtpm.engine;
+
+import dev.jtpm.engine.platform.Platform;
+import dev.jtpm.types.TpmDevice;
+
+/**
+ * One TPM 2.0 instance. It owns all of its state (no statics), runs one command at a time and never
+ * throws from {@link #execute}: bad input gets the specification's response code, an internal error
+ * puts the TPM into failure mode.
+ *
+ * <p>Life cycle, as a platform drives it: {@link #init()} is _TPM_Init (power on or reset; loads the
+ * state from the platform's store, manufacturing it on first use), then TPM2_Startup arrives as a
+ * command. {@link #powerOff()} drops the volatile state.
+ */
+public final class Tpm implements TpmDevice {
+    // body supplied by the engine; see TpmCore
+    private final TpmCore core;
+
+    /** A powered-off TPM on the given platform; call {@link #init()} to power it on. */
+    public Tpm(Platform platform) {
+        this.core = new TpmCore(platform);
+    }
+
+    /**
+     * _TPM_Init: powers the TPM on (or resets it if on). Loads the permanent state (manufacturing and
+     * storing it when there is none) and, if the store holds a volatile blob, resumes from it so no
+     * TPM2_Startup is needed.
+     *
+     * @return false if the stored state could not be loaded; the TPM is then in failure mode
+     */
+    public synchronized boolean init() { return core.init(); }
+
+    /** Powers the TPM off: volatile state is lost (nothing is written). */
+    public synchronized void powerOff() { core.powerOff(); }
+
+    /** True between {@link #init()} and {@link #powerOff()}. */
+    public synchronized boolean isPoweredOn() { return core.isPoweredOn(); }
+
+    /** True once TPM2_Startup has succeeded since the last {@link #init()} (or a volatile resume). */
+    public synchronized boolean isStarted() { return core.isStarted(); }
+
+    /**
+     * Executes one command. Before {@link #init()} it answers the 10-byte TPM_RC_FAILURE response.
+     * Never throws.
+     */
+    @Override
+    public synchronized byte[] execute(byte[] command, int locality) { return core.execute(command, locality); }
+
+    /** The command code of the last command executed (0 if none): swtpm sends an automatic
+     *  Shutdown only when the last command was not one. */
+    public synchronized int lastCommandCode() { return core.lastCommandCode(); }
+
+    /** _TPM_Hash_Start (Part 1, 34.2): locality 4 D-RTM hash sequence begins. */
+    public synchronized void hashStart() { core.hashStart(); }
+
+    /** _TPM_Hash_Data: more data for the D-RTM sequence (ignored when none is active). */
+    public synchronized void hashData(byte[] data) { core.hashData(data); }
+
+    /** _TPM_Hash_End: extends PCR 17 as Part 1 defines and sets the TPM-established flag. */
+    public synchronized void hashEnd() { core.hashEnd(); }
+
+    /** The TPM-established flag (TPMA_PERMANENT.tpmGeneratedEPS is unrelated). */
+    public synchronized boolean tpmEstablished() { return core.tpmEstablished(); }
+
+    /**
+     * Clears the TPM-established flag as the TIS register write from {@code locality} would.
+     *
+     * @return false if that locality may not reset it (only 3 and 4 may)
+     */
+    public synchronized boolean resetEstablished(int locality) { return core.resetEstablished(locality); }
+
+    /** Writes the complete volatile state to the platform store (swtpm CMD_STORE_VOLATILE). */
+    public synchronized void storeVolatile() throws java.io.IOException { core.storeVolatile(); }
+
+    /** The complete volatile state as a blob (null when powered off). */
+    public synchronized byte[] volatileState() { return core.volatileState(); }
+
+    /** The permanent state as a blob (as it would be stored now). */
+    public synchronized byte[] permanentState() { return core.permanentState(); }
+
+    /** Asks a long-running command to stop (best effort; commands here are short). */
+    public void cancel() { core.cancel(); }
+}
