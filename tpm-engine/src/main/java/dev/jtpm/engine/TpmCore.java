@@ -1,27 +1,254 @@
 package dev.jtpm.engine;
 
+import dev.jtpm.engine.command.CommandContext;
+import dev.jtpm.engine.command.CommandHandler;
+import dev.jtpm.engine.command.hash.Drtm;
 import dev.jtpm.engine.platform.Platform;
+import dev.jtpm.engine.platform.StateKind;
+import dev.jtpm.engine.state.PcrBanks;
+import dev.jtpm.engine.state.PersistentState;
+import dev.jtpm.engine.state.TpmState;
+import dev.jtpm.engine.state.VolatileState;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmCc;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.TpmSt;
+import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.codec.TpmReader;
+import dev.jtpm.types.codec.TpmWriter;
+import dev.jtpm.types.command.CommandTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Placeholder while the engine is being written. */
+/**
+ * The body of {@link Tpm}: life cycle, state loading and committing, and the fixed command
+ * pipeline (header → handles → authorization area → parameters → handler → response).
+ */
 final class TpmCore {
+    private static final Logger LOG = Logger.getLogger(TpmCore.class.getName());
+    /** MAX_COMMAND_SIZE and MAX_RESPONSE_SIZE. */
+    static final int MAX_COMMAND_SIZE = 4096;
+    static final Handlers HANDLERS = new Handlers();
+
     private final Platform platform;
-    private boolean on;
+    private TpmState state;
+    private boolean poweredOn;
+    private boolean failureMode;
+    private int lastCommandCode;
+
     TpmCore(Platform platform) { this.platform = platform; }
-    boolean init() { on = true; return true; }
-    void powerOff() { on = false; }
-    boolean isPoweredOn() { return on; }
-    boolean isStarted() { return false; }
-    byte[] execute(byte[] command, int locality) {
-        return new byte[] {(byte) 0x80, 1, 0, 0, 0, 10, 0, 0, 1, 1};
+
+    // ---------------------------------------------------------------- life cycle
+
+    boolean init() {
+        poweredOn = true;
+        failureMode = false;
+        lastCommandCode = 0;
+        TpmState s = new TpmState(platform);
+        try {
+            byte[] perm = platform.nv().load(StateKind.PERMANENT);
+            if (perm == null) {
+                s.persistent = PersistentState.manufacture(platform.entropy());
+                platform.nv().store(StateKind.PERMANENT, s.persistent.serialize());
+            } else {
+                s.persistent = PersistentState.deserialize(perm);
+            }
+            s.initMillis = platform.millis().getAsLong();
+            s.setClock(s.persistent.clock);
+            s.pcrs = new PcrBanks(s.persistent.pcrAllocation);
+            s.nullProof = Secret.of(s.random(64).unsafeArray());
+            byte[] vol = platform.nv().load(StateKind.VOLATILE);
+            if (vol != null) VolatileState.restore(s, vol);
+            state = s;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "TPM state could not be loaded; entering failure mode", e);
+            state = s;
+            failureMode = true;
+            return false;
+        }
     }
-    int lastCommandCode() { return 0; }
-    void hashStart() {}
-    void hashData(byte[] data) {}
-    void hashEnd() {}
-    boolean tpmEstablished() { return false; }
-    boolean resetEstablished(int locality) { return locality >= 3; }
-    void storeVolatile() throws java.io.IOException {}
-    byte[] volatileState() { return new byte[0]; }
-    byte[] permanentState() { return new byte[0]; }
+
+    void powerOff() {
+        poweredOn = false;
+        state = null;
+    }
+
+    boolean isPoweredOn() { return poweredOn; }
+
+    boolean isStarted() { return poweredOn && state != null && state.started; }
+
+    int lastCommandCode() { return lastCommandCode; }
+
+    TpmState state() { return state; }
+
+    // ---------------------------------------------------------------- D-RTM, established flag
+
+    void hashStart() { if (usable()) guarded(() -> Drtm.start(state)); }
+
+    void hashData(byte[] data) { if (usable()) guarded(() -> Drtm.data(state, data)); }
+
+    void hashEnd() {
+        if (!usable()) return;
+        guarded(() -> {
+            if (Drtm.end(state)) {
+                state.persistent.tpmEstablished = true;
+                commitPersistent();
+            }
+        });
+    }
+
+    boolean tpmEstablished() { return usable() && state.persistent.tpmEstablished; }
+
+    boolean resetEstablished(int locality) {
+        if (locality != 3 && locality != 4) return false;
+        if (usable() && state.persistent.tpmEstablished) {
+            state.persistent.tpmEstablished = false;
+            guarded(this::commitPersistent);
+        }
+        return true;
+    }
+
+    private boolean usable() { return poweredOn && state != null && !failureMode && state.persistent != null; }
+
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            enterFailureMode(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- state blobs
+
+    void storeVolatile() throws IOException {
+        byte[] v = volatileState();
+        if (v != null) platform.nv().store(StateKind.VOLATILE, v);
+    }
+
+    byte[] volatileState() { return usable() ? VolatileState.serialize(state) : null; }
+
+    byte[] permanentState() {
+        if (usable()) {
+            state.persistent.clock = state.clock();
+            return state.persistent.serialize();
+        }
+        try {
+            return platform.nv().load(StateKind.PERMANENT);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void commitPersistent() {
+        state.persistent.clock = state.clock();
+        try {
+            platform.nv().store(StateKind.PERMANENT, state.persistent.serialize());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void cancel() {}
+
+    private void enterFailureMode(Throwable t) {
+        LOG.log(Level.SEVERE, "internal error; TPM enters failure mode", t);
+        failureMode = true;
+    }
+
+    // ---------------------------------------------------------------- the pipeline
+
+    byte[] execute(byte[] command, int locality) {
+        if (!poweredOn || state == null) return error(TpmRc.FAILURE);
+        try {
+            return executeChecked(command, locality);
+        } catch (TpmFailure f) {
+            return error(f.rc());
+        } catch (RuntimeException | Error e) {
+            enterFailureMode(e);
+            return error(TpmRc.FAILURE);
+        }
+    }
+
+    private byte[] executeChecked(byte[] command, int locality) {
+        // header
+        if (command.length < 10) throw new TpmFailure(TpmRc.COMMAND_SIZE);
+        TpmReader header = new TpmReader(command, 0, 10);
+        int tag = header.u16();
+        int size = header.u32();
+        int cc = header.u32();
+        if (tag != TpmSt.NO_SESSIONS && tag != TpmSt.SESSIONS) throw new TpmFailure(TpmRc.BAD_TAG);
+        if (size != command.length || size > MAX_COMMAND_SIZE) throw new TpmFailure(TpmRc.COMMAND_SIZE);
+        lastCommandCode = cc;
+        CommandTable.Entry entry = HANDLERS.table().get(cc);
+        if (entry == null) throw new TpmFailure(TpmRc.COMMAND_CODE);
+        if (failureMode && cc != TpmCc.GET_TEST_RESULT && cc != TpmCc.GET_CAPABILITY) throw new TpmFailure(TpmRc.FAILURE);
+        if (!state.started && cc != TpmCc.STARTUP && !failureMode) throw new TpmFailure(TpmRc.INITIALIZE);
+        if (state.started && cc == TpmCc.STARTUP) throw new TpmFailure(TpmRc.INITIALIZE);
+
+        TpmReader body = new TpmReader(command, 10, size - 10);
+        // handle area
+        int[] handles = new int[entry.handleCount()];
+        for (int i = 0; i < handles.length; i++) {
+            if (body.remaining() < 4) throw new TpmFailure(TpmRc.INSUFFICIENT);
+            handles[i] = body.u32();
+        }
+        for (int i = 0; i < handles.length; i++) Authorization.checkHandleExists(state, handles[i], i + 1);
+
+        // authorization area
+        List<Authorization.Session> sessions = new ArrayList<>();
+        if (tag == TpmSt.SESSIONS) {
+            sessions = Authorization.parse(body);
+        }
+        Authorization.authorize(state, entry, handles, sessions);
+
+        // parameters
+        Record in = TpmCodec.of(entry.command()).readCommand(handles, body);
+        if (body.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
+
+        // handler
+        CommandContext ctx = new CommandContext(state, locality, cc);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        CommandHandler<Record, Record> handler = (CommandHandler) HANDLERS.handler((Class) entry.command());
+        Record out = handler.execute(in, ctx);
+
+        // a command after Shutdown that changes state voids the orderly shutdown
+        if (cc != TpmCc.SHUTDOWN && cc != TpmCc.STARTUP && state.persistent.orderlyState != PersistentState.SU_NONE
+                && !ReadOnlyCommands.is(cc)) {
+            state.persistent.orderlyState = PersistentState.SU_NONE;
+            state.persistent.orderlyData = Bytes.EMPTY;
+            ctx.persistentChanged();
+        }
+        if (ctx.isPersistentChanged()) commitPersistent();
+
+        // response
+        TpmWriter w = new TpmWriter(64);
+        w.u16(tag).u32(0).u32(TpmRc.SUCCESS.value());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TpmCodec.RecordCodec<Record> oc = (TpmCodec.RecordCodec) TpmCodec.of(entry.response());
+        for (int h : oc.handles(out)) w.u32(h);
+        if (tag == TpmSt.SESSIONS) {
+            int sizeAt = w.position();
+            w.u32(0);
+            oc.writeParameters(w, out);
+            w.patchU32(sizeAt, w.position() - sizeAt - 4);
+            Authorization.writeResponseSessions(w, sessions);
+        } else {
+            oc.writeParameters(w, out);
+        }
+        if (w.position() > MAX_COMMAND_SIZE) throw new IllegalStateException("response too large for cc " + cc);
+        w.patchU32(2, w.position());
+        return w.toByteArray();
+    }
+
+    /** A 10-byte error response. */
+    static byte[] error(TpmRc rc) {
+        return new TpmWriter(10).u16(TpmSt.NO_SESSIONS).u32(10).u32(rc.value()).toByteArray();
+    }
 }

@@ -1,0 +1,42 @@
+package dev.jtpm.engine;
+
+import dev.jtpm.engine.command.clock.ClockRateAdjustHandler;
+import dev.jtpm.engine.command.clock.ClockSetHandler;
+import dev.jtpm.engine.command.clock.ReadClockHandler;
+import dev.jtpm.engine.command.random.GetRandomHandler;
+import dev.jtpm.engine.command.random.StirRandomHandler;
+import dev.jtpm.engine.command.startup.ShutdownHandler;
+import dev.jtpm.engine.command.startup.StartupHandler;
+import dev.jtpm.types.command.ClockRateAdjust;
+import dev.jtpm.types.command.ClockSet;
+import dev.jtpm.types.command.GetRandom;
+import dev.jtpm.types.command.ReadClock;
+import dev.jtpm.types.command.Shutdown;
+import dev.jtpm.types.command.Startup;
+import dev.jtpm.types.command.StirRandom;
+
+/** The explicit list of implemented commands, by Part 3 chapter. */
+final class HandlerList {
+    private HandlerList() {}
+
+    static void register(Handlers.Registration r) {
+        // Start-up (Part 3, 9)
+        r.add(Startup.class, new StartupHandler());
+        r.add(Shutdown.class, new ShutdownHandler());
+        // Testing (Part 3, 10)
+        // [testing]
+        // Random number generator (Part 3, 16)
+        r.add(GetRandom.class, new GetRandomHandler());
+        r.add(StirRandom.class, new StirRandomHandler());
+        // Hash/HMAC/Event sequences (Part 3, 15.4 and 17)
+        // [hash]
+        // Integrity collection: PCR (Part 3, 22)
+        // [pcr]
+        // Clocks and timers (Part 3, 29)
+        r.add(ReadClock.class, new ReadClockHandler());
+        r.add(ClockSet.class, new ClockSetHandler());
+        r.add(ClockRateAdjust.class, new ClockRateAdjustHandler());
+        // Capability commands (Part 3, 30) and TestParms
+        // [capability]
+    }
+}

@@ -1,0 +1,42 @@
+package dev.jtpm.engine.state;
+
+/**
+ * The PC Client platform's PCR attributes (PC Client Platform TPM Profile, Table "PCR
+ * Attributes"): which PCRs survive Shutdown(STATE), and from which localities each PCR may be
+ * reset or extended (bit n = locality n).
+ */
+public final class PcrAttributes {
+    private PcrAttributes() {}
+
+    /** IMPLEMENTATION_PCR. */
+    public static final int COUNT = 24;
+
+    private static final int ALL = 0x1F;
+
+    /** True if the PCR is saved by Shutdown(STATE) and restored by Startup(STATE). */
+    public static boolean stateSave(int pcr) { return pcr < 16; }
+
+    /** Localities (bit map) allowed to reset the PCR with TPM2_PCR_Reset; 0 = none. */
+    public static int resetLocalities(int pcr) {
+        return switch (pcr) {
+            case 16, 23 -> 0x0F;
+            case 17, 18, 19 -> 0x10;
+            case 20, 21, 22 -> 0x14;
+            default -> 0;
+        };
+    }
+
+    /** Localities (bit map) allowed to extend the PCR. */
+    public static int extendLocalities(int pcr) {
+        return switch (pcr) {
+            case 17, 18 -> 0x1C;
+            case 19 -> 0x0C;
+            case 20 -> 0x0E;
+            case 21, 22 -> 0x04;
+            default -> ALL;
+        };
+    }
+
+    /** D-RTM PCRs (17..22) start as all-ones after _TPM_Init and are reset by _TPM_Hash_Start. */
+    public static boolean isDrtm(int pcr) { return pcr >= 17 && pcr <= 22; }
+}

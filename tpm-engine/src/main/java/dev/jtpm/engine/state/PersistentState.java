@@ -1,0 +1,102 @@
+package dev.jtpm.engine.state;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.codec.Wire.U16;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * State that survives power loss (Part 1, 36: "persistent" and orderly data): hierarchy seeds and
+ * proofs, hierarchy auth values, the PCR allocation, Clock, reset counters, the TPM-established
+ * flag and what Shutdown(STATE) saved. Serialized as a versioned blob with the one codec.
+ */
+public final class PersistentState {
+    /** "JTPM" */
+    static final int MAGIC = 0x4A54504D;
+    static final int VERSION = 1;
+    /** TPM_SU_NONE_VALUE: no orderly shutdown happened. */
+    public static final int SU_NONE = 0xFFFF;
+    private static final int SEED_SIZE = 64;
+
+    public Secret eps, sps, pps;
+    public Secret phProof, shProof, ehProof;
+    public Secret ownerAuth = Secret.EMPTY, endorsementAuth = Secret.EMPTY, lockoutAuth = Secret.EMPTY;
+    /** The allocation that takes effect at the next _TPM_Init, as a PCR bit map per implemented hash. */
+    public int[] pcrAllocation;
+    public long clock;
+    public boolean clockSafe = true;
+    public int resetCount, restartCount;
+    public boolean tpmEstablished;
+    /** The TPM_SU of the last Shutdown, or {@link #SU_NONE}. */
+    public int orderlyState = SU_NONE;
+    /** What Shutdown(STATE) saved (PCRs 0..15, update counter), or empty. */
+    public Bytes orderlyData = Bytes.EMPTY;
+
+    /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, default PCR banks. */
+    public static PersistentState manufacture(Random entropy) {
+        PersistentState s = new PersistentState();
+        s.eps = fresh(entropy);
+        s.sps = fresh(entropy);
+        s.pps = fresh(entropy);
+        s.phProof = fresh(entropy);
+        s.shProof = fresh(entropy);
+        s.ehProof = fresh(entropy);
+        // SHA-1 and SHA-256 banks with all 24 PCRs, as libtpms allocates by default
+        s.pcrAllocation = new int[] {0xFFFFFF, 0xFFFFFF, 0, 0};
+        return s;
+    }
+
+    static Secret fresh(Random entropy) {
+        byte[] b = new byte[SEED_SIZE];
+        entropy.nextBytes(b);
+        return Secret.of(b);
+    }
+
+    /** The wire form of this state. */
+    record Blob(int magic, int version, Bytes eps, Bytes sps, Bytes pps, Bytes phProof, Bytes shProof, Bytes ehProof,
+                Bytes ownerAuth, Bytes endorsementAuth, Bytes lockoutAuth, List<Integer> pcrAllocation, long clock,
+                boolean clockSafe, int resetCount, int restartCount, boolean tpmEstablished, @U16 int orderlyState,
+                Bytes orderlyData) {}
+
+    public byte[] serialize() {
+        return TpmCodec.encode(new Blob(MAGIC, VERSION, eps.toBytes(), sps.toBytes(), pps.toBytes(), phProof.toBytes(),
+                shProof.toBytes(), ehProof.toBytes(), ownerAuth.toBytes(), endorsementAuth.toBytes(),
+                lockoutAuth.toBytes(), Arrays.stream(pcrAllocation).boxed().toList(), clock, clockSafe, resetCount,
+                restartCount, tpmEstablished, orderlyState, orderlyData));
+    }
+
+    /** Parses a blob written by {@link #serialize()}; a corrupt blob gives TPM_RC_FAILURE. */
+    public static PersistentState deserialize(byte[] blob) {
+        Blob b;
+        try {
+            b = TpmCodec.decode(Blob.class, blob);
+        } catch (TpmFailure e) {
+            throw new TpmFailure(TpmRc.FAILURE);
+        }
+        if (b.magic() != MAGIC || b.version() != VERSION || b.pcrAllocation().size() != 4) throw new TpmFailure(TpmRc.FAILURE);
+        PersistentState s = new PersistentState();
+        s.eps = Secret.of(b.eps());
+        s.sps = Secret.of(b.sps());
+        s.pps = Secret.of(b.pps());
+        s.phProof = Secret.of(b.phProof());
+        s.shProof = Secret.of(b.shProof());
+        s.ehProof = Secret.of(b.ehProof());
+        s.ownerAuth = Secret.of(b.ownerAuth());
+        s.endorsementAuth = Secret.of(b.endorsementAuth());
+        s.lockoutAuth = Secret.of(b.lockoutAuth());
+        s.pcrAllocation = b.pcrAllocation().stream().mapToInt(Integer::intValue).toArray();
+        s.clock = b.clock();
+        s.clockSafe = b.clockSafe();
+        s.resetCount = b.resetCount();
+        s.restartCount = b.restartCount();
+        s.tpmEstablished = b.tpmEstablished();
+        s.orderlyState = b.orderlyState();
+        s.orderlyData = b.orderlyData();
+        return s;
+    }
+}

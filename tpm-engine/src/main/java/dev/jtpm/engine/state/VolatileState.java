@@ -1,0 +1,67 @@
+package dev.jtpm.engine.state;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.codec.TpmCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The volatile state of a running TPM as a blob (swtpm's "volatilestate"), so that a TPM can be
+ * stopped and resumed (or migrated) without a new TPM2_Startup. Transient objects in flight (hash
+ * sequences) are not carried: a resumed TPM starts with empty object slots.
+ */
+public final class VolatileState {
+    private VolatileState() {}
+
+    /** "JTPv" */
+    static final int MAGIC = 0x4A545076;
+    static final int VERSION = 1;
+
+    record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
+                int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, Bytes platformAuth,
+                boolean selfTestDone) {}
+
+    /** The volatile part of {@code s} as a blob. */
+    public static byte[] serialize(TpmState s) {
+        List<Bytes> values = new ArrayList<>();
+        for (byte[][] bank : s.pcrs.snapshot()) for (byte[] v : bank) values.add(Bytes.wrap(v));
+        return TpmCodec.encode(new Blob(MAGIC, VERSION, s.started, s.time(), s.clock(),
+                Arrays.stream(s.pcrs.allocation()).boxed().toList(), s.pcrs.updateCounter(), values,
+                s.nullProof.toBytes(), s.platformAuth.toBytes(), s.selfTestDone));
+    }
+
+    /** Restores the volatile part of {@code s} from a blob; a corrupt blob gives TPM_RC_FAILURE. */
+    public static void restore(TpmState s, byte[] blob) {
+        Blob b;
+        try {
+            b = TpmCodec.decode(Blob.class, blob);
+        } catch (TpmFailure e) {
+            throw new TpmFailure(TpmRc.FAILURE);
+        }
+        int banks = b.allocation().size();
+        if (b.magic() != MAGIC || b.version() != VERSION || banks != 4 || b.pcrValues().size() != banks * PcrAttributes.COUNT)
+            throw new TpmFailure(TpmRc.FAILURE);
+        PcrBanks pcrs = new PcrBanks(b.allocation().stream().mapToInt(Integer::intValue).toArray());
+        int i = 0;
+        for (int alg : dev.jtpm.types.structure.TpmiAlgHash.IMPLEMENTED) {
+            for (int p = 0; p < PcrAttributes.COUNT; p++) {
+                Bytes v = b.pcrValues().get(i++);
+                if (v.size() != dev.jtpm.types.TpmAlg.digestSize(alg)) throw new TpmFailure(TpmRc.FAILURE);
+                pcrs.set(alg, p, v.unsafeArray());
+            }
+        }
+        pcrs.setUpdateCounter(b.pcrUpdateCounter());
+        s.pcrs = pcrs;
+        s.started = b.started();
+        s.initMillis = s.platform.millis().getAsLong() - b.time();
+        s.setClock(b.clock());
+        s.nullProof = Secret.of(b.nullProof());
+        s.platformAuth = Secret.of(b.platformAuth());
+        s.selfTestDone = b.selfTestDone();
+        s.objects.clear();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.jtpm.engine;
+
+import dev.jtpm.engine.platform.NvStore;
+import dev.jtpm.engine.platform.Platform;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmSu;
+import dev.jtpm.types.command.CommandBytes;
+import dev.jtpm.types.command.Startup;
+import dev.jtpm.types.command.TpmCommand;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fresh in-process TPM for handler tests: deterministic entropy, a clock the test advances,
+ * an in-memory NV store, and typed command helpers.
+ */
+public final class TestTpm {
+    public final AtomicLong millis = new AtomicLong(1_000);
+    public final NvStore nv;
+    public final Platform platform;
+    public final Tpm tpm;
+    public int locality;
+
+    public TestTpm() { this(NvStore.inMemory()); }
+
+    public TestTpm(NvStore nv) {
+        this.nv = nv;
+        this.platform = new Platform(nv, millis::get, new Random(42));
+        this.tpm = new Tpm(platform);
+        tpm.init();
+    }
+
+    /** A TPM that is initialized and started with Startup(CLEAR). */
+    public static TestTpm started() {
+        TestTpm t = new TestTpm();
+        t.run(new Startup(TpmSu.CLEAR)).orThrow();
+        return t;
+    }
+
+    /** Runs a command with empty-password sessions for each handle that needs authorization. */
+    public <R extends Record, C extends Record & TpmCommand<R>> CommandBytes.Result<R> run(C command) {
+        return CommandBytes.decode(command, tpm.execute(CommandBytes.encode(command), locality));
+    }
+
+    /** Runs a command with the given passwords. */
+    public <R extends Record, C extends Record & TpmCommand<R>> CommandBytes.Result<R> run(C command, List<Bytes> passwords) {
+        return CommandBytes.decode(command, tpm.execute(CommandBytes.encode(command, passwords), locality));
+    }
+
+    /** Sends raw bytes. */
+    public byte[] raw(byte[] command) { return tpm.execute(command, locality); }
+}

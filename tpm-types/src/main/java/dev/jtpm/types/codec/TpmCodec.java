@@ -1,0 +1,381 @@
+package dev.jtpm.types.codec;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one declarative codec: it marshals records (structures), sealed interfaces (unions),
+ * {@code int}/{@code long}/{@code boolean}, {@link Bytes} and lists, driven by the record
+ * components and the {@link Wire} annotations. The plan for each type is built once, with method
+ * handles, so the hot path does no reflective look-ups.
+ *
+ * <p>Validation that the wire format alone cannot express (TPMI_* interface types) lives in each
+ * record's compact constructor, which throws {@link TpmFailure} with the spec's response code.
+ */
+public final class TpmCodec {
+    private TpmCodec() {}
+
+    private static final ClassValue<RecordCodec<?>> RECORDS = new ClassValue<>() {
+        @Override protected RecordCodec<?> computeValue(Class<?> type) { return new RecordCodec<>(type); }
+    };
+    private static final ClassValue<UnionCodec> UNIONS = new ClassValue<>() {
+        @Override protected UnionCodec computeValue(Class<?> type) { return new UnionCodec(type); }
+    };
+
+    /** The codec of a record type. */
+    @SuppressWarnings("unchecked")
+    public static <T extends Record> RecordCodec<T> of(Class<T> type) { return (RecordCodec<T>) RECORDS.get(type); }
+
+    /** Decodes a whole buffer as {@code type}: trailing bytes are TPM_RC_SIZE. */
+    public static <T extends Record> T decode(Class<T> type, byte[] bytes) {
+        TpmReader r = new TpmReader(bytes);
+        T v = of(type).read(r);
+        if (r.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
+        return v;
+    }
+
+    /** Encodes a record. */
+    public static <T extends Record> byte[] encode(T value) {
+        TpmWriter w = new TpmWriter();
+        @SuppressWarnings("unchecked") RecordCodec<T> c = (RecordCodec<T>) of(value.getClass());
+        c.write(w, value);
+        return w.toByteArray();
+    }
+
+    /** Codec of a record: one {@link Field} per component, built once. */
+    public static final class RecordCodec<T> implements Codec<T> {
+        private final Class<?> type;
+        private final Field[] fields;
+        private final MethodHandle ctor;
+        private final int handleCount;
+
+        RecordCodec(Class<?> type) {
+            if (!type.isRecord()) throw new IllegalArgumentException(type + " is not a record");
+            this.type = type;
+            RecordComponent[] rc = type.getRecordComponents();
+            Map<String, Integer> index = new HashMap<>();
+            fields = new Field[rc.length];
+            int handles = 0;
+            Class<?>[] types = new Class<?>[rc.length];
+            MethodHandles.Lookup lookup;
+            try {
+                lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+                for (int i = 0; i < rc.length; i++) {
+                    index.put(rc[i].getName(), i);
+                    types[i] = rc[i].getType();
+                    boolean handle = rc[i].isAnnotationPresent(Wire.Handle.class);
+                    if (handle) {
+                        if (handles != i) throw new IllegalArgumentException(type + ": handles must come first");
+                        handles++;
+                    }
+                    MethodHandle getter = lookup.unreflect(rc[i].getAccessor()).asType(
+                            java.lang.invoke.MethodType.methodType(Object.class, Object.class));
+                    fields[i] = new Field(rc[i].getName(), plan(rc[i], index, type), getter,
+                            rc[i].isAnnotationPresent(Wire.SelectorValue.class));
+                }
+                ctor = lookup.findConstructor(type, java.lang.invoke.MethodType.methodType(void.class, types))
+                        .asSpreader(Object[].class, rc.length)
+                        .asType(java.lang.invoke.MethodType.methodType(Object.class, Object[].class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("cannot build codec for " + type, e);
+            }
+            this.handleCount = handles;
+        }
+
+        /** The number of leading components marked {@link Wire.Handle}. */
+        public int handleCount() { return handleCount; }
+
+        /** The record type. */
+        public Class<?> type() { return type; }
+
+        @Override
+        public T read(TpmReader r) { return readFrom(r, new Object[fields.length], 0, -1, false); }
+
+        /** Reads with a selector supplied from outside (a multi-value union arm). */
+        T readArm(TpmReader r, int selector) { return readFrom(r, new Object[fields.length], 0, selector, false); }
+
+        /**
+         * Reads the handle components from {@code handles} and the rest from {@code params};
+         * a failure while reading parameter {@code n} carries index {@code n} (1-based).
+         */
+        public T readCommand(int[] handles, TpmReader params) {
+            Object[] values = new Object[fields.length];
+            for (int i = 0; i < handleCount; i++) values[i] = handles[i];
+            return readFrom(params, values, handleCount, -1, true);
+        }
+
+        private T readFrom(TpmReader r, Object[] values, int start, int selector, boolean numbered) {
+            for (int i = start; i < fields.length; i++) {
+                Field f = fields[i];
+                if (f.selectorValue) { values[i] = selector; continue; }
+                try {
+                    values[i] = f.plan.read(r, values);
+                } catch (TpmFailure e) {
+                    if (numbered && !e.rc().hasIndex()) throw new TpmFailure(e.rc().atParameter(i - start + 1));
+                    throw e;
+                }
+            }
+            try {
+                @SuppressWarnings("unchecked") T v = (T) ctor.invokeExact(values);
+                return v;
+            } catch (TpmFailure e) {
+                if (numbered && !e.rc().hasIndex()) {
+                    // validation of the whole record: blame the last parameter read (ms-tpm does the same)
+                    throw new TpmFailure(e.rc().atParameter(Math.max(1, fields.length - start)));
+                }
+                throw e;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        @Override
+        public void write(TpmWriter w, T value) { writeFrom(w, value, 0); }
+
+        /** Writes only the components after the handles (the parameter area). */
+        public void writeParameters(TpmWriter w, T value) { writeFrom(w, value, handleCount); }
+
+        /** The handle components as ints. */
+        public int[] handles(T value) {
+            int[] h = new int[handleCount];
+            for (int i = 0; i < handleCount; i++) h[i] = (Integer) get(fields[i], value);
+            return h;
+        }
+
+        private void writeFrom(TpmWriter w, T value, int start) {
+            Object[] values = new Object[fields.length];
+            for (int i = 0; i < fields.length; i++) values[i] = get(fields[i], value);
+            for (int i = start; i < fields.length; i++) {
+                if (fields[i].selectorValue) continue;
+                fields[i].plan.write(w, values[i], values);
+            }
+        }
+
+        private static Object get(Field f, Object record) {
+            try {
+                return f.getter.invokeExact(record);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    private record Field(String name, Plan plan, MethodHandle getter, boolean selectorValue) {
+        Object getterValue(Object record) { return RecordCodec.get(this, record); }
+    }
+
+    /** How one component is read and written; {@code siblings} are the record's values so far. */
+    private interface Plan {
+        Object read(TpmReader r, Object[] siblings);
+
+        void write(TpmWriter w, Object v, Object[] siblings);
+    }
+
+    private static Plan plan(RecordComponent c, Map<String, Integer> index, Class<?> owner) {
+        Class<?> t = c.getType();
+        Wire.Max max = c.getAnnotation(Wire.Max.class);
+        int limit = max == null ? Integer.MAX_VALUE : max.value();
+        if (t == int.class) {
+            Plan p = scalar(c.isAnnotationPresent(Wire.U8.class) ? 1 : c.isAnnotationPresent(Wire.U16.class) ? 2 : 4);
+            Wire.Is is = c.getAnnotation(Wire.Is.class);
+            if (is == null) return p;
+            Tpmi kind = is.value();
+            return new Plan() {
+                public Object read(TpmReader r, Object[] s) { Object v = p.read(r, s); kind.check((Integer) v); return v; }
+                public void write(TpmWriter w, Object v, Object[] s) { p.write(w, v, s); }
+            };
+        }
+        if (t == long.class) return new Plan() {
+            public Object read(TpmReader r, Object[] s) { return r.u64(); }
+            public void write(TpmWriter w, Object v, Object[] s) { w.u64((Long) v); }
+        };
+        if (t == boolean.class) return new Plan() {
+            public Object read(TpmReader r, Object[] s) {
+                int v = r.u8();
+                if (v > 1) throw new TpmFailure(TpmRc.VALUE);
+                return v == 1;
+            }
+            public void write(TpmWriter w, Object v, Object[] s) { w.u8((Boolean) v ? 1 : 0); }
+        };
+        if (t == Bytes.class) {
+            Wire.DigestOf digestOf = c.getAnnotation(Wire.DigestOf.class);
+            if (digestOf != null) {
+                int at = siblingIndex(index, digestOf.value(), owner);
+                return new Plan() {
+                    public Object read(TpmReader r, Object[] s) {
+                        int n = TpmAlg.digestSize((Integer) s[at]);
+                        if (n == 0) throw new TpmFailure(TpmRc.HASH);
+                        return r.bytes(n);
+                    }
+                    public void write(TpmWriter w, Object v, Object[] s) { w.bytes((Bytes) v); }
+                };
+            }
+            boolean u8 = c.isAnnotationPresent(Wire.SizeU8.class);
+            return new Plan() {
+                public Object read(TpmReader r, Object[] s) {
+                    int n = u8 ? r.u8() : r.u16();
+                    if (n > limit) throw new TpmFailure(TpmRc.SIZE);
+                    return r.bytes(n);
+                }
+                public void write(TpmWriter w, Object v, Object[] s) {
+                    Bytes b = (Bytes) v;
+                    if (u8) w.u8(b.size()); else w.u16(b.size());
+                    w.bytes(b);
+                }
+            };
+        }
+        if (t == List.class) {
+            Class<?> elem = (Class<?>) ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
+            Plan e = elem == Integer.class && c.isAnnotationPresent(Wire.U16.class) ? scalar(2) : elementPlan(elem);
+            return new Plan() {
+                public Object read(TpmReader r, Object[] s) {
+                    int n = r.u32();
+                    if (n < 0 || n > limit) throw new TpmFailure(TpmRc.SIZE);
+                    List<Object> out = new ArrayList<>(Math.min(n, 64));
+                    for (int i = 0; i < n; i++) out.add(e.read(r, s));
+                    return List.copyOf(out);
+                }
+                public void write(TpmWriter w, Object v, Object[] s) {
+                    List<?> l = (List<?>) v;
+                    w.u32(l.size());
+                    for (Object o : l) e.write(w, o, s);
+                }
+            };
+        }
+        if (t.isRecord()) {
+            Wire.Sized sized = c.getAnnotation(Wire.Sized.class);
+            if (sized != null) return sizedPlan(t, sized.nullAllowed());
+            return elementPlan(t);
+        }
+        if (t.isSealed() && t.isInterface()) {
+            UnionCodec u = UNIONS.get(t);
+            Wire.Selector sel = c.getAnnotation(Wire.Selector.class);
+            Wire.SelectedBy by = c.getAnnotation(Wire.SelectedBy.class);
+            if (sel != null) {
+                int bytes = sel.bits() / 8;
+                return new Plan() {
+                    public Object read(TpmReader r, Object[] s) { return u.read(r, bytes == 2 ? r.u16() : r.u32()); }
+                    public void write(TpmWriter w, Object v, Object[] s) {
+                        int selector = u.selectorOf(v);
+                        if (bytes == 2) w.u16(selector); else w.u32(selector);
+                        u.write(w, v);
+                    }
+                };
+            }
+            if (by != null) {
+                int at = siblingIndex(index, by.value(), owner);
+                return new Plan() {
+                    public Object read(TpmReader r, Object[] s) { return u.read(r, (Integer) s[at]); }
+                    public void write(TpmWriter w, Object v, Object[] s) { u.write(w, v); }
+                };
+            }
+            throw new IllegalArgumentException(owner + "." + c.getName() + ": a union needs @Selector or @SelectedBy");
+        }
+        throw new IllegalArgumentException(owner + "." + c.getName() + ": unsupported type " + t);
+    }
+
+    private static int siblingIndex(Map<String, Integer> index, String name, Class<?> owner) {
+        Integer at = index.get(name);
+        if (at == null) throw new IllegalArgumentException(owner + ": no earlier component " + name);
+        return at;
+    }
+
+    private static Plan scalar(int width) {
+        return new Plan() {
+            public Object read(TpmReader r, Object[] s) {
+                return switch (width) { case 1 -> r.u8(); case 2 -> r.u16(); default -> r.u32(); };
+            }
+            public void write(TpmWriter w, Object v, Object[] s) {
+                int x = (Integer) v;
+                switch (width) { case 1 -> w.u8(x); case 2 -> w.u16(x); default -> w.u32(x); }
+            }
+        };
+    }
+
+    private static Plan elementPlan(Class<?> t) {
+        if (t == Integer.class) return scalar(4);
+        if (t == Bytes.class) return new Plan() {
+            public Object read(TpmReader r, Object[] s) { return r.bytes(r.u16()); }
+            public void write(TpmWriter w, Object v, Object[] s) { w.sized((Bytes) v); }
+        };
+        if (t.isRecord()) {
+            return new Plan() {
+                public Object read(TpmReader r, Object[] s) { return RECORDS.get(t).read(r); }
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                public void write(TpmWriter w, Object v, Object[] s) { ((RecordCodec) RECORDS.get(t)).write(w, v); }
+            };
+        }
+        throw new IllegalArgumentException("unsupported element type " + t);
+    }
+
+    private static Plan sizedPlan(Class<?> t, boolean nullAllowed) {
+        return new Plan() {
+            public Object read(TpmReader r, Object[] s) {
+                int n = r.u16();
+                if (n == 0) {
+                    if (nullAllowed) return null;
+                    throw new TpmFailure(TpmRc.SIZE);
+                }
+                TpmReader inner = r.slice(n);
+                Object v = RECORDS.get(t).read(inner);
+                if (inner.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
+                return v;
+            }
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public void write(TpmWriter w, Object v, Object[] s) {
+                if (v == null) { w.u16(0); return; }
+                int at = w.position();
+                w.u16(0);
+                ((RecordCodec) RECORDS.get(t)).write(w, v);
+                w.patchU16(at, w.position() - at - 2);
+            }
+        };
+    }
+
+    /** Codec of a sealed interface whose permitted records carry {@link Wire.Arm}. */
+    private static final class UnionCodec {
+        private final Map<Integer, Class<?>> arms = new HashMap<>();
+        private final Map<Class<?>, Integer> selectors = new HashMap<>();
+        private final TpmRc unknown;
+
+        UnionCodec(Class<?> type) {
+            Wire.Union u = type.getAnnotation(Wire.Union.class);
+            unknown = new TpmRc(u == null ? TpmRc.SELECTOR.value() : u.unknown());
+            for (Class<?> arm : type.getPermittedSubclasses()) {
+                Wire.Arm a = arm.getAnnotation(Wire.Arm.class);
+                if (a == null || !arm.isRecord()) throw new IllegalArgumentException(arm + " needs @Arm and must be a record");
+                for (int v : a.value()) arms.put(v, arm);
+                if (a.value().length == 1) selectors.put(arm, a.value()[0]);
+            }
+        }
+
+        Object read(TpmReader r, int selector) {
+            Class<?> arm = arms.get(selector);
+            if (arm == null) throw new TpmFailure(unknown);
+            return RECORDS.get(arm).readArm(r, selector);
+        }
+
+        int selectorOf(Object v) {
+            Integer s = selectors.get(v.getClass());
+            if (s != null) return s;
+            return (Integer) RECORDS.get(v.getClass()).fields[0].getterValue(v);
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        void write(TpmWriter w, Object v) { ((RecordCodec) RECORDS.get(v.getClass())).write(w, v); }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jtpm.types.command;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.codec.Wire;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each command looks like on the wire, derived from its command and response records: handle
+ * count, authorization roles, response handle, whether the first parameter can be encrypted.
+ * Drives the engine's dispatch, cpHash and TPMA_CC; a resource manager reads it to rewrite handles
+ * without decoding parameters.
+ */
+public final class CommandTable {
+
+    /**
+     * One command.
+     *
+     * @param commandCode TPM_CC
+     * @param command the command record type
+     * @param response the response record type
+     * @param authRoles one role per handle (Part 3 "@" marks)
+     * @param responseHandles number of handles in the response (0 or 1)
+     * @param decrypt first command parameter is a TPM2B (may be session-encrypted)
+     * @param encrypt first response parameter is a TPM2B
+     */
+    public record Entry(int commandCode, Class<? extends Record> command, Class<? extends Record> response,
+                        List<Wire.Auth> authRoles, int responseHandles, boolean decrypt, boolean encrypt) {
+        public int handleCount() { return authRoles.size(); }
+
+        /** Number of handles that need an authorization session. */
+        public int authHandleCount() { return (int) authRoles.stream().filter(a -> a != Wire.Auth.NONE).count(); }
+
+        /** TPMA_CC (Part 2, 8.9) for this command. */
+        public int attributes(boolean nv, boolean flushed) {
+            return (commandCode & 0xFFFF) | (nv ? 1 << 22 : 0) | (flushed ? 1 << 24 : 0)
+                    | (handleCount() & 7) << 25 | (responseHandles > 0 ? 1 << 28 : 0);
+        }
+    }
+
+    private final Map<Integer, Entry> byCode = new HashMap<>();
+    private final int[] codes;
+
+    /** A table over the given command record types (each carries {@link CommandCode}). */
+    @SafeVarargs
+    public CommandTable(Class<? extends Record>... commands) {
+        for (Class<? extends Record> c : commands) {
+            Entry e = entryOf(c);
+            if (byCode.put(e.commandCode(), e) != null) throw new IllegalArgumentException("duplicate " + c);
+        }
+        codes = byCode.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** The entry for a TPM_CC, or null if the command is not in the table. */
+    public Entry get(int commandCode) { return byCode.get(commandCode); }
+
+    /** All command codes, ascending. */
+    public int[] commandCodes() { return codes.clone(); }
+
+    @SuppressWarnings("unchecked")
+    private static Entry entryOf(Class<? extends Record> command) {
+        CommandCode cc = command.getAnnotation(CommandCode.class);
+        if (cc == null) throw new IllegalArgumentException(command + " has no @CommandCode");
+        Class<? extends Record> response = null;
+        for (Type t : command.getGenericInterfaces()) {
+            if (t instanceof ParameterizedType p && p.getRawType() == TpmCommand.class) {
+                response = (Class<? extends Record>) p.getActualTypeArguments()[0];
+            }
+        }
+        if (response == null) throw new IllegalArgumentException(command + " does not implement TpmCommand<R>");
+        RecordComponent[] in = command.getRecordComponents();
+        List<Wire.Auth> roles = Arrays.stream(in).filter(c -> c.isAnnotationPresent(Wire.Handle.class))
+                .map(c -> c.getAnnotation(Wire.Handle.class).auth()).toList();
+        boolean decrypt = in.length > roles.size() && in[roles.size()].getType() == Bytes.class;
+        RecordComponent[] out = response.getRecordComponents();
+        int rh = (int) Arrays.stream(out).filter(c -> c.isAnnotationPresent(Wire.Handle.class)).count();
+        boolean encrypt = out.length > rh && out[rh].getType() == Bytes.class;
+        TpmCodec.of(command);   // build the codecs now: a bad record fails at start-up, not mid-command
+        TpmCodec.of(response);
+        return new Entry(cc.value(), command, response, roles, rh, decrypt, encrypt);
+    }
+}

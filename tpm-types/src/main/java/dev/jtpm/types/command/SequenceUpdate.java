@@ -1,0 +1,12 @@
+package dev.jtpm.types.command;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmCc;
+import dev.jtpm.types.codec.Tpmi;
+import dev.jtpm.types.codec.Wire.*;
+import dev.jtpm.types.structure.*;
+import java.util.List;
+
+/** TPM2_SequenceUpdate (Part 3, 17.4). */
+@CommandCode(TpmCc.SEQUENCE_UPDATE)
+public record SequenceUpdate(@Handle(auth = Auth.USER) int sequenceHandle, @Max(1024) Bytes buffer) implements TpmCommand<EmptyResponse> {}
