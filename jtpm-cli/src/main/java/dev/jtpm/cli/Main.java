@@ -1,10 +1,34 @@
 package dev.jtpm.cli;
 
-/** Entry point of the {@code jtpm} command. */
-public final class Main {
-    private Main() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code jtpm} command: {@code socket}, {@code ioctl} and {@code start}. */
+@Command(name = "jtpm", mixinStandardHelpOptions = true, version = "jtpm " + dev.jtpm.server.SwtpmSocket.VERSION,
+        description = "A virtual TPM 2.0 in pure Java.",
+        subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs the command line and returns the exit code (no {@code System.exit}): for tests. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.getSubcommands().get("socket").setUnmatchedOptionsArePositionalParams(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("jtpm: " + ex.getMessage());
+            return 2;
+        });
+        return cl.execute(args);
+    }
 
     public static void main(String[] args) {
-        System.out.println("jtpm");
+        System.exit(execute(args));
     }
 }

@@ -1,0 +1,30 @@
+package dev.jtpm.server;
+
+import java.nio.file.Path;
+
+/** Where a channel listens, as {@code --server} and {@code --ctrl} describe it. */
+public sealed interface ChannelSpec {
+
+    /**
+     * A TCP listener; port 0 binds a free port.
+     *
+     * @param bindAddr the address to bind (swtpm's default is 127.0.0.1)
+     * @param port the port
+     * @param disconnect close the data connection after each response
+     */
+    record Tcp(String bindAddr, int port, boolean disconnect) implements ChannelSpec {}
+
+    /**
+     * A Unix socket listener.
+     *
+     * @param path the socket file (removed at exit)
+     * @param mode permission bits for the socket file, or -1 to leave them as created
+     */
+    record UnixIo(Path path, int mode) implements ChannelSpec {}
+
+    /**
+     * The Microsoft simulator protocol: TPM port {@code port}, platform port {@code port + 1}
+     * (with port 0, two free ports are bound).
+     */
+    record Mssim(String bindAddr, int port) implements ChannelSpec {}
+}

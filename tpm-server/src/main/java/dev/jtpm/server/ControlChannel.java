@@ -1,0 +1,116 @@
+package dev.jtpm.server;
+
+import dev.jtpm.wire.CtrlCommand;
+import dev.jtpm.wire.CtrlRequest;
+import dev.jtpm.wire.CtrlResponse;
+import dev.jtpm.wire.Ptm;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+
+/**
+ * The swtpm control channel server: one client at a time, one request per round trip, each request
+ * to be complete within 500 ms of its first byte (else the connection is closed without a reply).
+ * Garbage never reaches further than the connection it came on.
+ */
+final class ControlChannel implements AutoCloseable {
+    /** The whole-command receive time limit. */
+    static final long COMMAND_TIMEOUT_MILLIS = 500;
+    /** swtpm's receive buffer: the code plus the largest fixed request (ptm_hdata). */
+    private static final int READ_CHUNK = 4 + 4 + 4096;
+    private static final long MAX_HASH_DATA = 16L << 20;
+
+    private final Listener listener;
+    private final ControlHandler handler;
+    private final ServerLog log;
+    private final Runnable onExit;
+    private final boolean terminateOnHangup;
+    private final Thread thread;
+
+    ControlChannel(Listener listener, ControlHandler handler, ServerLog log, boolean terminateOnHangup, Runnable onExit) {
+        this.listener = listener;
+        this.handler = handler;
+        this.log = log;
+        this.terminateOnHangup = terminateOnHangup;
+        this.onExit = onExit;
+        this.thread = Thread.ofVirtual().name("jtpm-ctrl").start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (listener.isOpen()) {
+            SocketChannel client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                if (listener.isOpen()) log.error("jtpm: control channel accept failed: " + e.getMessage());
+                return;
+            }
+            try (client) {
+                serve(client);
+            } catch (IOException e) {
+                log.info("jtpm: control connection ended: " + e.getMessage());
+            }
+            if (terminateOnHangup && listener.isOpen()) {
+                onExit.run();
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch) throws IOException {
+        byte[] buf = new byte[READ_CHUNK];
+        while (true) {
+            int len = Io.readSome(ch, buf, 0, READ_CHUNK);
+            if (len <= 0) return;
+            Deadline deadline = Deadline.start(COMMAND_TIMEOUT_MILLIS, () -> Io.closeQuietly(ch));
+            byte[] msg;
+            try {
+                long need;
+                while (len < (need = CtrlRequest.needed(buf, len))) {
+                    if (tooLarge(buf, need)) {
+                        reply(ch, CtrlResponse.result(Ptm.TPM_FAIL));
+                        return;
+                    }
+                    if (buf.length < need) buf = Arrays.copyOf(buf, (int) Math.max(need, READ_CHUNK));
+                    int n = Io.readSome(ch, buf, len, buf.length - len);
+                    if (n < 0) return;
+                    len += n;
+                }
+            } finally {
+                if (!deadline.cancel()) {
+                    log.info("jtpm: control command not complete within " + COMMAND_TIMEOUT_MILLIS + " ms; closed");
+                }
+            }
+            if (!ch.isOpen()) return;
+            msg = Arrays.copyOf(buf, len);
+            if (buf.length > READ_CHUNK) buf = new byte[READ_CHUNK];
+            log.dump(" Ctrl Cmd:", msg, msg.length);
+            ControlHandler.Reply r = handler.handle(msg, null);
+            reply(ch, r.bytes());
+            if (r.effect() == ControlHandler.Effect.EXIT) {
+                onExit.run();
+                return;
+            }
+        }
+    }
+
+    private static boolean tooLarge(byte[] buf, long need) {
+        CtrlCommand c = CtrlCommand.of(dev.jtpm.wire.BigEndian.u32(buf, 0));
+        if (c == CtrlCommand.SET_STATEBLOB) return need > 16 + TpmController.MAX_STATE_BLOB;
+        return need > MAX_HASH_DATA;
+    }
+
+    private void reply(SocketChannel ch, byte[] rsp) throws IOException {
+        log.dump(" Ctrl Rsp:", rsp, rsp.length);
+        Io.writeAll(ch, rsp);
+    }
+
+    /** The bound TCP port, or -1 for a Unix socket. */
+    int port() { return listener.port(); }
+
+    @Override
+    public void close() {
+        listener.close();
+        thread.interrupt();
+    }
+}

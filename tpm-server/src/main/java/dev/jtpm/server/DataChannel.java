@@ -1,0 +1,102 @@
+package dev.jtpm.server;
+
+import dev.jtpm.wire.DataFrame;
+import dev.jtpm.wire.DataFrameDecoder;
+import dev.jtpm.wire.SendCommandEnvelope;
+import dev.jtpm.wire.TpmHeader;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The swtpm data channel server: raw TPM commands framed by their header's size field (or in a
+ * TPM_SEND_COMMAND envelope, answered in one), many per connection and one connection after another;
+ * each connection is served by a virtual thread, and the TPM serializes them. A size below 10 or
+ * above the buffer size is answered with TPM_RC_COMMAND_SIZE and the connection is dropped.
+ */
+final class DataChannel implements AutoCloseable {
+    private final Listener listener;
+    private final TpmController controller;
+    private final ServerLog log;
+    private final boolean disconnect;
+    private final Runnable onClientGone;
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+
+    /**
+     * @param disconnect close the connection after each response
+     * @param onClientGone run when a client disconnects (for {@code --terminate}), or null
+     */
+    DataChannel(Listener listener, TpmController controller, ServerLog log, boolean disconnect, Runnable onClientGone) {
+        this.listener = listener;
+        this.controller = controller;
+        this.log = log;
+        this.disconnect = disconnect;
+        this.onClientGone = onClientGone;
+        this.thread = Thread.ofVirtual().name("jtpm-data").start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (listener.isOpen()) {
+            SocketChannel client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                if (listener.isOpen()) log.error("jtpm: data channel accept failed: " + e.getMessage());
+                return;
+            }
+            clients.add(client);
+            Thread.ofVirtual().name("jtpm-data-conn").start(() -> {
+                try (client) {
+                    serve(client, controller, log, disconnect);
+                } catch (IOException e) {
+                    log.info("jtpm: data connection ended: " + e.getMessage());
+                } finally {
+                    clients.remove(client);
+                    if (onClientGone != null && listener.isOpen()) onClientGone.run();
+                }
+            });
+        }
+    }
+
+    /** Serves one connection until it closes (or after one response with {@code disconnect}). */
+    static void serve(SocketChannel ch, TpmController controller, ServerLog log, boolean disconnect) throws IOException {
+        DataFrameDecoder decoder = new DataFrameDecoder(controller.bufferSize());
+        byte[] buf = new byte[TpmHeader.MAX_COMMAND_SIZE + SendCommandEnvelope.PREFIX_SIZE];
+        while (true) {
+            int n = Io.readSome(ch, buf, 0, buf.length);
+            if (n < 0) return;
+            log.dump(" SWTPM_IO_Read:", buf, n);
+            decoder.feed(buf, 0, n);
+            DataFrame f;
+            while ((f = decoder.next()) != null) {
+                switch (f) {
+                    case DataFrame.Command c -> {
+                        byte[] rsp = controller.execute(c.command(), c.locality());
+                        byte[] out = c.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp;
+                        log.dump(" SWTPM_IO_Write:", out, out.length);
+                        Io.writeAll(ch, out);
+                        if (disconnect) return;
+                    }
+                    case DataFrame.Malformed m -> {
+                        log.info("jtpm: data command with impossible size " + m.claimedSize() + "; connection dropped");
+                        byte[] rsp = TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE);
+                        Io.writeAll(ch, m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The bound TCP port, or -1 for a Unix socket. */
+    int port() { return listener.port(); }
+
+    @Override
+    public void close() {
+        listener.close();
+        thread.interrupt();
+        for (SocketChannel c : clients) Io.closeQuietly(c);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.jtpm.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** A bound listening socket, TCP or Unix; closing it unlinks a Unix socket file. */
+final class Listener implements AutoCloseable {
+    private final ServerSocketChannel server;
+    private final Path path;
+
+    private Listener(ServerSocketChannel server, Path path) {
+        this.server = server;
+        this.path = path;
+    }
+
+    /** Binds a TCP listener; port 0 picks a free one. */
+    static Listener tcp(String bindAddr, int port) throws IOException {
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.INET);
+        try {
+            s.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            s.bind(new InetSocketAddress(bindAddr, port), 16);
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot listen on " + bindAddr + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new Listener(s, null);
+    }
+
+    /** Binds a Unix socket listener, replacing a stale socket file at that path. */
+    static Listener unix(Path path, int mode) throws IOException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
+        }
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            s.bind(UnixDomainSocketAddress.of(path), 16);
+            if (mode >= 0) Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(rwx(mode)));
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+        return new Listener(s, path);
+    }
+
+    /** Waits for the next client. */
+    SocketChannel accept() throws IOException { return server.accept(); }
+
+    /** The bound TCP port, or -1 for a Unix socket. */
+    int port() {
+        try {
+            return server.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The socket file of a Unix listener, or null. */
+    Path path() { return path; }
+
+    boolean isOpen() { return server.isOpen(); }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing a listener cannot fail in a way worth reporting
+        }
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // the file may already be gone
+            }
+        }
+    }
+
+    static String rwx(int mode) {
+        String all = "rwxrwxrwx";
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 9; i++) s.append((mode & (0400 >> i)) != 0 ? all.charAt(i) : '-');
+        return s.toString();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.jtpm.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line of {@code swtpm socket}, parsed the swtpm way (long options with comma-separated
+ * {@code key=value} lists, either {@code --opt value} or {@code --opt=value}). Options jtpm knows but
+ * does not implement are refused with a one-line error rather than silently ignored.
+ *
+ * @param action what to do
+ * @param tpm2 {@code --tpm2} was given
+ * @param data the data channel, or null
+ * @param ctrl the control channel, or null
+ * @param flags {@code --flags}
+ * @param rejectLocality4 {@code --locality reject-locality-4}
+ * @param terminate {@code -t/--terminate}
+ * @param ctrlTerminate {@code --ctrl ...,terminate}
+ * @param stateDir {@code --tpmstate dir=} (or {@code TPM_PATH}), or null
+ * @param stateMode {@code --tpmstate mode=}
+ * @param pidFile {@code --pid file=}, or null
+ * @param logFile {@code --log file=}, or null for stderr
+ * @param logLevel {@code --log level=}; -1 when no {@code --log} was given
+ */
+public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, ChannelSpec ctrl, SwtpmFlags flags,
+                            boolean rejectLocality4, boolean terminate, boolean ctrlTerminate, Path stateDir,
+                            int stateMode, Path pidFile, Path logFile, int logLevel) {
+
+    /** What the command line asks for. */
+    public enum Action { RUN, HELP, VERSION, PRINT_CAPABILITIES }
+
+    /** swtpm's default TCP data port when neither {@code port=} nor {@code TPM_PORT} is given. */
+    public static final int DEFAULT_PORT = 6545;
+    private static final String LOCALHOST = "127.0.0.1";
+
+    private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--ctrl", "--tpmstate", "--flags", "--pid",
+            "--log", "--locality", "--seccomp", "--port", "--key", "--migration-key", "--migration", "--runas",
+            "--chroot", "--fd", "--profile", "--print-info", "--pcap");
+    private static final Set<String> UNSUPPORTED = Set.of("--key", "--migration-key", "--migration", "--runas",
+            "--chroot", "--fd", "--profile", "--print-info", "--pcap", "--daemon", "--print-states",
+            "--print-profiles", "--vtpm-proxy");
+
+    /** Parses {@code args} (after the word {@code socket}); {@code env} supplies TPM_PATH and TPM_PORT. */
+    public static SocketOptions parse(List<String> args, Map<String, String> env) throws OptionException {
+        Action action = Action.RUN;
+        boolean tpm2 = false, terminate = false;
+        String server = null, ctrl = null, tpmstate = null, flags = null, pid = null, log = null, locality = null;
+        Integer legacyPort = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String name = a, value = null;
+            if (a.startsWith("--") && a.contains("=")) {
+                name = a.substring(0, a.indexOf('='));
+                value = a.substring(a.indexOf('=') + 1);
+            }
+            name = switch (name) {
+                case "-p" -> "--port";
+                case "-t" -> "--terminate";
+                case "-v" -> "--version";
+                case "-h" -> "--help";
+                case "-d" -> "--daemon";
+                case "-R" -> "--chroot";
+                case "-f" -> "--fd";
+                default -> name;
+            };
+            if (VALUE_OPTIONS.contains(name) && value == null) {
+                if (i + 1 >= args.size()) throw new OptionException("option " + name + " needs a value");
+                value = args.get(++i);
+            } else if (!VALUE_OPTIONS.contains(name) && value != null) {
+                throw new OptionException("option " + name + " takes no value");
+            }
+            if (UNSUPPORTED.contains(name)) throw new OptionException("option " + name + " is not supported by jtpm");
+            switch (name) {
+                case "--tpm2" -> tpm2 = true;
+                case "--help" -> action = Action.HELP;
+                case "--version" -> { if (action == Action.RUN) action = Action.VERSION; }
+                case "--print-capabilities" -> { if (action == Action.RUN) action = Action.PRINT_CAPABILITIES; }
+                case "--terminate" -> terminate = true;
+                case "--server" -> server = value;
+                case "--ctrl" -> ctrl = value;
+                case "--tpmstate" -> tpmstate = value;
+                case "--flags" -> flags = value;
+                case "--pid" -> pid = value;
+                case "--log" -> log = value;
+                case "--locality" -> locality = value;
+                case "--seccomp" -> KeyValueOption.parse("--seccomp", value, Set.of("action"));
+                case "--port" -> legacyPort = KeyValueOption.parsePort("--port", value);
+                default -> throw new OptionException("unknown option '" + a + "'");
+            }
+        }
+        if (action != Action.RUN) {
+            return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
+                    DirectoryStateStore.DEFAULT_MODE, null, null, -1);
+        }
+        if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
+        if (server != null && legacyPort != null) throw new OptionException("--port and --server cannot be combined");
+        ChannelSpec dataSpec = legacyPort != null ? new ChannelSpec.Tcp(LOCALHOST, legacyPort, true)
+                : server != null ? parseServer(server, env) : null;
+        ChannelSpec ctrlSpec = null;
+        boolean ctrlTerminate = false;
+        if (ctrl != null) {
+            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl, Set.of("type", "path", "port", "bindaddr", "mode", "terminate"));
+            ctrlTerminate = kv.flag("terminate");
+            ctrlSpec = switch (kv.require("type")) {
+                case "tcp" -> {
+                    only(kv, Set.of("type", "port", "bindaddr", "terminate"));
+                    yield new ChannelSpec.Tcp(kv.has("bindaddr") ? kv.require("bindaddr") : LOCALHOST,
+                            KeyValueOption.parsePort("--ctrl", kv.require("port")), false);
+                }
+                case "unixio" -> {
+                    only(kv, Set.of("type", "path", "mode", "terminate"));
+                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                }
+                default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
+            };
+        }
+        if (dataSpec == null && ctrlSpec == null) {
+            throw new OptionException("need a data channel (--server or --port) and usually a control channel (--ctrl)");
+        }
+        Path stateDir = null;
+        int stateMode = DirectoryStateStore.DEFAULT_MODE;
+        if (tpmstate != null) {
+            KeyValueOption kv = KeyValueOption.parse("--tpmstate", tpmstate, Set.of("dir", "backend-uri", "mode", "lock"));
+            if (kv.has("dir") && kv.has("backend-uri")) throw new OptionException("--tpmstate: give dir= or backend-uri=, not both");
+            if (kv.has("dir")) stateDir = Path.of(kv.require("dir"));
+            else if (kv.has("backend-uri")) {
+                String uri = kv.require("backend-uri");
+                if (!uri.startsWith("dir://")) throw new OptionException("--tpmstate: only dir:// backends are supported");
+                stateDir = Path.of(uri.substring("dir://".length()));
+            }
+            stateMode = kv.mode("mode", DirectoryStateStore.DEFAULT_MODE);
+            if (kv.has("lock") && !kv.flag("lock")) throw new OptionException("--tpmstate: lock=false is not supported");
+        }
+        if (stateDir == null && env.get("TPM_PATH") != null && !env.get("TPM_PATH").isEmpty()) stateDir = Path.of(env.get("TPM_PATH"));
+        if (stateDir == null) throw new OptionException("missing --tpmstate dir=<dir> (or the TPM_PATH environment variable)");
+        Path pidFile = null;
+        if (pid != null) pidFile = Path.of(KeyValueOption.parse("--pid", pid, Set.of("file")).require("file"));
+        Path logFile = null;
+        int logLevel = -1;
+        if (log != null) {
+            KeyValueOption kv = KeyValueOption.parse("--log", log, Set.of("file", "level", "prefix", "truncate"));
+            logFile = kv.has("file") ? Path.of(kv.require("file")) : null;
+            logLevel = 1;
+            if (kv.has("level")) {
+                try {
+                    logLevel = Integer.parseInt(kv.get("level"));
+                    if (logLevel < 0) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw new OptionException("--log: bad level '" + kv.get("level") + "'");
+                }
+            }
+        }
+        boolean reject4 = false;
+        if (locality != null) {
+            reject4 = KeyValueOption.parse("--locality", locality, Set.of("reject-locality-4", "allow-set-locality"))
+                    .has("reject-locality-4");
+        }
+        return new SocketOptions(action, tpm2, dataSpec, ctrlSpec, parseFlags(flags), reject4, terminate, ctrlTerminate,
+                stateDir, stateMode, pidFile, logFile, logLevel);
+    }
+
+    private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
+        KeyValueOption kv = KeyValueOption.parse("--server", text, Set.of("type", "port", "bindaddr", "disconnect", "path", "mode"));
+        String type = kv.has("type") ? kv.require("type") : "tcp";
+        String bind = kv.has("bindaddr") ? kv.require("bindaddr") : LOCALHOST;
+        return switch (type) {
+            case "tcp" -> {
+                only(kv, Set.of("type", "port", "bindaddr", "disconnect"));
+                int dflt = env.get("TPM_PORT") != null ? KeyValueOption.parsePort("TPM_PORT", env.get("TPM_PORT")) : DEFAULT_PORT;
+                yield new ChannelSpec.Tcp(bind, kv.port("port", dflt), kv.flag("disconnect"));
+            }
+            case "unixio" -> {
+                only(kv, Set.of("type", "path", "mode"));
+                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+            }
+            case "mssim" -> {
+                only(kv, Set.of("type", "port", "bindaddr"));
+                int dflt = env.get("TPM_PORT") != null ? KeyValueOption.parsePort("TPM_PORT", env.get("TPM_PORT")) : 2321;
+                yield new ChannelSpec.Mssim(bind, kv.port("port", dflt));
+            }
+            default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio or mssim)");
+        };
+    }
+
+    private static void only(KeyValueOption kv, Set<String> allowed) throws OptionException {
+        for (String k : kv.values().keySet()) {
+            if (!allowed.contains(k)) {
+                throw new OptionException(kv.option() + ": parameter '" + k + "' does not apply to type=" + kv.get("type"));
+            }
+        }
+    }
+
+    static SwtpmFlags parseFlags(String text) throws OptionException {
+        if (text == null) return SwtpmFlags.DEFAULT;
+        KeyValueOption kv = KeyValueOption.parse("--flags", text, Set.of("not-need-init", "startup-clear", "startup-state",
+                "startup-none", "startup-deactivated", "disable-auto-shutdown"));
+        if (kv.has("startup-deactivated")) throw new OptionException("--flags: startup-deactivated is TPM 1.2 only");
+        int startups = (kv.has("startup-clear") ? 1 : 0) + (kv.has("startup-state") ? 1 : 0) + (kv.has("startup-none") ? 1 : 0);
+        if (startups > 1) throw new OptionException("--flags: give only one startup-* choice");
+        SwtpmFlags.Startup s = kv.has("startup-clear") ? SwtpmFlags.Startup.CLEAR
+                : kv.has("startup-state") ? SwtpmFlags.Startup.STATE : SwtpmFlags.Startup.NONE;
+        return new SwtpmFlags(kv.has("not-need-init"), s, kv.has("disable-auto-shutdown"));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.jtpm.server;
+
+import dev.jtpm.engine.platform.NvStore;
+import java.io.IOException;
+
+/**
+ * The state store SPI of a served TPM: an {@link NvStore} that holds an exclusive claim on its
+ * storage for as long as it is open, so two servers never share one state.
+ */
+public interface StateStore extends NvStore, AutoCloseable {
+
+    /** Releases the claim on the storage (the lock), keeping the state. */
+    @Override
+    void close() throws IOException;
+
+    /** A store in memory with nothing to lock: for tests and throw-away instances. */
+    static StateStore inMemory() {
+        NvStore nv = NvStore.inMemory();
+        return new StateStore() {
+            @Override public byte[] load(dev.jtpm.engine.platform.StateKind k) throws IOException { return nv.load(k); }
+            @Override public void store(dev.jtpm.engine.platform.StateKind k, byte[] b) throws IOException { nv.store(k, b); }
+            @Override public void delete(dev.jtpm.engine.platform.StateKind k) throws IOException { nv.delete(k); }
+            @Override public void close() {}
+        };
+    }
+}

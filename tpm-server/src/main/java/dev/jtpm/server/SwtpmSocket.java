@@ -1,0 +1,162 @@
+package dev.jtpm.server;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code jtpm socket}: a drop-in for {@code swtpm socket --tpm2}. Parses the swtpm command line,
+ * takes the state directory's lock, binds the channels, writes the pid file once ready, serves until
+ * CMD_SHUTDOWN (or a terminate condition), then sends the automatic TPM2_Shutdown and removes the
+ * pid file and Unix socket files. Errors are one line on stderr and a non-zero exit code.
+ */
+public final class SwtpmSocket {
+    /** The jtpm version reported by {@code --version} and {@code --print-capabilities}. */
+    public static final String VERSION = "0.1.0";
+
+    private SwtpmSocket() {}
+
+    /**
+     * Runs the server in this thread until it is asked to exit.
+     *
+     * @param onReady called once the server serves (for {@code jtpm start}'s hint line), or null
+     * @return the process exit code
+     */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err,
+                          Consumer<TpmInstance> onReady) {
+        SocketOptions o;
+        try {
+            o = SocketOptions.parse(args, env);
+        } catch (OptionException e) {
+            err.println("jtpm socket: " + e.getMessage());
+            return 1;
+        }
+        switch (o.action()) {
+            case HELP -> { out.print(usage()); return 0; }
+            case VERSION -> { out.println("jtpm socket " + VERSION + " (swtpm-compatible TPM 2.0 emulator in Java)"); return 0; }
+            case PRINT_CAPABILITIES -> { out.println(capabilitiesJson()); return 0; }
+            case RUN -> { }
+        }
+        if (!o.tpm2()) {
+            err.println("jtpm socket: only TPM 2 is supported; add --tpm2");
+            return 1;
+        }
+        ServerLog log;
+        try {
+            log = openLog(o, err);
+        } catch (IOException e) {
+            err.println("jtpm socket: cannot open the log file: " + e.getMessage());
+            return 1;
+        }
+        StateStore store;
+        try {
+            store = DirectoryStateStore.open(o.stateDir(), o.stateMode());
+        } catch (StateLockedException e) {
+            err.println("jtpm socket: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("jtpm socket: cannot use state directory " + o.stateDir() + ": " + e.getMessage());
+            return 1;
+        }
+        InstanceConfig cfg = new InstanceConfig(o.data(), o.ctrl(), o.flags(), o.rejectLocality4(), o.terminate(),
+                o.ctrlTerminate(), log);
+        TpmInstance instance;
+        try {
+            instance = TpmInstance.start(store, cfg);
+        } catch (IOException e) {
+            err.println("jtpm socket: " + e.getMessage());
+            return 1;
+        }
+        Runnable cleanup = () -> {
+            instance.close();
+            if (o.pidFile() != null) {
+                try {
+                    Files.deleteIfExists(o.pidFile());
+                } catch (IOException ignored) {
+                    // best effort at exit
+                }
+            }
+        };
+        Thread hook = new Thread(cleanup, "jtpm-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (o.pidFile() != null) {
+            try {
+                writePidFile(o.pidFile());
+            } catch (IOException e) {
+                err.println("jtpm socket: cannot write the pid file: " + e.getMessage());
+                cleanup.run();
+                Runtime.getRuntime().removeShutdownHook(hook);
+                return 1;
+            }
+        }
+        if (onReady != null) onReady.accept(instance);
+        try {
+            instance.awaitExitRequest();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cleanup.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
+        return 0;
+    }
+
+    private static void writePidFile(Path pidFile) throws IOException {
+        Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static ServerLog openLog(SocketOptions o, PrintStream err) throws IOException {
+        if (o.logLevel() < 0) return new ServerLog(err, 0);
+        if (o.logFile() == null) return new ServerLog(err, o.logLevel());
+        if (o.logFile().toString().equals("-")) return ServerLog.NONE;
+        return new ServerLog(new PrintStream(new FileOutputStream(o.logFile().toFile(), true), true, StandardCharsets.UTF_8),
+                o.logLevel());
+    }
+
+    /** The {@code --print-capabilities} JSON, in swtpm's shape, listing only what jtpm implements. */
+    public static String capabilitiesJson() {
+        return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", \"tpm-send-command-header\", \"flags-opt-startup\","
+                + " \"flags-opt-disable-auto-shutdown\", \"nvram-backend-dir\" ], \"version\": \"" + VERSION + "\" }";
+    }
+
+    /** The {@code --help} text. */
+    public static String usage() {
+        return """
+                Usage: jtpm socket --tpm2 [options]
+
+                A TPM 2.0 served with swtpm's socket protocols (and the Microsoft simulator protocol).
+
+                  --tpm2                 emulate a TPM 2.0 (required; TPM 1.2 is not supported)
+                  --server [type=tcp][,port=<n>][,bindaddr=<addr>][,disconnect]
+                  --server type=unixio,path=<path>[,mode=0<octal>]
+                  --server type=mssim[,port=<n>][,bindaddr=<addr>]
+                                         data channel; mssim uses <n> and <n>+1 (platform port)
+                  -p|--port <n>          legacy: --server type=tcp,port=<n>,disconnect
+                  --ctrl type=tcp,port=<n>[,bindaddr=<addr>][,terminate]
+                  --ctrl type=unixio,path=<path>[,mode=0<octal>][,terminate]
+                                         control channel (swtpm CMD_* protocol)
+                  --tpmstate dir=<dir>[,mode=0<octal>]
+                                         state directory (or env TPM_PATH); files 0640 by default
+                  --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]
+                  --pid file=<path>      write the pid once ready; removed at exit
+                  --log [file=<path>][,level=<n>]
+                                         level >= 20 dumps control and data traffic
+                  --locality [reject-locality-4][,allow-set-locality]
+                  -t|--terminate         exit when the data client disconnects
+                  --print-capabilities   print the supported features as JSON
+                  -v|--version           print the version
+                  -h|--help              print this help
+                """;
+    }
+}

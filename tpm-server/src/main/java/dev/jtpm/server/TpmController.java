@@ -1,0 +1,253 @@
+package dev.jtpm.server;
+
+import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.platform.NvStore;
+import dev.jtpm.engine.platform.StateKind;
+import dev.jtpm.wire.Ptm;
+import dev.jtpm.wire.StateBlob;
+import dev.jtpm.wire.StateBlobException;
+import dev.jtpm.wire.TpmHeader;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The life-cycle semantics of a served TPM, shared by every front-end (control channel, data
+ * channel, mssim platform port), as swtpm's main loop keeps them: whether the TPM is running, the
+ * global locality, the buffer size, state blobs pushed while stopped, and the automatic
+ * TPM2_Shutdown before INIT, STOP, SHUTDOWN and at exit. All methods are serialized on this object.
+ */
+public final class TpmController {
+    /** The smallest buffer size: sizeof(TPMS_CONTEXT) + 128 as libtpms computes it. */
+    public static final int MIN_BUFFER_SIZE = 2808;
+    /** The largest (and default) buffer size. */
+    public static final int MAX_BUFFER_SIZE = TpmHeader.MAX_COMMAND_SIZE;
+    /** Blobs larger than this are refused by SET_STATEBLOB. */
+    public static final int MAX_STATE_BLOB = 512 * 1024;
+
+    private final Tpm tpm;
+    private final NvStore store;
+    private final SwtpmFlags flags;
+    private final ServerLog log;
+    private final boolean rejectLocality4;
+    private final Map<StateKind, byte[]> pushed = new EnumMap<>(StateKind.class);
+    private boolean running;
+    private int locality;
+    private int bufferSize = MAX_BUFFER_SIZE;
+
+    /** A controller for a powered-off TPM whose state lives in {@code store}. */
+    public TpmController(Tpm tpm, NvStore store, SwtpmFlags flags, boolean rejectLocality4, ServerLog log) {
+        this.tpm = tpm;
+        this.store = store;
+        this.flags = flags;
+        this.rejectLocality4 = rejectLocality4;
+        this.log = log;
+    }
+
+    /** The TPM behind this controller. */
+    public Tpm tpm() { return tpm; }
+
+    /** The flags in effect. */
+    public SwtpmFlags flags() { return flags; }
+
+    /** swtpm's "tpm_running": initialized by CMD_INIT (or at start) and not stopped since. */
+    public synchronized boolean isRunning() { return running; }
+
+    /** The global locality used for data-channel commands. */
+    public synchronized int locality() { return locality; }
+
+    /** The buffer size: the largest command the data channel accepts. */
+    public synchronized int bufferSize() { return bufferSize; }
+
+    /**
+     * Applies {@code --flags} once, at main-loop start: initializes the TPM when it need not wait for
+     * CMD_INIT, then sends the TPM2_Startup asked for.
+     *
+     * @return the TPM_RC of the automatic TPM2_Startup (0 when none was sent), or -1 when init failed
+     */
+    public synchronized int applyStartupFlags() {
+        if (!flags.initAtStart()) return 0;
+        if (init(0) != Ptm.TPM_SUCCESS) return -1;
+        return switch (flags.startup()) {
+            case NONE -> 0;
+            case CLEAR -> TpmHeader.responseCode(tpm.execute(TpmHeader.startup(TpmHeader.SU_CLEAR), locality));
+            case STATE -> TpmHeader.responseCode(tpm.execute(TpmHeader.startup(TpmHeader.SU_STATE), locality));
+        };
+    }
+
+    /**
+     * Runs one data-channel command. Before INIT (or after STOP) the answer is the 10-byte
+     * TPM_RC_FAILURE response, as swtpm gives it. A non-negative {@code envelopeLocality} (from a
+     * TPM_SEND_COMMAND envelope) sets the global locality first.
+     */
+    public synchronized byte[] execute(byte[] command, int envelopeLocality) {
+        if (envelopeLocality >= 0) locality = envelopeLocality;
+        if (!running) return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+        return tpm.execute(command, locality);
+    }
+
+    /**
+     * CMD_INIT: automatic shutdown, terminate, write blobs pushed with SET_STATEBLOB, start the TPM
+     * (which reads its state from the store), then delete the volatile state when asked.
+     *
+     * @return TPM_SUCCESS, or TPM_RC_FAILURE (0x101) when the TPM cannot start, as swtpm answers
+     */
+    public synchronized int init(int initFlags) {
+        autoShutdown();
+        tpm.powerOff();
+        running = false;
+        try {
+            for (Map.Entry<StateKind, byte[]> e : pushed.entrySet()) {
+                if (e.getValue().length == 0) store.delete(e.getKey());
+                else store.store(e.getKey(), e.getValue());
+            }
+            pushed.clear();
+        } catch (IOException e) {
+            log.error("jtpm: could not write pushed state: " + e.getMessage());
+            return Ptm.TPM_FAIL;
+        }
+        if (!tpm.init()) {
+            log.error("Error: Could not initialize the TPM");
+            return TpmHeader.RC_FAILURE;
+        }
+        running = true;
+        if ((initFlags & Ptm.INIT_FLAG_DELETE_VOLATILE) != 0) {
+            try {
+                store.delete(StateKind.VOLATILE);
+            } catch (IOException e) {
+                log.error("jtpm: could not delete the volatile state: " + e.getMessage());
+            }
+        }
+        return Ptm.TPM_SUCCESS;
+    }
+
+    /** CMD_STOP: automatic shutdown, then the TPM is terminated; the process stays. */
+    public synchronized void stop() {
+        autoShutdown();
+        tpm.powerOff();
+        running = false;
+    }
+
+    /** A power loss (mssim POWER_OFF): no automatic shutdown. */
+    public synchronized void powerOff() {
+        tpm.powerOff();
+        running = false;
+    }
+
+    /** mssim POWER_ON: _TPM_Init when off; nothing when already on. */
+    public synchronized void powerOn() {
+        if (!running) init(0);
+    }
+
+    /** mssim RESET / RESTART: _TPM_Init again when on. */
+    public synchronized void reset() {
+        if (!running) return;
+        if (tpm.init()) running = true;
+        else running = false;
+    }
+
+    /**
+     * Sends TPM2_Shutdown(SU_STATE), falling back to SU_CLEAR, when the TPM runs, automatic shutdown
+     * is enabled, and the last command was not a TPM2_Shutdown.
+     */
+    public synchronized void autoShutdown() {
+        if (!running || flags.disableAutoShutdown() || tpm.lastCommandCode() == TpmHeader.CC_SHUTDOWN) return;
+        int rc = TpmHeader.responseCode(tpm.execute(TpmHeader.shutdown(TpmHeader.SU_STATE), locality));
+        if (rc != TpmHeader.RC_SUCCESS) tpm.execute(TpmHeader.shutdown(TpmHeader.SU_CLEAR), locality);
+    }
+
+    /** CMD_SHUTDOWN and process exit: automatic shutdown, then the TPM is terminated. */
+    public synchronized void terminate() {
+        stop();
+    }
+
+    /** CMD_SET_LOCALITY: a TPM_BAD_LOCALITY for 5 and above (and 4 when rejected), else success. */
+    public synchronized int setLocality(int loc) {
+        if (loc > 4 || loc == 4 && rejectLocality4) return Ptm.TPM_BAD_LOCALITY;
+        locality = loc;
+        return Ptm.TPM_SUCCESS;
+    }
+
+    /** CMD_RESET_TPMESTABLISHED at {@code loc}; the global locality is left as it was. */
+    public synchronized int resetEstablished(int loc) {
+        if (loc > 4) return Ptm.TPM_BAD_LOCALITY;
+        return tpm.resetEstablished(loc) ? Ptm.TPM_SUCCESS : Ptm.TPM_BAD_LOCALITY;
+    }
+
+    /**
+     * CMD_SET_BUFFERSIZE: 0 queries; any other value (only while stopped) is clamped to
+     * [{@value #MIN_BUFFER_SIZE}, {@value #MAX_BUFFER_SIZE}].
+     *
+     * @return the size in effect, or -1 when a change is asked while running
+     */
+    public synchronized int setBufferSize(int requested) {
+        if (requested == 0) return bufferSize;
+        if (running) return -1;
+        bufferSize = Math.clamp(Integer.toUnsignedLong(requested), MIN_BUFFER_SIZE, MAX_BUFFER_SIZE);
+        return bufferSize;
+    }
+
+    /** CMD_STORE_VOLATILE. */
+    public synchronized int storeVolatile() {
+        try {
+            tpm.storeVolatile();
+            return Ptm.TPM_SUCCESS;
+        } catch (IOException e) {
+            log.error("jtpm: could not store the volatile state: " + e.getMessage());
+            return Ptm.TPM_FAIL;
+        }
+    }
+
+    /**
+     * The state blob of a kind for CMD_GET_STATEBLOB, as a plain swtpm migration blob. VOLATILE is
+     * taken fresh from the TPM and the volatile file deleted afterwards.
+     *
+     * @throws StateBlobException TPM_RETRY when there is no such blob, TPM_FAIL for an unknown type
+     */
+    public synchronized byte[] stateBlob(int blobType) throws StateBlobException {
+        StateKind kind = StateKind.ofBlobType(blobType);
+        if (kind == null) throw new StateBlobException(Ptm.TPM_FAIL, "unknown blob type " + blobType);
+        byte[] payload;
+        try {
+            payload = switch (kind) {
+                case PERMANENT -> {
+                    byte[] p = store.load(kind);
+                    yield p != null ? p : tpm.permanentState();
+                }
+                case VOLATILE -> {
+                    byte[] v = tpm.volatileState();
+                    store.delete(StateKind.VOLATILE);
+                    yield v;
+                }
+                case SAVESTATE -> store.load(kind);
+            };
+        } catch (IOException e) {
+            throw new StateBlobException(Ptm.TPM_FAIL, e.getMessage());
+        }
+        if (payload == null || payload.length == 0) throw new StateBlobException(Ptm.TPM_RETRY, "no " + kind + " blob");
+        return StateBlob.plainMigration(payload).encode();
+    }
+
+    /**
+     * CMD_SET_STATEBLOB (only while stopped): keeps the blob until the next INIT writes it to the
+     * store. An empty blob clears that state.
+     *
+     * @return a {@link Ptm} result
+     */
+    public synchronized int pushStateBlob(int blobType, int stateFlags, byte[] blob) {
+        if (running) return Ptm.TPM_BAD_ORDINAL;
+        StateKind kind = StateKind.ofBlobType(blobType);
+        if (kind == null || blob.length > MAX_STATE_BLOB) return Ptm.TPM_FAIL;
+        if (blob.length == 0) {
+            pushed.put(kind, blob);
+            return Ptm.TPM_SUCCESS;
+        }
+        if ((stateFlags & Ptm.STATE_FLAG_ENCRYPTED) != 0) return 0x0D; // TPM_KEYNOTFOUND: no file key
+        try {
+            pushed.put(kind, StateBlob.decode(blob).plainPayload());
+            return Ptm.TPM_SUCCESS;
+        } catch (StateBlobException e) {
+            return e.ptmResult();
+        }
+    }
+}

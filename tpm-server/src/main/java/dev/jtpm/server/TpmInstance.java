@@ -1,0 +1,170 @@
+package dev.jtpm.server;
+
+import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.platform.Platform;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One served TPM: a {@link Tpm}, its {@link StateStore}, its {@link TpmController} and its
+ * listeners. {@link #start} binds everything (port 0 binds a free port; ask {@link #dataPort()} and
+ * friends), applies {@code --flags}, and serves on virtual threads until {@link #close()}. An exit
+ * requested by the protocol (CMD_SHUTDOWN, mssim STOP, {@code --terminate}) is visible through
+ * {@link #awaitExitRequest}; the host then calls {@link #close()}.
+ */
+public final class TpmInstance implements AutoCloseable {
+    private final StateStore store;
+    private final TpmController controller;
+    private final InstanceConfig config;
+    private final List<AutoCloseable> channels = new ArrayList<>();
+    private final CountDownLatch exitRequested = new CountDownLatch(1);
+    private DataChannel data;
+    private ControlChannel ctrl;
+    private MssimServer mssim;
+    private boolean closed;
+
+    private TpmInstance(StateStore store, InstanceConfig config) {
+        this.store = store;
+        this.config = config;
+        this.controller = new TpmController(new Tpm(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
+                config.log());
+    }
+
+    /**
+     * Starts a TPM on {@code store} (which the instance owns from now on and closes) and binds its
+     * channels.
+     *
+     * @throws IOException when a channel cannot be bound; the store is closed then
+     */
+    public static TpmInstance start(StateStore store, InstanceConfig config) throws IOException {
+        TpmInstance i = new TpmInstance(store, config);
+        try {
+            i.bind();
+        } catch (IOException | RuntimeException e) {
+            i.close();
+            throw e;
+        }
+        int rc = i.controller.applyStartupFlags();
+        if (rc != 0) config.log().error("jtpm: automatic startup: " + (rc < 0 ? "the TPM could not be initialized"
+                : "TPM2_Startup returned 0x" + Integer.toHexString(rc)));
+        return i;
+    }
+
+    private void bind() throws IOException {
+        ServerLog log = config.log();
+        if (config.ctrl() != null) {
+            ctrl = new ControlChannel(listen(config.ctrl()), new ControlHandler(controller, false), log,
+                    config.ctrlTerminate(), this::requestExit);
+            channels.add(ctrl);
+        }
+        switch (config.data()) {
+            case null -> { }
+            case ChannelSpec.Mssim m -> {
+                Listener[] ports = bindMssim(m);
+                mssim = new MssimServer(ports[0], ports[1], controller, log, this::requestExit);
+                channels.add(mssim);
+            }
+            case ChannelSpec.Tcp t -> data = new DataChannel(listen(t), controller, log, t.disconnect(),
+                    config.terminate() ? this::requestExit : null);
+            case ChannelSpec.UnixIo u -> data = new DataChannel(listen(u), controller, log, false,
+                    config.terminate() ? this::requestExit : null);
+        }
+        if (data != null) channels.add(data);
+    }
+
+    private static Listener listen(ChannelSpec spec) throws IOException {
+        return switch (spec) {
+            case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
+            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode());
+            case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
+        };
+    }
+
+    private static Listener[] bindMssim(ChannelSpec.Mssim m) throws IOException {
+        if (m.port() != 0) {
+            Listener tpm = Listener.tcp(m.bindAddr(), m.port());
+            try {
+                return new Listener[] {tpm, Listener.tcp(m.bindAddr(), m.port() + 1)};
+            } catch (IOException e) {
+                tpm.close();
+                throw e;
+            }
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Listener tpm = Listener.tcp(m.bindAddr(), 0);
+            try {
+                return new Listener[] {tpm, Listener.tcp(m.bindAddr(), tpm.port() + 1)};
+            } catch (IOException e) {
+                tpm.close();
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** The controller: running state, locality, INIT/STOP semantics. */
+    public TpmController controller() { return controller; }
+
+    /** The TPM. */
+    public Tpm tpm() { return controller.tpm(); }
+
+    /** The state store. */
+    public StateStore store() { return store; }
+
+    /** The bound TCP data port (the mssim TPM port in mssim mode), or -1. */
+    public int dataPort() {
+        if (mssim != null) return mssim.tpmPort();
+        return data == null ? -1 : data.port();
+    }
+
+    /** The bound mssim platform port, or -1. */
+    public int platformPort() { return mssim == null ? -1 : mssim.platformPort(); }
+
+    /** The bound TCP control port, or -1. */
+    public int ctrlPort() { return ctrl == null ? -1 : ctrl.port(); }
+
+    /** Signals that the protocol asked the process to exit. */
+    void requestExit() { exitRequested.countDown(); }
+
+    /** Waits until the protocol asks for an exit (CMD_SHUTDOWN, mssim STOP, --terminate). */
+    public void awaitExitRequest() throws InterruptedException { exitRequested.await(); }
+
+    /** Like {@link #awaitExitRequest()} with a limit; true when the exit was requested. */
+    public boolean awaitExitRequest(long timeout, TimeUnit unit) throws InterruptedException {
+        return exitRequested.await(timeout, unit);
+    }
+
+    /** True once an exit was requested. */
+    public boolean exitRequested() { return exitRequested.getCount() == 0; }
+
+    /** The Unix socket files this instance created (removed by {@link #close()}). */
+    public List<Path> socketFiles() {
+        List<Path> out = new ArrayList<>();
+        if (config.data() instanceof ChannelSpec.UnixIo u) out.add(u.path());
+        if (config.ctrl() instanceof ChannelSpec.UnixIo u) out.add(u.path());
+        return out;
+    }
+
+    /**
+     * Stops serving: closes every listener and connection (removing Unix socket files), sends the
+     * automatic TPM2_Shutdown unless disabled, terminates the TPM and releases the store. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (AutoCloseable c : channels) Io.closeQuietly(c);
+        controller.terminate();
+        try {
+            store.close();
+        } catch (IOException e) {
+            config.log().error("jtpm: closing the state store: " + e.getMessage());
+        }
+        requestExit();
+    }
+}

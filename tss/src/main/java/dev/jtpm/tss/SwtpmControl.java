@@ -1,0 +1,158 @@
+package dev.jtpm.tss;
+
+import dev.jtpm.wire.BigEndian;
+import dev.jtpm.wire.CtrlCommand;
+import dev.jtpm.wire.CtrlRequest;
+import dev.jtpm.wire.CtrlResponse;
+import dev.jtpm.wire.Ptm;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A client of swtpm's control channel that, like swtpm_ioctl and tcti-swtpm, opens one connection
+ * per command. Replies are read as QEMU reads them: 4 bytes first, the rest only on success
+ * (CMD_GET_STATEBLOB always sends its 16-byte header).
+ */
+public final class SwtpmControl {
+    private final Endpoint endpoint;
+
+    /** A client of the control channel at {@code endpoint}. */
+    public SwtpmControl(Endpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * A raw reply.
+     *
+     * @param result the ptm result
+     * @param bytes the whole reply as received
+     */
+    public record Reply(int result, byte[] bytes) {
+        public Reply { bytes = bytes.clone(); }
+        @Override public byte[] bytes() { return bytes.clone(); }
+        /** The u32 at {@code off}. */
+        public int u32(int off) { return BigEndian.u32(bytes, off); }
+    }
+
+    /** Sends one request on a fresh connection and reads its reply. */
+    public Reply send(CtrlRequest request) throws IOException {
+        byte[] msg = request.encode();
+        CtrlCommand cmd = CtrlCommand.of(BigEndian.u32(msg, 0));
+        try (SocketChannel ch = endpoint.connect()) {
+            Wire.writeAll(ch, msg);
+            byte[] first = Wire.readFully(ch, 4);
+            int result = BigEndian.u32(first, 0);
+            if (cmd == null || (result != Ptm.TPM_SUCCESS && cmd != CtrlCommand.GET_STATEBLOB)) return new Reply(result, first);
+            byte[] rest = Wire.readFully(ch, CtrlResponse.successSize(cmd) - 4);
+            byte[] all = concat(first, rest);
+            if (cmd == CtrlCommand.GET_STATEBLOB || cmd == CtrlCommand.GET_INFO) {
+                int lenOff = cmd == CtrlCommand.GET_STATEBLOB ? 12 : 8;
+                int len = BigEndian.u32(all, lenOff);
+                if (len > 0) all = concat(all, Wire.readFully(ch, len));
+            }
+            return new Reply(result, all);
+        }
+    }
+
+    /** CMD_GET_CAPABILITY: the PTM_CAP_* bits. */
+    public int capabilities() throws IOException { return check(send(new CtrlRequest.GetCapability())).u32(4); }
+
+    /** CMD_INIT; returns the result. */
+    public int init(int flags) throws IOException { return send(new CtrlRequest.Init(flags)).result(); }
+
+    /** CMD_STOP; returns the result. */
+    public int stop() throws IOException { return send(new CtrlRequest.Stop()).result(); }
+
+    /** CMD_SHUTDOWN (the server exits); returns the result. */
+    public int shutdown() throws IOException { return send(new CtrlRequest.Shutdown()).result(); }
+
+    /** CMD_GET_TPMESTABLISHED. */
+    public boolean established() throws IOException { return check(send(new CtrlRequest.GetTpmEstablished())).bytes()[4] != 0; }
+
+    /** CMD_SET_LOCALITY; returns the result. */
+    public int setLocality(int locality) throws IOException { return send(new CtrlRequest.SetLocality(locality)).result(); }
+
+    /** CMD_RESET_TPMESTABLISHED; returns the result. */
+    public int resetEstablished(int locality) throws IOException {
+        return send(new CtrlRequest.ResetTpmEstablished(locality)).result();
+    }
+
+    /** HASH_START, HASH_DATA, HASH_END; returns the first non-zero result, or 0. */
+    public int hash(byte[] data) throws IOException {
+        int r = send(new CtrlRequest.HashStart()).result();
+        if (r == 0) r = send(new CtrlRequest.HashData(data)).result();
+        if (r == 0) r = send(new CtrlRequest.HashEnd()).result();
+        return r;
+    }
+
+    /** CMD_CANCEL_TPM_CMD; returns the result. */
+    public int cancel() throws IOException { return send(new CtrlRequest.CancelTpmCmd()).result(); }
+
+    /** CMD_STORE_VOLATILE; returns the result. */
+    public int storeVolatile() throws IOException { return send(new CtrlRequest.StoreVolatile()).result(); }
+
+    /** CMD_GET_CONFIG: the PTM_CONFIG_FLAG_* bits. */
+    public int config() throws IOException { return check(send(new CtrlRequest.GetConfig())).u32(4); }
+
+    /** CMD_SET_BUFFERSIZE: {@code [result, size, min, max]}, or {@code [result]} on error. */
+    public int[] setBufferSize(int size) throws IOException {
+        Reply r = send(new CtrlRequest.SetBufferSize(size));
+        return r.result() != 0 ? new int[] {r.result()} : new int[] {0, r.u32(4), r.u32(8), r.u32(12)};
+    }
+
+    /** CMD_GET_INFO: the whole JSON, collected over as many replies as needed. */
+    public String info(long flags) throws IOException {
+        StringBuilder s = new StringBuilder();
+        int offset = 0;
+        while (true) {
+            Reply r = check(send(new CtrlRequest.GetInfo(flags, offset)));
+            int tot = r.u32(4), len = r.u32(8);
+            byte[] part = Arrays.copyOfRange(r.bytes(), 12, 12 + len);
+            s.append(new String(part, StandardCharsets.UTF_8));
+            offset += len;
+            if (offset >= tot || len == 0) break;
+        }
+        int nul = s.indexOf("\0");
+        return nul >= 0 ? s.substring(0, nul) : s.toString();
+    }
+
+    /** CMD_GET_STATEBLOB from offset 0; the blob, or an exception carrying the result. */
+    public byte[] stateBlob(int type) throws IOException {
+        Reply r = send(new CtrlRequest.GetStateBlob(Ptm.STATE_FLAG_DECRYPTED, type, 0));
+        if (r.result() != 0) throw new CtrlException(r.result());
+        return Arrays.copyOfRange(r.bytes(), 16, r.bytes().length);
+    }
+
+    /** CMD_SET_STATEBLOB; returns the result. */
+    public int setStateBlob(int type, byte[] blob) throws IOException {
+        return send(new CtrlRequest.SetStateBlob(0, type, blob)).result();
+    }
+
+    private static Reply check(Reply r) throws CtrlException {
+        if (r.result() != 0) throw new CtrlException(r.result());
+        return r;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** A control command answered with a non-zero ptm result. */
+    public static final class CtrlException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int result;
+
+        /** An exception for {@code result}. */
+        public CtrlException(int result) {
+            super(String.format("control channel result 0x%x", result));
+            this.result = result;
+        }
+
+        /** The ptm result. */
+        public int result() { return result; }
+    }
+}
