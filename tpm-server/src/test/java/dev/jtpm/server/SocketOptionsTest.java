@@ -1,0 +1,83 @@
+package dev.jtpm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SocketOptionsTest {
+    static SocketOptions parse(String... args) throws OptionException {
+        return SocketOptions.parse(List.of(args), Map.of());
+    }
+
+    @Test
+    void fullSwtpmCommandLine_isUnderstood() throws OptionException {
+        SocketOptions o = parse("--tpm2", "--server", "type=tcp,port=2321,bindaddr=0.0.0.0,disconnect",
+                "--ctrl=type=unixio,path=/run/x.sock,mode=0600,terminate", "--tpmstate", "dir=/var/x,mode=0600",
+                "--flags", "not-need-init,startup-clear,disable-auto-shutdown", "--pid", "file=/run/x.pid",
+                "--log", "file=/tmp/l,level=20", "--locality", "reject-locality-4", "-t");
+        assertThat(o.data()).isEqualTo(new ChannelSpec.Tcp("0.0.0.0", 2321, true));
+        assertThat(o.ctrl()).isEqualTo(new ChannelSpec.UnixIo(Path.of("/run/x.sock"), 0600));
+        assertThat(o.ctrlTerminate()).isTrue();
+        assertThat(o.stateDir()).isEqualTo(Path.of("/var/x"));
+        assertThat(o.stateMode()).isEqualTo(0600);
+        assertThat(o.flags()).isEqualTo(new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, true));
+        assertThat(o.pidFile()).isEqualTo(Path.of("/run/x.pid"));
+        assertThat(o.logLevel()).isEqualTo(20);
+        assertThat(o.rejectLocality4()).isTrue();
+        assertThat(o.terminate()).isTrue();
+    }
+
+    @Test
+    void legacyPort_meansTcpWithDisconnect_andTpmPathComesFromTheEnvironment() throws OptionException {
+        SocketOptions o = SocketOptions.parse(List.of("--tpm2", "-p", "2321"), Map.of("TPM_PATH", "/s"));
+        assertThat(o.data()).isEqualTo(new ChannelSpec.Tcp("127.0.0.1", 2321, true));
+        assertThat(o.stateDir()).isEqualTo(Path.of("/s"));
+        assertThat(o.stateMode()).isEqualTo(0640);
+    }
+
+    @Test
+    void startupFlags_implyNotNeedInit() throws OptionException {
+        assertThat(SocketOptions.parseFlags("startup-state").initAtStart()).isTrue();
+        assertThat(SocketOptions.parseFlags("startup-none").initAtStart()).isFalse();
+        assertThat(SocketOptions.parseFlags(null)).isEqualTo(SwtpmFlags.DEFAULT);
+    }
+
+    @Test
+    void badOptions_areOneLineErrors() {
+        assertThatThrownBy(() -> parse("--server", "type=tcp,port=1", "--tpmstate", "dir=/x")).hasMessage("only TPM 2 is supported; add --tpm2");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "type=tcp,port=99999", "--tpmstate", "dir=/x")).hasMessageContaining("bad port");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "type=tcp,bogus=1", "--tpmstate", "dir=/x")).hasMessageContaining("unknown parameter 'bogus'");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "type=foo", "--tpmstate", "dir=/x")).hasMessageContaining("unsupported type");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "type=unixio", "--tpmstate", "dir=/x")).hasMessageContaining("missing path=");
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=tcp", "--tpmstate", "dir=/x")).hasMessageContaining("missing port=");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "port=1")).hasMessageContaining("--tpmstate");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "port=1", "--tpmstate", "dir=/x,mode=999")).hasMessageContaining("bad mode");
+        assertThatThrownBy(() -> parse("--tpm2", "--tpmstate", "dir=/x")).hasMessageContaining("data channel");
+        assertThatThrownBy(() -> parse("--tpm2", "--frobnicate")).hasMessageContaining("unknown option");
+        assertThatThrownBy(() -> parse("--tpm2", "--server")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> parse("--tpm2", "--key", "file=/k", "--server", "port=1")).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> parse("--tpm2", "--server", "port=1", "--tpmstate", "dir=/x", "--flags", "startup-clear,startup-state")).hasMessageContaining("only one");
+    }
+
+    @Test
+    void run_badOption_printsOneLineAndFails() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = SwtpmSocket.run(List.of("--server", "type=tcp,port=1"), Map.of(), System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8), null);
+        assertThat(rc).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("jtpm socket: only TPM 2 is supported; add --tpm2\n");
+    }
+
+    @Test
+    void printCapabilities_isSwtpmShapedJson() {
+        assertThat(SwtpmSocket.capabilitiesJson()).startsWith("{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", ")
+                .endsWith("\"version\": \"" + SwtpmSocket.VERSION + "\" }").doesNotContain("tpm-1.2");
+    }
+}
