@@ -32,6 +32,11 @@ final class HandlerList {
         // [hash]
         // Integrity collection: PCR (Part 3, 22)
         // [pcr]
+        r.add(dev.jtpm.types.command.PcrExtend.class, new dev.jtpm.engine.command.pcr.PcrExtendHandler());
+        r.add(dev.jtpm.types.command.PcrEvent.class, new dev.jtpm.engine.command.pcr.PcrEventHandler());
+        r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
+        r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
+        r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
         // Clocks and timers (Part 3, 29)
         r.add(ReadClock.class, new ReadClockHandler());
         r.add(ClockSet.class, new ClockSetHandler());

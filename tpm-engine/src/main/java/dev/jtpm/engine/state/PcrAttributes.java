@@ -3,7 +3,8 @@ package dev.jtpm.engine.state;
 /**
  * The PC Client platform's PCR attributes (PC Client Platform TPM Profile, Table "PCR
  * Attributes"): which PCRs survive Shutdown(STATE), and from which localities each PCR may be
- * reset or extended (bit n = locality n).
+ * reset or extended (bit n = locality n). The values are those of ms-tpm-20-ref's and libtpms'
+ * {@code s_initAttributes} table (PCR.c), which TPM_CAP_PCR_PROPERTIES reports.
  */
 public final class PcrAttributes {
     private PcrAttributes() {}
@@ -36,6 +37,12 @@ public final class PcrAttributes {
             default -> ALL;
         };
     }
+
+    /**
+     * True if a change of the PCR does not increment pcrUpdateCounter (TPM_PT_PCR_NO_INCREMENT):
+     * ms-tpm-20-ref and libtpms put PCRs 20..22 in this "TCB group" (PCRBelongsTCBGroup).
+     */
+    public static boolean noIncrement(int pcr) { return pcr >= 20 && pcr <= 22; }
 
     /** D-RTM PCRs (17..22) start as all-ones after _TPM_Init and are reset by _TPM_Hash_Start. */
     public static boolean isDrtm(int pcr) { return pcr >= 17 && pcr <= 22; }

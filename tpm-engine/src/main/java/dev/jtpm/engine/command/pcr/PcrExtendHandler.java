@@ -1,0 +1,39 @@
+package dev.jtpm.engine.command.pcr;
+
+import dev.jtpm.engine.command.CommandContext;
+import dev.jtpm.engine.command.CommandHandler;
+import dev.jtpm.types.command.EmptyResponse;
+import dev.jtpm.types.command.PcrExtend;
+import dev.jtpm.types.structure.TpmtHa;
+
+/**
+ * TPM2_PCR_Extend (Part 3, 22.2): for each tagged digest, PCR := H<sub>alg</sub>(PCR || digest) in
+ * the bank of that hash. Digests for banks in which the PCR is not allocated are ignored; with
+ * pcrHandle TPM_RH_NULL nothing happens. pcrUpdateCounter grows once per bank changed, except for
+ * the PCRs exempt from counting (TPM_PT_PCR_NO_INCREMENT, PCRs 20..22), as ms-tpm-20-ref does.
+ *
+ * <p>Response codes:
+ * <ul>
+ *   <li>TPM_RC_VALUE (handle 1): pcrHandle is neither a PCR nor TPM_RH_NULL (a PCR number that is
+ *       not implemented is rejected the same way by the pipeline)</li>
+ *   <li>TPM_RC_LOCALITY: the command's locality may not extend this PCR (PC Client PCR attributes)</li>
+ *   <li>TPM_RC_HASH (parameter 1): a digest is tagged with a hash this TPM does not implement</li>
+ *   <li>TPM_RC_SIZE (parameter 1): more than HASH_COUNT digests</li>
+ * </ul>
+ */
+public final class PcrExtendHandler implements CommandHandler<PcrExtend, EmptyResponse> {
+
+    @Override
+    public EmptyResponse execute(PcrExtend cmd, CommandContext ctx) {
+        // input validation
+        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle(), true);
+        if (pcr == PcrSupport.NULL_PCR) return EmptyResponse.INSTANCE;
+        PcrSupport.checkExtendLocality(pcr, ctx.locality());
+
+        // command output
+        for (TpmtHa d : cmd.digests().digests()) {
+            PcrSupport.extend(ctx.state().pcrs, pcr, d.hashAlg(), d.digest());
+        }
+        return EmptyResponse.INSTANCE;
+    }
+}
