@@ -69,8 +69,9 @@ class PcrAllocateHandlerTest {
         assertThat(allocated(t)).containsExactly(TpmsPcrSelection.of(TpmAlg.SHA1),
                 TpmsPcrSelection.of(TpmAlg.SHA256, ALL_PCRS), TpmsPcrSelection.of(TpmAlg.SHA384), TpmsPcrSelection.of(TpmAlg.SHA512));
         // an event now changes only the SHA-256 bank
+        int counter = updateCounter(t);
         t.run(new PcrEvent(16, Bytes.of((byte) 7))).orThrow();
-        assertThat(updateCounter(t)).isEqualTo(1);
+        assertThat(updateCounter(t)).isEqualTo(counter + 1);
         assertThat(read(t, TpmAlg.SHA256, 16))
                 .isEqualTo(extended(TpmAlg.SHA256, filled(TpmAlg.SHA256, 0), hash(TpmAlg.SHA256, new byte[] {7})));
     }

@@ -90,20 +90,21 @@ class PcrExtendHandlerTest {
     @Test
     void pcrExtend_emptyDigestList_succeedsWithoutChange() {
         TestTpm t = TestTpm.started();
+        int before = updateCounter(t);
         assertThat(t.run(extend(3)).ok()).isTrue();
         assertThat(read(t, TpmAlg.SHA256, 3)).isEqualTo(filled(TpmAlg.SHA256, 0));
-        assertThat(updateCounter(t)).isZero();
+        assertThat(updateCounter(t)).isEqualTo(before);
     }
 
     @Test
     void pcrExtend_incrementsUpdateCounterOncePerBankChanged() {
         TestTpm t = TestTpm.started();
-        assertThat(updateCounter(t)).isZero();
+        int before = updateCounter(t);
         t.run(extend(16, new TpmtHa(TpmAlg.SHA1, hash(TpmAlg.SHA1, ABC)),
                 new TpmtHa(TpmAlg.SHA256, hash(TpmAlg.SHA256, ABC)))).orThrow();
-        assertThat(updateCounter(t)).isEqualTo(2);
+        assertThat(updateCounter(t)).isEqualTo(before + 2);
         t.run(extend(1, new TpmtHa(TpmAlg.SHA256, hash(TpmAlg.SHA256, ABC)))).orThrow();
-        assertThat(updateCounter(t)).isEqualTo(3);
+        assertThat(updateCounter(t)).isEqualTo(before + 3);
     }
 
     @ParameterizedTest
@@ -111,9 +112,10 @@ class PcrExtendHandlerTest {
     void pcrExtend_pcrInNoIncrementGroup_doesNotIncrementUpdateCounter(int pcr) {
         TestTpm t = TestTpm.started();
         t.locality = 2;
+        int before = updateCounter(t);
         t.run(extend(pcr, new TpmtHa(TpmAlg.SHA256, hash(TpmAlg.SHA256, ABC)))).orThrow();
         assertThat(read(t, TpmAlg.SHA256, pcr)).isNotEqualTo(filled(TpmAlg.SHA256, 0xFF));
-        assertThat(updateCounter(t)).isZero();
+        assertThat(updateCounter(t)).isEqualTo(before);
     }
 
     @Test
