@@ -30,6 +30,12 @@ final class HandlerList {
         r.add(StirRandom.class, new StirRandomHandler());
         // Hash/HMAC/Event sequences (Part 3, 15.4 and 17)
         // [hash]
+        r.add(dev.jtpm.types.command.Hash.class, new dev.jtpm.engine.command.hash.HashHandler());
+        r.add(dev.jtpm.types.command.HashSequenceStart.class, new dev.jtpm.engine.command.hash.HashSequenceStartHandler());
+        r.add(dev.jtpm.types.command.SequenceUpdate.class, new dev.jtpm.engine.command.hash.SequenceUpdateHandler());
+        r.add(dev.jtpm.types.command.SequenceComplete.class, new dev.jtpm.engine.command.hash.SequenceCompleteHandler());
+        r.add(dev.jtpm.types.command.EventSequenceComplete.class,
+                new dev.jtpm.engine.command.hash.EventSequenceCompleteHandler());
         // Integrity collection: PCR (Part 3, 22)
         // [pcr]
         r.add(dev.jtpm.types.command.PcrExtend.class, new dev.jtpm.engine.command.pcr.PcrExtendHandler());

@@ -1,0 +1,100 @@
+package dev.jtpm.engine.crypto;
+
+import dev.jtpm.engine.state.TpmState;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmRh;
+import dev.jtpm.types.TpmSt;
+import dev.jtpm.types.structure.TpmtTkHashcheck;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Tickets (Part 1, 15.5 and 11.4.6.3 "Tickets"; Part 2, 10.7): HMACs, keyed with a hierarchy's
+ * proof value, that let the TPM later recognise data it produced or checked itself.
+ *
+ * <p>The HMAC uses the context integrity hash, SHA-256 here, whatever the size of the proof.
+ * As in the reference implementation (TicketComputeHashCheck), the TPMT_TK_HASHCHECK HMAC covers
+ * {@code TPM_ST_HASHCHECK || hashAlg || digest} (the hash algorithm as a UINT16 and the digest
+ * without its size): Part 2's prose omits hashAlg, the reference code (and libtpms) include it.
+ *
+ * <p>Proofs by hierarchy: TPM_RH_PLATFORM → phProof, TPM_RH_OWNER → shProof,
+ * TPM_RH_ENDORSEMENT → ehProof, TPM_RH_NULL → the nullProof (new at each TPM Reset).
+ */
+public final class Tickets {
+    private Tickets() {}
+
+    /** CONTEXT_INTEGRITY_HASH_ALG as a JCA MAC name. */
+    private static final String HMAC = "HmacSHA256";
+
+    /** TPM_GENERATED_VALUE (Part 2, 6.2): 0xff 'T' 'C' 'G', the first octets of TPM-made structures. */
+    public static final int TPM_GENERATED_VALUE = 0xFF544347;
+
+    /** True if {@code data} begins with TPM_GENERATED_VALUE (a message the TPM will not give a ticket for). */
+    public static boolean startsWithTpmGenerated(byte[] data) {
+        if (data.length < 4) return false;
+        int first = (data[0] & 0xFF) << 24 | (data[1] & 0xFF) << 16 | (data[2] & 0xFF) << 8 | (data[3] & 0xFF);
+        return first == TPM_GENERATED_VALUE;
+    }
+
+    /**
+     * The proof value of a hierarchy (ms-tpm's HierarchyGetProof).
+     *
+     * @throws IllegalArgumentException if {@code hierarchy} is not a hierarchy handle
+     */
+    public static Secret proof(TpmState s, int hierarchy) {
+        return switch (hierarchy) {
+            case TpmRh.PLATFORM -> s.persistent.phProof;
+            case TpmRh.OWNER -> s.persistent.shProof;
+            case TpmRh.ENDORSEMENT -> s.persistent.ehProof;
+            case TpmRh.NULL -> s.nullProof;
+            default -> throw new IllegalArgumentException("not a hierarchy: 0x" + Integer.toHexString(hierarchy));
+        };
+    }
+
+    /**
+     * A TPMT_TK_HASHCHECK for {@code digest} (of {@code hashAlg}) in {@code hierarchy}: the HMAC of
+     * {@code TPM_ST_HASHCHECK || hashAlg || digest} with the hierarchy's proof. The caller decides
+     * whether a ticket is due at all (a NULL hierarchy or TPM-generated data give
+     * {@link TpmtTkHashcheck#nullTicket()}).
+     */
+    public static TpmtTkHashcheck hashCheck(TpmState s, int hierarchy, int hashAlg, Bytes digest) {
+        return new TpmtTkHashcheck(TpmSt.HASHCHECK, hierarchy, hashCheckHmac(proof(s, hierarchy), hashAlg, digest));
+    }
+
+    /** The HMAC of a TPMT_TK_HASHCHECK, given the proof. */
+    public static Bytes hashCheckHmac(Secret proof, int hashAlg, Bytes digest) {
+        Mac mac = mac(proof);
+        mac.update(u16(TpmSt.HASHCHECK));
+        mac.update(u16(hashAlg));
+        mac.update(digest.unsafeArray());
+        return Bytes.wrap(mac.doFinal());
+    }
+
+    /**
+     * True if {@code ticket} is a valid TPMT_TK_HASHCHECK for {@code digest} (of {@code hashAlg}),
+     * produced by this TPM (since the last TPM Reset for the NULL hierarchy). A NULL ticket is never
+     * valid; the comparison runs in constant time.
+     */
+    public static boolean isValidHashCheck(TpmState s, TpmtTkHashcheck ticket, int hashAlg, Bytes digest) {
+        if (ticket.tag() != TpmSt.HASHCHECK || ticket.hierarchy() == TpmRh.NULL || ticket.digest().isEmpty()) return false;
+        int h = ticket.hierarchy();
+        if (h != TpmRh.PLATFORM && h != TpmRh.OWNER && h != TpmRh.ENDORSEMENT) return false;
+        Bytes expected = hashCheckHmac(proof(s, h), hashAlg, digest);
+        return MessageDigest.isEqual(expected.unsafeArray(), ticket.digest().unsafeArray());
+    }
+
+    private static Mac mac(Secret key) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(key.toArray(), HMAC));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
+    private static byte[] u16(int v) { return new byte[] {(byte) (v >>> 8), (byte) v}; }
+}

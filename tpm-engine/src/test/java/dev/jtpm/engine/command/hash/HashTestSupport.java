@@ -1,0 +1,101 @@
+package dev.jtpm.engine.command.hash;
+
+import dev.jtpm.engine.TestTpm;
+import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.state.TpmState;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.command.HashSequenceStart;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Random;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Helpers for the hash tests; expected values are computed here with the JCA, independently of the engine. */
+final class HashTestSupport {
+    private HashTestSupport() {}
+
+    /**
+     * The state of a running TPM, to read PCRs and proofs that no command exposes yet. Reflection,
+     * because Tpm keeps its core private; TestTpm offering this would be better.
+     */
+    static TpmState state(Tpm tpm) {
+        try {
+            Field f = Tpm.class.getDeclaredField("core");
+            f.setAccessible(true);
+            Object core = f.get(tpm);
+            Method m = core.getClass().getDeclaredMethod("state");
+            m.setAccessible(true);
+            return (TpmState) m.invoke(core);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot reach the TPM state", e);
+        }
+    }
+
+    static TpmState state(TestTpm t) { return state(t.tpm); }
+
+    /** H(parts...) with the JCA digest of a TPM hash algorithm. */
+    static Bytes hash(int alg, byte[]... parts) {
+        String name = switch (alg) {
+            case TpmAlg.SHA1 -> "SHA-1";
+            case TpmAlg.SHA256 -> "SHA-256";
+            case TpmAlg.SHA384 -> "SHA-384";
+            case TpmAlg.SHA512 -> "SHA-512";
+            default -> throw new IllegalArgumentException("hash " + alg);
+        };
+        try {
+            MessageDigest md = MessageDigest.getInstance(name);
+            for (byte[] p : parts) md.update(p);
+            return Bytes.wrap(md.digest());
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The TPMT_TK_HASHCHECK HMAC as ms-tpm computes it: HMAC-SHA256(proof, 0x8024 || hashAlg || digest). */
+    static Bytes hashCheckHmac(Secret proof, int hashAlg, Bytes digest) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(proof.toArray(), "HmacSHA256"));
+            mac.update(ByteBuffer.allocate(4).putShort((short) 0x8024).putShort((short) hashAlg).array());
+            mac.update(digest.toArray());
+            return Bytes.wrap(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code n} pseudo-random bytes that do not begin with TPM_GENERATED_VALUE. */
+    static byte[] data(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        if (n > 0) b[0] = 0x01;
+        return b;
+    }
+
+    /** Starts a sequence with an empty password and returns its handle. */
+    static int start(TestTpm t, int hashAlg) {
+        return t.run(new HashSequenceStart(Bytes.EMPTY, hashAlg)).orThrow().sequenceHandle();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) b.put(p);
+        return b.array();
+    }
+
+    /** TPM_GENERATED_VALUE alone. */
+    static byte[] tpmGenerated() { return tpmGenerated(new byte[0]); }
+
+    /** TPM_GENERATED_VALUE followed by {@code rest}. */
+    static byte[] tpmGenerated(byte[] rest) {
+        return concat(new byte[] {(byte) 0xFF, 'T', 'C', 'G'}, rest);
+    }
+}
