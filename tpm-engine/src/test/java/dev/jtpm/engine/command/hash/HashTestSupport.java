@@ -7,11 +7,15 @@ import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.command.HashSequenceStart;
+import dev.jtpm.types.command.PcrRead;
+import dev.jtpm.types.structure.TpmlPcrSelection;
+import dev.jtpm.types.structure.TpmsPcrSelection;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Random;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -76,6 +80,27 @@ final class HashTestSupport {
         new Random(seed).nextBytes(b);
         if (n > 0) b[0] = 0x01;
         return b;
+    }
+
+    /** PCR_Read of one PCR in one bank; null when the PCR is not allocated in that bank. */
+    static Bytes pcr(TestTpm t, int alg, int pcr) {
+        var r = t.run(new PcrRead(new TpmlPcrSelection(List.of(TpmsPcrSelection.of(alg, pcr))))).orThrow();
+        return r.pcrValues().digests().isEmpty() ? null : r.pcrValues().digests().get(0);
+    }
+
+    /** pcrUpdateCounter as PCR_Read reports it. */
+    static int pcrUpdateCounter(TestTpm t) {
+        return t.run(new PcrRead(new TpmlPcrSelection(List.of()))).orThrow().pcrUpdateCounter();
+    }
+
+    /** H(old || digest): the value of a PCR after an extend. */
+    static Bytes extended(int alg, Bytes old, Bytes digest) { return hash(alg, old.toArray(), digest.toArray()); }
+
+    /** A digest-sized buffer of zeros whose last octet is {@code last}. */
+    static Bytes zerosEndingWith(int alg, int last) {
+        byte[] b = new byte[TpmAlg.digestSize(alg)];
+        b[b.length - 1] = (byte) last;
+        return Bytes.wrap(b);
     }
 
     /** Starts a sequence with an empty password and returns its handle. */
