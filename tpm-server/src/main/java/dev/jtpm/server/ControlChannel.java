@@ -5,7 +5,6 @@ import dev.jtpm.wire.CtrlRequest;
 import dev.jtpm.wire.CtrlResponse;
 import dev.jtpm.wire.Ptm;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 /**
@@ -20,25 +19,27 @@ final class ControlChannel implements AutoCloseable {
     private static final int READ_CHUNK = 4 + 4 + 4096;
     private static final long MAX_HASH_DATA = 16L << 20;
 
-    private final Listener listener;
+    private final Acceptor listener;
     private final ControlHandler handler;
     private final ServerLog log;
     private final Runnable onExit;
     private final boolean terminateOnHangup;
     private final Thread thread;
 
-    ControlChannel(Listener listener, ControlHandler handler, ServerLog log, boolean terminateOnHangup, Runnable onExit) {
+    ControlChannel(Acceptor listener, ControlHandler handler, ServerLog log, boolean terminateOnHangup, Runnable onExit) {
         this.listener = listener;
         this.handler = handler;
         this.log = log;
         this.terminateOnHangup = terminateOnHangup;
         this.onExit = onExit;
-        this.thread = Thread.ofVirtual().name("jtpm-ctrl").start(this::acceptLoop);
+        // native (fd-passing) listeners block in native code: give them a platform thread
+        this.thread = (listener.passesFds() ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("jtpm-ctrl")
+                .start(this::acceptLoop);
     }
 
     private void acceptLoop() {
         while (listener.isOpen()) {
-            SocketChannel client;
+            Conn client;
             try {
                 client = listener.accept();
             } catch (IOException e) {
@@ -57,12 +58,13 @@ final class ControlChannel implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch) throws IOException {
+    private void serve(Conn ch) throws IOException {
         byte[] buf = new byte[READ_CHUNK];
         while (true) {
-            int len = Io.readSome(ch, buf, 0, READ_CHUNK);
+            int len = ch.read(buf, 0, READ_CHUNK);
             if (len <= 0) return;
-            Deadline deadline = Deadline.start(COMMAND_TIMEOUT_MILLIS, () -> Io.closeQuietly(ch));
+            int fd = ch.takeReceivedFd();
+            Deadline deadline = Deadline.start(COMMAND_TIMEOUT_MILLIS, ch::abort);
             byte[] msg;
             try {
                 long need;
@@ -72,20 +74,25 @@ final class ControlChannel implements AutoCloseable {
                         return;
                     }
                     if (buf.length < need) buf = Arrays.copyOf(buf, (int) Math.max(need, READ_CHUNK));
-                    int n = Io.readSome(ch, buf, len, buf.length - len);
-                    if (n < 0) return;
+                    int n = ch.read(buf, len, buf.length - len);
+                    if (n < 0) {
+                        handler.discardFd(fd);
+                        return;
+                    }
                     len += n;
                 }
+            } catch (IOException e) {
+                handler.discardFd(fd);
+                throw e;
             } finally {
                 if (!deadline.cancel()) {
                     log.info("jtpm: control command not complete within " + COMMAND_TIMEOUT_MILLIS + " ms; closed");
                 }
             }
-            if (!ch.isOpen()) return;
             msg = Arrays.copyOf(buf, len);
             if (buf.length > READ_CHUNK) buf = new byte[READ_CHUNK];
             log.dump(" Ctrl Cmd:", msg, msg.length);
-            ControlHandler.Reply r = handler.handle(msg, null);
+            ControlHandler.Reply r = handler.handle(msg, fd);
             reply(ch, r.bytes());
             if (r.effect() == ControlHandler.Effect.EXIT) {
                 onExit.run();
@@ -100,9 +107,9 @@ final class ControlChannel implements AutoCloseable {
         return need > MAX_HASH_DATA;
     }
 
-    private void reply(SocketChannel ch, byte[] rsp) throws IOException {
+    private void reply(Conn ch, byte[] rsp) throws IOException {
         log.dump(" Ctrl Rsp:", rsp, rsp.length);
-        Io.writeAll(ch, rsp);
+        ch.write(rsp);
     }
 
     /** The bound TCP port, or -1 for a Unix socket. */

@@ -18,12 +18,32 @@ final class ControlHandler {
     /** What a request did besides its reply. */
     enum Effect { NONE, EXIT }
 
+    /** Where CMD_SET_DATAFD hands the received data socket. */
+    interface DataFdSink {
+        /** True while a data fd is in use (a second SET_DATAFD gets TPM_IOERROR). */
+        boolean hasDataFd();
+
+        /** Starts serving the data channel on {@code fd} (ownership passes). */
+        void take(int fd);
+    }
+
     private final TpmController controller;
     private final boolean dataFdSupported;
+    private final DataFdSink sink;
 
-    ControlHandler(TpmController controller, boolean dataFdSupported) {
+    /**
+     * @param dataFdSupported whether the channel can carry descriptors (a Unix socket with native access)
+     * @param sink where a received data fd goes, or null when unsupported
+     */
+    ControlHandler(TpmController controller, boolean dataFdSupported, DataFdSink sink) {
         this.controller = controller;
-        this.dataFdSupported = dataFdSupported;
+        this.dataFdSupported = dataFdSupported && sink != null;
+        this.sink = sink;
+    }
+
+    /** Closes a received descriptor nobody will use. */
+    void discardFd(int fd) {
+        if (fd >= 0) Posix.close(fd);
     }
 
     /** The PTM_CAP_* bits this channel offers: swtpm 0.7.1's 0xFFFF, less SET_DATAFD where it cannot work. */
@@ -32,9 +52,11 @@ final class ControlHandler {
     }
 
     /** The reply for one complete request as received, plus what the caller must do afterwards. */
-    Reply handle(byte[] msg, Integer receivedFd) {
+    Reply handle(byte[] msg, int receivedFd) {
+        CtrlCommand cmd = msg.length < 4 ? null : CtrlCommand.of(dev.jtpm.wire.BigEndian.u32(msg, 0));
+        if (cmd == CtrlCommand.SET_DATAFD) return setDataFd(receivedFd);
+        discardFd(receivedFd);
         if (msg.length < 4) return new Reply(CtrlResponse.result(Ptm.TPM_BAD_PARAMETER), Effect.NONE);
-        CtrlCommand cmd = CtrlCommand.of(dev.jtpm.wire.BigEndian.u32(msg, 0));
         if (cmd != null && needsRunning(cmd) && !controller.isRunning()) return bad(Ptm.TPM_BAD_ORDINAL);
         if (cmd == CtrlCommand.SET_STATEBLOB && controller.isRunning()) return bad(Ptm.TPM_BAD_ORDINAL);
         CtrlRequest req = CtrlRequest.decode(msg);
@@ -76,7 +98,7 @@ final class ControlHandler {
             case CtrlRequest.GetStateBlob g -> getStateBlob(g);
             case CtrlRequest.SetStateBlob s -> ok(CtrlResponse.result(controller.pushStateBlob(s.type(), s.stateFlags(), s.data())));
             case CtrlRequest.GetConfig g -> ok(CtrlResponse.config(0));
-            case CtrlRequest.SetDataFd d -> bad(Ptm.TPM_BAD_PARAMETER); // handled by the channel when fds can be received
+            case CtrlRequest.SetDataFd d -> bad(Ptm.TPM_BAD_PARAMETER); // answered by setDataFd above
             case CtrlRequest.SetBufferSize b -> {
                 int size = controller.setBufferSize(b.bufferSize());
                 yield size < 0 ? bad(Ptm.TPM_BAD_ORDINAL)
@@ -84,6 +106,20 @@ final class ControlHandler {
             }
             case CtrlRequest.GetInfo g -> getInfo(g);
         };
+    }
+
+    /** CMD_SET_DATAFD: 0x1F when a data fd is already set, 0x03 without a valid SCM_RIGHTS descriptor. */
+    private Reply setDataFd(int fd) {
+        if (dataFdSupported && sink.hasDataFd()) {
+            discardFd(fd);
+            return bad(Ptm.TPM_IOERROR);
+        }
+        if (!dataFdSupported || fd < 0) {
+            discardFd(fd);
+            return bad(Ptm.TPM_BAD_PARAMETER);
+        }
+        sink.take(fd);
+        return ok(CtrlResponse.result(Ptm.TPM_SUCCESS));
     }
 
     private Reply getStateBlob(CtrlRequest.GetStateBlob g) {

@@ -5,7 +5,6 @@ import dev.jtpm.wire.DataFrameDecoder;
 import dev.jtpm.wire.SendCommandEnvelope;
 import dev.jtpm.wire.TpmHeader;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,19 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * above the buffer size is answered with TPM_RC_COMMAND_SIZE and the connection is dropped.
  */
 final class DataChannel implements AutoCloseable {
-    private final Listener listener;
+    private final Acceptor listener;
     private final TpmController controller;
     private final ServerLog log;
     private final boolean disconnect;
     private final Runnable onClientGone;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Conn> clients = ConcurrentHashMap.newKeySet();
     private final Thread thread;
 
     /**
      * @param disconnect close the connection after each response
      * @param onClientGone run when a client disconnects (for {@code --terminate}), or null
      */
-    DataChannel(Listener listener, TpmController controller, ServerLog log, boolean disconnect, Runnable onClientGone) {
+    DataChannel(Acceptor listener, TpmController controller, ServerLog log, boolean disconnect, Runnable onClientGone) {
         this.listener = listener;
         this.controller = controller;
         this.log = log;
@@ -39,7 +38,7 @@ final class DataChannel implements AutoCloseable {
 
     private void acceptLoop() {
         while (listener.isOpen()) {
-            SocketChannel client;
+            Conn client;
             try {
                 client = listener.accept();
             } catch (IOException e) {
@@ -61,11 +60,11 @@ final class DataChannel implements AutoCloseable {
     }
 
     /** Serves one connection until it closes (or after one response with {@code disconnect}). */
-    static void serve(SocketChannel ch, TpmController controller, ServerLog log, boolean disconnect) throws IOException {
+    static void serve(Conn ch, TpmController controller, ServerLog log, boolean disconnect) throws IOException {
         DataFrameDecoder decoder = new DataFrameDecoder(controller.bufferSize());
         byte[] buf = new byte[TpmHeader.MAX_COMMAND_SIZE + SendCommandEnvelope.PREFIX_SIZE];
         while (true) {
-            int n = Io.readSome(ch, buf, 0, buf.length);
+            int n = ch.read(buf, 0, buf.length);
             if (n < 0) return;
             log.dump(" SWTPM_IO_Read:", buf, n);
             decoder.feed(buf, 0, n);
@@ -76,13 +75,13 @@ final class DataChannel implements AutoCloseable {
                         byte[] rsp = controller.execute(c.command(), c.locality());
                         byte[] out = c.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp;
                         log.dump(" SWTPM_IO_Write:", out, out.length);
-                        Io.writeAll(ch, out);
+                        ch.write(out);
                         if (disconnect) return;
                     }
                     case DataFrame.Malformed m -> {
                         log.info("jtpm: data command with impossible size " + m.claimedSize() + "; connection dropped");
                         byte[] rsp = TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE);
-                        Io.writeAll(ch, m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
+                        ch.write(m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
                         return;
                     }
                 }
@@ -97,6 +96,6 @@ final class DataChannel implements AutoCloseable {
     public void close() {
         listener.close();
         thread.interrupt();
-        for (SocketChannel c : clients) Io.closeQuietly(c);
+        for (Conn c : clients) c.abort();
     }
 }

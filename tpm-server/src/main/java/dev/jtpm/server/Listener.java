@@ -5,14 +5,13 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** A bound listening socket, TCP or Unix; closing it unlinks a Unix socket file. */
-final class Listener implements AutoCloseable {
+final class Listener implements Acceptor {
     private final ServerSocketChannel server;
     private final Path path;
 
@@ -51,11 +50,11 @@ final class Listener implements AutoCloseable {
         return new Listener(s, path);
     }
 
-    /** Waits for the next client. */
-    SocketChannel accept() throws IOException { return server.accept(); }
+    @Override
+    public Conn accept() throws IOException { return new ChannelConn(server.accept()); }
 
-    /** The bound TCP port, or -1 for a Unix socket. */
-    int port() {
+    @Override
+    public int port() {
         try {
             return server.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
         } catch (IOException e) {
@@ -63,10 +62,11 @@ final class Listener implements AutoCloseable {
         }
     }
 
-    /** The socket file of a Unix listener, or null. */
-    Path path() { return path; }
+    @Override
+    public Path path() { return path; }
 
-    boolean isOpen() { return server.isOpen(); }
+    @Override
+    public boolean isOpen() { return server.isOpen(); }
 
     @Override
     public void close() {

@@ -5,7 +5,6 @@ import dev.jtpm.wire.MssimCommand;
 import dev.jtpm.wire.SendCommandEnvelope;
 import dev.jtpm.wire.TpmHeader;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +21,7 @@ final class MssimServer implements AutoCloseable {
     private final TpmController controller;
     private final ServerLog log;
     private final Runnable onStop;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Conn> clients = ConcurrentHashMap.newKeySet();
     private final Object sizesLock = new Object();
     private int largestCommandSize, largestCommand, largestResponseSize, largestResponse;
 
@@ -38,7 +37,7 @@ final class MssimServer implements AutoCloseable {
 
     private void acceptLoop(Listener l, boolean isTpmPort) {
         while (l.isOpen()) {
-            SocketChannel c;
+            Conn c;
             try {
                 c = l.accept();
             } catch (IOException e) {
@@ -58,31 +57,31 @@ final class MssimServer implements AutoCloseable {
         }
     }
 
-    private void serveTpm(SocketChannel ch) throws IOException {
+    private void serveTpm(Conn ch) throws IOException {
         while (true) {
-            MssimCommand c = MssimCommand.of(Io.readU32(ch));
+            MssimCommand c = MssimCommand.of(ch.readU32());
             if (c == null || !c.onTpmPort()) return;
             switch (c) {
                 case SEND_COMMAND -> {
-                    int locality = Io.readFully(ch, 1)[0] & 0xff;
-                    long size = Io.readU32(ch) & 0xffffffffL;
+                    int locality = ch.readFully(1)[0] & 0xff;
+                    long size = ch.readU32() & 0xffffffffL;
                     if (size > TpmHeader.MAX_COMMAND_SIZE) return;
-                    byte[] cmd = Io.readFully(ch, (int) size);
+                    byte[] cmd = ch.readFully((int) size);
                     log.dump(" SWTPM_IO_Read:", cmd, cmd.length);
                     byte[] rsp = size < TpmHeader.SIZE ? TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE)
                             : controller.execute(cmd, locality);
                     recordSizes(cmd, rsp);
                     log.dump(" SWTPM_IO_Write:", rsp, rsp.length);
-                    Io.writeAll(ch, SendCommandEnvelope.wrapResponse(rsp));
+                    ch.write(SendCommandEnvelope.wrapResponse(rsp));
                 }
                 case SIGNAL_HASH_START -> {
                     controller.tpm().hashStart();
                     ack(ch);
                 }
                 case SIGNAL_HASH_DATA -> {
-                    long size = Io.readU32(ch) & 0xffffffffL;
+                    long size = ch.readU32() & 0xffffffffL;
                     if (size > TpmHeader.MAX_COMMAND_SIZE) return;
-                    controller.tpm().hashData(Io.readFully(ch, (int) size));
+                    controller.tpm().hashData(ch.readFully((int) size));
                     ack(ch);
                 }
                 case SIGNAL_HASH_END -> {
@@ -90,15 +89,15 @@ final class MssimServer implements AutoCloseable {
                     ack(ch);
                 }
                 case REMOTE_HANDSHAKE -> {
-                    if (Io.readU32(ch) == 0) return;
+                    if (ch.readU32() == 0) return;
                     byte[] r = new byte[12];
                     BigEndian.put32(r, 0, MssimCommand.SERVER_VERSION);
                     BigEndian.put32(r, 4, MssimCommand.FLAG_PLATFORM_AVAILABLE | MssimCommand.FLAG_IN_RAW_MODE
                             | MssimCommand.FLAG_SUPPORTS_PP);
-                    Io.writeAll(ch, r);
+                    ch.write(r);
                 }
                 case SET_ALTERNATIVE_RESULT -> {
-                    Io.readU32(ch);
+                    ch.readU32();
                     ack(ch);
                 }
                 case SESSION_END -> { return; }
@@ -111,12 +110,12 @@ final class MssimServer implements AutoCloseable {
         }
     }
 
-    private void servePlatform(SocketChannel ch) throws IOException {
+    private void servePlatform(Conn ch) throws IOException {
         while (true) {
-            int code = Io.readU32(ch);
+            int code = ch.readU32();
             MssimCommand c = MssimCommand.of(code);
             if (c == null || !c.onPlatformPort()) {
-                Io.writeAll(ch, BigEndian.of32(MssimCommand.PLATFORM_NAK));
+                ch.write(BigEndian.of32(MssimCommand.PLATFORM_NAK));
                 return;
             }
             switch (c) {
@@ -139,11 +138,11 @@ final class MssimServer implements AutoCloseable {
                         BigEndian.put32(r, 16, largestResponse);
                         largestCommandSize = largestCommand = largestResponseSize = largestResponse = 0;
                     }
-                    Io.writeAll(ch, r);
+                    ch.write(r);
                 }
                 case ACT_GET_SIGNALED -> {
-                    Io.readU32(ch);
-                    Io.writeAll(ch, BigEndian.of32(0));
+                    ch.readU32();
+                    ch.write(BigEndian.of32(0));
                 }
                 default -> {
                     // PHYS_PRES, CANCEL_OFF, NV_ON/OFF, KEY_CACHE, TEST_FAILURE_MODE: acknowledged
@@ -166,8 +165,8 @@ final class MssimServer implements AutoCloseable {
         }
     }
 
-    private static void ack(SocketChannel ch) throws IOException {
-        Io.writeAll(ch, BigEndian.of32(0));
+    private static void ack(Conn ch) throws IOException {
+        ch.write(BigEndian.of32(0));
     }
 
     int tpmPort() { return tpmPort.port(); }
@@ -178,6 +177,6 @@ final class MssimServer implements AutoCloseable {
     public void close() {
         tpmPort.close();
         platformPort.close();
-        for (SocketChannel c : clients) Io.closeQuietly(c);
+        for (Conn c : clients) c.abort();
     }
 }

@@ -20,7 +20,7 @@ public final class TpmInstance implements AutoCloseable {
     private final StateStore store;
     private final TpmController controller;
     private final InstanceConfig config;
-    private final List<AutoCloseable> channels = new ArrayList<>();
+    private final List<AutoCloseable> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch exitRequested = new CountDownLatch(1);
     private DataChannel data;
     private ControlChannel ctrl;
@@ -57,7 +57,9 @@ public final class TpmInstance implements AutoCloseable {
     private void bind() throws IOException {
         ServerLog log = config.log();
         if (config.ctrl() != null) {
-            ctrl = new ControlChannel(listen(config.ctrl()), new ControlHandler(controller, false), log,
+            Acceptor a = config.ctrl() instanceof ChannelSpec.UnixIo u && Posix.AVAILABLE
+                    ? NativeUnixListener.bind(u.path(), u.mode()) : listen(config.ctrl());
+            ctrl = new ControlChannel(a, new ControlHandler(controller, a.passesFds(), new DataFdServer()), log,
                     config.ctrlTerminate(), this::requestExit);
             channels.add(ctrl);
         }
@@ -76,7 +78,7 @@ public final class TpmInstance implements AutoCloseable {
         if (data != null) channels.add(data);
     }
 
-    private static Listener listen(ChannelSpec spec) throws IOException {
+    private static Acceptor listen(ChannelSpec spec) throws IOException {
         return switch (spec) {
             case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
             case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode());
@@ -105,6 +107,32 @@ public final class TpmInstance implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /** Serves the data channel on a descriptor received with CMD_SET_DATAFD (QEMU's way). */
+    private final class DataFdServer implements ControlHandler.DataFdSink {
+        private final java.util.concurrent.atomic.AtomicReference<Conn> current = new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public boolean hasDataFd() { return current.get() != null; }
+
+        @Override
+        public void take(int fd) {
+            NativeConn c = new NativeConn(fd);
+            current.set(c);
+            channels.add(c::abort);
+            Thread.ofPlatform().daemon().name("jtpm-datafd").start(() -> {
+                try {
+                    DataChannel.serve(c, controller, config.log(), false);
+                } catch (java.io.IOException e) {
+                    config.log().info("jtpm: data fd ended: " + e.getMessage());
+                } finally {
+                    c.close();
+                    current.compareAndSet(c, null);
+                    if (config.terminate()) requestExit();
+                }
+            });
+        }
     }
 
     /** The controller: running state, locality, INIT/STOP semantics. */

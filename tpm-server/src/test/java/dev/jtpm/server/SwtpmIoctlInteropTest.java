@@ -34,7 +34,9 @@ class SwtpmIoctlInteropTest {
                     throw new AssertionError(e);
                 }
             };
-            assertThat(run.apply(new String[] {"-c"}).out()).isEqualTo("ptm capability is 0xefff\n");
+            // swtpm 0.7.1's 0xffff where SET_DATAFD works (Unix socket), without 0x1000 over TCP
+            assertThat(run.apply(new String[] {"-c"}).out())
+                    .isEqualTo(type.equals("tcp") ? "ptm capability is 0xefff\n" : "ptm capability is 0xffff\n");
             ExternalTool.Result notRunning = run.apply(new String[] {"-e"});
             assertThat(notRunning.exitCode()).isEqualTo(1);
             assertThat(notRunning.err()).contains("TPM result from PTM_GET_TPMESTABLISHED: 0xa");

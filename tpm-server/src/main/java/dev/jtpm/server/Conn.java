@@ -1,0 +1,38 @@
+package dev.jtpm.server;
+
+import java.io.IOException;
+
+/** One byte-stream connection a server speaks over: a Java socket channel or a raw native fd. */
+interface Conn extends AutoCloseable {
+
+    /** Reads up to {@code len} bytes (blocking for at least one); -1 at end of stream. */
+    int read(byte[] b, int off, int len) throws IOException;
+
+    /** Writes all bytes. */
+    void write(byte[] b) throws IOException;
+
+    /** A file descriptor received with the last read (SCM_RIGHTS), or -1; ownership passes to the caller. */
+    default int takeReceivedFd() { return -1; }
+
+    /** Makes blocked and future reads fail or end, from any thread, without releasing the descriptor. */
+    void abort();
+
+    /** Releases the connection. */
+    @Override
+    void close();
+
+    /** Reads exactly {@code n} bytes. */
+    default byte[] readFully(int n) throws IOException {
+        byte[] b = new byte[n];
+        int off = 0;
+        while (off < n) {
+            int r = read(b, off, n - off);
+            if (r < 0) throw new java.io.EOFException("connection closed");
+            off += r;
+        }
+        return b;
+    }
+
+    /** Reads a big-endian u32. */
+    default int readU32() throws IOException { return dev.jtpm.wire.BigEndian.u32(readFully(4), 0); }
+}

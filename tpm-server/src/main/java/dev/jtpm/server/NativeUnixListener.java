@@ -1,0 +1,74 @@
+package dev.jtpm.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A Unix socket listener built on {@link Posix}, whose connections can receive file descriptors:
+ * what swtpm's {@code --ctrl type=unixio} needs for CMD_SET_DATAFD.
+ */
+final class NativeUnixListener implements Acceptor {
+    private final int fd;
+    private final Path path;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    private NativeUnixListener(int fd, Path path) {
+        this.fd = fd;
+        this.path = path;
+    }
+
+    /** Binds {@code path}, replacing a stale socket file. */
+    static NativeUnixListener bind(Path path, int mode) throws IOException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
+        }
+        int fd;
+        try {
+            fd = Posix.listenUnix(path.toString());
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+        if (mode >= 0) Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Listener.rwx(mode)));
+        return new NativeUnixListener(fd, path);
+    }
+
+    @Override
+    public Conn accept() throws IOException {
+        if (!open.get()) throw new IOException("listener closed");
+        int c = Posix.accept(fd);
+        if (!open.get()) {
+            Posix.close(c);
+            throw new IOException("listener closed");
+        }
+        return new NativeConn(c);
+    }
+
+    @Override
+    public int port() { return -1; }
+
+    @Override
+    public Path path() { return path; }
+
+    @Override
+    public boolean isOpen() { return open.get(); }
+
+    @Override
+    public boolean passesFds() { return true; }
+
+    @Override
+    public void close() {
+        if (!open.compareAndSet(true, false)) return;
+        Posix.shutdown(fd);
+        Posix.close(fd);
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.jtpm.server;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The few Linux socket calls Java does not offer, through the FFM API: a Unix socket listener whose
+ * connections can receive a file descriptor (SCM_RIGHTS, for CMD_SET_DATAFD), and plain I/O on such
+ * a descriptor. Linux x86-64/aarch64 layouts; {@link #AVAILABLE} is false where they cannot be bound.
+ */
+final class Posix {
+    static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, SHUT_RDWR = 2;
+    static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+    static final int EINTR = 4;
+    private static final int SUN_PATH = 108;
+    private static final long MSGHDR_SIZE = 56, CMSG_SPACE_INT = 24;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle SOCKET, BIND, LISTEN, ACCEPT4, RECVMSG, READ, SEND, CLOSE, SHUTDOWN;
+    /** True when the calls could be bound (Linux on a 64-bit platform, native access allowed). */
+    static final boolean AVAILABLE;
+
+    static {
+        MethodHandle[] h = new MethodHandle[9];
+        boolean ok;
+        try {
+            ok = System.getProperty("os.name", "").equals("Linux") && ADDRESS.byteSize() == 8;
+            if (ok) {
+                h[0] = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+                h[1] = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+                h[2] = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+                h[3] = errnoCall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+                h[4] = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+                h[5] = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+                h[6] = errnoCall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+                h[7] = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                h[8] = errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+            }
+        } catch (RuntimeException | Error e) {
+            ok = false;
+        }
+        SOCKET = h[0]; BIND = h[1]; LISTEN = h[2]; ACCEPT4 = h[3]; RECVMSG = h[4]; READ = h[5]; SEND = h[6];
+        CLOSE = h[7]; SHUTDOWN = h[8];
+        AVAILABLE = ok;
+    }
+
+    private Posix() {}
+
+    private static MethodHandle errnoCall(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d,
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /** A listening AF_UNIX stream socket bound to {@code path}. */
+    static int listenUnix(String path) throws IOException {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        if (p.length >= SUN_PATH) throw new IOException("socket path too long: " + path);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) throw error("socket", st);
+            MemorySegment addr = a.allocate(2 + SUN_PATH);
+            addr.set(JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(p, 0, addr, JAVA_BYTE, 2, p.length);
+            if ((int) BIND.invokeExact(st, fd, addr, 2 + p.length + 1) < 0 || (int) LISTEN.invokeExact(st, fd, 16) < 0) {
+                IOException e = error("bind/listen " + path, st);
+                close(fd);
+                throw e;
+            }
+            return fd;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** accept4(listenFd, NULL, NULL, SOCK_CLOEXEC), retried on EINTR. */
+    static int accept(int listenFd) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            while (true) {
+                int fd = (int) ACCEPT4.invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                if (fd >= 0) return fd;
+                if (errno(st) != EINTR) throw error("accept", st);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /**
+     * recvmsg into {@code b}; a descriptor passed with SCM_RIGHTS is stored in {@code fdOut[0]}
+     * (else -1).
+     *
+     * @return bytes read, 0 at end of stream
+     */
+    static int recv(int fd, byte[] b, int off, int len, int[] fdOut) throws IOException {
+        fdOut[0] = -1;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(Math.max(1, len));
+            MemorySegment iov = a.allocate(16, 8);
+            iov.set(ADDRESS, 0, buf);
+            iov.set(JAVA_LONG, 8, len);
+            MemorySegment control = a.allocate(CMSG_SPACE_INT, 8);
+            MemorySegment msg = a.allocate(MSGHDR_SIZE, 8);
+            msg.set(ADDRESS, 16, iov);
+            msg.set(JAVA_LONG, 24, 1);
+            msg.set(ADDRESS, 32, control);
+            msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);
+            long n;
+            while (true) {
+                n = (long) RECVMSG.invokeExact(st, fd, msg, MSG_CMSG_CLOEXEC);
+                if (n >= 0) break;
+                if (errno(st) != EINTR) throw error("recvmsg", st);
+            }
+            long controllen = msg.get(JAVA_LONG, 40);
+            if (controllen >= 20 && control.get(JAVA_LONG, 0) >= 20 && control.get(JAVA_INT, 8) == SOL_SOCKET
+                    && control.get(JAVA_INT, 12) == SCM_RIGHTS) {
+                fdOut[0] = control.get(JAVA_INT, 16);
+            }
+            MemorySegment.copy(buf, JAVA_BYTE, 0, b, off, (int) n);
+            return (int) n;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** read(2), retried on EINTR; 0 at end of stream. */
+    static int read(int fd, byte[] b, int off, int len) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(Math.max(1, len));
+            long n;
+            while (true) {
+                n = (long) READ.invokeExact(st, fd, buf, (long) len);
+                if (n >= 0) break;
+                if (errno(st) != EINTR) throw error("read", st);
+            }
+            MemorySegment.copy(buf, JAVA_BYTE, 0, b, off, (int) n);
+            return (int) n;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** send(2) of all bytes with MSG_NOSIGNAL (a closed peer is an error, not a SIGPIPE). */
+    static void sendAll(int fd, byte[] b) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(Math.max(1, b.length));
+            MemorySegment.copy(b, 0, buf, JAVA_BYTE, 0, b.length);
+            long off = 0;
+            while (off < b.length) {
+                long n = (long) SEND.invokeExact(st, fd, buf.asSlice(off), (long) b.length - off, MSG_NOSIGNAL);
+                if (n < 0) {
+                    if (errno(st) == EINTR) continue;
+                    throw error("send", st);
+                }
+                off += n;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** shutdown(fd, SHUT_RDWR): wakes threads blocked on it. Errors are ignored. */
+    static void shutdown(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) SHUTDOWN.invokeExact(a.allocate(CAPTURE), fd, SHUT_RDWR);
+        } catch (Throwable ignored) {
+            // best effort
+        }
+    }
+
+    /** close(2). Errors are ignored. */
+    static void close(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
+        } catch (Throwable ignored) {
+            // best effort
+        }
+    }
+
+    private static int errno(MemorySegment st) {
+        return (int) ERRNO.get(st, 0L);
+    }
+
+    private static IOException error(String what, MemorySegment st) {
+        return new IOException(what + " failed: errno " + errno(st));
+    }
+}
