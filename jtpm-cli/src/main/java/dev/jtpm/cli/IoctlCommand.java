@@ -27,6 +27,7 @@ final class IoctlCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
 
+    /** The one action of a call, as swtpm_ioctl takes it. */
     static final class Action {
         @Option(names = "-c", description = "get capabilities") boolean capabilities;
         @Option(names = "-i", description = "CMD_INIT (volatile state is deleted)") boolean init;
