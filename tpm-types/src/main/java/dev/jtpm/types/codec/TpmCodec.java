@@ -44,6 +44,18 @@ public final class TpmCodec {
         return v;
     }
 
+    /**
+     * Decodes a whole buffer as {@code type} without the TPMI_* interface checks (see
+     * {@link TpmReader#lenient}); trailing bytes are TPM_RC_SIZE. Checks in record constructors
+     * still apply.
+     */
+    public static <T extends Record> T decodeLenient(Class<T> type, byte[] bytes) {
+        TpmReader r = TpmReader.lenient(bytes);
+        T v = of(type).read(r);
+        if (r.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
+        return v;
+    }
+
     /** Encodes a record. */
     public static <T extends Record> byte[] encode(T value) {
         TpmWriter w = new TpmWriter();
@@ -195,7 +207,11 @@ public final class TpmCodec {
             if (is == null) return p;
             Tpmi kind = is.value();
             return new Plan() {
-                public Object read(TpmReader r, Object[] s) { Object v = p.read(r, s); kind.check((Integer) v); return v; }
+                public Object read(TpmReader r, Object[] s) {
+                    Object v = p.read(r, s);
+                    if (!r.isLenient()) kind.check((Integer) v);
+                    return v;
+                }
                 public void write(TpmWriter w, Object v, Object[] s) { p.write(w, v, s); }
             };
         }

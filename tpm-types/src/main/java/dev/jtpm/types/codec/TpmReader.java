@@ -12,14 +12,29 @@ public final class TpmReader {
     private final byte[] buf;
     private int pos;
     private final int limit;
+    private final boolean lenient;
 
     public TpmReader(byte[] buf) { this(buf, 0, buf.length); }
 
-    public TpmReader(byte[] buf, int off, int len) {
+    public TpmReader(byte[] buf, int off, int len) { this(buf, off, len, false); }
+
+    private TpmReader(byte[] buf, int off, int len, boolean lenient) {
         this.buf = buf;
         this.pos = off;
         this.limit = off + len;
+        this.lenient = lenient;
     }
+
+    /**
+     * A reader that skips the TPMI_* interface checks ({@link Wire.Is}, {@link Tpmi}): structure,
+     * sizes, list bounds and union selectors are still checked, but not whether an algorithm, key
+     * size or curve is one this TPM implements. For decoding what another TPM produced, and for
+     * testing structures whose algorithms are not implemented yet.
+     */
+    public static TpmReader lenient(byte[] buf) { return new TpmReader(buf, 0, buf.length, true); }
+
+    /** True if TPMI_* interface checks are skipped (see {@link #lenient}). */
+    public boolean isLenient() { return lenient; }
 
     public int position() { return pos; }
 
@@ -45,7 +60,7 @@ public final class TpmReader {
     public Bytes bytes(int n) { need(n); Bytes b = Bytes.of(buf, pos, n); pos += n; return b; }
 
     /** A reader over the next {@code n} bytes, which this reader skips. */
-    public TpmReader slice(int n) { need(n); TpmReader r = new TpmReader(buf, pos, n); pos += n; return r; }
+    public TpmReader slice(int n) { need(n); TpmReader r = new TpmReader(buf, pos, n, lenient); pos += n; return r; }
 
     /** Everything left. */
     public Bytes rest() { return bytes(remaining()); }

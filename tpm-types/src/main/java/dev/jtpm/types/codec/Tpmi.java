@@ -1,5 +1,7 @@
 package dev.jtpm.types.codec;
 
+import dev.jtpm.types.Algorithms;
+import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
@@ -8,6 +10,8 @@ import dev.jtpm.types.structure.TpmiAlgHash;
 /**
  * TPMI_* interface types (Part 2): the values an {@code int} component may take, checked while
  * unmarshalling so that a failure carries the component's parameter index. Use with {@link Wire.Is}.
+ * Which algorithms, key sizes and curves count as implemented comes from {@link Algorithms}. A
+ * {@link TpmReader#lenient lenient} reader skips these checks.
  */
 public enum Tpmi {
     /** TPMI_ALG_HASH: an implemented hash (TPM_RC_HASH). */
@@ -20,7 +24,74 @@ public enum Tpmi {
             if (v != TpmRh.OWNER && v != TpmRh.ENDORSEMENT && v != TpmRh.PLATFORM && v != TpmRh.NULL)
                 throw new TpmFailure(TpmRc.VALUE);
         }
+    },
+    /** TPMI_ALG_PUBLIC (Part 2, 12.2.2): an implemented object type (TPM_RC_TYPE). */
+    ALG_PUBLIC { void check(int v) { require(oneOf(v, TpmAlg.RSA, TpmAlg.KEYEDHASH, TpmAlg.ECC, TpmAlg.SYMCIPHER), TpmRc.TYPE); } },
+    /** TPMI_ALG_SYM_OBJECT+ (Part 2, 9.30): an implemented block cipher or TPM_ALG_NULL (TPM_RC_SYMMETRIC). */
+    ALG_SYM_OBJECT_OR_NULL {
+        void check(int v) { requireOrNull(v, oneOf(v, TpmAlg.TDES, TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA), TpmRc.SYMMETRIC); }
+    },
+    /** TPMI_ALG_SYM_MODE+ (Part 2, 9.31): an implemented block cipher mode or TPM_ALG_NULL (TPM_RC_MODE). */
+    ALG_SYM_MODE_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.CMAC, TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB, TpmAlg.ECB), TpmRc.MODE);
+        }
+    },
+    /** TPMI_ALG_KEYEDHASH_SCHEME+ (Part 2, 11.1): HMAC, XOR or TPM_ALG_NULL, if implemented (TPM_RC_VALUE). */
+    ALG_KEYEDHASH_SCHEME_OR_NULL {
+        void check(int v) { requireOrNull(v, oneOf(v, TpmAlg.HMAC, TpmAlg.XOR), TpmRc.VALUE); }
+    },
+    /** TPMI_ALG_RSA_SCHEME+ (Part 2, 11.2.4): an implemented RSA scheme or TPM_ALG_NULL (TPM_RC_VALUE). */
+    ALG_RSA_SCHEME_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.RSAES, TpmAlg.OAEP), TpmRc.VALUE);
+        }
+    },
+    /** TPMI_ALG_ECC_SCHEME+ (Part 2, 11.2.5): an implemented ECC scheme or TPM_ALG_NULL (TPM_RC_SCHEME). */
+    ALG_ECC_SCHEME_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.ECDSA, TpmAlg.ECDAA, TpmAlg.SM2, TpmAlg.ECSCHNORR, TpmAlg.ECDH, TpmAlg.ECMQV),
+                    TpmRc.SCHEME);
+        }
+    },
+    /** TPMI_ALG_KDF+ (Part 2, 9.32): an implemented key derivation function or TPM_ALG_NULL (TPM_RC_KDF). */
+    ALG_KDF_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.MGF1, TpmAlg.KDF1_SP800_56A, TpmAlg.KDF2, TpmAlg.KDF1_SP800_108), TpmRc.KDF);
+        }
+    },
+    /** TPMI_RSA_KEY_BITS (Part 2, 11.2.4): an implemented RSA key size (TPM_RC_VALUE). */
+    RSA_KEY_BITS { void check(int v) { keyBits(TpmAlg.RSA, v); } },
+    /** TPMI_AES_KEY_BITS (Part 2, 11.1): an implemented AES key size (TPM_RC_VALUE). */
+    AES_KEY_BITS { void check(int v) { keyBits(TpmAlg.AES, v); } },
+    /** TPMI_SM4_KEY_BITS (Part 2, 11.1): an implemented SM4 key size (TPM_RC_VALUE). */
+    SM4_KEY_BITS { void check(int v) { keyBits(TpmAlg.SM4, v); } },
+    /** TPMI_CAMELLIA_KEY_BITS (Part 2, 11.1): an implemented Camellia key size (TPM_RC_VALUE). */
+    CAMELLIA_KEY_BITS { void check(int v) { keyBits(TpmAlg.CAMELLIA, v); } },
+    /** TPMI_TDES_KEY_BITS (Part 2, 11.1): an implemented TDES key size (TPM_RC_VALUE). */
+    TDES_KEY_BITS { void check(int v) { keyBits(TpmAlg.TDES, v); } },
+    /** TPMI_ECC_CURVE (Part 2, 11.2.5): an implemented curve (TPM_RC_CURVE). */
+    ECC_CURVE {
+        void check(int v) { if (!Algorithms.isCurveImplemented(v)) throw new TpmFailure(TpmRc.CURVE); }
     };
+
+    /** True if {@code v} is one of {@code allowed} and implemented ({@link Algorithms}). */
+    private static boolean oneOf(int v, int... allowed) {
+        for (int a : allowed) if (a == v) return Algorithms.isImplemented(v);
+        return false;
+    }
+
+    private static void require(boolean ok, TpmRc rc) {
+        if (!ok) throw new TpmFailure(rc);
+    }
+
+    private static void requireOrNull(int v, boolean ok, TpmRc rc) {
+        if (v != TpmAlg.NULL && !ok) throw new TpmFailure(rc);
+    }
+
+    private static void keyBits(int alg, int bits) {
+        if (!Algorithms.hasKeySize(alg, bits)) throw new TpmFailure(TpmRc.VALUE);
+    }
 
     /** Throws {@link TpmFailure} with the type's response code when {@code v} is not allowed. */
     abstract void check(int v);

@@ -1,0 +1,91 @@
+package dev.jtpm.types;
+
+import java.util.List;
+
+/**
+ * The algorithms this TPM implements: the one table behind TPM2_GetCapability(TPM_CAP_ALGS) (Part 3,
+ * 30.2), TPM_CAP_ECC_CURVES, and the TPMI_* interface-type checks of the codec (Part 2, 9: e.g.
+ * TPMI_ALG_PUBLIC, TPMI_ALG_SYM_OBJECT, TPMI_RSA_KEY_BITS, TPMI_ECC_CURVE), which TPM2_TestParms
+ * (Part 3, 30.3) and every command taking a TPMT_PUBLIC rely on.
+ *
+ * <p>List an algorithm here only once it works end to end: GetCapability reports exactly this list
+ * and the codec rejects everything else with the spec's response code. Key algorithms add their
+ * key sizes ({@link Entry#keySizes()}); ECC adds its curves to {@link #ECC_CURVES}.
+ *
+ * <p>The table lives in tpm-types, not in the engine, because the TPMI checks run while
+ * unmarshalling (so that errors carry the parameter index and come in the order ms-tpm-20-ref
+ * reports them), and the codec is here. The hash entries must agree with
+ * {@code TpmiAlgHash.IMPLEMENTED} (a test checks this).
+ */
+public final class Algorithms {
+    private Algorithms() {}
+
+    // TPMA_ALGORITHM (Part 2, 8.2)
+    /** TPMA_ALGORITHM.asymmetric. */
+    public static final int ASYMMETRIC = 1;
+    /** TPMA_ALGORITHM.symmetric. */
+    public static final int SYMMETRIC = 1 << 1;
+    /** TPMA_ALGORITHM.hash. */
+    public static final int HASH = 1 << 2;
+    /** TPMA_ALGORITHM.object. */
+    public static final int OBJECT = 1 << 3;
+    /** TPMA_ALGORITHM.signing. */
+    public static final int SIGNING = 1 << 8;
+    /** TPMA_ALGORITHM.encrypting. */
+    public static final int ENCRYPTING = 1 << 9;
+    /** TPMA_ALGORITHM.method. */
+    public static final int METHOD = 1 << 10;
+
+    /**
+     * One implemented algorithm.
+     *
+     * @param alg the TPM_ALG_ID
+     * @param attributes its TPMA_ALGORITHM
+     * @param keySizes the key sizes in bits the TPM supports (RSA, block ciphers); empty otherwise
+     */
+    public record Entry(int alg, int attributes, List<Integer> keySizes) {
+        public Entry {
+            keySizes = List.copyOf(keySizes);
+        }
+    }
+
+    /** The implemented algorithms, ascending by TPM_ALG_ID (the order TPM_CAP_ALGS reports). */
+    private static final List<Entry> TABLE = List.of(
+            new Entry(TpmAlg.SHA1, HASH, List.of()),
+            new Entry(TpmAlg.SHA256, HASH, List.of()),
+            new Entry(TpmAlg.SHA384, HASH, List.of()),
+            new Entry(TpmAlg.SHA512, HASH, List.of()));
+
+    /** The implemented ECC curves (TPM_ECC_CURVE), ascending. None yet: ECC does not work. */
+    private static final List<Integer> ECC_CURVES = List.of();
+
+    static {
+        for (int i = 1; i < TABLE.size(); i++) {
+            if (TABLE.get(i - 1).alg() >= TABLE.get(i).alg()) throw new ExceptionInInitializerError("table not ascending");
+        }
+    }
+
+    /** Every implemented algorithm, ascending by TPM_ALG_ID. */
+    public static List<Entry> all() { return TABLE; }
+
+    /** The entry of an implemented algorithm, or null. */
+    public static Entry get(int alg) {
+        for (Entry e : TABLE) if (e.alg() == alg) return e;
+        return null;
+    }
+
+    /** True if {@code alg} is implemented. */
+    public static boolean isImplemented(int alg) { return get(alg) != null; }
+
+    /** True if {@code alg} is implemented and supports keys of {@code bits} bits. */
+    public static boolean hasKeySize(int alg, int bits) {
+        Entry e = get(alg);
+        return e != null && e.keySizes().contains(bits);
+    }
+
+    /** The implemented ECC curves, ascending. */
+    public static List<Integer> eccCurves() { return ECC_CURVES; }
+
+    /** True if the ECC curve is implemented. */
+    public static boolean isCurveImplemented(int curve) { return ECC_CURVES.contains(curve); }
+}
