@@ -1,0 +1,238 @@
+package dev.jtpm.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * jtpm and swtpm side by side: both started as processes with the same swtpm command line on free
+ * ports of 127.0.0.1, both driven by the same {@link RawTpmClient} (one TCP connection, raw
+ * commands, as QEMU does) with the same command bytes. After a warm-up, every command is measured
+ * in interleaved rounds (jtpm then swtpm, swtpm then jtpm, ...) so that noise from other load on the
+ * machine falls on both servers alike. Prints a markdown table and writes it into
+ * {@code docs/benchmarks.md}. Both servers are stopped at the end, also on failure.
+ *
+ * <p>Options: {@code --root DIR} (the jtpm checkout; default .), {@code --out FILE} (default
+ * ROOT/docs/benchmarks.md; {@code -} prints only), {@code --iterations N} measured per command and
+ * server (default 20000), {@code --warmup N} per command and server (default 10000), {@code --rounds R}
+ * (default 10), {@code --swtpm PROGRAM} (default swtpm), {@code --jtpm-launcher} (start jtpm with
+ * ROOT/jtpm, which may rebuild first, instead of the launcher's java command line directly),
+ * {@code --jtpm-jvm-arg ARG} (repeatable; e.g. a {@code -XX:StartFlightRecording=...} to profile).
+ */
+public final class SideBySide {
+    private static final int MAX_ITERATIONS = 1_000_000;
+    private static final long CONNECT_TIMEOUT_MS = 120_000;
+    private static final long READY_TIMEOUT_MS = 20_000;
+
+    private Path root = Path.of(".");
+    private Path out;
+    private int iterations = 20_000;
+    private int warmup = 10_000;
+    private int rounds = 10;
+    private String swtpm = "swtpm";
+    private boolean viaLauncher;
+    private final List<String> jvmArgs = new ArrayList<>();
+
+    private SideBySide() {}
+
+    public static void main(String[] args) throws Exception {
+        SideBySide s = new SideBySide();
+        s.parse(args);
+        s.run();
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--root" -> root = Path.of(value(args, ++i, a));
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--iterations" -> iterations = bounded(value(args, ++i, a), a);
+                case "--warmup" -> warmup = bounded(value(args, ++i, a), a);
+                case "--rounds" -> rounds = bounded(value(args, ++i, a), a);
+                case "--swtpm" -> swtpm = value(args, ++i, a);
+                case "--jtpm-launcher" -> viaLauncher = true;
+                case "--jtpm-jvm-arg" -> jvmArgs.add(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (rounds < 1 || iterations < rounds) throw new IllegalArgumentException("need --iterations >= --rounds >= 1");
+        if (out == null) out = root.resolve("docs/benchmarks.md");
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
+        return args[i];
+    }
+
+    private static int bounded(String v, String option) {
+        int n = Integer.parseInt(v);
+        if (n < 0 || n > MAX_ITERATIONS) throw new IllegalArgumentException(option + " must be 0.." + MAX_ITERATIONS);
+        return n;
+    }
+
+    /** The command that starts jtpm: the launcher, or the java command line the launcher execs. */
+    private List<String> jtpmPrefix() throws IOException {
+        Path r = root.toAbsolutePath().normalize();
+        if (viaLauncher) {
+            if (!jvmArgs.isEmpty()) throw new IllegalArgumentException("--jtpm-jvm-arg needs the direct java command line");
+            return List.of(r.resolve("jtpm").toString());
+        }
+        Path jar = r.resolve("jtpm-cli/target/jtpm-cli.jar");
+        if (!Files.isRegularFile(jar)) throw new IOException(jar + " is missing: build first (bin/build)");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", jar + ":" + r.resolve("jtpm-cli/target/lib") + "/*", "dev.jtpm.cli.Main"));
+        return cmd;
+    }
+
+    /** One server under test: its process, its client, and its samples per command. */
+    private static final class Subject {
+        final ServerProcess server;
+        final RawTpmClient client;
+        final long[][] samples = new long[BenchCommand.values().length][];
+        final int[] failure = new int[BenchCommand.values().length];
+
+        Subject(ServerProcess server, RawTpmClient client, int iterations) {
+            this.server = server;
+            this.client = client;
+            for (int i = 0; i < samples.length; i++) samples[i] = new long[iterations];
+        }
+    }
+
+    private void run() throws Exception {
+        String environment = Environment.describe();
+        String swtpmVersion = Environment.versionOf(swtpm);
+        List<ServerProcess> started = new ArrayList<>();
+        Thread hook = new Thread(() -> started.forEach(ServerProcess::close));
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Subject jtpm = startSubject("jtpm", jtpmPrefix(), started);
+            Subject sw = startSubject("swtpm", List.of(swtpm), started);
+            System.err.printf("jtpm pid %d on 127.0.0.1:%d, swtpm pid %d on 127.0.0.1:%d%n", jtpm.server.pid(),
+                    jtpm.server.dataPort, sw.server.pid(), sw.server.dataPort);
+            for (Subject s : List.of(jtpm, sw)) warmUp(s);
+            measure(jtpm, sw);
+            String table = table(jtpm, sw);
+            System.out.println(table);
+            jtpm.client.close();
+            sw.client.close();
+            String section = "## Side by side with swtpm\n\n" + environment + " swtpm: " + swtpmVersion.replaceAll("\\.$", "") + ".\n\n"
+                    + "Both servers run as processes with the same command line (`socket --tpm2 --server type=tcp"
+                    + " --ctrl type=tcp --flags not-need-init,startup-clear --tpmstate dir=<fresh temp dir>`;"
+                    + " jtpm on the JVM options of the `jtpm` launcher" + (jvmArgs.isEmpty() ? "" : " plus " + jvmArgs)
+                    + "). One client drives both: a single TCP connection per server on 127.0.0.1, raw command bytes"
+                    + " written, the response read as its 10-byte header and then the rest (what QEMU does)."
+                    + " Warm-up: " + warmup + " commands of each kind per server; then " + iterations
+                    + " measured per command and server, in " + rounds + " interleaved rounds."
+                    + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (above 1: jtpm is slower).\n\n"
+                    + table;
+            if (!out.toString().equals("-")) {
+                BenchmarksDoc.update(out, BenchmarksDoc.SIDE_BY_SIDE, section);
+                System.err.println("written to " + out);
+            }
+        } finally {
+            for (ServerProcess p : started) p.close();
+            started.clear();
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    private Subject startSubject(String name, List<String> prefix, List<ServerProcess> started) throws IOException {
+        ServerProcess p = ServerProcess.start(name, prefix);
+        started.add(p);
+        RawTpmClient client;
+        try {
+            client = RawTpmClient.connect(p.dataPort, CONNECT_TIMEOUT_MS, p::isAlive);
+            awaitReady(client);
+        } catch (IOException e) {
+            throw new IOException(name + ": " + e.getMessage() + "\n--- " + name + " output ---\n" + p.logTail(), e);
+        }
+        return new Subject(p, client, iterations);
+    }
+
+    /** Waits until the automatic TPM2_Startup has happened: GetRandom succeeds. */
+    private static void awaitReady(RawTpmClient client) throws IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT_MS * 1_000_000L;
+        int rc;
+        do {
+            rc = BenchCommand.responseCode(client.transact(BenchCommand.GET_RANDOM_8.bytes()));
+            if (rc == 0) return;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new IOException("GetRandom still answers 0x" + Integer.toHexString(rc));
+    }
+
+    private void warmUp(Subject s) throws IOException {
+        for (BenchCommand c : BenchCommand.values()) {
+            byte[] cmd = c.bytes();
+            int rc = BenchCommand.responseCode(s.client.transact(cmd));
+            if (rc != 0) {
+                s.failure[c.ordinal()] = rc;
+                System.err.printf("%s: %s answers 0x%x: not measured%n", s.server.name, c.label(), rc);
+                continue;
+            }
+            for (int i = 0; i < warmup; i++) check(s, c, s.client.transact(cmd));
+        }
+    }
+
+    private void measure(Subject a, Subject b) throws IOException {
+        int perRound = iterations / rounds;
+        for (int r = 0; r < rounds; r++) {
+            int from = r * perRound, to = r == rounds - 1 ? iterations : from + perRound;
+            for (BenchCommand c : BenchCommand.values()) {
+                byte[] cmd = c.bytes();
+                for (Subject s : r % 2 == 0 ? List.of(a, b) : List.of(b, a)) {
+                    if (s.failure[c.ordinal()] != 0) continue;
+                    long[] samples = s.samples[c.ordinal()];
+                    for (int i = from; i < to; i++) {
+                        long t0 = System.nanoTime();
+                        byte[] rsp = s.client.transact(cmd);
+                        samples[i] = System.nanoTime() - t0;
+                        check(s, c, rsp);
+                    }
+                }
+            }
+            System.err.printf("round %d/%d done%n", r + 1, rounds);
+        }
+    }
+
+    private static void check(Subject s, BenchCommand c, byte[] rsp) throws IOException {
+        int rc = BenchCommand.responseCode(rsp);
+        if (rc != 0) throw new IOException(s.server.name + ": " + c.label() + " failed with 0x" + Integer.toHexString(rc));
+    }
+
+    private String table(Subject jtpm, Subject sw) {
+        StringBuilder t = new StringBuilder();
+        t.append("| command | jtpm median µs | jtpm p99 µs | swtpm median µs | swtpm p99 µs | median ratio | p99 ratio |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (BenchCommand c : BenchCommand.values()) {
+            int i = c.ordinal();
+            LatencyStats j = jtpm.failure[i] == 0 ? LatencyStats.of(jtpm.samples[i], iterations) : null;
+            LatencyStats s = sw.failure[i] == 0 ? LatencyStats.of(sw.samples[i], iterations) : null;
+            t.append("| ").append(c.label()).append(" | ")
+                    .append(j == null ? na(jtpm.failure[i]) : f(j.medianMicros())).append(" | ")
+                    .append(j == null ? na(jtpm.failure[i]) : f(j.p99Micros())).append(" | ")
+                    .append(s == null ? na(sw.failure[i]) : f(s.medianMicros())).append(" | ")
+                    .append(s == null ? na(sw.failure[i]) : f(s.p99Micros())).append(" | ")
+                    .append(j == null || s == null ? "–" : String.format(Locale.ROOT, "%.2f", j.medianMicros() / s.medianMicros()))
+                    .append(" | ")
+                    .append(j == null || s == null ? "–" : String.format(Locale.ROOT, "%.2f", j.p99Micros() / s.p99Micros()))
+                    .append(" |\n");
+        }
+        return t.toString();
+    }
+
+    private static String na(int rc) { return String.format(Locale.ROOT, "n/a (rc 0x%03x)", rc); }
+
+    private static String f(double micros) { return String.format(Locale.ROOT, "%.1f", micros); }
+}
