@@ -71,6 +71,7 @@ final class TpmCore {
             LOG.log(Level.WARNING, "TPM state could not be loaded; entering failure mode", e);
             state = s;
             failureMode = true;
+            s.failureMode = true;
             return false;
         }
     }
@@ -90,17 +91,24 @@ final class TpmCore {
 
     // ---------------------------------------------------------------- D-RTM, established flag
 
-    void hashStart() { if (usable()) guarded(() -> Drtm.start(state)); }
+    /** _TPM_Hash_Start; like libtpms, it sets the TPM-established flag at once. */
+    void hashStart() {
+        if (!usable()) return;
+        guarded(() -> {
+            Drtm.start(state);
+            if (!state.persistent.tpmEstablished) {
+                state.persistent.tpmEstablished = true;
+                commitPersistent();
+            }
+        });
+    }
 
     void hashData(byte[] data) { if (usable()) guarded(() -> Drtm.data(state, data)); }
 
     void hashEnd() {
         if (!usable()) return;
         guarded(() -> {
-            if (Drtm.end(state)) {
-                state.persistent.tpmEstablished = true;
-                commitPersistent();
-            }
+            if (Drtm.end(state)) commitPersistent();   // restartCount may have changed
         });
     }
 
@@ -160,6 +168,7 @@ final class TpmCore {
     private void enterFailureMode(Throwable t) {
         LOG.log(Level.SEVERE, "internal error; TPM enters failure mode", t);
         failureMode = true;
+        if (state != null) state.failureMode = true;
     }
 
     // ---------------------------------------------------------------- the pipeline
@@ -167,6 +176,7 @@ final class TpmCore {
     byte[] execute(byte[] command, int locality) {
         if (!poweredOn || state == null) return error(TpmRc.FAILURE);
         try {
+            if (state.drtmSequence != null) Drtm.abort(state);   // any command ends a D-RTM sequence
             return executeChecked(command, locality);
         } catch (TpmFailure f) {
             return error(f.rc());
@@ -219,8 +229,9 @@ final class TpmCore {
         Record out = handler.execute(in, ctx);
 
         // a command after Shutdown that changes state voids the orderly shutdown
-        if (cc != TpmCc.SHUTDOWN && cc != TpmCc.STARTUP && state.persistent.orderlyState != PersistentState.SU_NONE
-                && !ReadOnlyCommands.is(cc)) {
+        // (read-only first: in failure mode the persistent state may be missing)
+        if (!ReadOnlyCommands.is(cc) && cc != TpmCc.SHUTDOWN && cc != TpmCc.STARTUP
+                && state.persistent.orderlyState != PersistentState.SU_NONE) {
             state.persistent.orderlyState = PersistentState.SU_NONE;
             state.persistent.orderlyData = Bytes.EMPTY;
             ctx.persistentChanged();

@@ -22,7 +22,24 @@ public final class TpmState {
     public long initMillis;
     /** Clock value and platform millis when Clock was last anchored. */
     public long clockAtAnchor, anchorMillis;
+    /** Every implemented algorithm has been self-tested (Part 1, 12; TPM2_SelfTest). */
     public boolean selfTestDone;
+    /** Algorithms self-tested since _TPM_Init, when not all of them are ({@link #selfTestDone}). */
+    public final java.util.SortedSet<Integer> testedAlgorithms = new java.util.TreeSet<>();
+    /**
+     * The TPM is in failure mode (Part 1, 12.2.4 "Failure Mode"): only TPM2_GetTestResult and
+     * TPM2_GetCapability run, and {@link #persistent} may be missing. Set by the pipeline.
+     */
+    public boolean failureMode;
+    /**
+     * TPMA_STARTUP_CLEAR.orderly: the last TPM2_Startup followed an orderly TPM2_Shutdown (Part 2,
+     * 8.7). Set by TPM2_Startup.
+     */
+    public boolean orderlyStartup;
+    /** True when an H-CRTM sequence (_TPM_Hash_End before TPM2_Startup) measured into PCR 0. */
+    public boolean drtmPreStartup;
+    /** The locality of the TPM2_Startup that started this TPM (0 or 3). */
+    public int startupLocality;
     /** The D-RTM sequence started by _TPM_Hash_Start, or null. */
     public HashSequence drtmSequence;
 

@@ -77,6 +77,7 @@ public final class Drtm {
             s.persistent.restartCount++;
         } else {
             pcr = HCRTM_PCR;
+            s.drtmPreStartup = true;
         }
         int[] algs = seq.algs();
         List<Bytes> digests = seq.finishAll(Bytes.EMPTY);

@@ -2,21 +2,22 @@ package dev.jtpm.engine.command.startup;
 
 import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
-import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmState;
+import dev.jtpm.types.Bytes;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmSu;
-import dev.jtpm.types.codec.TpmWriter;
 import dev.jtpm.types.command.EmptyResponse;
 import dev.jtpm.types.command.Shutdown;
-import dev.jtpm.types.structure.TpmiAlgHash;
+import java.util.Arrays;
 
 /**
  * TPM2_Shutdown (Part 3, 9.4): records an orderly shutdown; STATE also saves PCRs 0..15 and the
  * PCR update counter for a later Startup(STATE).
  *
- * <p>Response codes: TPM_RC_VALUE (parameter 1) for an unknown shutdownType.
+ * <p>Response codes: TPM_RC_VALUE (parameter 1) for an unknown shutdownType; TPM_RC_TYPE
+ * (parameter 1) for STATE after TPM2_PCR_Allocate changed the banks in this cycle (the saved PCRs
+ * would not fit the new allocation).
  */
 public final class ShutdownHandler implements CommandHandler<Shutdown, EmptyResponse> {
 
@@ -25,18 +26,10 @@ public final class ShutdownHandler implements CommandHandler<Shutdown, EmptyResp
         TpmState s = ctx.state();
         int type = cmd.shutdownType();
         if (type != TpmSu.CLEAR && type != TpmSu.STATE) throw new TpmFailure(TpmRc.VALUE.atParameter(1));
-        if (type == TpmSu.STATE) {
-            TpmWriter w = new TpmWriter(2048);
-            w.u32(s.pcrs.updateCounter());
-            for (int alg : TpmiAlgHash.IMPLEMENTED) {
-                for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
-                    if (PcrAttributes.stateSave(pcr)) w.sized(s.pcrs.read(alg, pcr));
-                }
-            }
-            s.persistent.orderlyData = dev.jtpm.types.Bytes.wrap(w.toByteArray());
-        } else {
-            s.persistent.orderlyData = dev.jtpm.types.Bytes.EMPTY;
+        if (type == TpmSu.STATE && !Arrays.equals(s.persistent.pcrAllocation, s.pcrs.allocation())) {
+            throw new TpmFailure(TpmRc.TYPE.atParameter(1));
         }
+        s.persistent.orderlyData = type == TpmSu.STATE ? OrderlyData.save(s) : Bytes.EMPTY;
         s.persistent.orderlyState = type;
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;

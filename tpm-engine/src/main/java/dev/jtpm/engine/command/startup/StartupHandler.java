@@ -5,21 +5,25 @@ import dev.jtpm.engine.command.CommandHandler;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.PersistentState;
 import dev.jtpm.engine.state.TpmState;
+import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmSu;
-import dev.jtpm.types.codec.TpmReader;
 import dev.jtpm.types.command.EmptyResponse;
 import dev.jtpm.types.command.Startup;
 import dev.jtpm.types.structure.TpmiAlgHash;
 
 /**
  * TPM2_Startup (Part 3, 9.3). Startup(CLEAR) after an orderly Shutdown(STATE) is a TPM Restart,
- * otherwise a TPM Reset; Startup(STATE) is a TPM Resume and restores PCRs 0..15.
+ * otherwise a TPM Reset; Startup(STATE) is a TPM Resume and restores PCRs 0..15. The PCR update
+ * counter is zeroed only by a Reset; every PCR that start-up initializes counts once (PCRs 20..22
+ * excepted), as the reference implementation counts.
  *
- * <p>Response codes: TPM_RC_VALUE (parameter 1) for an unknown startupType, or STATE without a
- * preceding Shutdown(STATE); TPM_RC_INITIALIZE (by the pipeline) when already started.
+ * <p>Response codes: TPM_RC_LOCALITY from a locality other than 0 or 3, or a Resume from another
+ * locality than the Startup it resumes; TPM_RC_VALUE (parameter 1) for an unknown startupType, for
+ * STATE without a preceding Shutdown(STATE), or STATE after an H-CRTM event; TPM_RC_INITIALIZE (by
+ * the pipeline) when already started.
  */
 public final class StartupHandler implements CommandHandler<Startup, EmptyResponse> {
 
@@ -28,55 +32,61 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
         TpmState s = ctx.state();
         PersistentState p = s.persistent;
         int type = cmd.startupType();
+        int locality = ctx.locality();
+        if (locality != 0 && locality != 3) throw new TpmFailure(TpmRc.LOCALITY);
         if (type != TpmSu.CLEAR && type != TpmSu.STATE) throw new TpmFailure(TpmRc.VALUE.atParameter(1));
-        boolean orderlyState = p.orderlyState == TpmSu.STATE;
-        if (type == TpmSu.STATE && (!orderlyState || p.orderlyData.isEmpty())) {
-            throw new TpmFailure(TpmRc.VALUE.atParameter(1));
+        boolean orderlyState = p.orderlyState == TpmSu.STATE && !p.orderlyData.isEmpty();
+        boolean resume = type == TpmSu.STATE;
+        if (resume) {
+            if (!orderlyState || s.drtmPreStartup) throw new TpmFailure(TpmRc.VALUE.atParameter(1));
+            if (OrderlyData.startupLocality(p.orderlyData) != locality) throw new TpmFailure(TpmRc.LOCALITY);
         }
 
-        initPcrs(s, ctx.locality());
-        if (type == TpmSu.STATE) {
-            restoreSavedPcrs(s, p);
+        int counter = orderlyState ? OrderlyData.updateCounter(p.orderlyData) : 0;
+        int initialized = initPcrs(s, locality, resume);
+        if (resume) {
+            OrderlyData.restorePcrs(s, p.orderlyData);
             p.restartCount++;
         } else if (orderlyState) {            // TPM Restart
             p.restartCount++;
             s.platformAuth = Secret.EMPTY;
         } else {                              // TPM Reset
+            counter = 0;
             p.resetCount++;
             p.restartCount = 0;
             s.platformAuth = Secret.EMPTY;
             s.nullProof = Secret.of(s.random(64).unsafeArray());
         }
+        s.pcrs.setUpdateCounter(counter + initialized);
         s.objects.clear();
+        s.startupLocality = locality;
         p.orderlyState = PersistentState.SU_NONE;
-        p.orderlyData = dev.jtpm.types.Bytes.EMPTY;
+        p.orderlyData = Bytes.EMPTY;
         s.started = true;
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;
     }
 
-    /** PCR values at start-up: zero, all-ones for D-RTM PCRs, locality in PCR 0 (H-CRTM rule). */
-    private static void initPcrs(TpmState s, int locality) {
+    /**
+     * Sets PCRs to their start-up values: zero, all-ones for D-RTM PCRs, the Startup locality in
+     * PCR 0 (or PCR 0 as an H-CRTM event left it). A Resume initializes only the PCRs it does not
+     * restore. Returns how many initializations count towards the update counter.
+     */
+    private static int initPcrs(TpmState s, int locality, boolean resume) {
+        int counted = 0;
         for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
+            if (resume && PcrAttributes.stateSave(pcr)) continue;
+            if (!PcrAttributes.noIncrement(pcr)) counted++;
+            if (pcr == 0 && s.drtmPreStartup) continue;   // H-CRTM measured into PCR 0 before Startup
             s.pcrs.fill(pcr, PcrAttributes.isDrtm(pcr) ? 0xFF : 0);
-        }
-        if (locality == 3) {
-            for (int alg : TpmiAlgHash.IMPLEMENTED) {
-                byte[] v = s.pcrs.read(alg, 0).toArray();
-                v[v.length - 1] = 3;
-                s.pcrs.set(alg, 0, v);
+            if (pcr == 0 && locality == 3) {
+                for (int alg : TpmiAlgHash.IMPLEMENTED) {
+                    byte[] v = s.pcrs.read(alg, 0).toArray();
+                    v[v.length - 1] = 3;
+                    s.pcrs.set(alg, 0, v);
+                }
             }
         }
-        s.pcrs.setUpdateCounter(0);
-    }
-
-    private static void restoreSavedPcrs(TpmState s, PersistentState p) {
-        TpmReader r = new TpmReader(p.orderlyData.unsafeArray());
-        s.pcrs.setUpdateCounter(r.u32());
-        for (int alg : TpmiAlgHash.IMPLEMENTED) {
-            for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
-                if (PcrAttributes.stateSave(pcr)) s.pcrs.set(alg, pcr, r.bytes(r.u16()).unsafeArray());
-            }
-        }
+        return counted;
     }
 }
