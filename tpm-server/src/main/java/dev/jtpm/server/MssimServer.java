@@ -131,11 +131,10 @@ final class MssimServer implements AutoCloseable {
                 case GET_COMMAND_RESPONSE_SIZES -> {
                     byte[] r = new byte[20];
                     BigEndian.put32(r, 0, 16);
+                    // ms-tpm writes the struct as raw memory (WriteVarBytes): little-endian on x86 and arm64
+                    java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(r, 4, 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                     synchronized (sizesLock) {
-                        BigEndian.put32(r, 4, largestCommandSize);
-                        BigEndian.put32(r, 8, largestCommand);
-                        BigEndian.put32(r, 12, largestResponseSize);
-                        BigEndian.put32(r, 16, largestResponse);
+                        le.putInt(largestCommandSize).putInt(largestCommand).putInt(largestResponseSize).putInt(largestResponse);
                         largestCommandSize = largestCommand = largestResponseSize = largestResponse = 0;
                     }
                     ch.write(r);

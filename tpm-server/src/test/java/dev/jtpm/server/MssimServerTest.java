@@ -54,7 +54,7 @@ class MssimServerTest {
     void commandResponseSizes_reportsTheLargestSinceTheLastQuery() throws IOException {
         try (Raw t = new Raw(tpm.dataPort()); Raw p = new Raw(tpm.platformPort())) {
             t.send("00000008" + "00" + "0000000a" + "80010000000a00000181").read(18);
-            assertThat(p.send("00000019").readHex(24)).isEqualTo("00000010" + "0000000a" + "00000181" + "0000000a" + "00000181" + "00000000");
+            assertThat(p.send("00000019").readHex(24)).isEqualTo("00000010" + "0a000000" + "81010000" + "0a000000" + "81010000" + "00000000");
             assertThat(p.send("00000019").readHex(24)).isEqualTo("00000010" + "0".repeat(32) + "00000000");
         }
     }
