@@ -27,4 +27,11 @@ public sealed interface ChannelSpec {
      * (with port 0, two free ports are bound).
      */
     record Mssim(String bindAddr, int port) implements ChannelSpec {}
+
+    /**
+     * An inherited descriptor of an already connected socket (a socketpair end): {@code --fd N},
+     * {@code --server ...,fd=N} or {@code --ctrl type=unixio,clientfd=N}, as swtpm_setup and QEMU
+     * wrappers pass them. Needs native access (FFM).
+     */
+    record Fd(int fd) implements ChannelSpec {}
 }

@@ -39,7 +39,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             "--log", "--locality", "--seccomp", "--port", "--key", "--migration-key", "--migration", "--runas",
             "--chroot", "--fd", "--profile", "--print-info", "--pcap");
     private static final Set<String> UNSUPPORTED = Set.of("--key", "--migration-key", "--migration", "--runas",
-            "--chroot", "--fd", "--profile", "--print-info", "--pcap", "--daemon", "--print-states",
+            "--chroot", "--profile", "--print-info", "--pcap", "--daemon", "--print-states",
             "--print-profiles", "--vtpm-proxy");
 
     /** Parses {@code args} (after the word {@code socket}); {@code env} supplies TPM_PATH and TPM_PORT. */
@@ -47,7 +47,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         Action action = Action.RUN;
         boolean tpm2 = false, terminate = false;
         String server = null, ctrl = null, tpmstate = null, flags = null, pid = null, log = null, locality = null;
-        Integer legacyPort = null;
+        Integer legacyPort = null, dataFd = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String name = a, value = null;
@@ -87,6 +87,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 case "--locality" -> locality = value;
                 case "--seccomp" -> KeyValueOption.parse("--seccomp", value, Set.of("action"));
                 case "--port" -> legacyPort = KeyValueOption.parsePort("--port", value);
+                case "--fd" -> dataFd = parseFd("--fd", value);
                 default -> throw new OptionException("unknown option '" + a + "'");
             }
         }
@@ -95,13 +96,18 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                     DirectoryStateStore.DEFAULT_MODE, null, null, -1);
         }
         if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
-        if (server != null && legacyPort != null) throw new OptionException("--port and --server cannot be combined");
+        if ((server != null ? 1 : 0) + (legacyPort != null ? 1 : 0) + (dataFd != null ? 1 : 0) > 1) {
+            throw new OptionException("give only one of --server, --port and --fd");
+        }
         ChannelSpec dataSpec = legacyPort != null ? new ChannelSpec.Tcp(LOCALHOST, legacyPort, true)
+                : dataFd != null ? new ChannelSpec.Fd(dataFd)
                 : server != null ? parseServer(server, env) : null;
+        if (dataFd != null) terminate = true; // swtpm: --fd implies --terminate
         ChannelSpec ctrlSpec = null;
         boolean ctrlTerminate = false;
         if (ctrl != null) {
-            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl, Set.of("type", "path", "port", "bindaddr", "mode", "terminate"));
+            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl,
+                    Set.of("type", "path", "port", "bindaddr", "mode", "terminate", "clientfd"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> {
@@ -110,6 +116,11 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                             KeyValueOption.parsePort("--ctrl", kv.require("port")), false);
                 }
                 case "unixio" -> {
+                    if (kv.has("clientfd")) {
+                        only(kv, Set.of("type", "clientfd", "terminate"));
+                        ctrlTerminate = true; // nothing is left to serve once that connection is gone
+                        yield new ChannelSpec.Fd(parseFd("--ctrl", kv.require("clientfd")));
+                    }
                     only(kv, Set.of("type", "path", "mode", "terminate"));
                     yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
                 }
@@ -162,8 +173,13 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
     }
 
     private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
-        KeyValueOption kv = KeyValueOption.parse("--server", text, Set.of("type", "port", "bindaddr", "disconnect", "path", "mode"));
+        KeyValueOption kv = KeyValueOption.parse("--server", text,
+                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "fd"));
         String type = kv.has("type") ? kv.require("type") : "tcp";
+        if (kv.has("fd") && !type.equals("mssim")) {
+            only(kv, Set.of("type", "fd", "disconnect"));
+            return new ChannelSpec.Fd(parseFd("--server", kv.require("fd")));
+        }
         String bind = kv.has("bindaddr") ? kv.require("bindaddr") : LOCALHOST;
         return switch (type) {
             case "tcp" -> {
@@ -182,6 +198,16 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             }
             default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio or mssim)");
         };
+    }
+
+    private static int parseFd(String option, String v) throws OptionException {
+        try {
+            int fd = Integer.parseInt(v);
+            if (fd < 3) throw new NumberFormatException();
+            return fd;
+        } catch (NumberFormatException e) {
+            throw new OptionException(option + ": bad file descriptor '" + v + "'");
+        }
     }
 
     private static void only(KeyValueOption kv, Set<String> allowed) throws OptionException {

@@ -142,10 +142,15 @@ public final class SwtpmSocket {
                   --server type=unixio,path=<path>[,mode=0<octal>]
                   --server type=mssim[,port=<n>][,bindaddr=<addr>]
                                          data channel; mssim uses <n> and <n>+1 (platform port)
+                  --server type=tcp,fd=<fd>
+                                         an inherited connected socket as the data channel
                   -p|--port <n>          legacy: --server type=tcp,port=<n>,disconnect
+                  -f|--fd <fd>           an inherited connected data socket; implies --terminate
                   --ctrl type=tcp,port=<n>[,bindaddr=<addr>][,terminate]
                   --ctrl type=unixio,path=<path>[,mode=0<octal>][,terminate]
-                                         control channel (swtpm CMD_* protocol)
+                  --ctrl type=unixio,clientfd=<fd>
+                                         control channel (swtpm CMD_* protocol); over Unix
+                                         sockets it accepts CMD_SET_DATAFD (QEMU)
                   --tpmstate dir=<dir>[,mode=0<octal>]
                                          state directory (or env TPM_PATH); files 0640 by default
                   --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]

@@ -22,6 +22,7 @@ public final class TpmInstance implements AutoCloseable {
     private final InstanceConfig config;
     private final List<AutoCloseable> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch exitRequested = new CountDownLatch(1);
+    private final DataFdServer dataFds = new DataFdServer();
     private DataChannel data;
     private ControlChannel ctrl;
     private MssimServer mssim;
@@ -57,9 +58,12 @@ public final class TpmInstance implements AutoCloseable {
     private void bind() throws IOException {
         ServerLog log = config.log();
         if (config.ctrl() != null) {
-            Acceptor a = config.ctrl() instanceof ChannelSpec.UnixIo u && Posix.AVAILABLE
-                    ? NativeUnixListener.bind(u.path(), u.mode()) : listen(config.ctrl());
-            ctrl = new ControlChannel(a, new ControlHandler(controller, a.passesFds(), new DataFdServer()), log,
+            Acceptor a = switch (config.ctrl()) {
+                case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode());
+                case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
+                default -> listen(config.ctrl());
+            };
+            ctrl = new ControlChannel(a, new ControlHandler(controller, a.passesFds(), dataFds), log,
                     config.ctrlTerminate(), this::requestExit);
             channels.add(ctrl);
         }
@@ -74,12 +78,19 @@ public final class TpmInstance implements AutoCloseable {
                     config.terminate() ? this::requestExit : null);
             case ChannelSpec.UnixIo u -> data = new DataChannel(listen(u), controller, log, false,
                     config.terminate() ? this::requestExit : null);
+            case ChannelSpec.Fd f -> dataFds.take(requireNative(f.fd()));
         }
         if (data != null) channels.add(data);
     }
 
+    private static int requireNative(int fd) throws IOException {
+        if (!Posix.AVAILABLE) throw new IOException("file descriptor " + fd + " needs native access (Linux, --enable-native-access)");
+        return fd;
+    }
+
     private static Acceptor listen(ChannelSpec spec) throws IOException {
         return switch (spec) {
+            case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
             case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
             case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode());
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");

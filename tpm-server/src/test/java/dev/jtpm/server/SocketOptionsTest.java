@@ -43,6 +43,19 @@ class SocketOptionsTest {
     }
 
     @Test
+    void inheritedDescriptors_asSwtpmSetupAndQemuWrappersPassThem() throws OptionException {
+        SocketOptions o = parse("--tpm2", "--server", "type=tcp,fd=5", "--ctrl", "type=unixio,clientfd=6", "--tpmstate", "dir=/s");
+        assertThat(o.data()).isEqualTo(new ChannelSpec.Fd(5));
+        assertThat(o.ctrl()).isEqualTo(new ChannelSpec.Fd(6));
+        assertThat(o.ctrlTerminate()).isTrue();
+        SocketOptions f = parse("--tpm2", "--fd=7", "--tpmstate", "dir=/s");
+        assertThat(f.data()).isEqualTo(new ChannelSpec.Fd(7));
+        assertThat(f.terminate()).as("--fd implies --terminate").isTrue();
+        assertThatThrownBy(() -> parse("--tpm2", "--fd", "1", "--tpmstate", "dir=/s")).hasMessageContaining("bad file descriptor");
+        assertThatThrownBy(() -> parse("--tpm2", "--fd", "5", "-p", "1", "--tpmstate", "dir=/s")).hasMessageContaining("only one");
+    }
+
+    @Test
     void startupFlags_implyNotNeedInit() throws OptionException {
         assertThat(SocketOptions.parseFlags("startup-state").initAtStart()).isTrue();
         assertThat(SocketOptions.parseFlags("startup-none").initAtStart()).isFalse();
