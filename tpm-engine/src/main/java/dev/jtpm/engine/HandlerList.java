@@ -25,6 +25,10 @@ final class HandlerList {
         r.add(Shutdown.class, new ShutdownHandler());
         // Testing (Part 3, 10)
         // [testing]
+        r.add(dev.jtpm.types.command.SelfTest.class, new dev.jtpm.engine.command.testing.SelfTestHandler());
+        r.add(dev.jtpm.types.command.IncrementalSelfTest.class,
+                new dev.jtpm.engine.command.testing.IncrementalSelfTestHandler());
+        r.add(dev.jtpm.types.command.GetTestResult.class, new dev.jtpm.engine.command.testing.GetTestResultHandler());
         // Random number generator (Part 3, 16)
         r.add(GetRandom.class, new GetRandomHandler());
         r.add(StirRandom.class, new StirRandomHandler());
@@ -49,5 +53,8 @@ final class HandlerList {
         r.add(ClockRateAdjust.class, new ClockRateAdjustHandler());
         // Capability commands (Part 3, 30) and TestParms
         // [capability]
+        r.add(dev.jtpm.types.command.GetCapability.class,
+                new dev.jtpm.engine.command.capability.GetCapabilityHandler(() -> TpmCore.HANDLERS.table()));
+        r.add(dev.jtpm.types.command.TestParms.class, new dev.jtpm.engine.command.capability.TestParmsHandler());
     }
 }

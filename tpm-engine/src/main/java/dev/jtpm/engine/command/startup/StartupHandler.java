@@ -60,6 +60,7 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
         s.pcrs.setUpdateCounter(counter + initialized);
         s.objects.clear();
         s.startupLocality = locality;
+        s.orderlyStartup = p.orderlyState != PersistentState.SU_NONE;
         p.orderlyState = PersistentState.SU_NONE;
         p.orderlyData = Bytes.EMPTY;
         s.started = true;
