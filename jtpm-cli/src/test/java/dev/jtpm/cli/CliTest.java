@@ -47,11 +47,14 @@ class CliTest {
         int port = JtpmProcess.freePortPair();
         Path pid = dir.resolve("jtpm.pid");
         Path state = dir.resolve("state");
+        Files.createFile(pid); // as swtpm_setup does (mkstemp), then it watches that inode's size
+        Object inode = Files.getAttribute(pid, "unix:ino");
         try (JtpmProcess first = JtpmProcess.start("socket", "--tpm2", "--server", "type=tcp,port=" + port,
                 "--ctrl", "type=tcp,port=" + (port + 1), "--tpmstate", "dir=" + state, "--pid", "file=" + pid,
                 "--flags", "not-need-init,startup-clear")) {
-            for (int i = 0; i < 600 && !Files.exists(pid); i++) Thread.sleep(50);
+            for (int i = 0; i < 600 && Files.size(pid) == 0; i++) Thread.sleep(50);
             assertThat(Files.readString(pid).trim()).isEqualTo(Long.toString(first.process.pid()));
+            assertThat(Files.getAttribute(pid, "unix:ino")).as("written in place").isEqualTo(inode);
             JtpmProcess.Result second = JtpmProcess.run("socket", "--tpm2", "--server", "type=tcp,port=0",
                     "--ctrl", "type=tcp,port=0", "--tpmstate", "dir=" + state);
             assertThat(second.exitCode()).isNotZero();

@@ -29,7 +29,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                             int stateMode, Path pidFile, Path logFile, int logLevel) {
 
     /** What the command line asks for. */
-    public enum Action { RUN, HELP, VERSION, PRINT_CAPABILITIES }
+    public enum Action { RUN, HELP, VERSION, PRINT_CAPABILITIES, PRINT_STATES }
 
     /** swtpm's default TCP data port when neither {@code port=} nor {@code TPM_PORT} is given. */
     public static final int DEFAULT_PORT = 6545;
@@ -39,7 +39,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             "--log", "--locality", "--seccomp", "--port", "--key", "--migration-key", "--migration", "--runas",
             "--chroot", "--fd", "--profile", "--print-info", "--pcap");
     private static final Set<String> UNSUPPORTED = Set.of("--key", "--migration-key", "--migration", "--runas",
-            "--chroot", "--profile", "--print-info", "--pcap", "--daemon", "--print-states",
+            "--chroot", "--profile", "--print-info", "--pcap", "--daemon",
             "--print-profiles", "--vtpm-proxy");
 
     /** Parses {@code args} (after the word {@code socket}); {@code env} supplies TPM_PATH and TPM_PORT. */
@@ -77,6 +77,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 case "--help" -> action = Action.HELP;
                 case "--version" -> { if (action == Action.RUN) action = Action.VERSION; }
                 case "--print-capabilities" -> { if (action == Action.RUN) action = Action.PRINT_CAPABILITIES; }
+                case "--print-states" -> { if (action == Action.RUN) action = Action.PRINT_STATES; }
                 case "--terminate" -> terminate = true;
                 case "--server" -> server = value;
                 case "--ctrl" -> ctrl = value;
@@ -90,6 +91,11 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 case "--fd" -> dataFd = parseFd("--fd", value);
                 default -> throw new OptionException("unknown option '" + a + "'");
             }
+        }
+        if (action == Action.PRINT_STATES) {
+            StateDir state = parseState(tpmstate, env);
+            return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, state.dir(),
+                    state.mode(), null, null, -1);
         }
         if (action != Action.RUN) {
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
@@ -130,22 +136,9 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         if (dataSpec == null && ctrlSpec == null) {
             throw new OptionException("need a data channel (--server or --port) and usually a control channel (--ctrl)");
         }
-        Path stateDir = null;
-        int stateMode = DirectoryStateStore.DEFAULT_MODE;
-        if (tpmstate != null) {
-            KeyValueOption kv = KeyValueOption.parse("--tpmstate", tpmstate, Set.of("dir", "backend-uri", "mode", "lock"));
-            if (kv.has("dir") && kv.has("backend-uri")) throw new OptionException("--tpmstate: give dir= or backend-uri=, not both");
-            if (kv.has("dir")) stateDir = Path.of(kv.require("dir"));
-            else if (kv.has("backend-uri")) {
-                String uri = kv.require("backend-uri");
-                if (!uri.startsWith("dir://")) throw new OptionException("--tpmstate: only dir:// backends are supported");
-                stateDir = Path.of(uri.substring("dir://".length()));
-            }
-            stateMode = kv.mode("mode", DirectoryStateStore.DEFAULT_MODE);
-            if (kv.has("lock") && !kv.flag("lock")) throw new OptionException("--tpmstate: lock=false is not supported");
-        }
-        if (stateDir == null && env.get("TPM_PATH") != null && !env.get("TPM_PATH").isEmpty()) stateDir = Path.of(env.get("TPM_PATH"));
-        if (stateDir == null) throw new OptionException("missing --tpmstate dir=<dir> (or the TPM_PATH environment variable)");
+        StateDir state = parseState(tpmstate, env);
+        Path stateDir = state.dir();
+        int stateMode = state.mode();
         Path pidFile = null;
         if (pid != null) pidFile = Path.of(KeyValueOption.parse("--pid", pid, Set.of("file")).require("file"));
         Path logFile = null;
@@ -170,6 +163,28 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         }
         return new SocketOptions(action, tpm2, dataSpec, ctrlSpec, parseFlags(flags), reject4, terminate, ctrlTerminate,
                 stateDir, stateMode, pidFile, logFile, logLevel);
+    }
+
+    private record StateDir(Path dir, int mode) {}
+
+    private static StateDir parseState(String tpmstate, Map<String, String> env) throws OptionException {
+        Path stateDir = null;
+        int stateMode = DirectoryStateStore.DEFAULT_MODE;
+        if (tpmstate != null) {
+            KeyValueOption kv = KeyValueOption.parse("--tpmstate", tpmstate, Set.of("dir", "backend-uri", "mode", "lock"));
+            if (kv.has("dir") && kv.has("backend-uri")) throw new OptionException("--tpmstate: give dir= or backend-uri=, not both");
+            if (kv.has("dir")) stateDir = Path.of(kv.require("dir"));
+            else if (kv.has("backend-uri")) {
+                String uri = kv.require("backend-uri");
+                if (!uri.startsWith("dir://")) throw new OptionException("--tpmstate: only dir:// backends are supported");
+                stateDir = Path.of(uri.substring("dir://".length()));
+            }
+            stateMode = kv.mode("mode", DirectoryStateStore.DEFAULT_MODE);
+            if (kv.has("lock") && !kv.flag("lock")) throw new OptionException("--tpmstate: lock=false is not supported");
+        }
+        if (stateDir == null && env.get("TPM_PATH") != null && !env.get("TPM_PATH").isEmpty()) stateDir = Path.of(env.get("TPM_PATH"));
+        if (stateDir == null) throw new OptionException("missing --tpmstate dir=<dir> (or the TPM_PATH environment variable)");
+        return new StateDir(stateDir, stateMode);
     }
 
     private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {

@@ -41,6 +41,7 @@ public final class SwtpmSocket {
             case HELP -> { out.print(usage()); return 0; }
             case VERSION -> { out.println("jtpm socket " + VERSION + " (swtpm-compatible TPM 2.0 emulator in Java)"); return 0; }
             case PRINT_CAPABILITIES -> { out.println(capabilitiesJson()); return 0; }
+            case PRINT_STATES -> { out.println(statesJson(o.stateDir())); return 0; }
             case RUN -> { }
         }
         if (!o.tpm2()) {
@@ -110,10 +111,12 @@ public final class SwtpmSocket {
         return 0;
     }
 
+    /**
+     * Writes the pid in place, as swtpm does: swtpm_setup creates the file itself and watches its
+     * size through its own descriptor, so a write-and-rename (a new inode) would never be seen.
+     */
     private static void writePidFile(Path pidFile) throws IOException {
-        Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
-        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
     }
 
     private static ServerLog openLog(SocketOptions o, PrintStream err) throws IOException {
@@ -124,10 +127,24 @@ public final class SwtpmSocket {
                 o.logLevel());
     }
 
+    /** The {@code --print-states} JSON: the state files present and their sizes, as swtpm prints it. */
+    public static String statesJson(Path dir) {
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        for (dev.jtpm.engine.platform.StateKind k : dev.jtpm.engine.platform.StateKind.values()) {
+            Path f = dir.resolve("tpm2-00." + k.fileSuffix());
+            try {
+                if (Files.isRegularFile(f)) entries.add("{\"name\": \"" + k.fileSuffix() + "\", \"size\": " + Files.size(f) + "}");
+            } catch (IOException ignored) {
+                // vanished while listing
+            }
+        }
+        return "{ \"type\": \"swtpm\", \"states\": [" + (entries.isEmpty() ? "" : " " + String.join(", ", entries) + " ") + "] }";
+    }
+
     /** The {@code --print-capabilities} JSON, in swtpm's shape, listing only what jtpm implements. */
     public static String capabilitiesJson() {
         return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", \"tpm-send-command-header\", \"flags-opt-startup\","
-                + " \"flags-opt-disable-auto-shutdown\", \"nvram-backend-dir\" ], \"version\": \"" + VERSION + "\" }";
+                + " \"flags-opt-disable-auto-shutdown\", \"cmdarg-print-states\", \"nvram-backend-dir\" ], \"version\": \"" + VERSION + "\" }";
     }
 
     /** The {@code --help} text. */
@@ -160,6 +177,7 @@ public final class SwtpmSocket {
                   --locality [reject-locality-4][,allow-set-locality]
                   -t|--terminate         exit when the data client disconnects
                   --print-capabilities   print the supported features as JSON
+                  --print-states         print the state files present in --tpmstate as JSON
                   -v|--version           print the version
                   -h|--help              print this help
                 """;
