@@ -22,12 +22,12 @@ public final class TpmState {
     public long initMillis;
     /** Clock value and platform millis when Clock was last anchored. */
     public long clockAtAnchor, anchorMillis;
-    /** Every implemented algorithm has been self-tested (Part 1, 12; TPM2_SelfTest). */
+    /** Every implemented algorithm has been self-tested (Part 1, "Self-Test Modes"; TPM2_SelfTest). */
     public boolean selfTestDone;
     /** Algorithms self-tested since _TPM_Init, when not all of them are ({@link #selfTestDone}). */
     public final java.util.SortedSet<Integer> testedAlgorithms = new java.util.TreeSet<>();
     /**
-     * The TPM is in failure mode (Part 1, 12.2.4 "Failure Mode"): only TPM2_GetTestResult and
+     * The TPM is in failure mode (Part 1, "Failure Mode"): only TPM2_GetTestResult and
      * TPM2_GetCapability run, and {@link #persistent} may be missing. Set by the pipeline.
      */
     public boolean failureMode;

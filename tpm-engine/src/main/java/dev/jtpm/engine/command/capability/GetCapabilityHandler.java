@@ -58,7 +58,7 @@ import java.util.function.Supplier;
  * <li>TPM_CAP_ECC_CURVES: the implemented curves (none yet).
  * </ul>
  * In failure mode only TPM_CAP_TPM_PROPERTIES answers, with the properties that identify the TPM
- * (TPM_PT_MANUFACTURER .. TPM_PT_FIRMWARE_VERSION_2), as Part 1 (12.2.4) requires.
+ * (TPM_PT_MANUFACTURER .. TPM_PT_FIRMWARE_VERSION_2), as Part 1 ("Failure Mode") requires.
  *
  * <p>Response codes: TPM_RC_VALUE (parameter 1) for a capability the TPM does not support
  * (TPM_CAP_AUTH_POLICIES and TPM_CAP_ACT included); TPM_RC_HANDLE (parameter 2) for TPM_CAP_HANDLES
@@ -104,7 +104,8 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
         int count = cmd.propertyCount();
         if (s.failureMode) {
             if (cmd.capability() != TpmCap.TPM_PROPERTIES) throw new TpmFailure(TpmRc.FAILURE);
-            return tpmProperties(TpmProperties.vendor(), Math.max(property, TpmPt.MANUFACTURER), count);
+            int start = Integer.compareUnsigned(property, TpmPt.MANUFACTURER) < 0 ? TpmPt.MANUFACTURER : property;
+            return tpmProperties(TpmProperties.vendor(), start, count);
         }
         return switch (cmd.capability()) {
             case TpmCap.ALGS -> algorithms(property & 0xFFFF, count);

@@ -73,7 +73,7 @@ public final class TpmProperties {
         return v;
     }
 
-    /** The properties that identify the TPM: all GetCapability reports in failure mode (Part 1, 12.2.4). */
+    /** The properties that identify the TPM: all GetCapability reports in failure mode (Part 1, "Failure Mode"). */
     static SortedMap<Integer, Integer> vendor() {
         SortedMap<Integer, Integer> p = new TreeMap<>();
         p.put(TpmPt.MANUFACTURER, MANUFACTURER);

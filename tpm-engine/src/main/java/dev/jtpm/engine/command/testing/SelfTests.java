@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The self-test bookkeeping shared by the testing commands (Part 1, 12 "Self-test"; ms-tpm's
+ * The self-test bookkeeping shared by the testing commands (Part 1, "Self-Test Modes"; ms-tpm's
  * CryptSelfTest): which implemented algorithms have been tested since _TPM_Init. The algorithms
  * are implemented with the JDK's providers, whose own start-up tests stand in for ours, so a test
  * always passes and takes no time.

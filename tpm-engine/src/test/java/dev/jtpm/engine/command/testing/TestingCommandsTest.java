@@ -145,5 +145,7 @@ class TestingCommandsTest {
         assertThat(one.moreData()).isTrue();
         assertThat(t.run(new GetCapability(TpmCap.ALGS, 0, 100)).rc()).isEqualTo(TpmRc.FAILURE);
         assertThat(t.run(new GetCapability(TpmCap.TPM_PROPERTIES, TpmPt.PERMANENT, 1)).orThrow().moreData()).isFalse();
+        var beyond = t.run(new GetCapability(TpmCap.TPM_PROPERTIES, 0x80000000, 1)).orThrow();
+        assertThat(((TpmlTaggedTpmProperty) beyond.capabilityData().data()).tpmProperty()).isEmpty();
     }
 }
