@@ -1,7 +1,6 @@
 package dev.jtpm.server;
 
 import java.io.PrintStream;
-import java.util.HexFormat;
 
 /**
  * swtpm's {@code --log}: one-line messages, and at level 20 or above hex dumps of control and data
@@ -31,15 +30,19 @@ public record ServerLog(PrintStream out, int level) {
     /** True when traffic is dumped. */
     public boolean dumps() { return out != null && level >= 20; }
 
-    /** Hex dump of {@code n} bytes, 16 to a line, under a title like " SWTPM_IO_Read:". */
+    /**
+     * Hex dump of {@code n} bytes exactly as swtpm's SWTPM_PrintAll writes it: the title and length,
+     * then lines of up to 16 upper-case bytes, each line starting with a space and every byte
+     * followed by one.
+     */
     public void dump(String title, byte[] b, int n) {
         if (!dumps()) return;
         StringBuilder s = new StringBuilder(title).append(" length ").append(n).append('\n');
-        HexFormat hex = HexFormat.ofDelimiter(" ");
-        for (int i = 0; i < Math.min(n, 1024); i += 16) {
-            s.append(' ').append(hex.formatHex(b, i, Math.min(n, i + 16)));
-            if (i + 16 < Math.min(n, 1024)) s.append('\n');
+        for (int i = 0; i < Math.min(n, 1024); i++) {
+            if (i % 16 == 0) s.append(' ');
+            s.append(String.format("%02X ", b[i] & 0xff));
+            if (i % 16 == 15 || i == Math.min(n, 1024) - 1) s.append('\n');
         }
-        synchronized (out) { out.println(s); out.flush(); }
+        synchronized (out) { out.print(s); out.flush(); }
     }
 }

@@ -20,9 +20,19 @@ class ServerLogTest {
             Raw.roundTrip(tpm.dataPort(), "80010000000a00000181", 10);
         }
         String text = sink.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains(" Ctrl Cmd: length 4\n 00 00 00 01").contains(" Ctrl Rsp: length 8\n 00 00 00 00 00 00 ef ff")
-                .contains(" SWTPM_IO_Read: length 10\n 80 01 00 00 00 0a 00 00 01 81")
-                .contains(" SWTPM_IO_Write: length 10\n 80 01 00 00 00 0a 00 00 01 01");
+        assertThat(text).contains(" Ctrl Cmd: length 4\n 00 00 00 01 \n").contains(" Ctrl Rsp: length 8\n 00 00 00 00 00 00 EF FF \n")
+                .contains(" SWTPM_IO_Read: length 10\n 80 01 00 00 00 0A 00 00 01 81 \n")
+                .contains(" SWTPM_IO_Write: length 10\n 80 01 00 00 00 0A 00 00 01 01 \n");
+    }
+
+    @Test
+    void dump_wrapsAtSixteenBytesLikeSwtpm() {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        ServerLog log = new ServerLog(new PrintStream(sink, true, StandardCharsets.UTF_8), 20);
+        byte[] b = new byte[17];
+        b[16] = (byte) 0xab;
+        log.dump(" SWTPM_IO_Write:", b, b.length);
+        assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo(" SWTPM_IO_Write: length 17\n" + " " + "00 ".repeat(16) + "\n AB \n");
     }
 
     @Test
