@@ -63,6 +63,7 @@ final class Posix {
 
     private Posix() {}
 
+    @SuppressWarnings("restricted") // native access is what this class is for
     private static MethodHandle errnoCall(String name, FunctionDescriptor d) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d,
                 Linker.Option.captureCallState("errno"));
