@@ -69,6 +69,30 @@ class QemuStyleInteropTest {
     }
 
     @Test
+    void nativeUnixControlChannel_survivesGarbageAndIncompleteCommands() throws Exception {
+        Path sock = dir.resolve("g.sock");
+        try (TpmInstance tpm = TpmInstance.start(StateStore.inMemory(),
+                new InstanceConfig(null, new ChannelSpec.UnixIo(sock, -1), SwtpmFlags.DEFAULT, false, false, false, ServerLog.NONE))) {
+            try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 2}));
+                assertThat(ch.read(java.nio.ByteBuffer.allocate(4))).as("dropped after 500 ms, no reply").isEqualTo(-1);
+            }
+            java.util.Random rnd = new java.util.Random(7);
+            for (int i = 0; i < 20; i++) {
+                try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+                    byte[] g = new byte[1 + rnd.nextInt(40)];
+                    rnd.nextBytes(g);
+                    g[0] = 0;
+                    ch.write(java.nio.ByteBuffer.wrap(g));
+                    ch.shutdownOutput();
+                    while (ch.read(java.nio.ByteBuffer.allocate(64)) >= 0) { /* drain */ }
+                }
+            }
+            assertThat(new SwtpmControl(new Endpoint.Unix(sock)).capabilities()).isEqualTo(0xffff);
+        }
+    }
+
+    @Test
     void migration_blobsMoveToASecondInstance_whichResumesWithoutStartup() throws Exception {
         byte[] getRandom = HexFormat.of().parseHex("80010000000c0000017b0008");
         SwtpmFlags started = new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false);
