@@ -40,9 +40,13 @@ public final class PcrAttributes {
 
     /**
      * True if a change of the PCR does not increment pcrUpdateCounter (TPM_PT_PCR_NO_INCREMENT):
-     * ms-tpm-20-ref and libtpms put PCRs 20..22 in this "TCB group" (PCRBelongsTCBGroup).
+     * PCRs 16, 21, 22 and 23, libtpms' "TCB group" (PCRBelongsTCBGroup, changed there for the PC
+     * Client profile; ms-tpm-20-ref's own sample uses 20..22). Measured on swtpm 0.7.1 (libtpms
+     * 0.9) with TPM2_PCR_Extend, TPM2_PCR_Event and TPM2_PCR_Reset at every locality that may
+     * change the PCR: these four never count, PCR 20 and every other PCR do, whatever the locality;
+     * TPM_CAP_PCR_PROPERTIES reports NO_INCREMENT as 00 00 e1.
      */
-    public static boolean noIncrement(int pcr) { return pcr >= 20 && pcr <= 22; }
+    public static boolean noIncrement(int pcr) { return pcr == 16 || (pcr >= 21 && pcr <= 23); }
 
     /** D-RTM PCRs (17..22) start as all-ones after _TPM_Init and are reset by _TPM_Hash_Start. */
     public static boolean isDrtm(int pcr) { return pcr >= 17 && pcr <= 22; }

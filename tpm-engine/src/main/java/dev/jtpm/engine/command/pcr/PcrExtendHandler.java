@@ -10,7 +10,7 @@ import dev.jtpm.types.structure.TpmtHa;
  * TPM2_PCR_Extend (Part 3, 22.2): for each tagged digest, PCR := H<sub>alg</sub>(PCR || digest) in
  * the bank of that hash. Digests for banks in which the PCR is not allocated are ignored; with
  * pcrHandle TPM_RH_NULL nothing happens. pcrUpdateCounter grows once per bank changed, except for
- * the PCRs exempt from counting (TPM_PT_PCR_NO_INCREMENT, PCRs 20..22), as ms-tpm-20-ref does.
+ * the PCRs exempt from counting (TPM_PT_PCR_NO_INCREMENT: PCRs 16, 21, 22 and 23), as libtpms does.
  *
  * <p>Response codes:
  * <ul>

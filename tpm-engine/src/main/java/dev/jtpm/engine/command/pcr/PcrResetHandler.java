@@ -10,7 +10,8 @@ import dev.jtpm.types.command.PcrReset;
  * the PC Client PCR attributes let the command's locality reset it: PCRs 16 and 23 from
  * localities 0..3, PCRs 20..22 from locality 2; PCRs 0..15 never. As in ms-tpm-20-ref on a D-RTM
  * platform, no PCR is reset by this command at locality 4 (PCRs 17..22 are reset by
- * _TPM_Hash_Start). pcrUpdateCounter grows by one unless the PCR is exempt (PCRs 20..22).
+ * _TPM_Hash_Start). pcrUpdateCounter grows by one unless the PCR is exempt (PCRs 16, 21, 22 and 23;
+ * {@link dev.jtpm.engine.state.PcrAttributes#noIncrement}).
  *
  * <p>Response codes:
  * <ul>

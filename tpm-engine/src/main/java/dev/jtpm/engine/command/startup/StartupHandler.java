@@ -17,8 +17,10 @@ import dev.jtpm.types.structure.TpmiAlgHash;
 /**
  * TPM2_Startup (Part 3, 9.3). Startup(CLEAR) after an orderly Shutdown(STATE) is a TPM Restart,
  * otherwise a TPM Reset; Startup(STATE) is a TPM Resume and restores PCRs 0..15. The PCR update
- * counter is zeroed only by a Reset; every PCR that start-up initializes counts once (PCRs 20..22
- * excepted), as the reference implementation counts.
+ * counter is zeroed only by a Reset; every PCR that start-up initializes counts once, except the
+ * TPM_PT_PCR_NO_INCREMENT PCRs (16, 21, 22, 23), as libtpms counts (ms-tpm's PCRStartup calls
+ * PCRChanged once per PCR not restored, whatever the banks): on swtpm a Reset leaves the counter at
+ * 20, a Restart adds 20 and a Resume adds 4 (PCRs 17..20), at locality 0 or 3, H-CRTM or not.
  *
  * <p>Response codes: TPM_RC_LOCALITY from a locality other than 0 or 3, or a Resume from another
  * locality than the Startup it resumes; TPM_RC_VALUE (parameter 1) for an unknown startupType, for
