@@ -1,37 +1,59 @@
 package dev.jtpm.engine;
 
+import dev.jtpm.engine.crypto.Hmacs;
+import dev.jtpm.engine.session.AuthSession;
+import dev.jtpm.engine.session.AuthValues;
+import dev.jtpm.engine.session.Names;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmState;
-import dev.jtpm.engine.state.TransientObject;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmHt;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
+import dev.jtpm.types.TpmSe;
 import dev.jtpm.types.codec.TpmReader;
 import dev.jtpm.types.codec.TpmWriter;
 import dev.jtpm.types.codec.Wire;
 import dev.jtpm.types.command.CommandTable;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import javax.crypto.Mac;
 
 /**
- * The handle and authorization stages of the pipeline (Part 1, 19; Part 3, 5.4–5.6): checks that
- * handles refer to something that exists, parses the authorization area and checks password
- * authorizations (TPM_RS_PW). HMAC and policy sessions come with the session chapter.
+ * The handle and authorization stages of the pipeline (Part 1, 19; Part 3, 5.4–5.6): handle
+ * existence, the authorization area, password (TPM_RS_PW) and HMAC-session authorization with
+ * cpHash, and the response sessions with rpHash and fresh nonces. Policy sessions authorize only
+ * when their digest equals the entity's authPolicy.
  */
 final class Authorization {
     private Authorization() {}
 
     /** MAX_SESSION_NUMBER. */
     static final int MAX_SESSIONS = 3;
-    private static final int CONTINUE_SESSION = 0x01;
+    private static final int MAX_NONCE = 64, MIN_NONCE = 16;
 
     /** One entry of the command's authorization area. */
     record Session(int handle, Bytes nonce, int attributes, Bytes hmac) {}
 
-    /** Handle existence (Part 3, 5.4): unknown entities give TPM_RC_HANDLE / VALUE with the handle index. */
+    /** The sessions of a command after their checks: what the response needs. */
+    static final class Checked {
+        final List<Session> sessions;
+        /** Per session: the HMAC/policy session, or null for a password session. */
+        final List<AuthSession> authSessions = new ArrayList<>();
+        /** Per session: the HMAC key (sessionKey || authValue), or null. */
+        final List<byte[]> hmacKeys = new ArrayList<>();
+
+        Checked(List<Session> sessions) { this.sessions = sessions; }
+
+        static final Checked NONE = new Checked(List.of());
+    }
+
+    /** Handle existence (Part 3, 5.4): unknown entities give TPM_RC_VALUE / TPM_RC_HANDLE with the handle index. */
     static void checkHandleExists(TpmState s, int handle, int index) {
         switch (TpmHt.of(handle)) {
             case TpmHt.PCR -> {
@@ -61,69 +83,149 @@ final class Authorization {
         while (area.remaining() > 0) {
             if (sessions.size() == MAX_SESSIONS) throw new TpmFailure(TpmRc.AUTHSIZE);
             int n = sessions.size() + 1;
+            Session session;
             try {
                 int handle = area.u32();
                 Bytes nonce = area.bytes(area.u16());
                 int attrs = area.u8();
                 Bytes hmac = area.bytes(area.u16());
-                sessions.add(new Session(handle, nonce, attrs, hmac));
+                session = new Session(handle, nonce, attrs, hmac);
             } catch (TpmFailure e) {
                 throw new TpmFailure(TpmRc.AUTHSIZE);
             }
-            if (sessions.get(n - 1).nonce().size() > 64) throw new TpmFailure(TpmRc.SIZE.atSession(n));
+            if (session.nonce().size() > MAX_NONCE) throw new TpmFailure(TpmRc.SIZE.atSession(n));
+            sessions.add(session);
         }
         return sessions;
     }
 
-    /** Checks the sessions against the command's authorization roles. */
-    static void authorize(TpmState s, CommandTable.Entry entry, int[] handles, List<Session> sessions) {
+    /**
+     * Checks every session against the command's authorization roles. {@code params} are the
+     * parameter bytes as received (what cpHash covers).
+     */
+    static Checked authorize(TpmState s, CommandTable.Entry entry, int[] handles, List<Session> sessions, byte[] params) {
         List<Integer> authHandles = new ArrayList<>();
         for (int i = 0; i < handles.length; i++) {
             if (entry.authRoles().get(i) != Wire.Auth.NONE) authHandles.add(handles[i]);
         }
         if (sessions.size() < authHandles.size()) throw new TpmFailure(TpmRc.AUTH_MISSING);
+        Checked checked = new Checked(sessions);
+        Set<Integer> seen = new HashSet<>();
+        Bytes cpHash = null;
         for (int i = 0; i < sessions.size(); i++) {
             Session session = sessions.get(i);
             int n = i + 1;
-            if (session.handle() != TpmRh.RS_PW) {
-                int ht = TpmHt.of(session.handle());
-                if (ht == TpmHt.HMAC_SESSION || ht == TpmHt.POLICY_SESSION) {
-                    throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_S0.value() + i));
+            boolean forAuth = i < authHandles.size();
+            if (session.handle() == TpmRh.RS_PW) {
+                if (!forAuth) throw new TpmFailure(TpmRc.AUTH_CONTEXT);
+                if (!session.nonce().isEmpty()) throw new TpmFailure(TpmRc.NONCE.atSession(n));
+                if ((session.attributes() & ~TpmSe.CONTINUE_SESSION) != 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                Secret expected = AuthValues.of(s, authHandles.get(i)).trimTrailingZeros();
+                Secret presented = Secret.of(session.hmac()).trimTrailingZeros();
+                if (!expected.equals(presented)) throw new TpmFailure(TpmRc.AUTH_FAIL.atSession(n));
+                checked.authSessions.add(null);
+                checked.hmacKeys.add(null);
+                continue;
+            }
+            int ht = TpmHt.of(session.handle());
+            if (ht != TpmHt.HMAC_SESSION && ht != TpmHt.POLICY_SESSION) throw new TpmFailure(TpmRc.HANDLE.atSession(n));
+            AuthSession as = s.sessions.get(session.handle());
+            if (as == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_S0.value() + i));
+            if (!seen.add(session.handle())) throw new TpmFailure(TpmRc.HANDLE.atSession(n));
+            int attrs = session.attributes();
+            if ((attrs & (TpmSe.DECRYPT | TpmSe.ENCRYPT)) != 0) {
+                // parameter encryption needs a session symmetric algorithm; none is implemented yet
+                throw new TpmFailure(TpmRc.SYMMETRIC.atSession(n));
+            }
+            if ((attrs & (TpmSe.AUDIT | TpmSe.AUDIT_EXCLUSIVE | TpmSe.AUDIT_RESET)) != 0) {
+                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+            }
+            if (!forAuth) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));   // neither auth, audit nor encryption
+            if (session.nonce().size() < MIN_NONCE) throw new TpmFailure(TpmRc.SIZE.atSession(n));
+            int entity = authHandles.get(i);
+            Secret authValue = AuthValues.of(s, entity).trimTrailingZeros();
+            Bytes name = Names.of(s, entity);
+            boolean includeAuth;
+            if (as.isPolicy()) {
+                if (as.type() == TpmSe.TRIAL) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                Bytes policy = AuthValues.policyOf(s, entity);
+                if (policy.isEmpty() || !MessageDigest.isEqual(policy.unsafeArray(), as.policyDigest().unsafeArray())) {
+                    throw new TpmFailure(TpmRc.POLICY_FAIL.atSession(n));
                 }
-                throw new TpmFailure(TpmRc.HANDLE.atSession(n));
+                includeAuth = false;
+            } else {
+                includeAuth = !as.isBoundTo(name, authValue);
             }
-            if (i >= authHandles.size()) throw new TpmFailure(TpmRc.AUTH_CONTEXT);
-            if (!session.nonce().isEmpty()) throw new TpmFailure(TpmRc.NONCE.atSession(n));
-            if ((session.attributes() & ~CONTINUE_SESSION) != 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
-            Secret expected = authValue(s, authHandles.get(i)).trimTrailingZeros();
-            Secret presented = Secret.of(session.hmac()).trimTrailingZeros();
-            if (!expected.equals(presented)) throw new TpmFailure(TpmRc.AUTH_FAIL.atSession(n));
+            cpHash = cpHash(as.authHash(), entry.commandCode(), s, handles, params);
+            byte[] key = concat(as.sessionKey().toArray(), includeAuth ? authValue.toArray() : new byte[0]);
+            Mac mac = Hmacs.mac(as.authHash(), key);
+            mac.update(cpHash.unsafeArray());
+            mac.update(session.nonce().unsafeArray());
+            mac.update(as.nonceTpm().unsafeArray());
+            mac.update((byte) attrs);
+            byte[] expected = mac.doFinal();
+            if (!as.isPolicy() || !session.hmac().isEmpty()) {
+                if (!MessageDigest.isEqual(expected, session.hmac().unsafeArray())) {
+                    throw new TpmFailure(TpmRc.AUTH_FAIL.atSession(n));
+                }
+            }
+            checked.authSessions.add(as);
+            checked.hmacKeys.add(key);
+        }
+        // all checks passed: the callers' nonces become the sessions' nonceCaller
+        for (int i = 0; i < sessions.size(); i++) {
+            AuthSession as = checked.authSessions.get(i);
+            if (as != null) as.nonceCaller(sessions.get(i).nonce());
+        }
+        return checked;
+    }
+
+    /** cpHash = H(commandCode || Name of each handle || parameters) (Part 1, 18.7). */
+    private static Bytes cpHash(int hashAlg, int cc, TpmState s, int[] handles, byte[] params) {
+        MessageDigest md = Hmacs.digest(hashAlg);
+        md.update(be32(cc));
+        for (int h : handles) md.update(Names.of(s, h).unsafeArray());
+        md.update(params);
+        return Bytes.wrap(md.digest());
+    }
+
+    /**
+     * Writes the response authorization area: for password sessions an empty nonce and HMAC; for
+     * HMAC and policy sessions a fresh nonceTPM and the response HMAC over rpHash. Sessions
+     * without continueSession are flushed.
+     */
+    static void writeResponseSessions(TpmState s, TpmWriter w, Checked checked, int cc, byte[] responseParams) {
+        for (int i = 0; i < checked.sessions.size(); i++) {
+            Session session = checked.sessions.get(i);
+            AuthSession as = checked.authSessions.get(i);
+            int attrs = session.attributes() & TpmSe.CONTINUE_SESSION;
+            if (as == null) {
+                w.u16(0).u8(attrs).u16(0);
+                continue;
+            }
+            Bytes nonceTpm = s.random(dev.jtpm.types.TpmAlg.digestSize(as.authHash()));
+            as.nonceTpm(nonceTpm);
+            MessageDigest md = Hmacs.digest(as.authHash());
+            md.update(be32(0));
+            md.update(be32(cc));
+            md.update(responseParams);
+            byte[] rpHash = md.digest();
+            Mac mac = Hmacs.mac(as.authHash(), checked.hmacKeys.get(i));
+            mac.update(rpHash);
+            mac.update(nonceTpm.unsafeArray());
+            mac.update(as.nonceCaller().unsafeArray());
+            mac.update((byte) session.attributes());
+            byte[] hmac = as.isPolicy() && session.hmac().isEmpty() ? new byte[0] : mac.doFinal();
+            w.sized(nonceTpm).u8(attrs).sized(Bytes.wrap(hmac));
+            if ((session.attributes() & TpmSe.CONTINUE_SESSION) == 0) s.sessions.remove(session.handle());
         }
     }
 
-    /** The authValue of an entity (Part 1, 19.6). */
-    static Secret authValue(TpmState s, int handle) {
-        return switch (TpmHt.of(handle)) {
-            case TpmHt.PCR -> Secret.EMPTY;
-            case TpmHt.PERMANENT -> switch (handle) {
-                case TpmRh.OWNER -> s.persistent.ownerAuth;
-                case TpmRh.ENDORSEMENT -> s.persistent.endorsementAuth;
-                case TpmRh.LOCKOUT -> s.persistent.lockoutAuth;
-                case TpmRh.PLATFORM -> s.platformAuth;
-                default -> Secret.EMPTY;
-            };
-            case TpmHt.TRANSIENT -> {
-                TransientObject o = s.objects.get(handle);
-                yield o == null ? Secret.EMPTY : o.authValue();
-            }
-            default -> Secret.EMPTY;
-        };
-    }
+    private static byte[] be32(int v) { return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}; }
 
-    /** The response authorization area for password sessions: empty nonce, attributes, empty hmac. */
-    static void writeResponseSessions(TpmWriter w, List<Session> sessions) {
-        for (Session s : sessions) {
-            w.u16(0).u8(s.attributes() & CONTINUE_SESSION).u16(0);
-        }
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 }

@@ -29,6 +29,9 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.IncrementalSelfTest.class,
                 new dev.jtpm.engine.command.testing.IncrementalSelfTestHandler());
         r.add(dev.jtpm.types.command.GetTestResult.class, new dev.jtpm.engine.command.testing.GetTestResultHandler());
+        // Session commands (Part 3, 11)
+        r.add(dev.jtpm.types.command.StartAuthSession.class,
+                new dev.jtpm.engine.command.session.StartAuthSessionHandler());
         // Random number generator (Part 3, 16)
         r.add(GetRandom.class, new GetRandomHandler());
         r.add(StirRandom.class, new StirRandomHandler());
@@ -47,6 +50,8 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        // Context management (Part 3, 28)
+        r.add(dev.jtpm.types.command.FlushContext.class, new dev.jtpm.engine.command.context.FlushContextHandler());
         // Clocks and timers (Part 3, 29)
         r.add(ReadClock.class, new ReadClockHandler());
         r.add(ClockSet.class, new ClockSetHandler());

@@ -212,11 +212,13 @@ final class TpmCore {
         for (int i = 0; i < handles.length; i++) Authorization.checkHandleExists(state, handles[i], i + 1);
 
         // authorization area
-        List<Authorization.Session> sessions = new ArrayList<>();
+        List<Authorization.Session> sessions = List.of();
         if (tag == TpmSt.SESSIONS) {
             sessions = Authorization.parse(body);
         }
-        Authorization.authorize(state, entry, handles, sessions);
+        Authorization.Checked auth = sessions.isEmpty() && entry.authHandleCount() == 0 ? Authorization.Checked.NONE
+                : Authorization.authorize(state, entry, handles, sessions,
+                        java.util.Arrays.copyOfRange(command, body.position(), size));
 
         // parameters
         Record in = TpmCodec.of(entry.command()).readCommand(handles, body);
@@ -247,9 +249,12 @@ final class TpmCore {
         if (tag == TpmSt.SESSIONS) {
             int sizeAt = w.position();
             w.u32(0);
+            int paramsAt = w.position();
             oc.writeParameters(w, out);
-            w.patchU32(sizeAt, w.position() - sizeAt - 4);
-            Authorization.writeResponseSessions(w, sessions);
+            w.patchU32(sizeAt, w.position() - paramsAt);
+            byte[] params = w.toByteArray();
+            Authorization.writeResponseSessions(state, w, auth, cc,
+                    java.util.Arrays.copyOfRange(params, paramsAt, params.length));
         } else {
             oc.writeParameters(w, out);
         }

@@ -15,6 +15,7 @@ public final class TpmState {
     // TPM-reset / restart lifetime
     public PcrBanks pcrs;
     public final TransientObjects objects = new TransientObjects();
+    public final dev.jtpm.engine.session.SessionSlots sessions = new dev.jtpm.engine.session.SessionSlots();
     public boolean started;
     public Secret platformAuth = Secret.EMPTY;
     public Secret nullProof;

@@ -156,8 +156,13 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
             }
             case TpmHt.PERMANENT -> from(PERMANENT_HANDLES, start);
             case TpmHt.TRANSIENT -> from(List.copyOf(s.objects.all().keySet()), start);
+            case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
+                // one index space: a loaded session is listed under its own type
+                int type = TpmHt.of(start);
+                yield from(s.sessions.all().keySet().stream().filter(h -> TpmHt.of(h) == type).toList(), start);
+            }
             // none of these exist yet
-            case TpmHt.PERSISTENT, TpmHt.NV_INDEX, TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> List.of();
+            case TpmHt.PERSISTENT, TpmHt.NV_INDEX -> List.of();
             default -> throw new TpmFailure(TpmRc.HANDLE.atParameter(2));
         };
         Page<Integer> page = Page.of(candidates, count, MAX_CAP_HANDLES);

@@ -49,7 +49,7 @@ public final class TpmProperties {
     /** MAX_NV_INDEX_SIZE. */
     public static final int NV_INDEX_MAX = 2048;
     /** MAX_LOADED_SESSIONS and MAX_ACTIVE_SESSIONS, the session chapter's limits. */
-    public static final int LOADED_SESSIONS = 3, ACTIVE_SESSIONS = 64;
+    public static final int LOADED_SESSIONS = dev.jtpm.engine.session.SessionSlots.MAX_LOADED, ACTIVE_SESSIONS = 64;
     /** TPM_PT_CONTEXT_GAP_MAX: a 16-bit context counter slot. */
     public static final int CONTEXT_GAP_MAX = 0xFFFF;
     /** MAX_ORDERLY_COUNT. */
@@ -134,10 +134,10 @@ public final class TpmProperties {
                 | (ps.lockoutAuth.isEmpty() ? 0 : LOCKOUT_AUTH_SET) | TPM_GENERATED_EPS);
         p.put(TpmPt.STARTUP_CLEAR, PH_ENABLE | SH_ENABLE | EH_ENABLE | PH_ENABLE_NV | (s.orderlyStartup ? ORDERLY : 0));
         p.put(TpmPt.HR_NV_INDEX, 0);
-        p.put(TpmPt.HR_LOADED, 0);
-        p.put(TpmPt.HR_LOADED_AVAIL, LOADED_SESSIONS);
-        p.put(TpmPt.HR_ACTIVE, 0);
-        p.put(TpmPt.HR_ACTIVE_AVAIL, ACTIVE_SESSIONS);
+        p.put(TpmPt.HR_LOADED, s.sessions.count());
+        p.put(TpmPt.HR_LOADED_AVAIL, LOADED_SESSIONS - s.sessions.count());
+        p.put(TpmPt.HR_ACTIVE, s.sessions.count());
+        p.put(TpmPt.HR_ACTIVE_AVAIL, ACTIVE_SESSIONS - s.sessions.count());
         p.put(TpmPt.HR_TRANSIENT_AVAIL, TransientObjects.MAX_LOADED - s.objects.count());
         p.put(TpmPt.HR_PERSISTENT, 0);
         p.put(TpmPt.HR_PERSISTENT_AVAIL, 0);

@@ -1,0 +1,50 @@
+package dev.jtpm.engine.session;
+
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.TpmRh;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Loaded sessions: at most {@link #MAX_LOADED} at a time (MAX_LOADED_SESSIONS, as libtpms); HMAC
+ * sessions get handles 0x02xxxxxx, policy and trial sessions 0x03xxxxxx, sharing one index space.
+ */
+public final class SessionSlots {
+    public static final int MAX_LOADED = 3;
+    private static final int INDEX_MASK = 0x00FFFFFF;
+
+    private final SortedMap<Integer, AuthSession> loaded = new TreeMap<>(Integer::compareUnsigned);
+    private int nextIndex;
+
+    /** Adds a session; TPM_RC_SESSION_MEMORY when every slot is taken. */
+    public int add(AuthSession s) {
+        if (loaded.size() >= MAX_LOADED) throw new TpmFailure(TpmRc.SESSION_MEMORY);
+        int base = s.isPolicy() ? TpmRh.POLICY_SESSION_FIRST : TpmRh.HMAC_SESSION_FIRST;
+        int handle;
+        do {
+            handle = base | nextIndex;
+            nextIndex = (nextIndex + 1) & INDEX_MASK;
+        } while (isUsed(handle));
+        loaded.put(handle, s);
+        return handle;
+    }
+
+    private boolean isUsed(int handle) {
+        int index = handle & INDEX_MASK;
+        return loaded.containsKey(TpmRh.HMAC_SESSION_FIRST | index) || loaded.containsKey(TpmRh.POLICY_SESSION_FIRST | index);
+    }
+
+    /** The session with this handle, or null. */
+    public AuthSession get(int handle) { return loaded.get(handle); }
+
+    public void remove(int handle) { loaded.remove(handle); }
+
+    public void clear() { loaded.clear(); }
+
+    public int count() { return loaded.size(); }
+
+    /** Loaded session handles, ascending. */
+    public SortedMap<Integer, AuthSession> all() { return Collections.unmodifiableSortedMap(loaded); }
+}
