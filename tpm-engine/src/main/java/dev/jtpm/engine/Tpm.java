@@ -18,7 +18,12 @@ public final class Tpm implements TpmDevice {
 
     /** A powered-off TPM on the given platform; call {@link #init()} to power it on. */
     public Tpm(Platform platform) {
-        this.core = new TpmCore(platform);
+        this(platform, TpmProfile.DEFAULT);
+    }
+
+    /** A powered-off TPM that, if it has no stored state yet, is manufactured with {@code profile}. */
+    public Tpm(Platform platform, TpmProfile profile) {
+        this.core = new TpmCore(platform, profile);
     }
 
     /**

@@ -42,7 +42,12 @@ final class TpmCore {
     private boolean failureMode;
     private int lastCommandCode;
 
-    TpmCore(Platform platform) { this.platform = platform; }
+    private final TpmProfile profile;
+
+    TpmCore(Platform platform, TpmProfile profile) {
+        this.platform = platform;
+        this.profile = profile;
+    }
 
     // ---------------------------------------------------------------- life cycle
 
@@ -54,7 +59,7 @@ final class TpmCore {
         try {
             byte[] perm = platform.nv().load(StateKind.PERMANENT);
             if (perm == null) {
-                s.persistent = PersistentState.manufacture(platform.entropy());
+                s.persistent = PersistentState.manufacture(platform.entropy(), profile.pcrBanks());
                 platform.nv().store(StateKind.PERMANENT, s.persistent.serialize());
             } else {
                 s.persistent = PersistentState.deserialize(perm);

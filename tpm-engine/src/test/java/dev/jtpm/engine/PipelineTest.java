@@ -99,4 +99,16 @@ class PipelineTest {
         assertThat(r.rc()).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
         assertThat(t.run(new dev.jtpm.types.command.ClockSet(dev.jtpm.types.TpmRh.OWNER, 1L << 40)).ok()).isTrue();
     }
+
+    @Test
+    void defaultProfile_manufacturesEveryBankWithAll24Pcrs_asLibtpms() {
+        Tpm tpm = new Tpm(dev.jtpm.engine.platform.Platform.deterministic(1, () -> 0L));
+        tpm.init();
+        tpm.execute(dev.jtpm.types.command.CommandBytes.encode(new Startup(TpmSu.CLEAR)), 0);
+        var cmd = new dev.jtpm.types.command.GetCapability(dev.jtpm.types.TpmCap.PCRS, 0, 1);
+        var pcrs = (dev.jtpm.types.structure.TpmlPcrSelection) dev.jtpm.types.command.CommandBytes
+                .decode(cmd, tpm.execute(dev.jtpm.types.command.CommandBytes.encode(cmd), 0)).orThrow().capabilityData().data();
+        assertThat(pcrs.pcrSelections()).hasSize(4)
+                .allSatisfy(sel -> assertThat(sel.pcrSelect().toHex()).isEqualTo("ffffff"));
+    }
 }

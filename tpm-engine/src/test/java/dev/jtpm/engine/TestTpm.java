@@ -27,7 +27,8 @@ public final class TestTpm {
     public TestTpm(NvStore nv) {
         this.nv = nv;
         this.platform = new Platform(nv, millis::get, new Random(42));
-        this.tpm = new Tpm(platform);
+        // SHA-1 and SHA-256 banks: the tests were written against this allocation (libtpms has all four)
+        this.tpm = new Tpm(platform, TpmProfile.withBanks(dev.jtpm.types.TpmAlg.SHA1, dev.jtpm.types.TpmAlg.SHA256));
         tpm.init();
     }
 

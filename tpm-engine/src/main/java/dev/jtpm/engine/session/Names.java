@@ -1,16 +1,20 @@
 package dev.jtpm.engine.session;
 
+import dev.jtpm.engine.state.HashSequence;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmHt;
 
 /**
- * The Name of an entity (Part 1, 16): the handle itself for PCRs, permanent handles and sessions,
- * and for objects whose nameAlg is TPM_ALG_NULL, such as sequence objects.
+ * The Name of an entity (Part 1, 16): the handle itself for PCRs, permanent handles and sessions;
+ * the Empty Buffer for sequence objects (they have no public area, and tpm2-tss hashes nothing
+ * for them in cpHash).
  */
 public final class Names {
     private Names() {}
 
     public static Bytes of(TpmState s, int handle) {
+        if (TpmHt.of(handle) == TpmHt.TRANSIENT && s.objects.get(handle) instanceof HashSequence) return Bytes.EMPTY;
         return Bytes.wrap(new byte[] {(byte) (handle >>> 24), (byte) (handle >>> 16), (byte) (handle >>> 8), (byte) handle});
     }
 }

@@ -37,8 +37,8 @@ public final class PersistentState {
     /** What Shutdown(STATE) saved (PCRs 0..15, update counter), or empty. */
     public Bytes orderlyData = Bytes.EMPTY;
 
-    /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, default PCR banks. */
-    public static PersistentState manufacture(Random entropy) {
+    /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, the given PCR banks. */
+    public static PersistentState manufacture(Random entropy, int[] pcrAllocation) {
         PersistentState s = new PersistentState();
         s.eps = fresh(entropy);
         s.sps = fresh(entropy);
@@ -46,8 +46,7 @@ public final class PersistentState {
         s.phProof = fresh(entropy);
         s.shProof = fresh(entropy);
         s.ehProof = fresh(entropy);
-        // SHA-1 and SHA-256 banks with all 24 PCRs, as libtpms allocates by default
-        s.pcrAllocation = new int[] {0xFFFFFF, 0xFFFFFF, 0, 0};
+        s.pcrAllocation = pcrAllocation.clone();
         return s;
     }
 
