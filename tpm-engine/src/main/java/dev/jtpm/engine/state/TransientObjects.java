@@ -7,24 +7,29 @@ import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** The transient object slots: at most {@link #MAX_LOADED} objects, handles from 0x80000000. */
+/**
+ * The transient object slots: at most {@link #MAX_LOADED} objects. As in ms-tpm-20-ref and libtpms,
+ * an object's handle is its slot, TRANSIENT_FIRST + slot index, and a new object takes the lowest
+ * free slot (measured on swtpm: after flushing 0x80000001 of three loaded sequences, the next one
+ * is 0x80000001 again), so every handle lies in TRANSIENT_FIRST..TRANSIENT_LAST, the range
+ * TPMI_DH_OBJECT admits.
+ */
 public final class TransientObjects {
     /** MAX_LOADED_OBJECTS, as libtpms. */
-    public static final int MAX_LOADED = 3;
+    public static final int MAX_LOADED = TpmRh.TRANSIENT_LAST - TpmRh.TRANSIENT_FIRST + 1;
 
     private final SortedMap<Integer, TransientObject> slots = new TreeMap<>(Integer::compareUnsigned);
-    private int next = TpmRh.TRANSIENT_FIRST;
 
-    /** Loads an object; TPM_RC_OBJECT_MEMORY when every slot is taken. */
+    /** Loads an object in the lowest free slot; TPM_RC_OBJECT_MEMORY when every slot is taken. */
     public int add(TransientObject o) {
-        if (slots.size() >= MAX_LOADED) throw new TpmFailure(TpmRc.OBJECT_MEMORY);
-        int h;
-        do {
-            h = next;
-            next = next == 0x80FFFFFF ? TpmRh.TRANSIENT_FIRST : next + 1;
-        } while (slots.containsKey(h));
-        slots.put(h, o);
-        return h;
+        for (int i = 0; i < MAX_LOADED; i++) {
+            int h = TpmRh.TRANSIENT_FIRST + i;
+            if (!slots.containsKey(h)) {
+                slots.put(h, o);
+                return h;
+            }
+        }
+        throw new TpmFailure(TpmRc.OBJECT_MEMORY);
     }
 
     /** The object at a handle, or null. */

@@ -5,13 +5,18 @@ import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.codec.Wire.U16;
+import dev.jtpm.types.codec.Wire.U8;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The volatile state of a running TPM as a blob (swtpm's "volatilestate"), so that a TPM can be
- * stopped and resumed (or migrated) without a new TPM2_Startup. Transient objects in flight (hash
+ * stopped and resumed (or migrated) without a new TPM2_Startup: PCRs and their update counter,
+ * Time and Clock, the null proof and platformAuth, the start-up facts later commands depend on
+ * (TPMA_STARTUP_CLEAR.orderly, the Startup locality that Shutdown(STATE) records, whether an
+ * H-CRTM event preceded Startup) and the self-test progress. Transient objects in flight (hash
  * sequences) are not carried: a resumed TPM starts with empty object slots.
  */
 public final class VolatileState {
@@ -23,7 +28,8 @@ public final class VolatileState {
 
     record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
                 int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, Bytes platformAuth,
-                boolean selfTestDone) {}
+                boolean selfTestDone, @U16 List<Integer> testedAlgorithms, boolean orderlyStartup,
+                @U8 int startupLocality, boolean drtmPreStartup) {}
 
     /** The volatile part of {@code s} as a blob. */
     public static byte[] serialize(TpmState s) {
@@ -31,7 +37,8 @@ public final class VolatileState {
         for (byte[][] bank : s.pcrs.snapshot()) for (byte[] v : bank) values.add(Bytes.wrap(v));
         return TpmCodec.encode(new Blob(MAGIC, VERSION, s.started, s.time(), s.clock(),
                 Arrays.stream(s.pcrs.allocation()).boxed().toList(), s.pcrs.updateCounter(), values,
-                s.nullProof.toBytes(), s.platformAuth.toBytes(), s.selfTestDone));
+                s.nullProof.toBytes(), s.platformAuth.toBytes(), s.selfTestDone, List.copyOf(s.testedAlgorithms),
+                s.orderlyStartup, s.startupLocality, s.drtmPreStartup));
     }
 
     /** Restores the volatile part of {@code s} from a blob; a corrupt blob gives TPM_RC_FAILURE. */
@@ -62,6 +69,11 @@ public final class VolatileState {
         s.nullProof = Secret.of(b.nullProof());
         s.platformAuth = Secret.of(b.platformAuth());
         s.selfTestDone = b.selfTestDone();
+        s.testedAlgorithms.clear();
+        s.testedAlgorithms.addAll(b.testedAlgorithms());
+        s.orderlyStartup = b.orderlyStartup();
+        s.startupLocality = b.startupLocality();
+        s.drtmPreStartup = b.drtmPreStartup();
         s.objects.clear();
     }
 }

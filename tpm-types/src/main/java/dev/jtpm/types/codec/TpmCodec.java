@@ -19,8 +19,10 @@ import java.util.Map;
  * components and the {@link Wire} annotations. The plan for each type is built once, with method
  * handles, so the hot path does no reflective look-ups.
  *
- * <p>Validation that the wire format alone cannot express (TPMI_* interface types) lives in each
- * record's compact constructor, which throws {@link TpmFailure} with the spec's response code.
+ * <p>Validation that the wire format alone cannot express: TPMI_* interface types are
+ * {@link Wire.Is} on the components (checked while reading unless the reader is lenient; on handle
+ * components with the handle area, see {@link RecordCodec#checkHandles}); other invariants live in
+ * each record's compact constructor. Both throw {@link TpmFailure} with the spec's response code.
  */
 public final class TpmCodec {
     private TpmCodec() {}
@@ -70,6 +72,8 @@ public final class TpmCodec {
         private final Field[] fields;
         private final MethodHandle ctor;
         private final int handleCount;
+        /** The {@link Wire.Is} type of each handle component, or null where there is none. */
+        private final Tpmi[] handleTypes;
 
         RecordCodec(Class<?> type) {
             if (!type.isRecord()) throw new IllegalArgumentException(type + " is not a record");
@@ -78,6 +82,7 @@ public final class TpmCodec {
             Map<String, Integer> index = new HashMap<>();
             fields = new Field[rc.length];
             int handles = 0;
+            List<Tpmi> handleKinds = new ArrayList<>();
             Class<?>[] types = new Class<?>[rc.length];
             MethodHandles.Lookup lookup;
             try {
@@ -88,6 +93,9 @@ public final class TpmCodec {
                     boolean handle = rc[i].isAnnotationPresent(Wire.Handle.class);
                     if (handle) {
                         if (handles != i) throw new IllegalArgumentException(type + ": handles must come first");
+                        if (types[i] != int.class) throw new IllegalArgumentException(type + ": a handle is an int");
+                        Wire.Is is = rc[i].getAnnotation(Wire.Is.class);
+                        handleKinds.add(is == null ? null : is.value());
                         handles++;
                     }
                     MethodHandle getter = lookup.unreflect(rc[i].getAccessor()).asType(
@@ -102,6 +110,7 @@ public final class TpmCodec {
                 throw new IllegalArgumentException("cannot build codec for " + type, e);
             }
             this.handleCount = handles;
+            this.handleTypes = handleKinds.toArray(new Tpmi[0]);
         }
 
         /** The number of leading components marked {@link Wire.Handle}. */
@@ -117,10 +126,43 @@ public final class TpmCodec {
         T readArm(TpmReader r, int selector) { return readFrom(r, new Object[fields.length], 0, selector, false); }
 
         /**
+         * Checks the handle area of a command: each handle component marked {@link Wire.Is} must
+         * be of its TPMI_DH_* / TPMI_RH_* type. This is ms-tpm-20-ref's handle unmarshalling
+         * (ParseHandleBuffer), so the pipeline calls it right after reading the handle area, before
+         * it looks for the entities or checks their authorization. Components without
+         * {@code @Is} are not checked.
+         *
+         * @param handles the handle area, one value per {@link Wire.Handle} component, in order
+         * @throws TpmFailure the type's response code (TPM_RC_VALUE) with the index of the first
+         *     failing handle ({@code atHandle(i + 1)})
+         * @throws IllegalArgumentException if {@code handles} holds fewer values than the record
+         *     has handle components
+         */
+        public void checkHandles(int[] handles) {
+            if (handles.length < handleCount) {
+                throw new IllegalArgumentException(type + " has " + handleCount + " handles, got " + handles.length);
+            }
+            for (int i = 0; i < handleCount; i++) checkHandle(i, handles[i]);
+        }
+
+        private void checkHandle(int i, int handle) {
+            Tpmi kind = handleTypes[i];
+            if (kind == null) return;
+            try {
+                kind.check(handle);
+            } catch (TpmFailure e) {
+                throw new TpmFailure(e.rc().atHandle(i + 1));
+            }
+        }
+
+        /**
          * Reads the handle components from {@code handles} and the rest from {@code params};
-         * a failure while reading parameter {@code n} carries index {@code n} (1-based).
+         * a failure while reading parameter {@code n} carries index {@code n} (1-based). The
+         * handles are checked as by {@link #checkHandles} (unless {@code params} is
+         * {@link TpmReader#lenient lenient}), so a record read here always satisfies its types.
          */
         public T readCommand(int[] handles, TpmReader params) {
+            if (!params.isLenient()) checkHandles(handles);
             Object[] values = new Object[fields.length];
             for (int i = 0; i < handleCount; i++) values[i] = handles[i];
             return readFrom(params, values, handleCount, -1, true);
@@ -133,7 +175,9 @@ public final class TpmCodec {
                 try {
                     values[i] = f.plan.read(r, values);
                 } catch (TpmFailure e) {
-                    if (numbered && !e.rc().hasIndex()) throw new TpmFailure(e.rc().atParameter(i - start + 1));
+                    if (e.rc().hasIndex()) throw e;
+                    if (i < handleCount) throw new TpmFailure(e.rc().atHandle(i + 1));
+                    if (numbered) throw new TpmFailure(e.rc().atParameter(i - start + 1));
                     throw e;
                 }
             }

@@ -12,6 +12,12 @@ import dev.jtpm.types.structure.TpmiAlgHash;
  * unmarshalling so that a failure carries the component's parameter index. Use with {@link Wire.Is}.
  * Which algorithms, key sizes and curves count as implemented comes from {@link Algorithms}. A
  * {@link TpmReader#lenient lenient} reader skips these checks.
+ *
+ * <p>The TPMI_DH_* and TPMI_RH_* kinds are handle types: on a {@link Wire.Handle} component they
+ * are checked when the handle area is read ({@link TpmCodec.RecordCodec#checkHandles}), before the
+ * TPM looks for the entity or its authorization, and a failure carries the handle index. Their
+ * ranges and codes are those of ms-tpm-20-ref's unmarshalling functions (TPMI_DH_PCR_Unmarshal and
+ * friends): every failure is TPM_RC_VALUE.
  */
 public enum Tpmi {
     /** TPMI_ALG_HASH: an implemented hash (TPM_RC_HASH). */
@@ -25,6 +31,28 @@ public enum Tpmi {
                 throw new TpmFailure(TpmRc.VALUE);
         }
     },
+    /** TPMI_DH_PCR (Part 2): a PCR, PCR_FIRST..PCR_LAST (TPM_RC_VALUE). */
+    DH_PCR { void check(int v) { require(isPcr(v), TpmRc.VALUE); } },
+    /** TPMI_DH_PCR+ (Part 2): a PCR or TPM_RH_NULL (TPM_RC_VALUE). */
+    DH_PCR_OR_NULL { void check(int v) { require(isPcr(v) || v == TpmRh.NULL, TpmRc.VALUE); } },
+    /**
+     * TPMI_DH_OBJECT (Part 2): a transient (TRANSIENT_FIRST..TRANSIENT_LAST) or persistent
+     * (PERSISTENT_FIRST..PERSISTENT_LAST) object handle (TPM_RC_VALUE).
+     */
+    DH_OBJECT { void check(int v) { require(isObject(v), TpmRc.VALUE); } },
+    /** TPMI_DH_OBJECT+ (Part 2): an object handle or TPM_RH_NULL (TPM_RC_VALUE). */
+    DH_OBJECT_OR_NULL { void check(int v) { require(isObject(v) || v == TpmRh.NULL, TpmRc.VALUE); } },
+    /**
+     * TPMI_DH_ENTITY (Part 2): owner, endorsement, platform, lockout, an object, an NV index,
+     * a PCR or a vendor authorization handle (TPM_RH_AUTH_00..FF) (TPM_RC_VALUE).
+     */
+    DH_ENTITY { void check(int v) { require(isEntity(v), TpmRc.VALUE); } },
+    /** TPMI_DH_ENTITY+ (Part 2): an entity or TPM_RH_NULL (TPM_RC_VALUE). */
+    DH_ENTITY_OR_NULL { void check(int v) { require(isEntity(v) || v == TpmRh.NULL, TpmRc.VALUE); } },
+    /** TPMI_RH_PLATFORM (Part 2): TPM_RH_PLATFORM only (TPM_RC_VALUE). */
+    RH_PLATFORM { void check(int v) { require(v == TpmRh.PLATFORM, TpmRc.VALUE); } },
+    /** TPMI_RH_PROVISION (Part 2): TPM_RH_OWNER or TPM_RH_PLATFORM (TPM_RC_VALUE). */
+    RH_PROVISION { void check(int v) { require(v == TpmRh.OWNER || v == TpmRh.PLATFORM, TpmRc.VALUE); } },
     /** TPMI_ALG_PUBLIC (Part 2, 12.2.2): an implemented object type (TPM_RC_TYPE). */
     ALG_PUBLIC { void check(int v) { require(oneOf(v, TpmAlg.RSA, TpmAlg.KEYEDHASH, TpmAlg.ECC, TpmAlg.SYMCIPHER), TpmRc.TYPE); } },
     /** TPMI_ALG_SYM_OBJECT+ (Part 2, 9.30): an implemented block cipher or TPM_ALG_NULL (TPM_RC_SYMMETRIC). */
@@ -74,6 +102,19 @@ public enum Tpmi {
     ECC_CURVE {
         void check(int v) { if (!Algorithms.isCurveImplemented(v)) throw new TpmFailure(TpmRc.CURVE); }
     };
+
+    private static boolean isPcr(int v) { return TpmRh.inRange(v, TpmRh.PCR_FIRST, TpmRh.PCR_LAST); }
+
+    private static boolean isObject(int v) {
+        return TpmRh.inRange(v, TpmRh.TRANSIENT_FIRST, TpmRh.TRANSIENT_LAST)
+                || TpmRh.inRange(v, TpmRh.PERSISTENT_FIRST, TpmRh.PERSISTENT_LAST);
+    }
+
+    private static boolean isEntity(int v) {
+        return v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.LOCKOUT
+                || isObject(v) || isPcr(v) || TpmRh.inRange(v, TpmRh.NV_INDEX_FIRST, TpmRh.NV_INDEX_LAST)
+                || TpmRh.inRange(v, TpmRh.AUTH_00, TpmRh.AUTH_FF);
+    }
 
     /** True if {@code v} is one of {@code allowed} and implemented ({@link Algorithms}). */
     private static boolean oneOf(int v, int... allowed) {

@@ -21,7 +21,11 @@ public final class Wire {
     @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
     public @interface U16 {}
 
-    /** An {@code int} component of a TPMI_* interface type, checked while unmarshalling. */
+    /**
+     * An {@code int} component of a TPMI_* interface type, checked while unmarshalling. On a
+     * {@link Handle} component (a TPMI_DH_* or TPMI_RH_* type) it is checked with the handle area
+     * ({@link TpmCodec.RecordCodec#checkHandles}) and a failure carries the handle index.
+     */
     @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
     public @interface Is { Tpmi value(); }
 

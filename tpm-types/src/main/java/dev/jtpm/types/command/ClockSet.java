@@ -9,4 +9,4 @@ import java.util.List;
 
 /** TPM2_ClockSet (Part 3, 29.2); auth is TPMI_RH_PROVISION. */
 @CommandCode(TpmCc.CLOCK_SET)
-public record ClockSet(@Handle(auth = Auth.USER) int auth, long newTime) implements TpmCommand<EmptyResponse> {}
+public record ClockSet(@Handle(auth = Auth.USER) @Is(Tpmi.RH_PROVISION) int auth, long newTime) implements TpmCommand<EmptyResponse> {}

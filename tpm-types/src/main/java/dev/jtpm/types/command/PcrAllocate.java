@@ -9,4 +9,4 @@ import java.util.List;
 
 /** TPM2_PCR_Allocate (Part 3, 22.5); authHandle is TPMI_RH_PLATFORM. */
 @CommandCode(TpmCc.PCR_ALLOCATE)
-public record PcrAllocate(@Handle(auth = Auth.USER) int authHandle, TpmlPcrSelection pcrAllocation) implements TpmCommand<PcrAllocateResponse> {}
+public record PcrAllocate(@Handle(auth = Auth.USER) @Is(Tpmi.RH_PLATFORM) int authHandle, TpmlPcrSelection pcrAllocation) implements TpmCommand<PcrAllocateResponse> {}

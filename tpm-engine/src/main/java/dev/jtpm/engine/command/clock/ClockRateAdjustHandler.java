@@ -4,7 +4,6 @@ import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
-import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.command.ClockRateAdjust;
 import dev.jtpm.types.command.EmptyResponse;
 
@@ -13,13 +12,13 @@ import dev.jtpm.types.command.EmptyResponse;
  * exactly, so the adjustment is accepted and has no effect, as the specification permits
  * ("the TPM may not be able to adjust the rate").
  *
- * <p>Response codes: TPM_RC_VALUE (handle 1) unless owner or platform; TPM_RC_VALUE
+ * <p>Response codes: TPM_RC_VALUE (handle 1) unless owner or platform (TPMI_RH_PROVISION, checked
+ * with the handle area); TPM_RC_VALUE
  * (parameter 1) for a value that is not a TPM_CLOCK_ADJUST (-3..3).
  */
 public final class ClockRateAdjustHandler implements CommandHandler<ClockRateAdjust, EmptyResponse> {
     @Override
     public EmptyResponse execute(ClockRateAdjust cmd, CommandContext ctx) {
-        if (cmd.auth() != TpmRh.OWNER && cmd.auth() != TpmRh.PLATFORM) throw new TpmFailure(TpmRc.VALUE.atHandle(1));
         int adjust = (byte) cmd.rateAdjust();
         if (adjust < -3 || adjust > 3) throw new TpmFailure(TpmRc.VALUE.atParameter(1));
         return EmptyResponse.INSTANCE;

@@ -23,7 +23,9 @@ import java.util.List;
  *
  * <p>Response codes:
  * <ul>
- *   <li>TPM_RC_VALUE (handle 1): {@code pcrHandle} is neither a PCR nor TPM_RH_NULL (TPMI_DH_PCR+);</li>
+ *   <li>TPM_RC_VALUE (handle 1): {@code pcrHandle} is neither a PCR nor TPM_RH_NULL (TPMI_DH_PCR+),
+ *       and TPM_RC_VALUE (handle 2): {@code sequenceHandle} is not an object handle
+ *       (TPMI_DH_OBJECT), both checked with the handle area;</li>
  *   <li>TPM_RC_MODE (handle 2): {@code sequenceHandle} is a hash sequence, or not a sequence
  *       object; the object stays loaded;</li>
  *   <li>TPM_RC_LOCALITY: the PCR may not be extended from the command's locality (PC Client PCR
@@ -42,7 +44,6 @@ public final class EventSequenceCompleteHandler
         int pcr = cmd.pcrHandle();
         boolean extend = pcr != TpmRh.NULL;
         // input validation
-        if (extend && (pcr < 0 || pcr >= PcrAttributes.COUNT)) throw new TpmFailure(TpmRc.VALUE.atHandle(1));
         HashSequence seq = HashSupport.sequence(s, cmd.sequenceHandle(), 2);
         if (!seq.isEvent()) throw new TpmFailure(TpmRc.MODE.atHandle(2));
         if (extend && (PcrAttributes.extendLocalities(pcr) & (1 << ctx.locality())) == 0) {

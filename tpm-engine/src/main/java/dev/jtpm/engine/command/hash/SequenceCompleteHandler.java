@@ -21,6 +21,8 @@ import dev.jtpm.types.command.SequenceCompleteResponse;
  * <ul>
  *   <li>TPM_RC_MODE (handle 1): {@code sequenceHandle} is an event sequence (use
  *       TPM2_EventSequenceComplete), or not a sequence object; the object stays loaded;</li>
+ *   <li>TPM_RC_VALUE (handle 1): {@code sequenceHandle} is not an object handle (TPMI_DH_OBJECT,
+ *       checked with the handle area);</li>
  *   <li>TPM_RC_HANDLE (handle 1): no object at {@code sequenceHandle} (from the handle stage);</li>
  *   <li>TPM_RC_AUTH_FAIL (session 1): wrong password for the sequence (from authorization);</li>
  *   <li>TPM_RC_SIZE (parameter 1): {@code buffer} longer than 1024, from unmarshalling;</li>

@@ -7,7 +7,6 @@ import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
-import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.command.PcrAllocate;
 import dev.jtpm.types.command.PcrAllocateResponse;
 import dev.jtpm.types.structure.TpmiAlgHash;
@@ -26,7 +25,8 @@ import dev.jtpm.types.structure.TpmsPcrSelection;
  *
  * <p>Response codes:
  * <ul>
- *   <li>TPM_RC_VALUE (handle 1): authHandle is not TPM_RH_PLATFORM</li>
+ *   <li>TPM_RC_VALUE (handle 1): authHandle is not TPM_RH_PLATFORM (TPMI_RH_PLATFORM, checked with
+ *       the handle area)</li>
  *   <li>TPM_RC_PCR: the new allocation would have no bank with PCR 0 or none with PCR 17 (this
  *       includes an allocation with no PCR at all)</li>
  *   <li>TPM_RC_HASH (parameter 1): a selection names a hash this TPM does not implement</li>
@@ -42,7 +42,6 @@ public final class PcrAllocateHandler implements CommandHandler<PcrAllocate, Pcr
     @Override
     public PcrAllocateResponse execute(PcrAllocate cmd, CommandContext ctx) {
         // input validation
-        if (cmd.authHandle() != TpmRh.PLATFORM) throw new TpmFailure(TpmRc.VALUE.atHandle(1));
         TpmState s = ctx.state();
         int[] allocation = s.pcrs.allocation();
         for (TpmsPcrSelection sel : cmd.pcrAllocation().pcrSelections()) {

@@ -24,7 +24,8 @@ import java.util.List;
  *
  * <p>Response codes:
  * <ul>
- *   <li>TPM_RC_VALUE (handle 1): pcrHandle is neither a PCR nor TPM_RH_NULL</li>
+ *   <li>TPM_RC_VALUE (handle 1): pcrHandle is neither a PCR (0..23) nor TPM_RH_NULL (TPMI_DH_PCR+,
+ *       checked with the handle area)</li>
  *   <li>TPM_RC_LOCALITY: the command's locality may not extend this PCR</li>
  *   <li>TPM_RC_SIZE (parameter 1): eventData is longer than 1024 octets</li>
  * </ul>
@@ -34,7 +35,7 @@ public final class PcrEventHandler implements CommandHandler<PcrEvent, PcrEventR
     @Override
     public PcrEventResponse execute(PcrEvent cmd, CommandContext ctx) {
         // input validation
-        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle(), true);
+        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle());
         if (pcr != PcrSupport.NULL_PCR) PcrSupport.checkExtendLocality(pcr, ctx.locality());
 
         // command output

@@ -14,8 +14,8 @@ import dev.jtpm.types.structure.TpmtHa;
  *
  * <p>Response codes:
  * <ul>
- *   <li>TPM_RC_VALUE (handle 1): pcrHandle is neither a PCR nor TPM_RH_NULL (a PCR number that is
- *       not implemented is rejected the same way by the pipeline)</li>
+ *   <li>TPM_RC_VALUE (handle 1): pcrHandle is neither a PCR (0..23) nor TPM_RH_NULL (TPMI_DH_PCR+,
+ *       checked with the handle area)</li>
  *   <li>TPM_RC_LOCALITY: the command's locality may not extend this PCR (PC Client PCR attributes)</li>
  *   <li>TPM_RC_HASH (parameter 1): a digest is tagged with a hash this TPM does not implement</li>
  *   <li>TPM_RC_SIZE (parameter 1): more than HASH_COUNT digests</li>
@@ -26,7 +26,7 @@ public final class PcrExtendHandler implements CommandHandler<PcrExtend, EmptyRe
     @Override
     public EmptyResponse execute(PcrExtend cmd, CommandContext ctx) {
         // input validation
-        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle(), true);
+        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle());
         if (pcr == PcrSupport.NULL_PCR) return EmptyResponse.INSTANCE;
         PcrSupport.checkExtendLocality(pcr, ctx.locality());
 

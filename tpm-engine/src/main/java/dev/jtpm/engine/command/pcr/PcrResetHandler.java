@@ -15,7 +15,8 @@ import dev.jtpm.types.command.PcrReset;
  *
  * <p>Response codes:
  * <ul>
- *   <li>TPM_RC_VALUE (handle 1): pcrHandle is not a PCR (TPMI_DH_PCR, no TPM_RH_NULL)</li>
+ *   <li>TPM_RC_VALUE (handle 1): pcrHandle is not a PCR (TPMI_DH_PCR, no TPM_RH_NULL; checked with
+ *       the handle area)</li>
  *   <li>TPM_RC_LOCALITY: the command's locality may not reset this PCR</li>
  * </ul>
  */
@@ -24,7 +25,7 @@ public final class PcrResetHandler implements CommandHandler<PcrReset, EmptyResp
     @Override
     public EmptyResponse execute(PcrReset cmd, CommandContext ctx) {
         // input validation
-        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle(), false);
+        int pcr = PcrSupport.pcrNumber(cmd.pcrHandle());
         PcrSupport.checkResetLocality(pcr, ctx.locality());
 
         // command output

@@ -4,15 +4,15 @@ import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.PcrBanks;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.TpmFailure;
-import dev.jtpm.types.TpmHt;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.structure.TpmiAlgHash;
 
 /**
  * Checks and updates shared by the PCR commands (Part 3, 22), the counterpart of ms-tpm-20-ref's
- * PCR.c subsystem functions: handle checks (TPMI_DH_PCR), the locality rules of the PCR attribute
- * table, and extends/resets that keep pcrUpdateCounter as Part 1 and ms-tpm do.
+ * PCR.c subsystem functions: the locality rules of the PCR attribute table, and extends/resets
+ * that keep pcrUpdateCounter as Part 1 and libtpms do. Handle types (TPMI_DH_PCR, TPMI_DH_PCR+)
+ * are checked by the codec with the handle area ({@code @Is} on the command records).
  */
 final class PcrSupport {
     private PcrSupport() {}
@@ -24,15 +24,11 @@ final class PcrSupport {
     private static final int MAX_LOCALITY = 4;
 
     /**
-     * Checks a TPMI_DH_PCR handle (Part 2, 9.6) and returns the PCR number, or {@link #NULL_PCR}
-     * for TPM_RH_NULL when {@code nullAllowed} (the spec's "+").
-     *
-     * @throws TpmFailure TPM_RC_VALUE on handle 1 for any other handle
+     * The PCR number of a TPMI_DH_PCR(+) handle that the codec has checked, or {@link #NULL_PCR}
+     * for TPM_RH_NULL.
      */
-    static int pcrNumber(int handle, boolean nullAllowed) {
-        if (nullAllowed && handle == TpmRh.NULL) return NULL_PCR;
-        if (TpmHt.of(handle) == TpmHt.PCR && handle < PcrAttributes.COUNT) return handle;
-        throw new TpmFailure(TpmRc.VALUE.atHandle(1));
+    static int pcrNumber(int handle) {
+        return handle == TpmRh.NULL ? NULL_PCR : handle - TpmRh.PCR_FIRST;
     }
 
     /** True if {@code bits} (bit n = locality n) allows {@code locality}; extended localities never match. */

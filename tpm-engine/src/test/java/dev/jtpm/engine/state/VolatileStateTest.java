@@ -1,0 +1,78 @@
+package dev.jtpm.engine.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jtpm.engine.TestTpm;
+import dev.jtpm.engine.platform.StateKind;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmCap;
+import dev.jtpm.types.TpmPt;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.TpmSu;
+import dev.jtpm.types.command.GetCapability;
+import dev.jtpm.types.command.IncrementalSelfTest;
+import dev.jtpm.types.command.Shutdown;
+import dev.jtpm.types.command.Startup;
+import dev.jtpm.types.structure.TpmlTaggedTpmProperty;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The volatile blob (swtpm CMD_STORE_VOLATILE / resume at _TPM_Init) carries what later commands read. */
+class VolatileStateTest {
+    /** TPMA_STARTUP_CLEAR.orderly. */
+    private static final int ORDERLY = 1 << 31;
+
+    private static int startupClear(TestTpm t) {
+        var r = t.run(new GetCapability(TpmCap.TPM_PROPERTIES, TpmPt.STARTUP_CLEAR, 1)).orThrow();
+        return ((TpmlTaggedTpmProperty) r.capabilityData().data()).tpmProperty().get(0).value();
+    }
+
+    /** A second TPM over the same store: _TPM_Init resumes from the volatile blob. */
+    private static TestTpm resumed(TestTpm t) throws Exception {
+        t.tpm.storeVolatile();
+        TestTpm r = new TestTpm(t.nv);
+        assertThat(r.tpm.isStarted()).isTrue();
+        return r;
+    }
+
+    @Test
+    void resume_keepsStartupClearOrderly() throws Exception {
+        TestTpm t = TestTpm.started();
+        t.run(new Shutdown(TpmSu.STATE)).orThrow();
+        t.tpm.powerOff();
+        t.tpm.init();
+        t.run(new Startup(TpmSu.CLEAR)).orThrow();   // a TPM Restart: orderly
+        assertThat(startupClear(t) & ORDERLY).isNotZero();
+
+        assertThat(startupClear(resumed(t))).isEqualTo(startupClear(t));
+    }
+
+    @Test
+    void resume_afterNonOrderlyStartup_keepsOrderlyClear() throws Exception {
+        TestTpm t = TestTpm.started();
+        assertThat(startupClear(resumed(t)) & ORDERLY).isZero();
+    }
+
+    @Test
+    void resume_keepsTheStartupLocality_soShutdownStateThenStartupStateWorkAtLocality3() throws Exception {
+        TestTpm t = new TestTpm();
+        t.locality = 3;
+        t.run(new Startup(TpmSu.CLEAR)).orThrow();
+        TestTpm r = resumed(t);
+        r.locality = 3;
+        r.run(new Shutdown(TpmSu.STATE)).orThrow();
+        r.nv.delete(StateKind.VOLATILE);
+        r.tpm.powerOff();
+        r.tpm.init();
+        assertThat(r.run(new Startup(TpmSu.STATE)).rc()).isEqualTo(TpmRc.SUCCESS);
+    }
+
+    @Test
+    void resume_keepsIncrementalSelfTestProgress() throws Exception {
+        TestTpm t = TestTpm.started();
+        t.run(new IncrementalSelfTest(List.of(TpmAlg.SHA1))).orThrow();
+        List<Integer> toDo = t.run(new IncrementalSelfTest(List.of())).orThrow().toDoList();
+        assertThat(toDo).doesNotContain(TpmAlg.SHA1).isNotEmpty();
+        assertThat(resumed(t).run(new IncrementalSelfTest(List.of())).orThrow().toDoList()).isEqualTo(toDo);
+    }
+}
