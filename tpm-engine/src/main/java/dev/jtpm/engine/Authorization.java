@@ -53,7 +53,11 @@ final class Authorization {
         static final Checked NONE = new Checked(List.of());
     }
 
-    /** Handle existence (Part 3, 5.4): unknown entities give TPM_RC_VALUE / TPM_RC_HANDLE with the handle index. */
+    /**
+     * Handle existence (Part 3, 5.4), after the codec checked the handle types: an unknown
+     * permanent handle gives TPM_RC_VALUE, an empty object slot TPM_RC_REFERENCE_H0+n, anything
+     * else that does not exist TPM_RC_HANDLE, with the handle index.
+     */
     static void checkHandleExists(TpmState s, int handle, int index) {
         switch (TpmHt.of(handle)) {
             case TpmHt.PCR -> {
@@ -66,7 +70,8 @@ final class Authorization {
                 }
             }
             case TpmHt.TRANSIENT -> {
-                if (s.objects.get(handle) == null) throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
+                // libtpms: an object slot that holds nothing is TPM_RC_REFERENCE_H0 + (index - 1)
+                if (s.objects.get(handle) == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_H0.value() + index - 1));
             }
             default -> throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
         }

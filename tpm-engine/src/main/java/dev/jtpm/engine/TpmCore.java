@@ -214,6 +214,7 @@ final class TpmCore {
             if (body.remaining() < 4) throw new TpmFailure(TpmRc.INSUFFICIENT);
             handles[i] = body.u32();
         }
+        TpmCodec.of(entry.command()).checkHandles(handles);          // TPMI_DH_* types, as unmarshalling does
         for (int i = 0; i < handles.length; i++) Authorization.checkHandleExists(state, handles[i], i + 1);
 
         // authorization area

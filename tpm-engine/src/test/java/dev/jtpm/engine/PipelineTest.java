@@ -111,4 +111,12 @@ class PipelineTest {
         assertThat(pcrs.pcrSelections()).hasSize(4)
                 .allSatisfy(sel -> assertThat(sel.pcrSelect().toHex()).isEqualTo("ffffff"));
     }
+
+    @Test
+    void handleTypeIsCheckedBeforeAuthorization_asLibtpms() {
+        TestTpm t = TestTpm.started();
+        var allocate = new dev.jtpm.types.command.PcrAllocate(dev.jtpm.types.TpmRh.OWNER,
+                new dev.jtpm.types.structure.TpmlPcrSelection(java.util.List.of()));
+        assertThat(t.run(allocate, java.util.List.of(Bytes.of((byte) 9))).rc()).isEqualTo(TpmRc.VALUE.atHandle(1));
+    }
 }

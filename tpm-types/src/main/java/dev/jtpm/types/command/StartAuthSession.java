@@ -15,6 +15,6 @@ import dev.jtpm.types.structure.TpmtSymDef;
  * bind is TPMI_DH_ENTITY+.
  */
 @CommandCode(TpmCc.START_AUTH_SESSION)
-public record StartAuthSession(@Handle int tpmKey, @Handle int bind, @Max(64) Bytes nonceCaller,
+public record StartAuthSession(@Handle @Is(Tpmi.DH_OBJECT_OR_NULL) int tpmKey, @Handle @Is(Tpmi.DH_ENTITY_OR_NULL) int bind, @Max(64) Bytes nonceCaller,
                                Bytes encryptedSalt, @U8 int sessionType, TpmtSymDef symmetric,
                                @U16 @Is(Tpmi.ALG_HASH) int authHash) implements TpmCommand<StartAuthSessionResponse> {}

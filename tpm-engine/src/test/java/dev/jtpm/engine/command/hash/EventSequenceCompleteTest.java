@@ -53,7 +53,8 @@ class EventSequenceCompleteTest {
         assertThat(pcrUpdateCounter(t)).isEqualTo(counter + 2);
         // the sequence is flushed
         assertThat(state(t).objects.count()).isZero();
-        assertThat(t.run(new EventSequenceComplete(8, h, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.HANDLE.atHandle(2));
+        // an empty object slot: TPM_RC_REFERENCE_H1, as libtpms
+        assertThat(t.run(new EventSequenceComplete(8, h, Bytes.EMPTY)).rc()).isEqualTo(new TpmRc(TpmRc.REFERENCE_H0.value() + 1));
     }
 
     @Test
@@ -145,8 +146,8 @@ class EventSequenceCompleteTest {
     }
 
     @Test
-    void eventSequenceComplete_unknownSequenceHandle_returnsHandleOnHandle2() {
+    void eventSequenceComplete_handleBeyondTheObjectSlots_returnsValueOnHandle2() {
         TestTpm t = TestTpm.started();
-        assertThat(t.run(new EventSequenceComplete(16, 0x80000042, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.HANDLE.atHandle(2));
+        assertThat(t.run(new EventSequenceComplete(16, 0x80000042, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.VALUE.atHandle(2));
     }
 }

@@ -85,8 +85,8 @@ class HashSequenceTest {
         int h = start(t, TpmAlg.SHA256);
         complete(t, h, new byte[0], TpmRh.NULL);
         assertThat(state(t).objects.count()).isZero();
-        assertThat(t.run(new SequenceUpdate(h, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.HANDLE.atHandle(1));
-        assertThat(t.run(new SequenceComplete(h, Bytes.EMPTY, TpmRh.NULL)).rc()).isEqualTo(TpmRc.HANDLE.atHandle(1));
+        assertThat(t.run(new SequenceUpdate(h, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.REFERENCE_H0);
+        assertThat(t.run(new SequenceComplete(h, Bytes.EMPTY, TpmRh.NULL)).rc()).isEqualTo(TpmRc.REFERENCE_H0);
     }
 
     // ---------------------------------------------------------------- tickets
@@ -222,9 +222,9 @@ class HashSequenceTest {
     }
 
     @Test
-    void sequenceUpdate_unknownHandle_returnsHandleOnHandle1() {
+    void sequenceUpdate_handleBeyondTheObjectSlots_returnsValueOnHandle1() {
         TestTpm t = TestTpm.started();
-        assertThat(t.run(new SequenceUpdate(0x80000123, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.HANDLE.atHandle(1));
+        assertThat(t.run(new SequenceUpdate(0x80000123, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.VALUE.atHandle(1));
     }
 
     @Test
