@@ -83,6 +83,9 @@ public final class Tpm implements TpmDevice {
     /** The permanent state as a blob (as it would be stored now). */
     public synchronized byte[] permanentState() { return core.permanentState(); }
 
+    /** The live state, for tests in this package's test tree (not part of the API). */
+    dev.jtpm.engine.state.TpmState state() { return core.state(); }
+
     /** Asks a long-running command to stop (best effort; commands here are short). */
     public void cancel() { core.cancel(); }
 }

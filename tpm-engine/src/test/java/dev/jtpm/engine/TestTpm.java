@@ -49,6 +49,26 @@ public final class TestTpm {
         return CommandBytes.decode(command, tpm.execute(CommandBytes.encode(command, passwords), locality));
     }
 
+    /** The TPM's live state, to check what no command exposes (proofs, object slots). */
+    public dev.jtpm.engine.state.TpmState state() { return tpm.state(); }
+
+    /** H(parts...) with the JCA digest of a TPM hash algorithm, computed independently of the engine. */
+    public static Bytes hash(int alg, byte[]... parts) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance(switch (alg) {
+                case dev.jtpm.types.TpmAlg.SHA1 -> "SHA-1";
+                case dev.jtpm.types.TpmAlg.SHA256 -> "SHA-256";
+                case dev.jtpm.types.TpmAlg.SHA384 -> "SHA-384";
+                case dev.jtpm.types.TpmAlg.SHA512 -> "SHA-512";
+                default -> throw new IllegalArgumentException("hash " + alg);
+            });
+            for (byte[] p : parts) md.update(p);
+            return Bytes.wrap(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Sends raw bytes. */
     public byte[] raw(byte[] command) { return tpm.execute(command, locality); }
 }

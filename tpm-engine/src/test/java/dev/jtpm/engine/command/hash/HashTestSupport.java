@@ -1,7 +1,6 @@
 package dev.jtpm.engine.command.hash;
 
 import dev.jtpm.engine.TestTpm;
-import dev.jtpm.engine.Tpm;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
@@ -10,8 +9,6 @@ import dev.jtpm.types.command.HashSequenceStart;
 import dev.jtpm.types.command.PcrRead;
 import dev.jtpm.types.structure.TpmlPcrSelection;
 import dev.jtpm.types.structure.TpmsPcrSelection;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -24,42 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
 final class HashTestSupport {
     private HashTestSupport() {}
 
-    /**
-     * The state of a running TPM, to read PCRs and proofs that no command exposes yet. Reflection,
-     * because Tpm keeps its core private; TestTpm offering this would be better.
-     */
-    static TpmState state(Tpm tpm) {
-        try {
-            Field f = Tpm.class.getDeclaredField("core");
-            f.setAccessible(true);
-            Object core = f.get(tpm);
-            Method m = core.getClass().getDeclaredMethod("state");
-            m.setAccessible(true);
-            return (TpmState) m.invoke(core);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot reach the TPM state", e);
-        }
-    }
-
-    static TpmState state(TestTpm t) { return state(t.tpm); }
+    static TpmState state(TestTpm t) { return t.state(); }
 
     /** H(parts...) with the JCA digest of a TPM hash algorithm. */
-    static Bytes hash(int alg, byte[]... parts) {
-        String name = switch (alg) {
-            case TpmAlg.SHA1 -> "SHA-1";
-            case TpmAlg.SHA256 -> "SHA-256";
-            case TpmAlg.SHA384 -> "SHA-384";
-            case TpmAlg.SHA512 -> "SHA-512";
-            default -> throw new IllegalArgumentException("hash " + alg);
-        };
-        try {
-            MessageDigest md = MessageDigest.getInstance(name);
-            for (byte[] p : parts) md.update(p);
-            return Bytes.wrap(md.digest());
-        } catch (GeneralSecurityException e) {
-            throw new AssertionError(e);
-        }
-    }
+    static Bytes hash(int alg, byte[]... parts) { return TestTpm.hash(alg, parts); }
 
     /** The TPMT_TK_HASHCHECK HMAC as ms-tpm computes it: HMAC-SHA256(proof, 0x8024 || hashAlg || digest). */
     static Bytes hashCheckHmac(Secret proof, int hashAlg, Bytes digest) {

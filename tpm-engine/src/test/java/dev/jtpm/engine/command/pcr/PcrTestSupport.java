@@ -35,22 +35,7 @@ final class PcrTestSupport {
     }
 
     /** H(data) with the JCA digest of a TPM hash algorithm. */
-    static Bytes hash(int alg, byte[]... parts) {
-        String name = switch (alg) {
-            case TpmAlg.SHA1 -> "SHA-1";
-            case TpmAlg.SHA256 -> "SHA-256";
-            case TpmAlg.SHA384 -> "SHA-384";
-            case TpmAlg.SHA512 -> "SHA-512";
-            default -> throw new IllegalArgumentException("hash " + alg);
-        };
-        try {
-            MessageDigest md = MessageDigest.getInstance(name);
-            for (byte[] p : parts) md.update(p);
-            return Bytes.wrap(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
+    static Bytes hash(int alg, byte[]... parts) { return TestTpm.hash(alg, parts); }
 
     /** The value of a PCR after extending {@code digest} into {@code old}: H(old || digest). */
     static Bytes extended(int alg, Bytes old, Bytes digest) {
