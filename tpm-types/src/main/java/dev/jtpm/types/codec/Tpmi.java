@@ -51,6 +51,8 @@ public enum Tpmi {
     DH_ENTITY_OR_NULL { void check(int v) { require(isEntity(v) || v == TpmRh.NULL, TpmRc.VALUE); } },
     /** TPMI_RH_PLATFORM (Part 2): TPM_RH_PLATFORM only (TPM_RC_VALUE). */
     RH_PLATFORM { void check(int v) { require(v == TpmRh.PLATFORM, TpmRc.VALUE); } },
+    /** TPMI_RH_LOCKOUT (Part 2): TPM_RH_LOCKOUT only (TPM_RC_VALUE). */
+    RH_LOCKOUT { void check(int v) { require(v == TpmRh.LOCKOUT, TpmRc.VALUE); } },
     /** TPMI_RH_PROVISION (Part 2): TPM_RH_OWNER or TPM_RH_PLATFORM (TPM_RC_VALUE). */
     RH_PROVISION { void check(int v) { require(v == TpmRh.OWNER || v == TpmRh.PLATFORM, TpmRc.VALUE); } },
     /** TPMI_ALG_PUBLIC (Part 2, 12.2.2): an implemented object type (TPM_RC_TYPE). */
