@@ -1,0 +1,151 @@
+package dev.jtpm.crypto;
+
+import static dev.jtpm.crypto.Vectors.alg;
+import static dev.jtpm.crypto.Vectors.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jtpm.types.TpmAlg;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.SHA1Digest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.generators.KDFCounterBytesGenerator;
+import org.bouncycastle.crypto.agreement.kdf.ConcatenationKDFGenerator;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KDFCounterParameters;
+import org.bouncycastle.crypto.params.KDFParameters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KdfTest {
+    static Stream<Arguments> kdfaVectors() { return Vectors.csv("kdfa-vectors.csv"); }
+
+    static Stream<Arguments> kdfeVectors() { return Vectors.csv("kdfe-vectors.csv"); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kdfaVectors")
+    void kdfa_matchesPublishedVector(String source, String hash, String key, String label, String u, String v, String bits, String result) {
+        assertThat(hex(Kdf.kdfa(alg(hash), hex(key), hex(label), hex(u), hex(v), Integer.parseInt(bits)))).isEqualTo(result.toLowerCase());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kdfeVectors")
+    void kdfe_matchesPublishedVector(String source, String hash, String z, String label, String u, String v, String bits, String result) {
+        assertThat(hex(Kdf.kdfe(alg(hash), hex(z), label, hex(u), hex(v), Integer.parseInt(bits)))).isEqualTo(result);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void kdfa_agreesWithBouncyCastleSp800108CounterMode(int hashAlg) {
+        Random r = new Random(hashAlg);
+        for (int i = 0; i < 50; i++) {
+            byte[] key = bytes(r, r.nextInt(70)), u = bytes(r, r.nextInt(40)), v = bytes(r, r.nextInt(40));
+            String label = "LABEL" + i;
+            int bytes = 1 + r.nextInt(200);
+            byte[] ours = Kdf.kdfa(hashAlg, key, label, u, v, bytes * 8);
+            // Independent: SP800-108 counter mode, 32-bit counter before the fixed input
+            // Label || 0x00 || ContextU || ContextV || [L]32.
+            byte[] fixed = concat(label.getBytes(StandardCharsets.US_ASCII), new byte[1], u, v, Kdf.intBytes(bytes * 8));
+            KDFCounterBytesGenerator g = new KDFCounterBytesGenerator(new HMac(bcDigest(hashAlg)));
+            g.init(new KDFCounterParameters(key.length == 0 ? new byte[1] : key, null, fixed, 32));
+            byte[] theirs = new byte[bytes];
+            g.generateBytes(theirs, 0, bytes);
+            assertThat(ours).as("case %d", i).isEqualTo(theirs);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void kdfe_agreesWithBouncyCastleConcatenationKdf(int hashAlg) {
+        Random r = new Random(hashAlg * 7L);
+        for (int i = 0; i < 50; i++) {
+            byte[] z = bytes(r, 1 + r.nextInt(66)), u = bytes(r, r.nextInt(66)), v = bytes(r, r.nextInt(66));
+            int bytes = 1 + r.nextInt(200);
+            byte[] ours = Kdf.kdfe(hashAlg, z, "SECRET", u, v, bytes * 8);
+            ConcatenationKDFGenerator g = new ConcatenationKDFGenerator(bcDigest(hashAlg));
+            g.init(new KDFParameters(z, concat("SECRET".getBytes(StandardCharsets.US_ASCII), new byte[1], u, v)));
+            byte[] theirs = new byte[bytes];
+            g.generateBytes(theirs, 0, bytes);
+            assertThat(ours).as("case %d", i).isEqualTo(theirs);
+        }
+    }
+
+    @Test
+    void kdfa_labelWithOrWithoutTerminatingNul_givesTheSameKey() {
+        byte[] key = {1, 2, 3};
+        assertThat(Kdf.kdfa(TpmAlg.SHA256, key, "STORAGE", new byte[0], new byte[0], 128))
+                .isEqualTo(Kdf.kdfa(TpmAlg.SHA256, key, "STORAGE\0".getBytes(StandardCharsets.US_ASCII), new byte[0], new byte[0], 128));
+    }
+
+    @Test
+    void kdfa_emptyLabel_stillHashesOneZeroOctet() {
+        byte[] key = {9};
+        byte[] expected = Hashes.hmac(TpmAlg.SHA256, key, Kdf.intBytes(1), new byte[] {0}, Kdf.intBytes(256));
+        assertThat(Kdf.kdfa(TpmAlg.SHA256, key, "", new byte[0], new byte[0], 256)).isEqualTo(expected);
+    }
+
+    @Test
+    void kdfa_bitsNotMultipleOfEight_clearsTheUnusedHighBitsOfTheFirstOctet() {
+        byte[] key = "k".getBytes(StandardCharsets.US_ASCII);
+        for (int bits = 1; bits <= 24; bits++) {
+            byte[] out = Kdf.kdfa(TpmAlg.SHA1, key, "X", new byte[0], new byte[0], bits);
+            assertThat(out).hasSize((bits + 7) / 8);
+            if (bits % 8 != 0) assertThat(out[0] & 0xFF).isLessThan(1 << (bits % 8));
+        }
+    }
+
+    @Test
+    void kdfa_outputLongerThanOneDigest_continuesTheCounter() {
+        byte[] key = {5};
+        byte[] out = Kdf.kdfa(TpmAlg.SHA1, key, "L", new byte[0], new byte[0], 320);
+        byte[] second = Hashes.hmac(TpmAlg.SHA1, key, Kdf.intBytes(2), new byte[] {'L', 0}, Kdf.intBytes(320));
+        assertThat(Arrays.copyOfRange(out, 20, 40)).isEqualTo(second);
+    }
+
+    @Test
+    void kdf_zeroBitsOrUnknownHash_isRejected() {
+        assertThatThrownBy(() -> Kdf.kdfa(TpmAlg.SHA256, new byte[1], "L", new byte[0], new byte[0], 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Kdf.kdfe(0x0099, new byte[1], "L", new byte[0], new byte[0], 8))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static Digest bcDigest(int hashAlg) {
+        return switch (hashAlg) {
+            case TpmAlg.SHA1 -> new SHA1Digest();
+            case TpmAlg.SHA256 -> new SHA256Digest();
+            case TpmAlg.SHA384 -> new SHA384Digest();
+            case TpmAlg.SHA512 -> new SHA512Digest();
+            default -> throw new IllegalArgumentException();
+        };
+    }
+
+    static byte[] bytes(Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        byte[] out = new byte[n];
+        int o = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, o, p.length);
+            o += p.length;
+        }
+        return out;
+    }
+}
