@@ -3,6 +3,7 @@ package dev.jtpm.engine;
 import dev.jtpm.engine.crypto.Hmacs;
 import dev.jtpm.engine.session.AuthSession;
 import dev.jtpm.engine.session.AuthValues;
+import dev.jtpm.engine.session.DictionaryAttack;
 import dev.jtpm.engine.session.Names;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmState;
@@ -125,9 +126,13 @@ final class Authorization {
                 if (!forAuth) throw new TpmFailure(TpmRc.AUTH_CONTEXT);
                 if (!session.nonce().isEmpty()) throw new TpmFailure(TpmRc.NONCE.atSession(n));
                 if ((session.attributes() & ~TpmSe.CONTINUE_SESSION) != 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
-                Secret expected = AuthValues.of(s, authHandles.get(i)).trimTrailingZeros();
+                int entity = authHandles.get(i);
+                DictionaryAttack.checkNotLockedOut(s, entity, false);
+                Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
                 Secret presented = Secret.of(session.hmac()).trimTrailingZeros();
-                if (!expected.equals(presented)) throw new TpmFailure(TpmRc.AUTH_FAIL.atSession(n));
+                if (!expected.equals(presented)) {
+                    throw new TpmFailure(DictionaryAttack.registerFailure(s, entity, false).atSession(n));
+                }
                 checked.authSessions.add(null);
                 checked.hmacKeys.add(null);
                 continue;
@@ -148,6 +153,8 @@ final class Authorization {
             if (!forAuth) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));   // neither auth, audit nor encryption
             if (session.nonce().size() < MIN_NONCE) throw new TpmFailure(TpmRc.SIZE.atSession(n));
             int entity = authHandles.get(i);
+            boolean lockoutBound = Names.of(s, TpmRh.LOCKOUT).equals(as.boundName());
+            DictionaryAttack.checkNotLockedOut(s, entity, lockoutBound);
             Secret authValue = AuthValues.of(s, entity).trimTrailingZeros();
             Bytes name = Names.of(s, entity);
             boolean includeAuth;
@@ -171,7 +178,7 @@ final class Authorization {
             byte[] expected = mac.doFinal();
             if (!as.isPolicy() || !session.hmac().isEmpty()) {
                 if (!MessageDigest.isEqual(expected, session.hmac().unsafeArray())) {
-                    throw new TpmFailure(TpmRc.AUTH_FAIL.atSession(n));
+                    throw new TpmFailure(DictionaryAttack.registerFailure(s, entity, lockoutBound).atSession(n));
                 }
             }
             checked.authSessions.add(as);

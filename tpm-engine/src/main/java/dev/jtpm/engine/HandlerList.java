@@ -50,6 +50,11 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        // Dictionary attack functions (Part 3, 25)
+        r.add(dev.jtpm.types.command.DictionaryAttackLockReset.class,
+                new dev.jtpm.engine.command.dictionaryattack.DictionaryAttackLockResetHandler());
+        r.add(dev.jtpm.types.command.DictionaryAttackParameters.class,
+                new dev.jtpm.engine.command.dictionaryattack.DictionaryAttackParametersHandler());
         // Context management (Part 3, 28)
         r.add(dev.jtpm.types.command.FlushContext.class, new dev.jtpm.engine.command.context.FlushContextHandler());
         // Clocks and timers (Part 3, 29)

@@ -66,6 +66,8 @@ final class TpmCore {
             }
             s.initMillis = platform.millis().getAsLong();
             s.setClock(s.persistent.clock);
+            s.selfHealAnchor = s.clock();
+            s.lockoutAnchor = s.clock();
             s.pcrs = new PcrBanks(s.persistent.pcrAllocation);
             s.nullProof = Secret.of(s.random(64).unsafeArray());
             byte[] vol = platform.nv().load(StateKind.VOLATILE);
@@ -160,6 +162,7 @@ final class TpmCore {
     }
 
     private void commitPersistent() {
+        state.persistentPending = false;
         state.persistent.clock = state.clock();
         try {
             platform.nv().store(StateKind.PERMANENT, state.persistent.serialize());
@@ -184,6 +187,14 @@ final class TpmCore {
             if (state.drtmSequence != null) Drtm.abort(state);   // any command ends a D-RTM sequence
             return executeChecked(command, locality);
         } catch (TpmFailure f) {
+            if (state.persistentPending) {               // a dictionary-attack failure is recorded even so
+                try {
+                    commitPersistent();
+                } catch (RuntimeException e) {
+                    enterFailureMode(e);
+                    return error(TpmRc.FAILURE);
+                }
+            }
             return error(f.rc());
         } catch (RuntimeException | Error e) {
             enterFailureMode(e);
@@ -244,7 +255,7 @@ final class TpmCore {
             state.persistent.orderlyData = Bytes.EMPTY;
             ctx.persistentChanged();
         }
-        if (ctx.isPersistentChanged()) commitPersistent();
+        if (ctx.isPersistentChanged() || state.persistentPending) commitPersistent();
 
         // response
         TpmWriter w = new TpmWriter(64);

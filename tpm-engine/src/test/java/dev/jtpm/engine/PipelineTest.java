@@ -92,11 +92,11 @@ class PipelineTest {
     }
 
     @Test
-    void passwordSessionWithWrongPassword_returnsAuthFail() {
+    void passwordSessionWithWrongPassword_returnsBadAuth() {
         TestTpm t = TestTpm.started();
         var r = t.run(new dev.jtpm.types.command.ClockSet(dev.jtpm.types.TpmRh.OWNER, 1L << 40),
                 java.util.List.of(Bytes.of((byte) 1)));
-        assertThat(r.rc()).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+        assertThat(r.rc()).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
         assertThat(t.run(new dev.jtpm.types.command.ClockSet(dev.jtpm.types.TpmRh.OWNER, 1L << 40)).ok()).isTrue();
     }
 

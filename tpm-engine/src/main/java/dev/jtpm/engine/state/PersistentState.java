@@ -36,6 +36,11 @@ public final class PersistentState {
     public int orderlyState = SU_NONE;
     /** What Shutdown(STATE) saved (PCRs 0..15, update counter), or empty. */
     public Bytes orderlyData = Bytes.EMPTY;
+    /** Dictionary-attack state (Part 1, 19.8), with ms-tpm's manufacturer defaults 3 / 1000 s / 1000 s. */
+    public int failedTries, maxTries = 3, recoveryTime = 1000, lockoutRecovery = 1000;
+    public boolean lockoutAuthEnabled = true;
+    /** A DA-protected authorization was attempted since the last Startup (a power cut then counts as a failure). */
+    public boolean daUsed;
 
     /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, the given PCR banks. */
     public static PersistentState manufacture(Random entropy, int[] pcrAllocation) {
@@ -60,13 +65,15 @@ public final class PersistentState {
     record Blob(int magic, int version, Bytes eps, Bytes sps, Bytes pps, Bytes phProof, Bytes shProof, Bytes ehProof,
                 Bytes ownerAuth, Bytes endorsementAuth, Bytes lockoutAuth, List<Integer> pcrAllocation, long clock,
                 boolean clockSafe, int resetCount, int restartCount, boolean tpmEstablished, @U16 int orderlyState,
-                Bytes orderlyData) {}
+                Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
+                boolean lockoutAuthEnabled, boolean daUsed) {}
 
     public byte[] serialize() {
         return TpmCodec.encode(new Blob(MAGIC, VERSION, eps.toBytes(), sps.toBytes(), pps.toBytes(), phProof.toBytes(),
                 shProof.toBytes(), ehProof.toBytes(), ownerAuth.toBytes(), endorsementAuth.toBytes(),
                 lockoutAuth.toBytes(), Arrays.stream(pcrAllocation).boxed().toList(), clock, clockSafe, resetCount,
-                restartCount, tpmEstablished, orderlyState, orderlyData));
+                restartCount, tpmEstablished, orderlyState, orderlyData, failedTries, maxTries, recoveryTime,
+                lockoutRecovery, lockoutAuthEnabled, daUsed));
     }
 
     /** Parses a blob written by {@link #serialize()}; a corrupt blob gives TPM_RC_FAILURE. */
@@ -96,6 +103,12 @@ public final class PersistentState {
         s.tpmEstablished = b.tpmEstablished();
         s.orderlyState = b.orderlyState();
         s.orderlyData = b.orderlyData();
+        s.failedTries = b.failedTries();
+        s.maxTries = b.maxTries();
+        s.recoveryTime = b.recoveryTime();
+        s.lockoutRecovery = b.lockoutRecovery();
+        s.lockoutAuthEnabled = b.lockoutAuthEnabled();
+        s.daUsed = b.daUsed();
         return s;
     }
 }

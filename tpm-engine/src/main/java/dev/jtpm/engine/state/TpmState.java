@@ -41,6 +41,10 @@ public final class TpmState {
     public boolean drtmPreStartup;
     /** The locality of the TPM2_Startup that started this TPM (0 or 3). */
     public int startupLocality;
+    /** Clock values (ms) the dictionary-attack self-healing and lockoutAuth recovery count from. */
+    public long selfHealAnchor, lockoutAnchor;
+    /** Persistent state changed outside a handler (dictionary-attack bookkeeping): commit it even if the command fails. */
+    public boolean persistentPending;
     /** The D-RTM sequence started by _TPM_Hash_Start, or null. */
     public HashSequence drtmSequence;
 

@@ -58,12 +58,10 @@ public final class TpmProperties {
     public static final int MEMORY = 0x6;
     /** TPM_PT_CLOCK_UPDATE: milliseconds between NV updates of Clock. */
     public static final int CLOCK_UPDATE = 0x1000;
-    /** Dictionary-attack defaults until the DA chapter keeps them in the persistent state. */
-    public static final int MAX_AUTH_FAIL = 3, LOCKOUT_INTERVAL = 1000, LOCKOUT_RECOVERY = 1000;
 
     // TPMA_PERMANENT and TPMA_STARTUP_CLEAR bits (Part 2, 8.6 and 8.7)
     static final int OWNER_AUTH_SET = 1, ENDORSEMENT_AUTH_SET = 1 << 1, LOCKOUT_AUTH_SET = 1 << 2,
-            TPM_GENERATED_EPS = 1 << 10;
+            IN_LOCKOUT = 1 << 9, TPM_GENERATED_EPS = 1 << 10;
     static final int PH_ENABLE = 1, SH_ENABLE = 1 << 1, EH_ENABLE = 1 << 2, PH_ENABLE_NV = 1 << 3, ORDERLY = 1 << 31;
 
     /** The four-character string as a UINT32, first character in the high octet. */
@@ -131,7 +129,8 @@ public final class TpmProperties {
         PersistentState ps = s.persistent;
         p.put(TpmPt.PERMANENT, (ps.ownerAuth.isEmpty() ? 0 : OWNER_AUTH_SET)
                 | (ps.endorsementAuth.isEmpty() ? 0 : ENDORSEMENT_AUTH_SET)
-                | (ps.lockoutAuth.isEmpty() ? 0 : LOCKOUT_AUTH_SET) | TPM_GENERATED_EPS);
+                | (ps.lockoutAuth.isEmpty() ? 0 : LOCKOUT_AUTH_SET)
+                | (dev.jtpm.engine.session.DictionaryAttack.inLockout(s) ? IN_LOCKOUT : 0) | TPM_GENERATED_EPS);
         p.put(TpmPt.STARTUP_CLEAR, PH_ENABLE | SH_ENABLE | EH_ENABLE | PH_ENABLE_NV | (s.orderlyStartup ? ORDERLY : 0));
         p.put(TpmPt.HR_NV_INDEX, 0);
         p.put(TpmPt.HR_LOADED, s.sessions.count());
@@ -145,10 +144,10 @@ public final class TpmProperties {
         p.put(TpmPt.NV_COUNTERS_AVAIL, 0);
         p.put(TpmPt.ALGORITHM_SET, 0);
         p.put(TpmPt.LOADED_CURVES, Algorithms.eccCurves().size());
-        p.put(TpmPt.LOCKOUT_COUNTER, 0);
-        p.put(TpmPt.MAX_AUTH_FAIL, MAX_AUTH_FAIL);
-        p.put(TpmPt.LOCKOUT_INTERVAL, LOCKOUT_INTERVAL);
-        p.put(TpmPt.LOCKOUT_RECOVERY, LOCKOUT_RECOVERY);
+        p.put(TpmPt.LOCKOUT_COUNTER, ps.failedTries);
+        p.put(TpmPt.MAX_AUTH_FAIL, ps.maxTries);
+        p.put(TpmPt.LOCKOUT_INTERVAL, ps.recoveryTime);
+        p.put(TpmPt.LOCKOUT_RECOVERY, ps.lockoutRecovery);
         p.put(TpmPt.NV_WRITE_RECOVERY, 0);
         p.put(TpmPt.AUDIT_COUNTER_0, 0);
         p.put(TpmPt.AUDIT_COUNTER_1, 0);

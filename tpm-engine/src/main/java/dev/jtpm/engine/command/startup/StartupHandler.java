@@ -44,6 +44,7 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
             if (OrderlyData.startupLocality(p.orderlyData) != locality) throw new TpmFailure(TpmRc.LOCALITY);
         }
 
+        dev.jtpm.engine.session.DictionaryAttack.startup(s, p.orderlyState != PersistentState.SU_NONE);
         int counter = orderlyState ? OrderlyData.updateCounter(p.orderlyData) : 0;
         int initialized = initPcrs(s, locality, resume);
         if (resume) {

@@ -134,14 +134,14 @@ class EventSequenceCompleteTest {
     }
 
     @Test
-    void eventSequenceComplete_wrongSequencePassword_returnsAuthFailOnSession2() {
+    void eventSequenceComplete_wrongSequencePassword_returnsBadAuthOnSession2() {
         TestTpm t = TestTpm.started();
         Bytes pw = Bytes.of("ev".getBytes());
         int h = t.run(new HashSequenceStart(pw, TpmAlg.NULL)).orThrow().sequenceHandle();
         assertThat(t.run(new EventSequenceComplete(16, h, Bytes.EMPTY), List.of(Bytes.EMPTY, Bytes.EMPTY)).rc())
-                .isEqualTo(TpmRc.AUTH_FAIL.atSession(2));
+                .isEqualTo(TpmRc.BAD_AUTH.atSession(2));
         assertThat(t.run(new SequenceUpdate(h, Bytes.EMPTY), List.of(Bytes.of("ew".getBytes()))).rc())
-                .isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+                .isEqualTo(TpmRc.BAD_AUTH.atSession(1));
         t.run(new EventSequenceComplete(16, h, Bytes.EMPTY), List.of(Bytes.EMPTY, pw)).orThrow();
     }
 

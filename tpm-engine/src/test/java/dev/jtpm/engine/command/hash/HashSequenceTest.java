@@ -151,14 +151,14 @@ class HashSequenceTest {
     }
 
     @Test
-    void sequence_wrongPassword_returnsAuthFailOnSession1() {
+    void sequence_wrongPassword_returnsBadAuthOnSession1() {
         TestTpm t = TestTpm.started();
         Bytes pw = Bytes.of("secret".getBytes());
         int h = t.run(new HashSequenceStart(pw, TpmAlg.SHA256)).orThrow().sequenceHandle();
         List<Bytes> wrong = List.of(Bytes.of("Secret".getBytes()));
-        assertThat(t.run(new SequenceUpdate(h, Bytes.of(data(10, 1))), wrong).rc()).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
-        assertThat(t.run(new SequenceUpdate(h, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
-        assertThat(t.run(new SequenceComplete(h, Bytes.EMPTY, TpmRh.NULL), wrong).rc()).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+        assertThat(t.run(new SequenceUpdate(h, Bytes.of(data(10, 1))), wrong).rc()).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
+        assertThat(t.run(new SequenceUpdate(h, Bytes.EMPTY)).rc()).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
+        assertThat(t.run(new SequenceComplete(h, Bytes.EMPTY, TpmRh.NULL), wrong).rc()).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
 
         // the failed attempts changed nothing; the right password works
         t.run(new SequenceUpdate(h, Bytes.of(data(10, 1))), List.of(pw)).orThrow();
@@ -174,7 +174,7 @@ class HashSequenceTest {
         t.run(new SequenceUpdate(h, Bytes.EMPTY), List.of(Bytes.fromHex("7077"))).orThrow();
         t.run(new SequenceUpdate(h, Bytes.EMPTY), List.of(Bytes.fromHex("707700"))).orThrow();
         assertThat(t.run(new SequenceUpdate(h, Bytes.EMPTY), List.of(Bytes.fromHex("70"))).rc())
-                .isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+                .isEqualTo(TpmRc.BAD_AUTH.atSession(1));
     }
 
     @Test

@@ -146,10 +146,10 @@ class PcrAllocateHandlerTest {
     }
 
     @Test
-    void pcrAllocate_wrongPlatformPassword_returnsAuthFail() {
+    void pcrAllocate_wrongPlatformPassword_returnsBadAuth() {
         TestTpm t = TestTpm.started();
         assertThat(t.run(allocate(TpmsPcrSelection.of(TpmAlg.SHA256, ALL_PCRS)), List.of(Bytes.of((byte) 1))).rc())
-                .isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+                .isEqualTo(TpmRc.BAD_AUTH.atSession(1));
     }
 
     @Test

@@ -82,15 +82,15 @@ class HmacSessionTest {
         byte[] rpHash = sha256(new byte[4], HEX.parseHex("0000013d"));
         assertThat(mac.toArray()).isEqualTo(hmac(new byte[0], rpHash, nonceTpm.toArray(), NONCE.toArray(), new byte[] {(byte) attrs}));
         // the session rolls on: the new nonceTPM authorizes the next command, the old one does not
-        assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, false))).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+        assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, false))).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
         assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], nonceTpm, 1, false))).isEqualTo(TpmRc.SUCCESS);
     }
 
     @Test
-    void wrongHmac_returnsAuthFailOnSession1() throws Exception {
+    void wrongHmac_returnsBadAuthOnSession1() throws Exception {
         TestTpm t = TestTpm.started();
         StartAuthSessionResponse s = start(t, TpmRh.NULL);
-        assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, true))).isEqualTo(TpmRc.AUTH_FAIL.atSession(1));
+        assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, true))).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
     }
 
     @Test
