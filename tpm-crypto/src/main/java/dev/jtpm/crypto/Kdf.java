@@ -47,10 +47,10 @@ public final class Kdf {
         checkBits(bits);
         byte[] out = new byte[(bits + 7) / 8];
         Mac mac = Hashes.hmac(hashAlg, key);
-        byte[] fixed = fixedInput(label, contextU, contextV, intBytes(bits));
+        byte[] fixed = fixedInput(label, contextU, contextV, Octets.u32(bits));
         int block = mac.getMacLength();
         for (int i = 1, off = 0; off < out.length; i++, off += block) {
-            mac.update(intBytes(i));
+            mac.update(Octets.u32(i));
             mac.update(fixed);
             byte[] b = mac.doFinal();
             System.arraycopy(b, 0, out, off, Math.min(block, out.length - off));
@@ -80,7 +80,7 @@ public final class Kdf {
         byte[] otherInfo = fixedInput(label, partyUInfo, partyVInfo, new byte[0]);
         int block = md.getDigestLength();
         for (int i = 1, off = 0; off < out.length; i++, off += block) {
-            md.update(intBytes(i));
+            md.update(Octets.u32(i));
             md.update(z);
             md.update(otherInfo);
             byte[] b = md.digest();
@@ -97,9 +97,6 @@ public final class Kdf {
 
     static byte[] ascii(String label) { return label.getBytes(StandardCharsets.US_ASCII); }
 
-    static byte[] intBytes(int v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-    }
 
     private static byte[] fixedInput(byte[] label, byte[] a, byte[] b, byte[] tail) {
         byte[] l = terminated(label);

@@ -56,7 +56,7 @@ class KdfTest {
             byte[] ours = Kdf.kdfa(hashAlg, key, label, u, v, bytes * 8);
             // Independent: SP800-108 counter mode, 32-bit counter before the fixed input
             // Label || 0x00 || ContextU || ContextV || [L]32.
-            byte[] fixed = concat(label.getBytes(StandardCharsets.US_ASCII), new byte[1], u, v, Kdf.intBytes(bytes * 8));
+            byte[] fixed = concat(label.getBytes(StandardCharsets.US_ASCII), new byte[1], u, v, Octets.u32(bytes * 8));
             KDFCounterBytesGenerator g = new KDFCounterBytesGenerator(new HMac(bcDigest(hashAlg)));
             g.init(new KDFCounterParameters(key.length == 0 ? new byte[1] : key, null, fixed, 32));
             byte[] theirs = new byte[bytes];
@@ -91,7 +91,7 @@ class KdfTest {
     @Test
     void kdfa_emptyLabel_stillHashesOneZeroOctet() {
         byte[] key = {9};
-        byte[] expected = Hashes.hmac(TpmAlg.SHA256, key, Kdf.intBytes(1), new byte[] {0}, Kdf.intBytes(256));
+        byte[] expected = Hashes.hmac(TpmAlg.SHA256, key, Octets.u32(1), new byte[] {0}, Octets.u32(256));
         assertThat(Kdf.kdfa(TpmAlg.SHA256, key, "", new byte[0], new byte[0], 256)).isEqualTo(expected);
     }
 
@@ -109,7 +109,7 @@ class KdfTest {
     void kdfa_outputLongerThanOneDigest_continuesTheCounter() {
         byte[] key = {5};
         byte[] out = Kdf.kdfa(TpmAlg.SHA1, key, "L", new byte[0], new byte[0], 320);
-        byte[] second = Hashes.hmac(TpmAlg.SHA1, key, Kdf.intBytes(2), new byte[] {'L', 0}, Kdf.intBytes(320));
+        byte[] second = Hashes.hmac(TpmAlg.SHA1, key, Octets.u32(2), new byte[] {'L', 0}, Octets.u32(320));
         assertThat(Arrays.copyOfRange(out, 20, 40)).isEqualTo(second);
     }
 
