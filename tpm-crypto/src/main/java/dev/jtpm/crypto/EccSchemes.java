@@ -18,7 +18,8 @@ import org.bouncycastle.math.ec.ECPoint;
  * <ul>
  *   <li><b>ECDSA</b> (FIPS 186-5 §6.4): e is the leftmost bits of the digest, as many as n has.</li>
  *   <li><b>EC-Schnorr</b> (ms-tpm-20-ref BnSignEcSchnorr): k random, R = k·G;
- *       r = H(R.x fixed to the field size || digest), cut to the size of n in octets;
+ *       r = H(R.x fixed to the size of n in octets || digest), cut to the size of n in octets (the
+ *       reference code pads R.x to the order's size, not the field's; the two agree on every TPM curve);
  *       s = k + r·d mod n. Verification recomputes R = s·G − r·Q.</li>
  *   <li><b>SM2</b> (GB/T 32918.2, digest = e already computed as H(Z_A || M) by the caller):
  *       r = e + x1 mod n, s = (1 + d)^−1 · (k − r·d) mod n.</li>
@@ -102,7 +103,7 @@ public final class EccSchemes {
     }
 
     private static BigInteger schnorrChallenge(EccCurve c, int hashAlg, ECPoint rPoint, byte[] digest) {
-        byte[] x = Octets.fixed(rPoint.getAffineXCoord().toBigInteger(), c.fieldBytes());
+        byte[] x = Octets.fixed(rPoint.getAffineXCoord().toBigInteger(), c.orderBytes());
         byte[] h = Hashes.hash(hashAlg, x, digest);
         int max = c.orderBytes();
         if (h.length > max) h = Arrays.copyOf(h, max);

@@ -84,7 +84,7 @@ public final class RsaSchemes {
         int emLen = (emBits + 7) / 8;
         int hLen = digest.length;
         int sLen = pssSaltLength(key.bits(), hashAlg);
-        if (sLen < 0) throw new IllegalArgumentException("key too small for PSS with this hash");
+        if (emLen < hLen + sLen + 2) throw new IllegalArgumentException("key too small for PSS with this hash");
         byte[] salt = random.next(sLen);
         byte[] h = Hashes.hash(hashAlg, new byte[8], digest, salt);
         byte[] db = new byte[emLen - hLen - 1];
@@ -99,11 +99,14 @@ public final class RsaSchemes {
         return Bytes.wrap(rawPrivate(key, em));
     }
 
-    /** The PSS salt length for a key of {@code keyBits}: the digest size, or less if the key is small. */
+    /**
+     * The PSS salt length for a key of {@code keyBits}: the digest size, or less if the key is small
+     * (the rule of libtpms' and ms-tpm-20-ref's CryptRsaPssSaltSize, the largest FIPS 186-4 allows).
+     */
     public static int pssSaltLength(int keyBits, int hashAlg) {
         int emLen = (keyBits - 1 + 7) / 8;
         int hLen = Hashes.digestSize(hashAlg);
-        return Math.min(hLen, emLen - hLen - 2);
+        return Math.max(0, Math.min(hLen, emLen - hLen - 2));
     }
 
     /** Verifies an RSASSA-PSS signature of {@code digest} with any salt length. */
