@@ -1,6 +1,7 @@
 package dev.jtpm.types.codec;
 
 import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * The one declarative codec: it marshals records (structures), sealed interfaces (unions),
- * {@code int}/{@code long}/{@code boolean}, {@link Bytes} and lists, driven by the record
+ * {@code int}/{@code long}/{@code boolean}, {@link Bytes}, {@link Secret} (a TPM2B like {@code Bytes})
+ * and lists, driven by the record
  * components and the {@link Wire} annotations. The plan for each type is built once, with method
  * handles, so the hot path does no reflective look-ups.
  *
@@ -295,6 +297,21 @@ public final class TpmCodec {
                     Bytes b = (Bytes) v;
                     if (u8) w.u8(b.size()); else w.u16(b.size());
                     w.bytes(b);
+                }
+            };
+        }
+        if (t == Secret.class) {
+            // a TPM2B holding an auth value, seed or private part: the same wire form as Bytes
+            return new Plan() {
+                public Object read(TpmReader r, Object[] s) {
+                    int n = r.u16();
+                    if (n > limit) throw new TpmFailure(TpmRc.SIZE);
+                    return r.secret(n);
+                }
+                public void write(TpmWriter w, Object v, Object[] s) {
+                    Secret b = (Secret) v;
+                    w.u16(b.size());
+                    w.secret(b);
                 }
             };
         }

@@ -1,6 +1,7 @@
 package dev.jtpm.types.codec;
 
 import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 
@@ -58,6 +59,16 @@ public final class TpmReader {
     public long u64() { long hi = u32() & 0xFFFFFFFFL; return hi << 32 | (u32() & 0xFFFFFFFFL); }
 
     public Bytes bytes(int n) { need(n); Bytes b = Bytes.of(buf, pos, n); pos += n; return b; }
+
+    /** The next {@code n} bytes as a {@link Secret} (one copy, no intermediate {@link Bytes}). */
+    public Secret secret(int n) {
+        need(n);
+        byte[] tmp = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+        Secret v = Secret.of(tmp);
+        java.util.Arrays.fill(tmp, (byte) 0);
+        pos += n;
+        return v;
+    }
 
     /** A reader over the next {@code n} bytes, which this reader skips. */
     public TpmReader slice(int n) { need(n); TpmReader r = new TpmReader(buf, pos, n, lenient); pos += n; return r; }

@@ -36,6 +36,14 @@ public final class TpmWriter {
 
     public TpmWriter bytes(Bytes b) { return bytes(b.unsafeArray()); }
 
+    /** The content of a secret, without a size (the array copy is cleared afterwards). */
+    public TpmWriter secret(dev.jtpm.types.Secret s) {
+        byte[] b = s.toArray();
+        bytes(b);
+        Arrays.fill(b, (byte) 0);
+        return this;
+    }
+
     /** A TPM2B: 16-bit size, then the bytes. */
     public TpmWriter sized(Bytes b) { u16(b.size()); return bytes(b); }
 

@@ -90,6 +90,94 @@ public enum Tpmi {
             requireOrNull(v, oneOf(v, TpmAlg.MGF1, TpmAlg.KDF1_SP800_56A, TpmAlg.KDF2, TpmAlg.KDF1_SP800_108), TpmRc.KDF);
         }
     },
+    /** TPMI_ALG_SIG_SCHEME+ (Part 2, 11.2.1.2): an implemented signing scheme, HMAC, or TPM_ALG_NULL (TPM_RC_SCHEME). */
+    ALG_SIG_SCHEME_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECDAA, TpmAlg.SM2,
+                    TpmAlg.ECSCHNORR, TpmAlg.HMAC), TpmRc.SCHEME);
+        }
+    },
+    /** TPMI_ALG_RSA_DECRYPT+ (Part 2, 11.2.4.3): RSAES or OAEP, if implemented, or TPM_ALG_NULL (TPM_RC_VALUE). */
+    ALG_RSA_DECRYPT_OR_NULL {
+        void check(int v) { requireOrNull(v, oneOf(v, TpmAlg.RSAES, TpmAlg.OAEP), TpmRc.VALUE); }
+    },
+    /** TPMI_ALG_CIPHER_MODE+ (Part 2, 9.32): an implemented block cipher mode (not CMAC) or TPM_ALG_NULL (TPM_RC_MODE). */
+    ALG_CIPHER_MODE_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB, TpmAlg.ECB), TpmRc.MODE);
+        }
+    },
+    /**
+     * TPMA_OBJECT (Part 2, 8.3): no reserved bit set (TPM_RC_RESERVED_BITS), checked while
+     * unmarshalling as ms-tpm-20-ref and libtpms do (TPMA_OBJECT_Unmarshal). Not a TPMI type, but
+     * the same kind of check: a lenient reader skips it and {@code TpmaObject} keeps the bits.
+     */
+    TPMA_OBJECT {
+        void check(int v) { require((v & dev.jtpm.types.structure.TpmaObject.RESERVED) == 0, TpmRc.RESERVED_BITS); }
+    },
+    /** TPMI_RH_HIERARCHY (Part 2, 9.12): owner, endorsement or platform (TPM_RC_VALUE). */
+    RH_HIERARCHY {
+        void check(int v) { require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM, TpmRc.VALUE); }
+    },
+    /** TPMI_RH_HIERARCHY_AUTH (Part 2, 9.14): owner, endorsement, platform or lockout (TPM_RC_VALUE). */
+    RH_HIERARCHY_AUTH {
+        void check(int v) {
+            require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.LOCKOUT, TpmRc.VALUE);
+        }
+    },
+    /**
+     * TPMI_RH_HIERARCHY_POLICY (Part 2, 9.15): owner, endorsement, platform or lockout (TPM_RC_VALUE);
+     * the TPM_RH_ACT_x handles are not accepted because jtpm, like libtpms, has no ACT.
+     */
+    RH_HIERARCHY_POLICY {
+        void check(int v) {
+            require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.LOCKOUT, TpmRc.VALUE);
+        }
+    },
+    /** TPMI_RH_ENABLES (Part 2, 9.13): owner, endorsement, platform or platform NV (TPM_RC_VALUE). */
+    RH_ENABLES {
+        void check(int v) {
+            require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.PLATFORM_NV, TpmRc.VALUE);
+        }
+    },
+    /** TPMI_RH_CLEAR (Part 2, 9.20): lockout or platform (TPM_RC_VALUE). */
+    RH_CLEAR { void check(int v) { require(v == TpmRh.LOCKOUT || v == TpmRh.PLATFORM, TpmRc.VALUE); } },
+    /** TPMI_RH_ENDORSEMENT (Part 2, 9.18): TPM_RH_ENDORSEMENT only (TPM_RC_VALUE). */
+    RH_ENDORSEMENT { void check(int v) { require(v == TpmRh.ENDORSEMENT, TpmRc.VALUE); } },
+    /**
+     * TPMI_DH_PARENT+ (Part 2, 9.3): owner, endorsement, platform, an object, or TPM_RH_NULL
+     * (TPM_RC_VALUE).
+     */
+    DH_PARENT_OR_NULL {
+        void check(int v) {
+            require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.NULL || isObject(v),
+                    TpmRc.VALUE);
+        }
+    },
+    /** TPMI_DH_PERSISTENT (Part 2, 9.5): PERSISTENT_FIRST..PERSISTENT_LAST (TPM_RC_VALUE). */
+    DH_PERSISTENT {
+        void check(int v) { require(TpmRh.inRange(v, TpmRh.PERSISTENT_FIRST, TpmRh.PERSISTENT_LAST), TpmRc.VALUE); }
+    },
+    /**
+     * TPMI_DH_CONTEXT (Part 2, 9.10): an HMAC or policy session, or a transient object (TPM_RC_VALUE).
+     * Session handles are accepted over their whole handle type (0x02xxxxxx, 0x03xxxxxx), as the
+     * engine numbers sessions there; ms-tpm-20-ref stops at MAX_ACTIVE_SESSIONS.
+     */
+    DH_CONTEXT {
+        void check(int v) {
+            require(isSession(v) || TpmRh.inRange(v, TpmRh.TRANSIENT_FIRST, TpmRh.TRANSIENT_LAST), TpmRc.VALUE);
+        }
+    },
+    /**
+     * TPMI_DH_SAVED (Part 2, 9.11): an HMAC or policy session, or one of the three transient
+     * handles a saved object context carries: 0x80000000 (an object), 0x80000001 (a sequence
+     * object), 0x80000002 (an stClear object) (TPM_RC_VALUE).
+     */
+    DH_SAVED {
+        void check(int v) {
+            require(isSession(v) || TpmRh.inRange(v, TpmRh.TRANSIENT_FIRST, TpmRh.TRANSIENT_FIRST + 2), TpmRc.VALUE);
+        }
+    },
     /** TPMI_RSA_KEY_BITS (Part 2, 11.2.4): an implemented RSA key size (TPM_RC_VALUE). */
     RSA_KEY_BITS { void check(int v) { keyBits(TpmAlg.RSA, v); } },
     /** TPMI_AES_KEY_BITS (Part 2, 11.1): an implemented AES key size (TPM_RC_VALUE). */
@@ -106,6 +194,11 @@ public enum Tpmi {
     };
 
     private static boolean isPcr(int v) { return TpmRh.inRange(v, TpmRh.PCR_FIRST, TpmRh.PCR_LAST); }
+
+    private static boolean isSession(int v) {
+        int ht = v >>> 24;
+        return ht == 0x02 || ht == 0x03;
+    }
 
     private static boolean isObject(int v) {
         return TpmRh.inRange(v, TpmRh.TRANSIENT_FIRST, TpmRh.TRANSIENT_LAST)

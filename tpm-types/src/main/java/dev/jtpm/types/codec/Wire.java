@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 /**
  * The annotations that tell {@link TpmCodec} how a record component travels on the wire. Without
  * any: {@code int} is UINT32, {@code long} UINT64, {@code boolean} TPMI_YES_NO, {@code Bytes} a
- * TPM2B (16-bit size), a record a nested structure, a sealed interface a union.
+ * TPM2B (16-bit size), {@code Secret} a TPM2B holding an auth value, seed or private part, a record
+ * a nested structure, a sealed interface a union.
  */
 public final class Wire {
     private Wire() {}
@@ -33,7 +34,7 @@ public final class Wire {
     @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
     public @interface SizeU8 {}
 
-    /** Upper bound of a {@code Bytes} size or a list count; larger input is TPM_RC_SIZE. */
+    /** Upper bound of a {@code Bytes} or {@code Secret} size or a list count; larger input is TPM_RC_SIZE. */
     @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
     public @interface Max { int value(); }
 

@@ -63,6 +63,17 @@ public final class CommandTable {
     /** All command codes, ascending. */
     public int[] commandCodes() { return codes.clone(); }
 
+    /**
+     * True if a component travels as a TPM2B (16-bit size, then octets): {@code Bytes} or
+     * {@code Secret} with a 16-bit size, or a {@link Wire.Sized} structure (TPM2B_PUBLIC,
+     * TPM2B_SENSITIVE_CREATE, …). Only such a first parameter can be session-encrypted (Part 1, 21).
+     */
+    private static boolean isTpm2b(RecordComponent c) {
+        Class<?> t = c.getType();
+        if (t == Bytes.class) return !c.isAnnotationPresent(Wire.SizeU8.class) && !c.isAnnotationPresent(Wire.DigestOf.class);
+        return t == dev.jtpm.types.Secret.class || (t.isRecord() && c.isAnnotationPresent(Wire.Sized.class));
+    }
+
     @SuppressWarnings("unchecked")
     private static Entry entryOf(Class<? extends Record> command) {
         CommandCode cc = command.getAnnotation(CommandCode.class);
@@ -77,10 +88,10 @@ public final class CommandTable {
         RecordComponent[] in = command.getRecordComponents();
         List<Wire.Auth> roles = Arrays.stream(in).filter(c -> c.isAnnotationPresent(Wire.Handle.class))
                 .map(c -> c.getAnnotation(Wire.Handle.class).auth()).toList();
-        boolean decrypt = in.length > roles.size() && in[roles.size()].getType() == Bytes.class;
+        boolean decrypt = in.length > roles.size() && isTpm2b(in[roles.size()]);
         RecordComponent[] out = response.getRecordComponents();
         int rh = (int) Arrays.stream(out).filter(c -> c.isAnnotationPresent(Wire.Handle.class)).count();
-        boolean encrypt = out.length > rh && out[rh].getType() == Bytes.class;
+        boolean encrypt = out.length > rh && isTpm2b(out[rh]);
         TpmCodec.of(command);   // build the codecs now: a bad record fails at start-up, not mid-command
         TpmCodec.of(response);
         return new Entry(cc.value(), command, response, roles, rh, decrypt, encrypt);

@@ -8,7 +8,8 @@ import dev.jtpm.types.codec.Wire.Arm;
  * that has one (no octets on the wire).
  */
 @Arm(TpmAlg.NULL)
-public record TpmsEmpty() implements TpmuSymKeyBits, TpmuSymMode, TpmuSchemeKeyedhash, TpmuAsymScheme, TpmuKdfScheme {
+public record TpmsEmpty() implements TpmuSymKeyBits, TpmuSymMode, TpmuSchemeKeyedhash, TpmuAsymScheme, TpmuKdfScheme,
+        TpmuSignature, TpmuSigScheme {
     /** The one value. */
     public static final TpmsEmpty INSTANCE = new TpmsEmpty();
 }
