@@ -11,8 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The swtpm data channel server: raw TPM commands framed by their header's size field (or in a
  * TPM_SEND_COMMAND envelope, answered in one), many per connection and one connection after another;
- * each connection is served by a virtual thread, and the TPM serializes them. A size below 10 or
- * above the buffer size is answered with TPM_RC_COMMAND_SIZE and the connection is dropped.
+ * each connection is served by a platform thread of {@link ConnectionThreads} (the one that
+ * accepted it; on a virtual thread the park/unpark per read doubled the round trip), and the TPM
+ * serializes them. A size below 10 or above the buffer size is answered with TPM_RC_COMMAND_SIZE
+ * and the connection is dropped.
  */
 final class DataChannel implements AutoCloseable {
     private final Acceptor listener;
@@ -21,7 +23,6 @@ final class DataChannel implements AutoCloseable {
     private final boolean disconnect;
     private final Runnable onClientGone;
     private final Set<Conn> clients = ConcurrentHashMap.newKeySet();
-    private final Thread thread;
 
     /**
      * @param disconnect close the connection after each response
@@ -33,29 +34,19 @@ final class DataChannel implements AutoCloseable {
         this.log = log;
         this.disconnect = disconnect;
         this.onClientGone = onClientGone;
-        this.thread = Thread.ofVirtual().name("jtpm-data").start(this::acceptLoop);
+        ConnectionThreads.serveEach("jtpm-data", listener, this::serveClient,
+                e -> log.error("jtpm: data channel accept failed: " + e.getMessage()));
     }
 
-    private void acceptLoop() {
-        while (listener.isOpen()) {
-            Conn client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                if (listener.isOpen()) log.error("jtpm: data channel accept failed: " + e.getMessage());
-                return;
-            }
-            clients.add(client);
-            Thread.ofVirtual().name("jtpm-data-conn").start(() -> {
-                try (client) {
-                    serve(client, controller, log, disconnect);
-                } catch (IOException e) {
-                    log.info("jtpm: data connection ended: " + e.getMessage());
-                } finally {
-                    clients.remove(client);
-                    if (onClientGone != null && listener.isOpen()) onClientGone.run();
-                }
-            });
+    private void serveClient(Conn client) {
+        clients.add(client);
+        try (client) {
+            serve(client, controller, log, disconnect);
+        } catch (IOException e) {
+            log.info("jtpm: data connection ended: " + e.getMessage());
+        } finally {
+            clients.remove(client);
+            if (onClientGone != null && listener.isOpen()) onClientGone.run();
         }
     }
 
@@ -95,7 +86,6 @@ final class DataChannel implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
-        thread.interrupt();
         for (Conn c : clients) c.abort();
     }
 }

@@ -51,7 +51,19 @@ final class Listener implements Acceptor {
     }
 
     @Override
-    public Conn accept() throws IOException { return new ChannelConn(server.accept()); }
+    public Conn accept() throws IOException {
+        java.nio.channels.SocketChannel c = server.accept();
+        if (path == null) {
+            // every response is one write answered by the next command: never hold it back for an ACK
+            try {
+                c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                Io.closeQuietly(c);
+                throw e;
+            }
+        }
+        return new ChannelConn(c);
+    }
 
     @Override
     public int port() {

@@ -31,29 +31,20 @@ final class MssimServer implements AutoCloseable {
         this.controller = controller;
         this.log = log;
         this.onStop = onStop;
-        Thread.ofVirtual().name("jtpm-mssim-tpm").start(() -> acceptLoop(tpmPort, true));
-        Thread.ofVirtual().name("jtpm-mssim-platform").start(() -> acceptLoop(platformPort, false));
+        // platform threads, each serving the connection it accepted: see ConnectionThreads
+        ConnectionThreads.serveEach("jtpm-mssim-tpm", tpmPort, c -> serveClient(c, true), e -> { });
+        ConnectionThreads.serveEach("jtpm-mssim-platform", platformPort, c -> serveClient(c, false), e -> { });
     }
 
-    private void acceptLoop(Listener l, boolean isTpmPort) {
-        while (l.isOpen()) {
-            Conn c;
-            try {
-                c = l.accept();
-            } catch (IOException e) {
-                return;
-            }
-            clients.add(c);
-            Thread.ofVirtual().start(() -> {
-                try (c) {
-                    if (isTpmPort) serveTpm(c);
-                    else servePlatform(c);
-                } catch (IOException e) {
-                    log.info("jtpm: mssim connection ended: " + e.getMessage());
-                } finally {
-                    clients.remove(c);
-                }
-            });
+    private void serveClient(Conn c, boolean isTpmPort) {
+        clients.add(c);
+        try (c) {
+            if (isTpmPort) serveTpm(c);
+            else servePlatform(c);
+        } catch (IOException e) {
+            log.info("jtpm: mssim connection ended: " + e.getMessage());
+        } finally {
+            clients.remove(c);
         }
     }
 

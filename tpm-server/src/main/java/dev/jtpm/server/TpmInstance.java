@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One served TPM: a {@link Tpm}, its {@link StateStore}, its {@link TpmController} and its
  * listeners. {@link #start} binds everything (port 0 binds a free port; ask {@link #dataPort()} and
- * friends), applies {@code --flags}, and serves on virtual threads until {@link #close()}. An exit
+ * friends), applies {@code --flags}, and serves until {@link #close()} (accept loops on virtual
+ * threads, data connections on platform threads: see {@link ConnectionThreads}). An exit
  * requested by the protocol (CMD_SHUTDOWN, mssim STOP, {@code --terminate}) is visible through
  * {@link #awaitExitRequest}; the host then calls {@link #close()}.
  */
@@ -132,7 +133,7 @@ public final class TpmInstance implements AutoCloseable {
             NativeConn c = new NativeConn(fd);
             current.set(c);
             channels.add(c::abort);
-            Thread.ofPlatform().daemon().name("jtpm-datafd").start(() -> {
+            ConnectionThreads.start("jtpm-datafd", () -> {
                 try {
                     DataChannel.serve(c, controller, config.log(), false);
                 } catch (java.io.IOException e) {

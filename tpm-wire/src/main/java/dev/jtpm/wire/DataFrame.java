@@ -6,17 +6,14 @@ public sealed interface DataFrame {
     /**
      * A complete TPM command.
      *
-     * @param command the command bytes, header included (a copy is kept)
+     * <p>The array is not copied, neither here nor by the accessor: {@link DataFrameDecoder} hands
+     * over a fresh array it keeps no reference to, and the server passes it straight to the TPM (the
+     * defensive copies were two of the three copies of every command on the data path).
+     *
+     * @param command the command bytes, header included; owned by the receiver of the frame
      * @param locality the locality from a TPM_SEND_COMMAND envelope, or -1 for a raw command
      */
     record Command(byte[] command, int locality) implements DataFrame {
-        public Command {
-            command = command.clone();
-        }
-
-        @Override
-        public byte[] command() { return command.clone(); }
-
         /** True when the command came in a TPM_SEND_COMMAND envelope (answer with one, too). */
         public boolean enveloped() { return locality >= 0; }
     }
