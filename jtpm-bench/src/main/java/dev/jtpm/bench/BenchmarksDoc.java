@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
  */
 final class BenchmarksDoc {
     static final String SIDE_BY_SIDE = "side-by-side";
+    static final String SIDE_BY_SIDE_SHORT = "side-by-side-short";
     static final String JMH = "jmh";
 
     private BenchmarksDoc() {}
@@ -47,7 +48,8 @@ final class BenchmarksDoc {
                 ```
                 bench/side-by-side.sh          # builds, then jtpm vs swtpm over TCP (needs swtpm installed)
                 bench/side-by-side.sh --jmh    # the same, then the brief JMH run of the in-process engine
-                bench/side-by-side.sh --no-build --out - --jtpm-jvm-arg -Djdk.pollerMode=1   # an experiment, printed only
+                bench/side-by-side.sh --no-build --connection-per-command   # tcti-swtpm's way: a connection per command
+                bench/side-by-side.sh --no-build --out - --jtpm-jvm-arg -XX:TieredStopAtLevel=1   # an experiment, printed only
                 ```
 
                 JMH alone, with any JMH options:
@@ -55,6 +57,9 @@ final class BenchmarksDoc {
 
                 <!-- BEGIN side-by-side -->
                 <!-- END side-by-side -->
+
+                <!-- BEGIN side-by-side-short -->
+                <!-- END side-by-side-short -->
 
                 <!-- BEGIN jmh -->
                 <!-- END jmh -->

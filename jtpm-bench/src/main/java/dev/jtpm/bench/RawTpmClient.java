@@ -70,6 +70,26 @@ final class RawTpmClient implements AutoCloseable {
         return response;
     }
 
+    /**
+     * What tcti-swtpm (tpm2-tools) does: a new connection to 127.0.0.1:{@code port} for one command,
+     * closed after its response. Closed with a reset (SO_LINGER 0), unlike tcti-swtpm, so that the
+     * thousands of connections of a run leave no client ports in TIME_WAIT, which would keep other
+     * programs on a shared machine from binding ports for a minute.
+     */
+    static byte[] transactOnce(int port, byte[] command) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setSoLinger(true, 0);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        try (RawTpmClient c = new RawTpmClient(s)) {
+            return c.transact(command);
+        }
+    }
+
     @Override
     public void close() throws IOException { socket.close(); }
 }

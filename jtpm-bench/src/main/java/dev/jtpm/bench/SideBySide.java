@@ -20,7 +20,14 @@ import java.util.Locale;
  * server (default 20000), {@code --warmup N} per command and server (default 10000), {@code --rounds R}
  * (default 10), {@code --swtpm PROGRAM} (default swtpm), {@code --jtpm-launcher} (start jtpm with
  * ROOT/jtpm, which may rebuild first, instead of the launcher's java command line directly),
- * {@code --jtpm-jvm-arg ARG} (repeatable; e.g. a {@code -XX:StartFlightRecording=...} to profile).
+ * {@code --jtpm-jvm-arg ARG} (repeatable, after the launcher's own; e.g. a
+ * {@code -XX:StartFlightRecording=...} to profile), {@code --connection-per-command} (a new TCP
+ * connection for every command, closed after the response, as tcti-swtpm does; defaults then 1000
+ * measured and 500 warm-up, as each leaves a client port in TIME_WAIT for a minute; written into its
+ * own section).
+ *
+ * <p>jtpm is started with the JVM options of the {@code jtpm} launcher, read from its
+ * {@code jvm_options=(...)} line, so that the benchmark measures what users run.
  */
 public final class SideBySide {
     private static final int MAX_ITERATIONS = 1_000_000;
@@ -29,8 +36,9 @@ public final class SideBySide {
 
     private Path root = Path.of(".");
     private Path out;
-    private int iterations = 20_000;
-    private int warmup = 10_000;
+    private int iterations = -1;
+    private int warmup = -1;
+    private boolean perCommand;
     private int rounds = 10;
     private String swtpm = "swtpm";
     private boolean viaLauncher;
@@ -56,9 +64,12 @@ public final class SideBySide {
                 case "--swtpm" -> swtpm = value(args, ++i, a);
                 case "--jtpm-launcher" -> viaLauncher = true;
                 case "--jtpm-jvm-arg" -> jvmArgs.add(value(args, ++i, a));
+                case "--connection-per-command" -> perCommand = true;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        if (iterations < 0) iterations = perCommand ? 1_000 : 20_000;
+        if (warmup < 0) warmup = perCommand ? 500 : 10_000;
         if (rounds < 1 || iterations < rounds) throw new IllegalArgumentException("need --iterations >= --rounds >= 1");
         if (out == null) out = root.resolve("docs/benchmarks.md");
     }
@@ -83,11 +94,24 @@ public final class SideBySide {
         }
         Path jar = r.resolve("jtpm-cli/target/jtpm-cli.jar");
         if (!Files.isRegularFile(jar)) throw new IOException(jar + " is missing: build first (bin/build)");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(launcherJvmOptions(r.resolve("jtpm")));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", jar + ":" + r.resolve("jtpm-cli/target/lib") + "/*", "dev.jtpm.cli.Main"));
         return cmd;
+    }
+
+    /** The words of the launcher's {@code jvm_options=(...)} line (plain words, no quoting). */
+    static List<String> launcherJvmOptions(Path launcher) throws IOException {
+        for (String line : Files.readAllLines(launcher)) {
+            String l = line.strip();
+            if (l.startsWith("jvm_options=(") && l.endsWith(")")) {
+                String inner = l.substring("jvm_options=(".length(), l.length() - 1).strip();
+                if (inner.matches(".*[\"'$\\`].*")) throw new IOException(launcher + ": jvm_options must be plain words");
+                return inner.isEmpty() ? List.of() : List.of(inner.split("\\s+"));
+            }
+        }
+        throw new IOException(launcher + " has no jvm_options=(...) line");
     }
 
     /** One server under test: its process, its client, and its samples per command. */
@@ -96,11 +120,18 @@ public final class SideBySide {
         final RawTpmClient client;
         final long[][] samples = new long[BenchCommand.values().length][];
         final int[] failure = new int[BenchCommand.values().length];
+        final boolean perCommand;
 
-        Subject(ServerProcess server, RawTpmClient client, int iterations) {
+        Subject(ServerProcess server, RawTpmClient client, int iterations, boolean perCommand) {
+            this.perCommand = perCommand;
             this.server = server;
             this.client = client;
             for (int i = 0; i < samples.length; i++) samples[i] = new long[iterations];
+        }
+
+        /** One command: over the kept connection, or over a connection of its own. */
+        byte[] transact(byte[] cmd) throws IOException {
+            return perCommand ? RawTpmClient.transactOnce(server.dataPort, cmd) : client.transact(cmd);
         }
     }
 
@@ -121,18 +152,24 @@ public final class SideBySide {
             System.out.println(table);
             jtpm.client.close();
             sw.client.close();
-            String section = "## Side by side with swtpm\n\n" + environment + " swtpm: " + swtpmVersion.replaceAll("\\.$", "") + ".\n\n"
+            String connection = perCommand
+                    ? "a new TCP connection per command on 127.0.0.1 (what tcti-swtpm, i.e. tpm2-tools, does),"
+                            + " closed after the response with a reset (SO_LINGER 0: thousands of connections leave no"
+                            + " ports in TIME_WAIT); connect and close are in the measured time; raw command bytes"
+                    : "a single TCP connection per server on 127.0.0.1, raw command bytes";
+            String section = (perCommand ? "## Side by side with swtpm, a connection per command\n\n"
+                            : "## Side by side with swtpm\n\n") + environment + " swtpm: " + swtpmVersion.replaceAll("\\.$", "") + ".\n\n"
                     + "Both servers run as processes with the same command line (`socket --tpm2 --server type=tcp"
                     + " --ctrl type=tcp --flags not-need-init,startup-clear --tpmstate dir=<fresh temp dir>`;"
-                    + " jtpm on the JVM options of the `jtpm` launcher" + (jvmArgs.isEmpty() ? "" : " plus " + jvmArgs)
-                    + "). One client drives both: a single TCP connection per server on 127.0.0.1, raw command bytes"
-                    + " written, the response read as its 10-byte header and then the rest (what QEMU does)."
+                    + " jtpm on the JVM options of the `jtpm` launcher, " + launcherJvmOptions(root.toAbsolutePath().normalize().resolve("jtpm"))
+                    + (jvmArgs.isEmpty() ? "" : " plus " + jvmArgs)
+                    + "). One client drives both: " + connection + " written, the response read as its 10-byte header and then the rest (as QEMU and the TCTIs read it)."
                     + " Warm-up: " + warmup + " commands of each kind per server; then " + iterations
                     + " measured per command and server, in " + rounds + " interleaved rounds."
                     + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (above 1: jtpm is slower).\n\n"
                     + table;
             if (!out.toString().equals("-")) {
-                BenchmarksDoc.update(out, BenchmarksDoc.SIDE_BY_SIDE, section);
+                BenchmarksDoc.update(out, perCommand ? BenchmarksDoc.SIDE_BY_SIDE_SHORT : BenchmarksDoc.SIDE_BY_SIDE, section);
                 System.err.println("written to " + out);
             }
         } finally {
@@ -152,7 +189,8 @@ public final class SideBySide {
         } catch (IOException e) {
             throw new IOException(name + ": " + e.getMessage() + "\n--- " + name + " output ---\n" + p.logTail(), e);
         }
-        return new Subject(p, client, iterations);
+        if (perCommand) client.close(); // swtpm serves one data connection at a time
+        return new Subject(p, client, iterations, perCommand);
     }
 
     /** Waits until the automatic TPM2_Startup has happened: GetRandom succeeds. */
@@ -175,13 +213,13 @@ public final class SideBySide {
     private void warmUp(Subject s) throws IOException {
         for (BenchCommand c : BenchCommand.values()) {
             byte[] cmd = c.bytes();
-            int rc = BenchCommand.responseCode(s.client.transact(cmd));
+            int rc = BenchCommand.responseCode(s.transact(cmd));
             if (rc != 0) {
                 s.failure[c.ordinal()] = rc;
                 System.err.printf("%s: %s answers 0x%x: not measured%n", s.server.name, c.label(), rc);
                 continue;
             }
-            for (int i = 0; i < warmup; i++) check(s, c, s.client.transact(cmd));
+            for (int i = 0; i < warmup; i++) check(s, c, s.transact(cmd));
         }
     }
 
@@ -196,7 +234,7 @@ public final class SideBySide {
                     long[] samples = s.samples[c.ordinal()];
                     for (int i = from; i < to; i++) {
                         long t0 = System.nanoTime();
-                        byte[] rsp = s.client.transact(cmd);
+                        byte[] rsp = s.transact(cmd);
                         samples[i] = System.nanoTime() - t0;
                         check(s, c, rsp);
                     }

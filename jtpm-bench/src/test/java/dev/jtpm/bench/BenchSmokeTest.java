@@ -39,6 +39,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void launcherJvmOptions_areReadFromTheLauncher(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("jtpm");
+        Files.writeString(f, "#!/bin/sh\n  jvm_options=(-XX:+UseSerialGC  -Xshare:auto)\nexec java \"${jvm_options[@]}\"\n");
+        assertThat(SideBySide.launcherJvmOptions(f)).containsExactly("-XX:+UseSerialGC", "-Xshare:auto");
+        assertThat(SideBySide.launcherJvmOptions(Path.of("../jtpm"))).as("the real launcher")
+                .contains("--enable-native-access=ALL-UNNAMED");
+    }
+
+    @Test
     void doc_keepsTextOutsideMarkers(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("docs/benchmarks.md");
         BenchmarksDoc.update(f, BenchmarksDoc.JMH, "first");
