@@ -110,4 +110,34 @@ class ConnectionThreadsTest {
             tpm.close();
         }
     }
+
+    @Test
+    void closedInstances_leaveNoThreadServingOrAccepting() throws Exception {
+        java.util.Set<Thread> before = java.util.Set.copyOf(busyThreads()); // another test's, if it left any
+        for (int i = 0; i < 20; i++) {
+            ChannelSpec data = i % 2 == 0 ? new ChannelSpec.Tcp("127.0.0.1", 0, false) : new ChannelSpec.Mssim("127.0.0.1", 0);
+            TpmInstance tpm = TpmInstance.start(StateStore.inMemory(), new InstanceConfig(data, null, SwtpmFlags.DEFAULT,
+                    false, false, false, ServerLog.NONE));
+            try (Raw open = new Raw(tpm.dataPort())) {
+                if (i % 2 == 0) assertThat(open.send(READ_CLOCK).readHex(10)).isEqualTo(FAILURE);
+                tpm.close();
+            }
+        }
+        // pooled threads take back their idle name when their task ends; wait for all of them to do so
+        long waited = 0;
+        while (!newBusy(before).isEmpty() && waited < 30_000) {
+            Thread.sleep(20);
+            waited += 20;
+        }
+        assertThat(newBusy(before)).extracting(Thread::getName).isEmpty();
+    }
+
+    private static java.util.List<Thread> busyThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("jtpm-data") || t.getName().startsWith("jtpm-mssim")).toList();
+    }
+
+    private static java.util.List<Thread> newBusy(java.util.Set<Thread> before) {
+        return busyThreads().stream().filter(t -> !before.contains(t)).toList();
+    }
 }
