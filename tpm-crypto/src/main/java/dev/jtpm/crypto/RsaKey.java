@@ -14,20 +14,47 @@ import java.util.Objects;
  * exponent. The TPM's sensitive area keeps only the prime p (TPM2B_PRIVATE_KEY_RSA, Part 2 §11.2.4.7);
  * {@link #fromPrime} rebuilds the rest. {@code toString} never shows private values.
  *
- * @param n the modulus
- * @param e the public exponent (65537 when the template says 0)
- * @param p the first prime, or null for a public key
- * @param q the second prime, or null
- * @param d the private exponent, or null
+ * <p>An immutable value (equal when n, e, p, q and d are); a class rather than a record only so that
+ * it can keep the JCA key objects it converts to, which saves their construction (the CRT values)
+ * on every signature with a loaded key.
  */
-public record RsaKey(BigInteger n, BigInteger e, BigInteger p, BigInteger q, BigInteger d) {
-    public RsaKey {
-        Objects.requireNonNull(n, "n");
-        Objects.requireNonNull(e, "e");
+public final class RsaKey {
+    private final BigInteger n, e, p, q, d;
+    private volatile RSAPublicKey publicKey;
+    private volatile RSAPrivateCrtKey privateKey;
+
+    /**
+     * @param n the modulus
+     * @param e the public exponent (65537 when the template says 0)
+     * @param p the first prime, or null for a public key
+     * @param q the second prime, or null
+     * @param d the private exponent, or null
+     */
+    public RsaKey(BigInteger n, BigInteger e, BigInteger p, BigInteger q, BigInteger d) {
+        this.n = Objects.requireNonNull(n, "n");
+        this.e = Objects.requireNonNull(e, "e");
         if ((p == null) != (q == null) || (p == null) != (d == null)) {
             throw new IllegalArgumentException("p, q and d go together");
         }
+        this.p = p;
+        this.q = q;
+        this.d = d;
     }
+
+    /** The modulus. */
+    public BigInteger n() { return n; }
+
+    /** The public exponent. */
+    public BigInteger e() { return e; }
+
+    /** The first prime (the larger one for generated keys), or null. */
+    public BigInteger p() { return p; }
+
+    /** The second prime, or null. */
+    public BigInteger q() { return q; }
+
+    /** The private exponent, or null. */
+    public BigInteger d() { return d; }
 
     /** A public key. */
     public static RsaKey ofPublic(BigInteger n, BigInteger e) { return new RsaKey(n, e, null, null, null); }
@@ -55,6 +82,20 @@ public record RsaKey(BigInteger n, BigInteger e, BigInteger p, BigInteger q, Big
 
     /** The JCA public key. */
     public RSAPublicKey toPublicKey() {
+        RSAPublicKey k = publicKey;
+        if (k == null) publicKey = k = makePublic();
+        return k;
+    }
+
+    /** The JCA private key with CRT values (fast decryption and signing). */
+    public RSAPrivateCrtKey toPrivateKey() {
+        if (!hasPrivate()) throw new IllegalStateException("public key only");
+        RSAPrivateCrtKey k = privateKey;
+        if (k == null) privateKey = k = makePrivate();
+        return k;
+    }
+
+    private RSAPublicKey makePublic() {
         try {
             return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
         } catch (GeneralSecurityException ex) {
@@ -62,9 +103,7 @@ public record RsaKey(BigInteger n, BigInteger e, BigInteger p, BigInteger q, Big
         }
     }
 
-    /** The JCA private key with CRT values (fast decryption and signing). */
-    public RSAPrivateCrtKey toPrivateKey() {
-        if (!hasPrivate()) throw new IllegalStateException("public key only");
+    private RSAPrivateCrtKey makePrivate() {
         BigInteger dp = d.mod(p.subtract(BigInteger.ONE));
         BigInteger dq = d.mod(q.subtract(BigInteger.ONE));
         BigInteger qInv = q.modInverse(p);
@@ -75,6 +114,15 @@ public record RsaKey(BigInteger n, BigInteger e, BigInteger p, BigInteger q, Big
             throw new IllegalStateException(ex);
         }
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RsaKey k && n.equals(k.n) && e.equals(k.e) && Objects.equals(p, k.p)
+                && Objects.equals(q, k.q) && Objects.equals(d, k.d);
+    }
+
+    @Override
+    public int hashCode() { return n.hashCode(); }
 
     @Override
     public String toString() {

@@ -1,8 +1,6 @@
 package dev.jtpm.crypto;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * RSA key generation from a {@link RandomBits} source: deterministic when the source is a
@@ -12,12 +10,15 @@ import java.util.List;
  * does not reproduce libtpms's primes, which nothing requires since a TPM's seeds are its own):
  * <ol>
  *   <li>{@code e} is the template's exponent, or 65537 when it is 0; it must be odd and at least 3.</li>
- *   <li>For each of p then q (keyBits/2 bits each): take keyBits/16 octets, big-endian; set the two
- *       top bits (so p·q has exactly keyBits bits and p, q ≥ √2·2^(k−1)) and the low bit.</li>
- *   <li>Reject the candidate if a prime below 2000 divides it, if gcd(c−1, e) ≠ 1, or if it fails
- *       Miller-Rabin with bases drawn from the source (each base: the next keyBits/16 octets, redrawn
- *       until 1 &lt; b &lt; c−1). Rounds as FIPS 186-5 Table B.1 asks for error ≤ 2^−100:
- *       7 for 512-bit primes, 5 for 1024-bit, 4 from 1536 bits. On rejection draw a new candidate.</li>
+ *   <li>For each of p then q (keyBits/2 bits each): a start value s from the next keyBits/16 octets,
+ *       big-endian, with the two top bits set (so p·q has exactly keyBits bits and p, q ≥ √2·2^(k−1))
+ *       and the low bit set.</li>
+ *   <li>Sieve the window s, s+2, …, s+2·4095 with the odd primes below 2^15 (ms-tpm-20-ref also
+ *       sieves a field of candidates from one DRBG start). Walk the survivors in increasing order;
+ *       skip one with gcd(c−1, e) ≠ 1; accept the first that passes Miller-Rabin with bases drawn
+ *       from the source (each base: the next keyBits/16 octets, redrawn until 1 &lt; b &lt; c−1).
+ *       Rounds as FIPS 186-5 Table B.1 asks for error ≤ 2^−100: 7 for 512-bit primes, 5 for
+ *       1024-bit, 4 from 1536 bits. If the window runs out (or past 2^(k)), draw a new start.</li>
  *   <li>q is also rejected when |p − q| ≤ 2^(keyBits/2 − 100).</li>
  *   <li>d = e^−1 mod lcm(p−1, q−1); if d ≤ 2^(keyBits/2) (never in practice), draw a new q.</li>
  *   <li>If p &lt; q they are swapped, so the stored prime is the larger one.</li>
@@ -29,22 +30,24 @@ public final class RsaKeys {
     /** The exponent a TPM uses when the template's exponent is 0 (Part 2 §12.2.3.5). */
     public static final BigInteger DEFAULT_EXPONENT = BigInteger.valueOf(65537);
 
-    private static final int[] SMALL_PRIMES = smallPrimes(2000);
-    /** Products of runs of small primes that fit in a long, for cheap trial division. */
+    /** Odd primes below 2^15, for the sieve. */
+    private static final int[] SIEVE_PRIMES = oddPrimesBelow(1 << 15);
+    /** Products of runs of sieve primes that fit in 62 bits, so one BigInteger division serves several primes. */
     private static final long[] PRODUCTS;
     private static final int[][] GROUPS;
+    /** Odd candidates examined per sieve window. */
+    private static final int WINDOW = 4096;
 
     static {
-        List<long[]> groups = new ArrayList<>();
-        List<Long> products = new ArrayList<>();
-        int i = 1; // skip 2: candidates are odd
-        while (i < SMALL_PRIMES.length) {
+        java.util.List<long[]> groups = new java.util.ArrayList<>();
+        java.util.List<Long> products = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < SIEVE_PRIMES.length) {
             long prod = 1;
-            List<Long> g = new ArrayList<>();
-            while (i < SMALL_PRIMES.length && Math.multiplyHigh(prod, SMALL_PRIMES[i]) == 0
-                    && prod * SMALL_PRIMES[i] > 0) {
-                prod *= SMALL_PRIMES[i];
-                g.add((long) SMALL_PRIMES[i]);
+            java.util.List<Long> g = new java.util.ArrayList<>();
+            while (i < SIEVE_PRIMES.length && 64 - Long.numberOfLeadingZeros(prod) + 15 <= 62) {
+                prod *= SIEVE_PRIMES[i];
+                g.add((long) SIEVE_PRIMES[i]);
                 i++;
             }
             products.add(prod);
@@ -94,20 +97,31 @@ public final class RsaKeys {
         int bytes = bits / 8;
         int rounds = bits >= 1536 ? 4 : bits >= 1024 ? 5 : 7;
         while (true) {
-            byte[] b = random.next(bytes);
-            BigInteger c = new BigInteger(1, b).setBit(bits - 1).setBit(bits - 2).setBit(0);
-            if (hasSmallFactor(c)) continue;
-            if (!c.subtract(BigInteger.ONE).gcd(e).equals(BigInteger.ONE)) continue;
-            if (millerRabin(c, rounds, random, bytes)) return c;
+            BigInteger start = new BigInteger(1, random.next(bytes)).setBit(bits - 1).setBit(bits - 2).setBit(0);
+            boolean[] composite = sieve(start);
+            for (int i = 0; i < WINDOW; i++) {
+                if (composite[i]) continue;
+                BigInteger c = start.add(BigInteger.valueOf(2L * i));
+                if (c.bitLength() != bits) break; // ran past 2^bits: draw a new start
+                if (!c.subtract(BigInteger.ONE).gcd(e).equals(BigInteger.ONE)) continue;
+                if (millerRabin(c, rounds, random, bytes)) return c;
+            }
         }
     }
 
-    private static boolean hasSmallFactor(BigInteger c) {
+    /** Marks the offsets i for which start + 2i has a factor below 2^15. */
+    private static boolean[] sieve(BigInteger start) {
+        boolean[] composite = new boolean[WINDOW];
         for (int k = 0; k < PRODUCTS.length; k++) {
-            long r = c.mod(BigInteger.valueOf(PRODUCTS[k])).longValue();
-            for (int pr : GROUPS[k]) if (r % pr == 0) return true;
+            long r = start.mod(BigInteger.valueOf(PRODUCTS[k])).longValue();
+            for (int p : GROUPS[k]) {
+                int rp = (int) (r % p);
+                // start + 2i ≡ 0 (mod p)  ⇔  i ≡ −rp · 2^−1 (mod p), and 2^−1 = (p + 1) / 2
+                long i0 = (long) ((p - rp) % p) * ((p + 1) / 2) % p;
+                for (long i = i0; i < WINDOW; i += p) composite[(int) i] = true;
+            }
         }
-        return false;
+        return composite;
     }
 
     /** Miller-Rabin with bases drawn from {@code random} (FIPS 186-5 B.3.1). */
@@ -133,13 +147,13 @@ public final class RsaKeys {
         return true;
     }
 
-    private static int[] smallPrimes(int limit) {
+    private static int[] oddPrimesBelow(int limit) {
         boolean[] composite = new boolean[limit];
-        List<Integer> r = new ArrayList<>();
-        for (int i = 2; i < limit; i++) {
+        java.util.List<Integer> r = new java.util.ArrayList<>();
+        for (int i = 3; i < limit; i += 2) {
             if (composite[i]) continue;
             r.add(i);
-            for (int j = i * i; j < limit; j += i) composite[j] = true;
+            for (long j = (long) i * i; j < limit; j += 2L * i) composite[(int) j] = true;
         }
         return r.stream().mapToInt(Integer::intValue).toArray();
     }
