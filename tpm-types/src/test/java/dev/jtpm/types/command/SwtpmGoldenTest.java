@@ -76,6 +76,30 @@ class SwtpmGoldenTest {
     }
 
     @Test
+    void swtpmSetup_usesTheSrkTemplate_theL1EkTemplate_andTheHighRangeP384Template() {
+        CreatePrimary spk = cmd(one("swtpm_setup_spk", TpmCc.CREATE_PRIMARY));
+        assertThat(spk.primaryHandle()).isEqualTo(TpmRh.OWNER);
+        assertThat(spk.inPublic()).isEqualTo(Templates.RSA_2048_SRK);
+        CreatePrimary ekRsa = cmd(one("swtpm_setup_ek_rsa", TpmCc.CREATE_PRIMARY));
+        assertThat(ekRsa.primaryHandle()).isEqualTo(TpmRh.ENDORSEMENT);
+        assertThat(ekRsa.inPublic()).isEqualTo(Templates.EK_RSA_2048);
+        CreatePrimary ekEcc = cmd(one("swtpm_setup_ek_p384", TpmCc.CREATE_PRIMARY));
+        assertThat(ekEcc.inPublic()).isEqualTo(Templates.EK_ECC_P384_HIGH);
+        CreatePrimaryResponse r = rsp(one("swtpm_setup_ek_p384", TpmCc.CREATE_PRIMARY));
+        assertThat(((TpmsEccPoint) r.outPublic().unique()).x().size()).isEqualTo(48);
+        assertThat(r.name()).isEqualTo(r.outPublic().name());
+        assertThat(r.name().size()).isEqualTo(2 + 48);
+
+        EvictControl persist = cmd(one("swtpm_setup_ek_p384", TpmCc.EVICT_CONTROL));
+        assertThat(persist.auth()).isEqualTo(TpmRh.OWNER);
+        assertThat(persist.persistentHandle()).isEqualTo(0x81010016);
+        assertThat(((EvictControl) cmd(one("swtpm_setup_ek_rsa", TpmCc.EVICT_CONTROL))).persistentHandle())
+                .isEqualTo(0x81010001);
+        assertThat(((EvictControl) cmd(one("swtpm_setup_spk", TpmCc.EVICT_CONTROL))).persistentHandle())
+                .isEqualTo(0x81000001);
+    }
+
+    @Test
     void createprimary_default_isRsa2048WithAes128CfbAndEmptyUnique() {
         CreatePrimary c = cmd(one("createprimary", TpmCc.CREATE_PRIMARY));
         assertThat(c.primaryHandle()).isEqualTo(TpmRh.OWNER);
