@@ -44,6 +44,16 @@ public final class PrimaryKeys {
         return r;
     }
 
+    /**
+     * The derivation context with the caller's sensitive data mixed in, as ms-tpm-20-ref's
+     * CreatePrimary does (it gives its DRBG the template's Name and inSensitive.data as the two
+     * contexts): {@code templateContext(nameAlg, template) || sensitiveData}. For asymmetric keys the
+     * data is empty and this equals {@link #templateContext(int, byte[])}.
+     */
+    public static byte[] templateContext(int nameAlg, byte[] marshalledTemplate, byte[] sensitiveData) {
+        return Octets.concat(templateContext(nameAlg, marshalledTemplate), sensitiveData);
+    }
+
     /** The RSA key of the template. */
     public static RsaKey rsa(int nameAlg, Secret seed, byte[] context, int keyBits, long exponent) {
         return RsaKeys.generate(new KdfDrbg(nameAlg, seed, "RSA", context), keyBits, exponent);

@@ -28,6 +28,12 @@ class PrimaryKeysTest {
         assertThat(java.util.Arrays.copyOfRange(CONTEXT, 2, 34)).isEqualTo(Hashes.hash(TpmAlg.SHA256, TEMPLATE));
     }
 
+    @Test
+    void templateContext_withSensitiveData_appendsIt_andEmptyDataChangesNothing() {
+        assertThat(PrimaryKeys.templateContext(TpmAlg.SHA256, TEMPLATE, new byte[0])).isEqualTo(CONTEXT);
+        assertThat(PrimaryKeys.templateContext(TpmAlg.SHA256, TEMPLATE, new byte[] {9})).hasSize(35).endsWith(9);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1024, 2048})
     void rsa_sameSeedAndTemplate_givesTheSameValidKey(int bits) {

@@ -29,7 +29,7 @@ class SensitiveProtectionTest {
         byte[] symKey = bcKdfa("STORAGE", NAME, 16);
         byte[] hmacKey = bcKdfa("INTEGRITY", new byte[0], 32);
         byte[] plain = KdfTest.concat(new byte[] {0, (byte) SENSITIVE.size()}, SENSITIVE.toArray());
-        CFBBlockCipher cfb = new CFBBlockCipher(AESEngine.newInstance(), 128);
+        var cfb = CFBBlockCipher.newInstance(AESEngine.newInstance(), 128);
         cfb.init(true, new ParametersWithIV(new KeyParameter(symKey), new byte[16]));
         byte[] enc = new byte[plain.length];
         cfb.processBytes(plain, 0, plain.length, enc, 0);
