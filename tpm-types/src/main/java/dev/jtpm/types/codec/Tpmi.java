@@ -5,6 +5,7 @@ import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
+import dev.jtpm.types.TpmSt;
 import dev.jtpm.types.structure.TpmiAlgHash;
 
 /**
@@ -126,12 +127,30 @@ public enum Tpmi {
         }
     },
     /**
-     * TPMI_RH_HIERARCHY_POLICY (Part 2, 9.15): owner, endorsement, platform or lockout (TPM_RC_VALUE);
-     * the TPM_RH_ACT_x handles are not accepted because jtpm, like libtpms, has no ACT.
+     * TPMI_RH_HIERARCHY_POLICY (Part 2, 9.15): owner, endorsement, platform, lockout or an ACT
+     * handle TPM_RH_ACT_0..F (TPM_RC_VALUE). The ACT range passes here as in ms-tpm-20-ref and
+     * libtpms; a TPM without ACTs refuses those handles when it looks for the entity.
      */
     RH_HIERARCHY_POLICY {
         void check(int v) {
-            require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.LOCKOUT, TpmRc.VALUE);
+            require(v == TpmRh.OWNER || v == TpmRh.ENDORSEMENT || v == TpmRh.PLATFORM || v == TpmRh.LOCKOUT
+                    || TpmRh.inRange(v, ACT_0, ACT_F), TpmRc.VALUE);
+        }
+    },
+    /**
+     * TPM_ST (Part 2, 6.9) where a structure carries a tag (the tickets): one of the structure tags
+     * ms-tpm-20-ref's and libtpms' TPM_ST_Unmarshal accept (TPM_RC_VALUE); whether it is the right
+     * one for the structure (TPM_RC_TAG) is the record's own check.
+     */
+    ST {
+        void check(int v) {
+            switch (v) {
+                case TpmSt.RSP_COMMAND, TpmSt.NULL, TpmSt.NO_SESSIONS, TpmSt.SESSIONS, TpmSt.ATTEST_NV,
+                     TpmSt.ATTEST_COMMAND_AUDIT, TpmSt.ATTEST_SESSION_AUDIT, TpmSt.ATTEST_CERTIFY, TpmSt.ATTEST_QUOTE,
+                     TpmSt.ATTEST_TIME, TpmSt.ATTEST_CREATION, TpmSt.CREATION, TpmSt.VERIFIED, TpmSt.AUTH_SECRET,
+                     TpmSt.HASHCHECK, TpmSt.AUTH_SIGNED -> { }
+                default -> throw new TpmFailure(TpmRc.VALUE);
+            }
         }
     },
     /** TPMI_RH_ENABLES (Part 2, 9.13): owner, endorsement, platform or platform NV (TPM_RC_VALUE). */
@@ -194,6 +213,9 @@ public enum Tpmi {
     };
 
     private static boolean isPcr(int v) { return TpmRh.inRange(v, TpmRh.PCR_FIRST, TpmRh.PCR_LAST); }
+
+    /** TPM_RH_ACT_0 and TPM_RH_ACT_F (Part 2, 7.4). */
+    private static final int ACT_0 = 0x40000110, ACT_F = 0x4000011F;
 
     private static boolean isSession(int v) {
         int ht = v >>> 24;

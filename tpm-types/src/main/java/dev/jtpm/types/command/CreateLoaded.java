@@ -15,4 +15,4 @@ import dev.jtpm.types.structure.*;
 @CommandCode(TpmCc.CREATE_LOADED)
 public record CreateLoaded(@Handle(auth = Auth.USER) @Is(Tpmi.DH_PARENT_OR_NULL) int parentHandle,
                            @Sized TpmsSensitiveCreate inSensitive,
-                           Bytes inPublic) implements TpmCommand<CreateLoadedResponse> {}
+                           @Max(Limits.TEMPLATE_SIZE) Bytes inPublic) implements TpmCommand<CreateLoadedResponse> {}

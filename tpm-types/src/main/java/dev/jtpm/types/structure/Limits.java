@@ -41,6 +41,12 @@ public final class Limits {
     /** sizeof(TPMU_ENCRYPTED_SECRET): bounds TPM2B_ENCRYPTED_SECRET (an RSA-4096 block is the largest arm). */
     public static final int ENCRYPTED_SECRET_SIZE = MAX_RSA_KEY_BYTES;
     /**
+     * The largest marshalled TPMT_PUBLIC (an RSA-4096 public area with a SHA-512 policy and the
+     * longest parameters, those of ECC): bounds TPM2B_TEMPLATE. ms-tpm-20-ref and libtpms use
+     * sizeof(TPMT_PUBLIC), which is larger; no valid template lies between the two.
+     */
+    public static final int TEMPLATE_SIZE = 2 + 2 + 4 + (2 + MAX_DIGEST_SIZE) + 18 + (2 + MAX_RSA_KEY_BYTES);
+    /**
      * sizeof(_PRIVATE): bounds TPM2B_PRIVATE, the outer integrity digest, the inner integrity digest
      * and a TPMT_SENSITIVE with the largest private part, each with its size.
      */

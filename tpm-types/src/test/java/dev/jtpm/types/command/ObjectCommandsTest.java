@@ -220,6 +220,9 @@ class ObjectCommandsTest {
                 .isEqualTo(TpmRc.VALUE.atHandle(1));
         assertThat(rcOf(() -> TpmCodec.of(Sign.class).checkHandles(new int[] {TpmRh.NULL}))).isEqualTo(TpmRc.VALUE.atHandle(1));
         TpmCodec.of(Quote.class).checkHandles(new int[] {TpmRh.NULL});
+        TpmCodec.of(SetPrimaryPolicy.class).checkHandles(new int[] {0x4000011F}); // TPM_RH_ACT_F passes the type
+        assertThat(rcOf(() -> TpmCodec.of(SetPrimaryPolicy.class).checkHandles(new int[] {TpmRh.NULL})))
+                .isEqualTo(TpmRc.VALUE.atHandle(1));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -257,6 +260,8 @@ class ObjectCommandsTest {
         assertThat(strictParams(ContextLoad.class, new int[] {}, "0000000000000001 81000000 40000001 0000"))
                 .isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(Commit.class, new int[] {T}, "0000 0000 0000")).isEqualTo(TpmRc.SIZE.atParameter(1));
+        assertThat(strictParams(CreateLoaded.class, new int[] {TpmRh.OWNER}, "0004 0000 0000 025f" + "00".repeat(0x25f)))
+                .isEqualTo(TpmRc.SIZE.atParameter(2));
     }
 
     @Test

@@ -226,6 +226,10 @@ class ObjectStructuresCodecTest {
         assertThat(TpmCodec.decode(TpmtTkAuth.class, hex("8025 40000007 0000")).tag()).isEqualTo(TpmSt.AUTH_SIGNED);
         assertThat(rcOf(() -> TpmCodec.decode(TpmtTkCreation.class, hex("8021 4000000a 0000")))).isEqualTo(TpmRc.VALUE);
         assertThat(HEX.formatHex(TpmCodec.encode(TpmtTkCreation.nullTicket()))).isEqualTo("8021400000070000");
+        // a tag that is no TPM_ST at all: TPM_RC_VALUE, as TPM_ST_Unmarshal says before the ticket's own check
+        assertThat(rcOf(() -> TpmCodec.decode(TpmtTkCreation.class, hex("1234 40000007 0000")))).isEqualTo(TpmRc.VALUE);
+        assertThat(rcOf(() -> TpmCodec.decode(TpmtTkHashcheck.class, hex("8029 40000007 0000")))).isEqualTo(TpmRc.VALUE);
+        assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtTkCreation.class, hex("1234 40000007 0000")))).isEqualTo(TpmRc.TAG);
     }
 
     @Test
