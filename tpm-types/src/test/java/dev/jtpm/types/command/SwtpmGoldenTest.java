@@ -100,6 +100,18 @@ class SwtpmGoldenTest {
     }
 
     @Test
+    void commandBytes_ofTheSrkCreatePrimary_areSwtpmSetupsCommand_butForContinueSession() {
+        Exchange e = one("swtpm_setup_spk", TpmCc.CREATE_PRIMARY);
+        byte[] ours = CommandBytes.encode(new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, Templates.RSA_2048_SRK,
+                Bytes.EMPTY, new TpmlPcrSelection(List.of())));
+        // header (10) + primaryHandle (4) + authorizationSize (4) + TPM_RS_PW (4) + empty nonce (2), then attributes
+        int attributes = 10 + 4 + 4 + 4 + 2;
+        assertThat(ours[attributes]).isEqualTo((byte) 1); // continueSession; swtpm_setup sends 0
+        ours[attributes] = 0;
+        assertThat(HEX.formatHex(ours)).isEqualTo(HEX.formatHex(e.command()));
+    }
+
+    @Test
     void createprimary_default_isRsa2048WithAes128CfbAndEmptyUnique() {
         CreatePrimary c = cmd(one("createprimary", TpmCc.CREATE_PRIMARY));
         assertThat(c.primaryHandle()).isEqualTo(TpmRh.OWNER);
