@@ -39,8 +39,10 @@ final class MssimServer implements AutoCloseable {
     private void serveClient(Conn c, boolean isTpmPort) {
         clients.add(c);
         try (c) {
-            if (isTpmPort) serveTpm(c);
-            else servePlatform(c);
+            // a command arrives as several small fields: read it with one call, not one per field
+            Conn in = new BufferedConn(c, 4 + 1 + 4 + TpmHeader.MAX_COMMAND_SIZE);
+            if (isTpmPort) serveTpm(in);
+            else servePlatform(in);
         } catch (IOException e) {
             log.info("jtpm: mssim connection ended: " + e.getMessage());
         } finally {

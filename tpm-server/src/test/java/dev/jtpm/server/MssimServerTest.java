@@ -51,6 +51,23 @@ class MssimServerTest {
     }
 
     @Test
+    void tpmPortCommands_joinedOrSplitAnyhow_areEachAnswered() throws Exception {
+        String cmd = "00000008" + "00" + "0000000a" + "80010000000a00000181";
+        String rsp = "0000000a" + "80010000000a00000101" + "00000000"; // before power-on: TPM_RC_FAILURE
+        try (Raw t = new Raw(tpm.dataPort())) {
+            assertThat(t.send(cmd + cmd).readHex(36)).as("two in one write").isEqualTo(rsp + rsp);
+            for (byte b : Raw.HEX.parseHex(cmd)) {
+                t.send(new byte[] {b});
+                Thread.sleep(1);
+            }
+            assertThat(t.readHex(18)).as("byte by byte").isEqualTo(rsp);
+            t.send(cmd + "00000014"); // then SESSION_END: the connection is closed after the answer
+            assertThat(t.readHex(18)).isEqualTo(rsp);
+            assertThat(t.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void commandResponseSizes_reportsTheLargestSinceTheLastQuery() throws IOException {
         try (Raw t = new Raw(tpm.dataPort()); Raw p = new Raw(tpm.platformPort())) {
             t.send("00000008" + "00" + "0000000a" + "80010000000a00000181").read(18);
