@@ -1,6 +1,6 @@
 package dev.jtpm.engine;
 
-import dev.jtpm.engine.crypto.Hmacs;
+import dev.jtpm.crypto.Hashes;
 import dev.jtpm.engine.session.AuthSession;
 import dev.jtpm.engine.session.AuthValues;
 import dev.jtpm.engine.session.DictionaryAttack;
@@ -170,7 +170,7 @@ final class Authorization {
             }
             cpHash = cpHash(as.authHash(), entry.commandCode(), s, handles, params);
             byte[] key = concat(as.sessionKey().toArray(), includeAuth ? authValue.toArray() : new byte[0]);
-            Mac mac = Hmacs.mac(as.authHash(), key);
+            Mac mac = Hashes.hmac(as.authHash(), key);
             mac.update(cpHash.unsafeArray());
             mac.update(session.nonce().unsafeArray());
             mac.update(as.nonceTpm().unsafeArray());
@@ -194,7 +194,7 @@ final class Authorization {
 
     /** cpHash = H(commandCode || Name of each handle || parameters) (Part 1, 18.7). */
     private static Bytes cpHash(int hashAlg, int cc, TpmState s, int[] handles, byte[] params) {
-        MessageDigest md = Hmacs.digest(hashAlg);
+        MessageDigest md = Hashes.digest(hashAlg);
         md.update(be32(cc));
         for (int h : handles) md.update(Names.of(s, h).unsafeArray());
         md.update(params);
@@ -217,12 +217,12 @@ final class Authorization {
             }
             Bytes nonceTpm = s.random(dev.jtpm.types.TpmAlg.digestSize(as.authHash()));
             as.nonceTpm(nonceTpm);
-            MessageDigest md = Hmacs.digest(as.authHash());
+            MessageDigest md = Hashes.digest(as.authHash());
             md.update(be32(0));
             md.update(be32(cc));
             md.update(responseParams);
             byte[] rpHash = md.digest();
-            Mac mac = Hmacs.mac(as.authHash(), checked.hmacKeys.get(i));
+            Mac mac = Hashes.hmac(as.authHash(), checked.hmacKeys.get(i));
             mac.update(rpHash);
             mac.update(nonceTpm.unsafeArray());
             mac.update(as.nonceCaller().unsafeArray());

@@ -2,7 +2,7 @@ package dev.jtpm.engine.command.session;
 
 import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
-import dev.jtpm.engine.crypto.Hmacs;
+import dev.jtpm.crypto.Kdf;
 import dev.jtpm.engine.session.AuthSession;
 import dev.jtpm.engine.session.AuthValues;
 import dev.jtpm.engine.session.Names;
@@ -49,7 +49,7 @@ public final class StartAuthSessionHandler implements CommandHandler<StartAuthSe
         Bytes boundName = null;
         if (cmd.bind() != TpmRh.NULL) {
             byte[] bindAuth = AuthValues.of(s, cmd.bind()).trimTrailingZeros().toArray();
-            key = Secret.of(Hmacs.kdfa(hash, bindAuth, "ATH", nonceTpm, cmd.nonceCaller(), digestSize * 8));
+            key = Secret.of(Kdf.kdfa(hash, bindAuth, "ATH", nonceTpm.unsafeArray(), cmd.nonceCaller().unsafeArray(), digestSize * 8));
             boundName = Names.of(s, cmd.bind());
         }
         AuthSession session = new AuthSession(type, hash, key, boundName, nonceTpm, cmd.nonceCaller());
