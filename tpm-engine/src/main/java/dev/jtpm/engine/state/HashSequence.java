@@ -64,6 +64,9 @@ public final class HashSequence implements TransientObject {
     /** The authValue (trailing zero octets already removed, Part 1, 19.6.4). */
     @Override public Secret authValue() { return authValue; }
 
+    /** Sequence objects are in the NULL hierarchy (ms-tpm marks them temporary). */
+    @Override public int hierarchy() { return dev.jtpm.types.TpmRh.NULL; }
+
     /**
      * Adds data to every digest. For a hash sequence the first call decides whether a ticket may
      * be produced: not when the block is shorter than, or begins with, TPM_GENERATED_VALUE.

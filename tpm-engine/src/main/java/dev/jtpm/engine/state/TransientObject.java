@@ -6,4 +6,7 @@ import dev.jtpm.types.Secret;
 public sealed interface TransientObject permits HashSequence {
     /** The authValue a password or HMAC session must prove. */
     Secret authValue();
+
+    /** The hierarchy the object belongs to (TPM_RH_NULL for sequences): Clear and HierarchyControl flush by it. */
+    int hierarchy();
 }
