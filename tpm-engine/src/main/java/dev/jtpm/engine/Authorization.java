@@ -46,8 +46,9 @@ final class Authorization {
         final List<Session> sessions;
         /** Per session: the HMAC/policy session, or null for a password session. */
         final List<AuthSession> authSessions = new ArrayList<>();
-        /** Per session: the HMAC key (sessionKey || authValue), or null. */
-        final List<byte[]> hmacKeys = new ArrayList<>();
+        /** Per session: the authorized entity, and whether its authValue is part of the HMAC key. */
+        final List<Integer> entities = new ArrayList<>();
+        final List<Boolean> includeAuth = new ArrayList<>();
 
         Checked(List<Session> sessions) { this.sessions = sessions; }
 
@@ -66,7 +67,10 @@ final class Authorization {
             }
             case TpmHt.PERMANENT -> {
                 switch (handle) {
-                    case TpmRh.OWNER, TpmRh.ENDORSEMENT, TpmRh.PLATFORM, TpmRh.LOCKOUT, TpmRh.NULL -> { }
+                    case TpmRh.OWNER -> { if (!s.stateClear.shEnable()) throw new TpmFailure(TpmRc.HIERARCHY.atHandle(index)); }
+                    case TpmRh.ENDORSEMENT -> { if (!s.stateClear.ehEnable()) throw new TpmFailure(TpmRc.HIERARCHY.atHandle(index)); }
+                    case TpmRh.PLATFORM -> { if (!s.phEnable) throw new TpmFailure(TpmRc.HIERARCHY.atHandle(index)); }
+                    case TpmRh.LOCKOUT, TpmRh.NULL -> { }
                     default -> throw new TpmFailure(TpmRc.VALUE.atHandle(index));
                 }
             }
@@ -134,7 +138,8 @@ final class Authorization {
                     throw new TpmFailure(DictionaryAttack.registerFailure(s, entity, false).atSession(n));
                 }
                 checked.authSessions.add(null);
-                checked.hmacKeys.add(null);
+                checked.entities.add(entity);
+                checked.includeAuth.add(false);
                 continue;
             }
             int ht = TpmHt.of(session.handle());
@@ -161,7 +166,8 @@ final class Authorization {
             if (as.isPolicy()) {
                 if (as.type() == TpmSe.TRIAL) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
                 Bytes policy = AuthValues.policyOf(s, entity);
-                if (policy.isEmpty() || !MessageDigest.isEqual(policy.unsafeArray(), as.policyDigest().unsafeArray())) {
+                if (policy.isEmpty() || AuthValues.policyAlgOf(s, entity) != as.authHash()
+                        || !MessageDigest.isEqual(policy.unsafeArray(), as.policyDigest().unsafeArray())) {
                     throw new TpmFailure(TpmRc.POLICY_FAIL.atSession(n));
                 }
                 includeAuth = false;
@@ -182,7 +188,8 @@ final class Authorization {
                 }
             }
             checked.authSessions.add(as);
-            checked.hmacKeys.add(key);
+            checked.entities.add(entity);
+            checked.includeAuth.add(includeAuth);
         }
         // all checks passed: the callers' nonces become the sessions' nonceCaller
         for (int i = 0; i < sessions.size(); i++) {
@@ -222,7 +229,10 @@ final class Authorization {
             md.update(be32(cc));
             md.update(responseParams);
             byte[] rpHash = md.digest();
-            Mac mac = Hashes.hmac(as.authHash(), checked.hmacKeys.get(i));
+            // the key is taken now: a command that changed the entity's authValue answers with the new one
+            byte[] authValue = checked.includeAuth.get(i)
+                    ? AuthValues.of(s, checked.entities.get(i)).trimTrailingZeros().toArray() : new byte[0];
+            Mac mac = Hashes.hmac(as.authHash(), concat(as.sessionKey().toArray(), authValue));
             mac.update(rpHash);
             mac.update(nonceTpm.unsafeArray());
             mac.update(as.nonceCaller().unsafeArray());

@@ -50,6 +50,16 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        // Hierarchy commands (Part 3, 24)
+        // [hierarchy]
+        r.add(dev.jtpm.types.command.HierarchyChangeAuth.class,
+                new dev.jtpm.engine.command.hierarchy.HierarchyChangeAuthHandler());
+        r.add(dev.jtpm.types.command.HierarchyControl.class, new dev.jtpm.engine.command.hierarchy.HierarchyControlHandler());
+        r.add(dev.jtpm.types.command.SetPrimaryPolicy.class, new dev.jtpm.engine.command.hierarchy.SetPrimaryPolicyHandler());
+        r.add(dev.jtpm.types.command.Clear.class, new dev.jtpm.engine.command.hierarchy.ClearHandler());
+        r.add(dev.jtpm.types.command.ClearControl.class, new dev.jtpm.engine.command.hierarchy.ClearControlHandler());
+        r.add(dev.jtpm.types.command.ChangeEps.class, new dev.jtpm.engine.command.hierarchy.ChangeEpsHandler());
+        r.add(dev.jtpm.types.command.ChangePps.class, new dev.jtpm.engine.command.hierarchy.ChangePpsHandler());
         // Dictionary attack functions (Part 3, 25)
         r.add(dev.jtpm.types.command.DictionaryAttackLockReset.class,
                 new dev.jtpm.engine.command.dictionaryattack.DictionaryAttackLockResetHandler());

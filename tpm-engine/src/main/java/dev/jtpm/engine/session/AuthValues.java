@@ -18,7 +18,7 @@ public final class AuthValues {
                 case TpmRh.OWNER -> s.persistent.ownerAuth;
                 case TpmRh.ENDORSEMENT -> s.persistent.endorsementAuth;
                 case TpmRh.LOCKOUT -> s.persistent.lockoutAuth;
-                case TpmRh.PLATFORM -> s.platformAuth;
+                case TpmRh.PLATFORM -> s.stateClear.platformAuth();
                 default -> Secret.EMPTY;
             };
             case TpmHt.TRANSIENT -> {
@@ -29,8 +29,25 @@ public final class AuthValues {
         };
     }
 
-    /** The entity's authPolicy: empty for every entity this TPM has so far (no SetPrimaryPolicy yet). */
+    /** The entity's authPolicy (hierarchy policies from TPM2_SetPrimaryPolicy), or empty. */
     public static Bytes policyOf(TpmState s, int handle) {
-        return Bytes.EMPTY;
+        return switch (handle) {
+            case TpmRh.OWNER -> s.persistent.ownerPolicy;
+            case TpmRh.ENDORSEMENT -> s.persistent.endorsementPolicy;
+            case TpmRh.LOCKOUT -> s.persistent.lockoutPolicy;
+            case TpmRh.PLATFORM -> s.stateClear.platformPolicy();
+            default -> Bytes.EMPTY;
+        };
+    }
+
+    /** The hash of the entity's authPolicy, or TPM_ALG_NULL. */
+    public static int policyAlgOf(TpmState s, int handle) {
+        return switch (handle) {
+            case TpmRh.OWNER -> s.persistent.ownerAlg;
+            case TpmRh.ENDORSEMENT -> s.persistent.endorsementAlg;
+            case TpmRh.LOCKOUT -> s.persistent.lockoutAlg;
+            case TpmRh.PLATFORM -> s.stateClear.platformAlg();
+            default -> dev.jtpm.types.TpmAlg.NULL;
+        };
     }
 }

@@ -41,6 +41,12 @@ public final class PersistentState {
     public boolean lockoutAuthEnabled = true;
     /** A DA-protected authorization was attempted since the last Startup (a power cut then counts as a failure). */
     public boolean daUsed;
+    /** Hierarchy authPolicies (TPM2_SetPrimaryPolicy): hash and digest; TPM_ALG_NULL and empty when unset. */
+    public int ownerAlg = dev.jtpm.types.TpmAlg.NULL, endorsementAlg = dev.jtpm.types.TpmAlg.NULL,
+            lockoutAlg = dev.jtpm.types.TpmAlg.NULL;
+    public Bytes ownerPolicy = Bytes.EMPTY, endorsementPolicy = Bytes.EMPTY, lockoutPolicy = Bytes.EMPTY;
+    /** TPMA_PERMANENT.disableClear (TPM2_ClearControl). */
+    public boolean disableClear;
 
     /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, the given PCR banks. */
     public static PersistentState manufacture(Random entropy, int[] pcrAllocation) {
@@ -52,6 +58,8 @@ public final class PersistentState {
         s.shProof = fresh(entropy);
         s.ehProof = fresh(entropy);
         s.pcrAllocation = pcrAllocation.clone();
+        // a new TPM counts as orderly shut down (TPMA_STARTUP_CLEAR.orderly after the first Startup, as libtpms)
+        s.orderlyState = dev.jtpm.types.TpmSu.CLEAR;
         return s;
     }
 
@@ -66,14 +74,17 @@ public final class PersistentState {
                 Bytes ownerAuth, Bytes endorsementAuth, Bytes lockoutAuth, List<Integer> pcrAllocation, long clock,
                 boolean clockSafe, int resetCount, int restartCount, boolean tpmEstablished, @U16 int orderlyState,
                 Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
-                boolean lockoutAuthEnabled, boolean daUsed) {}
+                boolean lockoutAuthEnabled, boolean daUsed, @U16 int ownerAlg, Bytes ownerPolicy,
+                @U16 int endorsementAlg, Bytes endorsementPolicy, @U16 int lockoutAlg, Bytes lockoutPolicy,
+                boolean disableClear) {}
 
     public byte[] serialize() {
         return TpmCodec.encode(new Blob(MAGIC, VERSION, eps.toBytes(), sps.toBytes(), pps.toBytes(), phProof.toBytes(),
                 shProof.toBytes(), ehProof.toBytes(), ownerAuth.toBytes(), endorsementAuth.toBytes(),
                 lockoutAuth.toBytes(), Arrays.stream(pcrAllocation).boxed().toList(), clock, clockSafe, resetCount,
                 restartCount, tpmEstablished, orderlyState, orderlyData, failedTries, maxTries, recoveryTime,
-                lockoutRecovery, lockoutAuthEnabled, daUsed));
+                lockoutRecovery, lockoutAuthEnabled, daUsed, ownerAlg, ownerPolicy, endorsementAlg, endorsementPolicy,
+                lockoutAlg, lockoutPolicy, disableClear));
     }
 
     /** Parses a blob written by {@link #serialize()}; a corrupt blob gives TPM_RC_FAILURE. */
@@ -109,6 +120,13 @@ public final class PersistentState {
         s.lockoutRecovery = b.lockoutRecovery();
         s.lockoutAuthEnabled = b.lockoutAuthEnabled();
         s.daUsed = b.daUsed();
+        s.ownerAlg = b.ownerAlg();
+        s.ownerPolicy = b.ownerPolicy();
+        s.endorsementAlg = b.endorsementAlg();
+        s.endorsementPolicy = b.endorsementPolicy();
+        s.lockoutAlg = b.lockoutAlg();
+        s.lockoutPolicy = b.lockoutPolicy();
+        s.disableClear = b.disableClear();
         return s;
     }
 }

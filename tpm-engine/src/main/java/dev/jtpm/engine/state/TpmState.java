@@ -17,7 +17,10 @@ public final class TpmState {
     public final TransientObjects objects = new TransientObjects();
     public final dev.jtpm.engine.session.SessionSlots sessions = new dev.jtpm.engine.session.SessionSlots();
     public boolean started;
-    public Secret platformAuth = Secret.EMPTY;
+    /** Hierarchy enables, platformAuth and platformPolicy (reset by Startup(CLEAR), kept by a Resume). */
+    public StateClearData stateClear = StateClearData.INITIAL;
+    /** phEnable: set by every TPM2_Startup, cleared by HierarchyControl. */
+    public boolean phEnable = true;
     public Secret nullProof;
     /** Platform millis at _TPM_Init: TPMS_TIME_INFO.time counts from here. */
     public long initMillis;

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The volatile state of a running TPM as a blob (swtpm's "volatilestate"), so that a TPM can be
  * stopped and resumed (or migrated) without a new TPM2_Startup: PCRs and their update counter,
- * Time and Clock, the null proof and platformAuth, the start-up facts later commands depend on
+ * Time and Clock, the null proof, the state-clear data (enables, platformAuth/Policy), the start-up facts later commands depend on
  * (TPMA_STARTUP_CLEAR.orderly, the Startup locality that Shutdown(STATE) records, whether an
  * H-CRTM event preceded Startup) and the self-test progress. Transient objects in flight (hash
  * sequences) are not carried: a resumed TPM starts with empty object slots.
@@ -27,7 +27,7 @@ public final class VolatileState {
     static final int VERSION = 1;
 
     record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
-                int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, Bytes platformAuth,
+                int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, StateClearData stateClear, boolean phEnable,
                 boolean selfTestDone, @U16 List<Integer> testedAlgorithms, boolean orderlyStartup,
                 @U8 int startupLocality, boolean drtmPreStartup) {}
 
@@ -37,7 +37,7 @@ public final class VolatileState {
         for (byte[][] bank : s.pcrs.snapshot()) for (byte[] v : bank) values.add(Bytes.wrap(v));
         return TpmCodec.encode(new Blob(MAGIC, VERSION, s.started, s.time(), s.clock(),
                 Arrays.stream(s.pcrs.allocation()).boxed().toList(), s.pcrs.updateCounter(), values,
-                s.nullProof.toBytes(), s.platformAuth.toBytes(), s.selfTestDone, List.copyOf(s.testedAlgorithms),
+                s.nullProof.toBytes(), s.stateClear, s.phEnable, s.selfTestDone, List.copyOf(s.testedAlgorithms),
                 s.orderlyStartup, s.startupLocality, s.drtmPreStartup));
     }
 
@@ -67,7 +67,8 @@ public final class VolatileState {
         s.initMillis = s.platform.millis().getAsLong() - b.time();
         s.setClock(b.clock());
         s.nullProof = Secret.of(b.nullProof());
-        s.platformAuth = Secret.of(b.platformAuth());
+        s.stateClear = b.stateClear();
+        s.phEnable = b.phEnable();
         s.selfTestDone = b.selfTestDone();
         s.testedAlgorithms.clear();
         s.testedAlgorithms.addAll(b.testedAlgorithms());

@@ -50,6 +50,10 @@ class VolatileStateTest {
     @Test
     void resume_afterNonOrderlyStartup_keepsOrderlyClear() throws Exception {
         TestTpm t = TestTpm.started();
+        t.tpm.powerOff();                            // no Shutdown: the next Startup is not orderly
+        t.tpm.init();
+        t.run(new Startup(TpmSu.CLEAR)).orThrow();
+        assertThat(startupClear(t) & ORDERLY).isZero();
         assertThat(startupClear(resumed(t)) & ORDERLY).isZero();
     }
 

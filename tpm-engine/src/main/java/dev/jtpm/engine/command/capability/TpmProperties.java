@@ -61,7 +61,7 @@ public final class TpmProperties {
 
     // TPMA_PERMANENT and TPMA_STARTUP_CLEAR bits (Part 2, 8.6 and 8.7)
     static final int OWNER_AUTH_SET = 1, ENDORSEMENT_AUTH_SET = 1 << 1, LOCKOUT_AUTH_SET = 1 << 2,
-            IN_LOCKOUT = 1 << 9, TPM_GENERATED_EPS = 1 << 10;
+            DISABLE_CLEAR = 1 << 8, IN_LOCKOUT = 1 << 9, TPM_GENERATED_EPS = 1 << 10;
     static final int PH_ENABLE = 1, SH_ENABLE = 1 << 1, EH_ENABLE = 1 << 2, PH_ENABLE_NV = 1 << 3, ORDERLY = 1 << 31;
 
     /** The four-character string as a UINT32, first character in the high octet. */
@@ -130,8 +130,11 @@ public final class TpmProperties {
         p.put(TpmPt.PERMANENT, (ps.ownerAuth.isEmpty() ? 0 : OWNER_AUTH_SET)
                 | (ps.endorsementAuth.isEmpty() ? 0 : ENDORSEMENT_AUTH_SET)
                 | (ps.lockoutAuth.isEmpty() ? 0 : LOCKOUT_AUTH_SET)
+                | (ps.disableClear ? DISABLE_CLEAR : 0)
                 | (dev.jtpm.engine.session.DictionaryAttack.inLockout(s) ? IN_LOCKOUT : 0) | TPM_GENERATED_EPS);
-        p.put(TpmPt.STARTUP_CLEAR, PH_ENABLE | SH_ENABLE | EH_ENABLE | PH_ENABLE_NV | (s.orderlyStartup ? ORDERLY : 0));
+        p.put(TpmPt.STARTUP_CLEAR, (s.phEnable ? PH_ENABLE : 0) | (s.stateClear.shEnable() ? SH_ENABLE : 0)
+                | (s.stateClear.ehEnable() ? EH_ENABLE : 0) | (s.stateClear.phEnableNV() ? PH_ENABLE_NV : 0)
+                | (s.orderlyStartup ? ORDERLY : 0));
         p.put(TpmPt.HR_NV_INDEX, 0);
         p.put(TpmPt.HR_LOADED, s.sessions.count());
         p.put(TpmPt.HR_LOADED_AVAIL, LOADED_SESSIONS - s.sessions.count());

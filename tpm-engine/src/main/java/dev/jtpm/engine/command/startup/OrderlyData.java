@@ -1,6 +1,8 @@
 package dev.jtpm.engine.command.startup;
 
 import dev.jtpm.engine.state.PcrAttributes;
+import dev.jtpm.engine.state.StateClearData;
+import dev.jtpm.types.codec.TpmCodec;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.codec.TpmReader;
@@ -9,7 +11,8 @@ import dev.jtpm.types.structure.TpmiAlgHash;
 
 /**
  * What Shutdown(STATE) saves for the next Startup: the PCR update counter, the locality of the
- * Startup that began this cycle, and PCRs 0..15 of every bank.
+ * Startup that began this cycle, PCRs 0..15 of every bank, and the state-clear data (hierarchy
+ * enables, platformAuth, platformPolicy) a Resume restores.
  */
 final class OrderlyData {
     private OrderlyData() {}
@@ -22,6 +25,7 @@ final class OrderlyData {
                 if (PcrAttributes.stateSave(pcr)) w.sized(s.pcrs.read(alg, pcr));
             }
         }
+        TpmCodec.of(StateClearData.class).write(w, s.stateClear);
         return Bytes.wrap(w.toByteArray());
     }
 
@@ -35,12 +39,24 @@ final class OrderlyData {
 
     /** Puts the saved PCRs 0..15 back. */
     static void restorePcrs(TpmState s, Bytes data) {
+        readPcrs(new TpmReader(data.unsafeArray()), s);
+    }
+
+    /** The saved state-clear data. */
+    static StateClearData stateClear(Bytes data) {
         TpmReader r = new TpmReader(data.unsafeArray());
+        readPcrs(r, null);
+        return TpmCodec.of(StateClearData.class).read(r);
+    }
+
+    private static void readPcrs(TpmReader r, TpmState into) {
         r.u32();
         r.u8();
         for (int alg : TpmiAlgHash.IMPLEMENTED) {
             for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
-                if (PcrAttributes.stateSave(pcr)) s.pcrs.set(alg, pcr, r.bytes(r.u16()).unsafeArray());
+                if (!PcrAttributes.stateSave(pcr)) continue;
+                Bytes v = r.bytes(r.u16());
+                if (into != null) into.pcrs.set(alg, pcr, v.unsafeArray());
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.PersistentState;
+import dev.jtpm.engine.state.StateClearData;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
@@ -49,17 +50,19 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
         int initialized = initPcrs(s, locality, resume);
         if (resume) {
             OrderlyData.restorePcrs(s, p.orderlyData);
+            s.stateClear = OrderlyData.stateClear(p.orderlyData);
             p.restartCount++;
         } else if (orderlyState) {            // TPM Restart
             p.restartCount++;
-            s.platformAuth = Secret.EMPTY;
+            s.stateClear = StateClearData.INITIAL;
         } else {                              // TPM Reset
             counter = 0;
             p.resetCount++;
             p.restartCount = 0;
-            s.platformAuth = Secret.EMPTY;
+            s.stateClear = StateClearData.INITIAL;
             s.nullProof = Secret.of(s.random(64).unsafeArray());
         }
+        s.phEnable = true;
         s.pcrs.setUpdateCounter(counter + initialized);
         s.objects.clear();
         s.startupLocality = locality;

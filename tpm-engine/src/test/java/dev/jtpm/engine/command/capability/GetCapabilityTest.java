@@ -371,7 +371,7 @@ class GetCapabilityTest {
         TestTpm t = TestTpm.started();
         Map<Integer, Integer> p = properties(cap(t, TpmCap.TPM_PROPERTIES, TpmPt.VAR, 1000));
         assertThat(p).containsEntry(TpmPt.PERMANENT, 1 << 10)            // tpmGeneratedEPS
-                .containsEntry(TpmPt.STARTUP_CLEAR, 0x0F)                    // enabled, not orderly
+                .containsEntry(TpmPt.STARTUP_CLEAR, 0x8000000F)              // enabled; a new TPM counts as orderly
                 .containsEntry(TpmPt.HR_TRANSIENT_AVAIL, 3).containsEntry(TpmPt.HR_LOADED, 0)
                 .containsEntry(TpmPt.HR_PERSISTENT, 0).containsEntry(TpmPt.NV_COUNTERS, 0)
                 .containsEntry(TpmPt.LOADED_CURVES, 0).containsEntry(TpmPt.LOCKOUT_COUNTER, 0)

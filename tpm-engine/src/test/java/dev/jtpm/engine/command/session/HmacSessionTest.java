@@ -151,4 +151,30 @@ class HmacSessionTest {
         assertThat(s.sessionHandle() >>> 24).isEqualTo(0x03);
         assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, false))).isEqualTo(TpmRc.POLICY_FAIL.atSession(1));
     }
+
+    @Test
+    void hierarchyChangeAuth_answersWithAnHmacKeyedWithTheNewAuth() throws Exception {
+        TestTpm t = TestTpm.started();
+        StartAuthSessionResponse s = start(t, TpmRh.NULL);
+        byte[] newAuth = "newpw".getBytes();
+        byte[] params = new TpmWriter().sized(Bytes.wrap(newAuth)).toByteArray();
+        byte[] cc = HEX.parseHex("00000129");
+        byte[] cpHash = sha256(cc, HEX.parseHex("40000001"), params);
+        byte[] mac = hmac(new byte[0], cpHash, NONCE.toArray(), s.nonceTPM().toArray(), new byte[] {1});
+        TpmWriter w = new TpmWriter();
+        w.u16(TpmSt.SESSIONS).u32(0).u32(0x129).u32(0x40000001);
+        w.u32(4 + 2 + NONCE.size() + 1 + 2 + mac.length);
+        w.u32(s.sessionHandle()).sized(NONCE).u8(1).sized(Bytes.wrap(mac));
+        w.bytes(params);
+        w.patchU32(2, w.position());
+        byte[] r = t.raw(w.toByteArray());
+        assertThat(rc(r)).isEqualTo(TpmRc.SUCCESS);
+        TpmReader rd = new TpmReader(r, 10, r.length - 10);
+        rd.u32();
+        Bytes nonceTpm = rd.bytes(rd.u16());
+        int attrs = rd.u8();
+        Bytes rmac = rd.bytes(rd.u16());
+        byte[] rpHash = sha256(new byte[4], cc);
+        assertThat(rmac.toArray()).isEqualTo(hmac(newAuth, rpHash, nonceTpm.toArray(), NONCE.toArray(), new byte[] {(byte) attrs}));
+    }
 }
