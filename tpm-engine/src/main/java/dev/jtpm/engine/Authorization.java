@@ -74,6 +74,9 @@ final class Authorization {
                     default -> throw new TpmFailure(TpmRc.VALUE.atHandle(index));
                 }
             }
+            case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
+                if (s.sessions.get(handle) == null) throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
+            }
             case TpmHt.TRANSIENT -> {
                 // libtpms: an object slot that holds nothing is TPM_RC_REFERENCE_H0 + (index - 1)
                 if (s.objects.get(handle) == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_H0.value() + index - 1));

@@ -67,6 +67,8 @@ final class HandlerList {
                 new dev.jtpm.engine.command.dictionaryattack.DictionaryAttackParametersHandler());
         // Context management (Part 3, 28)
         r.add(dev.jtpm.types.command.FlushContext.class, new dev.jtpm.engine.command.context.FlushContextHandler());
+        r.add(dev.jtpm.types.command.ContextSave.class, new dev.jtpm.engine.command.context.ContextSaveHandler());
+        r.add(dev.jtpm.types.command.ContextLoad.class, new dev.jtpm.engine.command.context.ContextLoadHandler());
         // Clocks and timers (Part 3, 29)
         r.add(ReadClock.class, new ReadClockHandler());
         r.add(ClockSet.class, new ClockSetHandler());

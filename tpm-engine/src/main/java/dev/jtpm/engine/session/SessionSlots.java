@@ -15,12 +15,18 @@ public final class SessionSlots {
     public static final int MAX_LOADED = 3;
     private static final int INDEX_MASK = 0x00FFFFFF;
 
+    /** MAX_ACTIVE_SESSIONS: loaded plus saved (ContextSave'd) sessions. */
+    public static final int MAX_ACTIVE = 64;
+
     private final SortedMap<Integer, AuthSession> loaded = new TreeMap<>(Integer::compareUnsigned);
+    /** Saved sessions (active but not loaded): handle → the sequence of the one context that may load it. */
+    private final SortedMap<Integer, Long> saved = new TreeMap<>(Integer::compareUnsigned);
     private int nextIndex;
 
     /** Adds a session; TPM_RC_SESSION_MEMORY when every slot is taken. */
     public int add(AuthSession s) {
         if (loaded.size() >= MAX_LOADED) throw new TpmFailure(TpmRc.SESSION_MEMORY);
+        if (loaded.size() + saved.size() >= MAX_ACTIVE) throw new TpmFailure(TpmRc.SESSION_HANDLES);
         int base = s.isPolicy() ? TpmRh.POLICY_SESSION_FIRST : TpmRh.HMAC_SESSION_FIRST;
         int handle;
         do {
@@ -33,15 +39,41 @@ public final class SessionSlots {
 
     private boolean isUsed(int handle) {
         int index = handle & INDEX_MASK;
-        return loaded.containsKey(TpmRh.HMAC_SESSION_FIRST | index) || loaded.containsKey(TpmRh.POLICY_SESSION_FIRST | index);
+        return loaded.containsKey(TpmRh.HMAC_SESSION_FIRST | index) || loaded.containsKey(TpmRh.POLICY_SESSION_FIRST | index)
+                || saved.containsKey(TpmRh.HMAC_SESSION_FIRST | index) || saved.containsKey(TpmRh.POLICY_SESSION_FIRST | index);
     }
+
+    /** ContextSave: the session stays active but leaves its slot; only the context with {@code sequence} may load it. */
+    public void markSaved(int handle, long sequence) {
+        loaded.remove(handle);
+        saved.put(handle, sequence);
+    }
+
+    /** The sequence the saved session at {@code handle} expects, or null if it is not saved. */
+    public Long savedSequence(int handle) { return saved.get(handle); }
+
+    /** ContextLoad: the saved session comes back into a slot; TPM_RC_SESSION_MEMORY when all are taken. */
+    public void restore(int handle, AuthSession s) {
+        if (loaded.size() >= MAX_LOADED) throw new TpmFailure(TpmRc.SESSION_MEMORY);
+        saved.remove(handle);
+        loaded.put(handle, s);
+    }
+
+    /** Ends a saved session (FlushContext of a session that is not loaded). */
+    public boolean removeSaved(int handle) { return saved.remove(handle) != null; }
+
+    /** Number of active sessions (loaded and saved). */
+    public int activeCount() { return loaded.size() + saved.size(); }
 
     /** The session with this handle, or null. */
     public AuthSession get(int handle) { return loaded.get(handle); }
 
     public void remove(int handle) { loaded.remove(handle); }
 
-    public void clear() { loaded.clear(); }
+    public void clear() {
+        loaded.clear();
+        saved.clear();
+    }
 
     public int count() { return loaded.size(); }
 

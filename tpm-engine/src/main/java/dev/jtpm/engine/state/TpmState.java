@@ -48,6 +48,8 @@ public final class TpmState {
     public long selfHealAnchor, lockoutAnchor;
     /** Persistent state changed outside a handler (dictionary-attack bookkeeping): commit it even if the command fails. */
     public boolean persistentPending;
+    /** The sequence number the next ContextSave uses. */
+    public long contextCounter = 1;
     /** The D-RTM sequence started by _TPM_Hash_Start, or null. */
     public HashSequence drtmSequence;
 

@@ -10,7 +10,7 @@ import dev.jtpm.types.command.EmptyResponse;
 import dev.jtpm.types.command.FlushContext;
 
 /**
- * TPM2_FlushContext (Part 3, 28.4): removes a transient object or a loaded session.
+ * TPM2_FlushContext (Part 3, 28.4): removes a transient object or a session, loaded or saved.
  *
  * <p>Response codes: TPM_RC_VALUE (parameter 1) for a handle that is neither transient nor a
  * session (TPMI_DH_CONTEXT); TPM_RC_HANDLE (parameter 1) when nothing is loaded at that handle.
@@ -28,8 +28,8 @@ public final class FlushContextHandler implements CommandHandler<FlushContext, E
                 s.objects.remove(h);
             }
             case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
-                if (s.sessions.get(h) == null) throw new TpmFailure(TpmRc.HANDLE.atParameter(1));
-                s.sessions.remove(h);
+                if (s.sessions.get(h) != null) s.sessions.remove(h);
+                else if (!s.sessions.removeSaved(h)) throw new TpmFailure(TpmRc.HANDLE.atParameter(1));
             }
             default -> throw new TpmFailure(TpmRc.VALUE.atParameter(1));
         }

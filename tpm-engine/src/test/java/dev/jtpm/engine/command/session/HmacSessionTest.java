@@ -177,4 +177,43 @@ class HmacSessionTest {
         byte[] rpHash = sha256(new byte[4], cc);
         assertThat(rmac.toArray()).isEqualTo(hmac(newAuth, rpHash, nonceTpm.toArray(), NONCE.toArray(), new byte[] {(byte) attrs}));
     }
+
+    @Test
+    void contextSaveAndLoad_sessionLeavesItsSlotAndComesBackOnce() throws Exception {
+        TestTpm t = TestTpm.started();
+        StartAuthSessionResponse s = start(t, TpmRh.NULL);
+        var saved = t.run(new dev.jtpm.types.command.ContextSave(s.sessionHandle())).orThrow().context();
+        assertThat(saved.savedHandle()).isEqualTo(s.sessionHandle());
+        // saved: not usable until loaded
+        assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, false))).isEqualTo(TpmRc.REFERENCE_S0);
+        // a changed blob is refused
+        byte[] blob = saved.contextBlob().toArray();
+        blob[blob.length - 1] ^= 1;
+        var tampered = new dev.jtpm.types.structure.TpmsContext(saved.sequence(), saved.savedHandle(), saved.hierarchy(), Bytes.wrap(blob));
+        assertThat(t.run(new dev.jtpm.types.command.ContextLoad(tampered)).rc()).isEqualTo(TpmRc.INTEGRITY.atParameter(1));
+        assertThat(t.run(new dev.jtpm.types.command.ContextLoad(saved)).orThrow().loadedHandle()).isEqualTo(s.sessionHandle());
+        assertThat(rc(pcrReset(t, s.sessionHandle(), new byte[0], s.nonceTPM(), 1, false))).isEqualTo(TpmRc.SUCCESS);
+        // the same context cannot be loaded twice
+        assertThat(t.run(new dev.jtpm.types.command.ContextLoad(saved)).rc()).isEqualTo(TpmRc.HANDLE.atParameter(1));
+    }
+
+    @Test
+    void savedSession_canBeFlushed_andItsContextThenNoLongerLoads() {
+        TestTpm t = TestTpm.started();
+        StartAuthSessionResponse s = start(t, TpmRh.NULL);
+        var saved = t.run(new dev.jtpm.types.command.ContextSave(s.sessionHandle())).orThrow().context();
+        assertThat(t.run(new FlushContext(s.sessionHandle())).ok()).isTrue();
+        assertThat(t.run(new dev.jtpm.types.command.ContextLoad(saved)).rc()).isEqualTo(TpmRc.HANDLE.atParameter(1));
+    }
+
+    @Test
+    void savedSessions_freeSlotsForNewOnes() {
+        TestTpm t = TestTpm.started();
+        for (int i = 0; i < 10; i++) {
+            int h = start(t, TpmRh.NULL).sessionHandle();
+            t.run(new dev.jtpm.types.command.ContextSave(h)).orThrow();
+        }
+        assertThat(t.state().sessions.activeCount()).isEqualTo(10);
+        assertThat(t.state().sessions.count()).isZero();
+    }
 }
