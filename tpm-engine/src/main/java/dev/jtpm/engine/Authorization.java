@@ -6,6 +6,7 @@ import dev.jtpm.engine.session.AuthValues;
 import dev.jtpm.engine.session.DictionaryAttack;
 import dev.jtpm.engine.session.Names;
 import dev.jtpm.engine.state.PcrAttributes;
+import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
@@ -118,8 +119,12 @@ final class Authorization {
      */
     static Checked authorize(TpmState s, CommandTable.Entry entry, int[] handles, List<Session> sessions, byte[] params) {
         List<Integer> authHandles = new ArrayList<>();
+        List<Wire.Auth> authRoles = new ArrayList<>();
         for (int i = 0; i < handles.length; i++) {
-            if (entry.authRoles().get(i) != Wire.Auth.NONE) authHandles.add(handles[i]);
+            if (entry.authRoles().get(i) != Wire.Auth.NONE) {
+                authHandles.add(handles[i]);
+                authRoles.add(entry.authRoles().get(i));
+            }
         }
         if (sessions.size() < authHandles.size()) throw new TpmFailure(TpmRc.AUTH_MISSING);
         Checked checked = new Checked(sessions);
@@ -135,6 +140,7 @@ final class Authorization {
                 if ((session.attributes() & ~TpmSe.CONTINUE_SESSION) != 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
                 int entity = authHandles.get(i);
                 DictionaryAttack.checkNotLockedOut(s, entity, false);
+                checkAuthValueAvailable(s, entity, authRoles.get(i));
                 Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
                 Secret presented = Secret.of(session.hmac()).trimTrailingZeros();
                 if (!expected.equals(presented)) {
@@ -165,6 +171,7 @@ final class Authorization {
             DictionaryAttack.checkNotLockedOut(s, entity, lockoutBound);
             Secret authValue = AuthValues.of(s, entity).trimTrailingZeros();
             Bytes name = Names.of(s, entity);
+            if (!as.isPolicy()) checkAuthValueAvailable(s, entity, authRoles.get(i));
             boolean includeAuth;
             if (as.isPolicy()) {
                 if (as.type() == TpmSe.TRIAL) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
@@ -200,6 +207,19 @@ final class Authorization {
             if (as != null) as.nonceCaller(sessions.get(i).nonce());
         }
         return checked;
+    }
+
+    /**
+     * Whether a password or HMAC session may authorize this entity in this role (ms-tpm
+     * IsAuthValueAvailable; Part 1, 19.7.2): for a loaded object only if its sensitive area is loaded
+     * and userWithAuth is SET, or the role is ADMIN and adminWithPolicy is CLEAR. Otherwise
+     * TPM_RC_AUTH_UNAVAILABLE (a format-zero code, no index): the object needs a policy session.
+     */
+    private static void checkAuthValueAvailable(TpmState s, int entity, Wire.Auth role) {
+        if (TpmHt.of(entity) != TpmHt.TRANSIENT || !(s.objects.get(entity) instanceof TpmObject o)) return;
+        boolean available = !o.publicOnly()
+                && (o.attributes().userWithAuth() || role == Wire.Auth.ADMIN && !o.attributes().adminWithPolicy());
+        if (!available) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
     }
 
     /** cpHash = H(commandCode || Name of each handle || parameters) (Part 1, 18.7). */

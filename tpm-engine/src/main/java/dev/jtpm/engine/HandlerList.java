@@ -50,6 +50,16 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        // Object commands (Part 3, 12) and TPM2_CreatePrimary (Part 3, 24.1)
+        // [object]
+        r.add(dev.jtpm.types.command.Create.class, new dev.jtpm.engine.command.object.CreateHandler());
+        r.add(dev.jtpm.types.command.Load.class, new dev.jtpm.engine.command.object.LoadHandler());
+        r.add(dev.jtpm.types.command.LoadExternal.class, new dev.jtpm.engine.command.object.LoadExternalHandler());
+        r.add(dev.jtpm.types.command.ReadPublic.class, new dev.jtpm.engine.command.object.ReadPublicHandler());
+        r.add(dev.jtpm.types.command.Unseal.class, new dev.jtpm.engine.command.object.UnsealHandler());
+        r.add(dev.jtpm.types.command.ObjectChangeAuth.class, new dev.jtpm.engine.command.object.ObjectChangeAuthHandler());
+        r.add(dev.jtpm.types.command.CreateLoaded.class, new dev.jtpm.engine.command.object.CreateLoadedHandler());
+        r.add(dev.jtpm.types.command.CreatePrimary.class, new dev.jtpm.engine.command.object.CreatePrimaryHandler());
         // Hierarchy commands (Part 3, 24)
         // [hierarchy]
         r.add(dev.jtpm.types.command.HierarchyChangeAuth.class,

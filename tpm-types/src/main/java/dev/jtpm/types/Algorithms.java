@@ -51,13 +51,25 @@ public final class Algorithms {
 
     /** The implemented algorithms, ascending by TPM_ALG_ID (the order TPM_CAP_ALGS reports). */
     private static final List<Entry> TABLE = List.of(
+            new Entry(TpmAlg.RSA, ASYMMETRIC | OBJECT, List.of(1024, 2048, 3072, 4096)),   // objects (Part 3, 12)
             new Entry(TpmAlg.SHA1, HASH, List.of()),
+            new Entry(TpmAlg.HMAC, HASH | SIGNING, List.of()),         // keyed-hash objects' HMAC scheme
+            // AES in CFB mode and XOR: session parameter encryption (Part 1, 21)
+            new Entry(TpmAlg.AES, SYMMETRIC, List.of(128, 192, 256)),
+            new Entry(TpmAlg.KEYEDHASH, HASH | OBJECT | SIGNING | ENCRYPTING, List.of()),   // HMAC keys, sealed data
             new Entry(TpmAlg.SHA256, HASH, List.of()),
             new Entry(TpmAlg.SHA384, HASH, List.of()),
-            new Entry(TpmAlg.SHA512, HASH, List.of()));
+            new Entry(TpmAlg.SHA512, HASH, List.of()),
+            new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES
+            new Entry(TpmAlg.SYMCIPHER, OBJECT, List.of()),
+            new Entry(TpmAlg.CFB, SYMMETRIC | ENCRYPTING, List.of()));
 
-    /** The implemented ECC curves (TPM_ECC_CURVE), ascending. None yet: ECC does not work. */
-    private static final List<Integer> ECC_CURVES = List.of();
+    /**
+     * The implemented ECC curves (TPM_ECC_CURVE), ascending: the NIST curves, whose keys TPM2_CreatePrimary,
+     * TPM2_Create and TPM2_LoadExternal make and check (tpm-crypto's EccCurve). BN and SM2 curves come with
+     * the schemes that use them.
+     */
+    private static final List<Integer> ECC_CURVES = List.of(0x0001, 0x0002, 0x0003, 0x0004, 0x0005);
 
     static {
         for (int i = 1; i < TABLE.size(); i++) {

@@ -6,10 +6,7 @@ import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.TpmSt;
 import dev.jtpm.types.structure.TpmtTkHashcheck;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Tickets (Part 1, 15.5 and 11.4.6.3 "Tickets"; Part 2, 10.7): HMACs, keyed with a hierarchy's
@@ -20,14 +17,18 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code TPM_ST_HASHCHECK || hashAlg || digest} (the hash algorithm as a UINT16 and the digest
  * without its size): Part 2's prose omits hashAlg, the reference code (and libtpms) include it.
  *
+ * <p>The HMACs themselves are computed by tpm-crypto's {@link dev.jtpm.crypto.Tickets} (one place for
+ * the formulas); this class picks the proof by hierarchy and the hash, and adds hashAlg to the
+ * TPMT_TK_HASHCHECK input as ms-tpm does.
+ *
  * <p>Proofs by hierarchy: TPM_RH_PLATFORM → phProof, TPM_RH_OWNER → shProof,
  * TPM_RH_ENDORSEMENT → ehProof, TPM_RH_NULL → the nullProof (new at each TPM Reset).
  */
 public final class Tickets {
     private Tickets() {}
 
-    /** CONTEXT_INTEGRITY_HASH_ALG as a JCA MAC name. */
-    private static final String HMAC = "HmacSHA256";
+    /** CONTEXT_INTEGRITY_HASH_ALG: the hash of every ticket HMAC. */
+    private static final int INTEGRITY_HASH = dev.jtpm.types.TpmAlg.SHA256;
 
     /** TPM_GENERATED_VALUE (Part 2, 6.2): 0xff 'T' 'C' 'G', the first octets of TPM-made structures. */
     public static final int TPM_GENERATED_VALUE = 0xFF544347;
@@ -64,13 +65,17 @@ public final class Tickets {
         return new TpmtTkHashcheck(TpmSt.HASHCHECK, hierarchy, hashCheckHmac(proof(s, hierarchy), hashAlg, digest));
     }
 
-    /** The HMAC of a TPMT_TK_HASHCHECK, given the proof. */
+    /** The HMAC of a TPMT_TK_HASHCHECK, given the proof: {@code HMAC(proof, TPM_ST_HASHCHECK || hashAlg || digest)}. */
     public static Bytes hashCheckHmac(Secret proof, int hashAlg, Bytes digest) {
-        Mac mac = mac(proof);
-        mac.update(u16(TpmSt.HASHCHECK));
-        mac.update(u16(hashAlg));
-        mac.update(digest.unsafeArray());
-        return Bytes.wrap(mac.doFinal());
+        return dev.jtpm.crypto.Tickets.compute(INTEGRITY_HASH, proof, TpmSt.HASHCHECK, u16(hashAlg), digest.unsafeArray());
+    }
+
+    /**
+     * The HMAC of a TPMT_TK_CREATION (ms-tpm TicketComputeCreation), given the proof:
+     * {@code HMAC(proof, TPM_ST_CREATION || name || creationHash)}.
+     */
+    public static Bytes creationHmac(Secret proof, Bytes name, Bytes creationHash) {
+        return dev.jtpm.crypto.Tickets.creation(INTEGRITY_HASH, proof, name.unsafeArray(), creationHash.unsafeArray());
     }
 
     /**
@@ -84,16 +89,6 @@ public final class Tickets {
         if (h != TpmRh.PLATFORM && h != TpmRh.OWNER && h != TpmRh.ENDORSEMENT) return false;
         Bytes expected = hashCheckHmac(proof(s, h), hashAlg, digest);
         return MessageDigest.isEqual(expected.unsafeArray(), ticket.digest().unsafeArray());
-    }
-
-    private static Mac mac(Secret key) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key.toArray(), HMAC));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
     }
 
     private static byte[] u16(int v) { return new byte[] {(byte) (v >>> 8), (byte) v}; }

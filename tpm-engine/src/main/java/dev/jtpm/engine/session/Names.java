@@ -8,13 +8,16 @@ import dev.jtpm.types.TpmHt;
 /**
  * The Name of an entity (Part 1, 16): the handle itself for PCRs, permanent handles and sessions;
  * the Empty Buffer for sequence objects (they have no public area, and tpm2-tss hashes nothing
- * for them in cpHash).
+ * for them in cpHash); for loaded objects their Name, nameAlg || H(TPMT_PUBLIC).
  */
 public final class Names {
     private Names() {}
 
     public static Bytes of(TpmState s, int handle) {
-        if (TpmHt.of(handle) == TpmHt.TRANSIENT && s.objects.get(handle) instanceof HashSequence) return Bytes.EMPTY;
+        if (TpmHt.of(handle) == TpmHt.TRANSIENT) {
+            if (s.objects.get(handle) instanceof HashSequence) return Bytes.EMPTY;
+            if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.name();
+        }
         return Bytes.wrap(new byte[] {(byte) (handle >>> 24), (byte) (handle >>> 16), (byte) (handle >>> 8), (byte) handle});
     }
 }

@@ -3,7 +3,7 @@ package dev.jtpm.engine.state;
 import dev.jtpm.types.Secret;
 
 /** Something loaded in a transient object slot (handles 0x80xxxxxx). */
-public sealed interface TransientObject permits HashSequence {
+public sealed interface TransientObject permits HashSequence, TpmObject {
     /** The authValue a password or HMAC session must prove. */
     Secret authValue();
 

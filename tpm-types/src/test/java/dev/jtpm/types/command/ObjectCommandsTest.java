@@ -240,13 +240,13 @@ class ObjectCommandsTest {
         assertThat(strictParams(Create.class, new int[] {T}, "0000")).isEqualTo(TpmRc.SIZE.atParameter(1));
         // a TPM2B_SENSITIVE_CREATE whose size disagrees with its contents
         assertThat(strictParams(Create.class, new int[] {T}, "0005 0000 0000 00")).isEqualTo(TpmRc.SIZE.atParameter(1));
-        // RSA not implemented yet: TPMI_ALG_PUBLIC
-        assertThat(strictParams(Create.class, new int[] {T}, "0004 0000 0000 0006 0001 000b 00000000"))
+        // a type that is no object type: TPMI_ALG_PUBLIC
+        assertThat(strictParams(Create.class, new int[] {T}, "0004 0000 0000 0006 0004 000b 00000000"))
                 .isEqualTo(TpmRc.TYPE.atParameter(2));
-        assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "00 0043 0000 0000")).isEqualTo(TpmRc.MODE.atParameter(2));
+        assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "00 0042 0000 0000")).isEqualTo(TpmRc.MODE.atParameter(2));
         assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "02 0010 0000 0000")).isEqualTo(TpmRc.VALUE.atParameter(1));
-        assertThat(strictParams(EncryptDecrypt2.class, new int[] {T}, "0000 00 0043 0000")).isEqualTo(TpmRc.MODE.atParameter(3));
-        assertThat(strictParams(EccParameters.class, new int[] {}, "0003")).isEqualTo(TpmRc.CURVE.atParameter(1));
+        assertThat(strictParams(EncryptDecrypt2.class, new int[] {T}, "0000 00 0042 0000")).isEqualTo(TpmRc.MODE.atParameter(3));
+        assertThat(strictParams(EccParameters.class, new int[] {}, "0010")).isEqualTo(TpmRc.CURVE.atParameter(1));
         assertThat(strictParams(EvictControl.class, new int[] {TpmRh.OWNER, T}, "80000000")).isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(HierarchyControl.class, new int[] {TpmRh.PLATFORM}, "4000000a 00"))
                 .isEqualTo(TpmRc.VALUE.atParameter(1));

@@ -84,19 +84,24 @@ class GetCapabilityTest {
     @Test
     void response_goldenBytes() {
         TestTpm t = TestTpm.started();
-        byte[] r = t.raw(CommandBytes.encode(new GetCapability(TpmCap.ALGS, TpmAlg.SHA512, 8)));
-        assertThat(HEX.formatHex(r)).isEqualTo("8001" + "00000019" + "00000000" + "00" + "00000000" + "00000001"
+        byte[] r = t.raw(CommandBytes.encode(new GetCapability(TpmCap.ALGS, TpmAlg.SHA512, 1)));
+        assertThat(HEX.formatHex(r)).isEqualTo("8001" + "00000019" + "00000000" + "01" + "00000000" + "00000001"
                 + "000d" + "00000004");
     }
 
     // ---------------------------------------------------------------- TPM_CAP_ALGS
 
     @Test
-    void algs_listExactlyTheImplementedHashes_withTheHashAttribute() {
+    void algs_listExactlyTheTable_withLibtpmsAttributes() {
         GetCapabilityResponse r = cap(TestTpm.started(), TpmCap.ALGS, 0, 1000);
-        assertThat(((TpmlAlgProperty) r.capabilityData().data()).algProperties()).containsExactly(
+        assertThat(((TpmlAlgProperty) r.capabilityData().data()).algProperties()).containsExactlyElementsOf(
+                dev.jtpm.types.Algorithms.all().stream().map(e -> new TpmsAlgProperty(e.alg(), e.attributes())).toList());
+        assertThat(((TpmlAlgProperty) r.capabilityData().data()).algProperties()).contains(
                 new TpmsAlgProperty(TpmAlg.SHA1, 0x4), new TpmsAlgProperty(TpmAlg.SHA256, 0x4),
-                new TpmsAlgProperty(TpmAlg.SHA384, 0x4), new TpmsAlgProperty(TpmAlg.SHA512, 0x4));
+                new TpmsAlgProperty(TpmAlg.SHA384, 0x4), new TpmsAlgProperty(TpmAlg.SHA512, 0x4),
+                new TpmsAlgProperty(TpmAlg.RSA, 0x009), new TpmsAlgProperty(TpmAlg.HMAC, 0x104),
+                new TpmsAlgProperty(TpmAlg.KEYEDHASH, 0x30C), new TpmsAlgProperty(TpmAlg.ECC, 0x009),
+                new TpmsAlgProperty(TpmAlg.SYMCIPHER, 0x008));
         assertThat(r.moreData()).isFalse();
     }
 
@@ -105,19 +110,19 @@ class GetCapabilityTest {
         TestTpm t = TestTpm.started();
         GetCapabilityResponse first = cap(t, TpmCap.ALGS, 0, 1);
         assertThat(((TpmlAlgProperty) first.capabilityData().data()).algProperties()).extracting(TpmsAlgProperty::alg)
-                .containsExactly(TpmAlg.SHA1);
+                .containsExactly(dev.jtpm.types.Algorithms.all().get(0).alg());
         assertThat(first.moreData()).isTrue();
         GetCapabilityResponse none = cap(t, TpmCap.ALGS, 0, 0);
         assertThat(((TpmlAlgProperty) none.capabilityData().data()).algProperties()).isEmpty();
         assertThat(none.moreData()).isTrue();
-        GetCapabilityResponse after = cap(t, TpmCap.ALGS, TpmAlg.SHA512 + 1, 10);
+        GetCapabilityResponse after = cap(t, TpmCap.ALGS, dev.jtpm.types.Algorithms.all().getLast().alg() + 1, 10);
         assertThat(((TpmlAlgProperty) after.capabilityData().data()).algProperties()).isEmpty();
         assertThat(after.moreData()).isFalse();
     }
 
     @Test
     void algs_propertyIsATpmAlgId_soOnlyItsLow16BitsCount() {
-        GetCapabilityResponse r = cap(TestTpm.started(), TpmCap.ALGS, 0x10000 | TpmAlg.SHA384, 10);
+        GetCapabilityResponse r = cap(TestTpm.started(), TpmCap.ALGS, 0x10000 | TpmAlg.SHA384, 2);
         assertThat(((TpmlAlgProperty) r.capabilityData().data()).algProperties()).extracting(TpmsAlgProperty::alg)
                 .containsExactly(TpmAlg.SHA384, TpmAlg.SHA512);
     }
@@ -374,7 +379,8 @@ class GetCapabilityTest {
                 .containsEntry(TpmPt.STARTUP_CLEAR, 0x8000000F)              // enabled; a new TPM counts as orderly
                 .containsEntry(TpmPt.HR_TRANSIENT_AVAIL, 3).containsEntry(TpmPt.HR_LOADED, 0)
                 .containsEntry(TpmPt.HR_PERSISTENT, 0).containsEntry(TpmPt.NV_COUNTERS, 0)
-                .containsEntry(TpmPt.LOADED_CURVES, 0).containsEntry(TpmPt.LOCKOUT_COUNTER, 0)
+                .containsEntry(TpmPt.LOADED_CURVES, dev.jtpm.types.Algorithms.eccCurves().size())
+                .containsEntry(TpmPt.LOCKOUT_COUNTER, 0)
                 .containsEntry(TpmPt.MAX_AUTH_FAIL, 3).containsEntry(TpmPt.LOCKOUT_INTERVAL, 1000)
                 .containsEntry(TpmPt.LOCKOUT_RECOVERY, 1000);
     }
@@ -407,9 +413,9 @@ class GetCapabilityTest {
     // ---------------------------------------------------------------- TPM_CAP_ECC_CURVES
 
     @Test
-    void eccCurves_areEmpty() {
+    void eccCurves_areTheNistCurves() {
         GetCapabilityResponse r = cap(TestTpm.started(), TpmCap.ECC_CURVES, 0, 100);
-        assertThat(((TpmlEccCurve) r.capabilityData().data()).eccCurves()).isEmpty();
+        assertThat(((TpmlEccCurve) r.capabilityData().data()).eccCurves()).containsExactly(1, 2, 3, 4, 5);
         assertThat(r.moreData()).isFalse();
     }
 }

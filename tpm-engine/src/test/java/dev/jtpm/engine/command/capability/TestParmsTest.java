@@ -22,27 +22,37 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** TPM2_TestParms while no key algorithm is implemented: libtpms accepts all of these. */
+/** TPM2_TestParms: it reads the algorithm table through the codec's TPMI checks. */
 class TestParmsTest {
 
     private static TpmRc rcOf(byte[] response) { return new TpmRc(ByteBuffer.wrap(response, 6, 4).getInt()); }
 
     @Test
-    void everyObjectType_returnsTypeOnParameter1_whileNoKeyAlgorithmIsImplemented() {
+    void everyObjectType_withImplementedParameters_succeeds() {
         TestTpm t = TestTpm.started();
         List<TpmuPublicParms> parms = List.of(
                 new TpmsRsaParms(TpmtSymDefObject.NULL, TpmtRsaScheme.NULL, 2048, 0),
-                new TpmsRsaParms(TpmtSymDefObject.aes(128, TpmAlg.CFB), TpmtRsaScheme.of(TpmAlg.RSASSA, TpmAlg.SHA256),
-                        2048, 0),
-                new TpmsEccParms(TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256), 0x0003,
-                        TpmtKdfScheme.NULL),
+                new TpmsRsaParms(TpmtSymDefObject.aes(128, TpmAlg.CFB), TpmtRsaScheme.NULL, 4096, 0),
+                new TpmsEccParms(TpmtSymDefObject.NULL, TpmtEccScheme.NULL, 0x0003, TpmtKdfScheme.NULL),
                 new TpmsKeyedhashParms(TpmtKeyedhashScheme.NULL),
                 new TpmsKeyedhashParms(TpmtKeyedhashScheme.hmac(TpmAlg.SHA256)),
                 new TpmsSymcipherParms(TpmtSymDefObject.aes(128, TpmAlg.CFB)));
         for (TpmuPublicParms p : parms) {
-            assertThat(t.run(new TestParms(TpmtPublicParms.of(p))).rc()).as(p.toString())
-                    .isEqualTo(TpmRc.TYPE.atParameter(1));
+            assertThat(t.run(new TestParms(TpmtPublicParms.of(p))).rc()).as(p.toString()).isEqualTo(TpmRc.SUCCESS);
         }
+    }
+
+    @Test
+    void unimplementedKeySizeCurveAndScheme_returnTheirCodesOnParameter1() {
+        TestTpm t = TestTpm.started();
+        assertThat(t.run(new TestParms(TpmtPublicParms.of(new TpmsRsaParms(TpmtSymDefObject.NULL, TpmtRsaScheme.NULL,
+                512, 0)))).rc()).isEqualTo(TpmRc.VALUE.atParameter(1));
+        assertThat(t.run(new TestParms(TpmtPublicParms.of(new TpmsEccParms(TpmtSymDefObject.NULL, TpmtEccScheme.NULL,
+                0x0010, TpmtKdfScheme.NULL)))).rc()).isEqualTo(TpmRc.CURVE.atParameter(1));
+        // signing schemes come with TPM2_Sign
+        assertThat(t.run(new TestParms(TpmtPublicParms.of(new TpmsEccParms(TpmtSymDefObject.NULL,
+                TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256), 0x0003, TpmtKdfScheme.NULL)))).rc())
+                .isEqualTo(TpmRc.SCHEME.atParameter(1));
     }
 
     @Test

@@ -1,0 +1,95 @@
+package dev.jtpm.engine.state;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.structure.TpmaObject;
+import dev.jtpm.types.structure.TpmtPublic;
+import dev.jtpm.types.structure.TpmtSensitive;
+import java.util.Objects;
+
+/**
+ * A loaded key or data object (Part 1, 27 "Object Structure Elements"; ms-tpm-20-ref's OBJECT): its
+ * public area, its sensitive area in clear (absent for a public-only object from TPM2_LoadExternal),
+ * its Name and Qualified Name (Part 1, 16), and the hierarchy it belongs to.
+ *
+ * <p>Immutable: TPM2_ObjectChangeAuth does not change a loaded object, it returns a new private
+ * area. The sensitive area's private parts are {@link Secret}s and {@link #toString()} shows none.
+ */
+public final class TpmObject implements TransientObject {
+    private final TpmtPublic publicArea;
+    private final TpmtSensitive sensitive;
+    private final Bytes name;
+    private final Bytes qualifiedName;
+    private final int hierarchy;
+    private final boolean primary;
+
+    /**
+     * @param publicArea the public area (with the unique field the TPM computed or was given)
+     * @param sensitive the sensitive area, or null for a public-only object
+     * @param qualifiedName the Qualified Name (Part 1, 16.6: QN = nameAlg || H(parent QN || Name))
+     * @param hierarchy TPM_RH_OWNER, _ENDORSEMENT, _PLATFORM or _NULL
+     * @param primary true for an object made by TPM2_CreatePrimary (its parent is the hierarchy)
+     */
+    public TpmObject(TpmtPublic publicArea, TpmtSensitive sensitive, Bytes qualifiedName, int hierarchy, boolean primary) {
+        this.publicArea = Objects.requireNonNull(publicArea, "publicArea");
+        this.sensitive = sensitive;
+        this.name = publicArea.nameAlg() == TpmAlg.NULL ? Bytes.EMPTY : publicArea.name();
+        this.qualifiedName = Objects.requireNonNull(qualifiedName, "qualifiedName");
+        this.hierarchy = hierarchy;
+        this.primary = primary;
+    }
+
+    /** The public area (TPMT_PUBLIC). */
+    public TpmtPublic publicArea() { return publicArea; }
+
+    /** The sensitive area, or null for a public-only object. */
+    public TpmtSensitive sensitive() { return sensitive; }
+
+    /** True when only the public area is loaded (TPM2_LoadExternal without inPrivate). */
+    public boolean publicOnly() { return sensitive == null; }
+
+    /** The Name: nameAlg || H_nameAlg(TPMT_PUBLIC); empty when nameAlg is TPM_ALG_NULL. */
+    public Bytes name() { return name; }
+
+    /** The Qualified Name. */
+    public Bytes qualifiedName() { return qualifiedName; }
+
+    /** The object's attributes. */
+    public TpmaObject attributes() { return publicArea.objectAttributes(); }
+
+    /** True for a primary object. */
+    public boolean primary() { return primary; }
+
+    /**
+     * True if the object can be the parent of ordinary objects (ms-tpm's isParent): a restricted
+     * decryption key of an asymmetric type with its sensitive area loaded.
+     */
+    public boolean isStorageParent() {
+        TpmaObject a = attributes();
+        int type = publicArea.type();
+        return sensitive != null && a.restricted() && a.decrypt() && (type == TpmAlg.RSA || type == TpmAlg.ECC);
+    }
+
+    /** True for a derivation parent: a restricted decryption keyed-hash object (Part 1, 27.1). */
+    public boolean isDerivationParent() {
+        TpmaObject a = attributes();
+        return sensitive != null && a.restricted() && a.decrypt() && publicArea.type() == TpmAlg.KEYEDHASH;
+    }
+
+    /** The seedValue of the sensitive area (a storage parent's child-protection seed), or empty. */
+    public Secret seedValue() { return sensitive == null ? Secret.EMPTY : sensitive.seedValue(); }
+
+    /** The authValue with trailing zero octets removed (Part 1, 19.6.4); empty for a public-only object. */
+    @Override public Secret authValue() {
+        return sensitive == null ? Secret.EMPTY : sensitive.authValue().trimTrailingZeros();
+    }
+
+    @Override public int hierarchy() { return hierarchy; }
+
+    @Override
+    public String toString() {
+        return "TpmObject[type=0x" + Integer.toHexString(publicArea.type()) + ", name=" + name + ", hierarchy=0x"
+                + Integer.toHexString(hierarchy) + (sensitive == null ? ", public only]" : ", sensitive redacted]");
+    }
+}
