@@ -28,7 +28,7 @@ import dev.jtpm.types.structure.TpmtPublic;
  *   <li>TPM_RC_SCHEME, TPM_RC_SYMMETRIC, TPM_RC_KDF (parameter 2): scheme or symmetric definition
  *       inconsistent with the attributes;</li>
  *   <li>TPM_RC_KEY_SIZE: a symmetric key of the wrong size in inSensitive.data; TPM_RC_SIZE: an HMAC key
- *       longer than the hash's block; TPM_RC_RANGE: an RSA exponent that is not 0 or an odd prime;</li>
+ *       longer than the hash's block; TPM_RC_RANGE: an RSA exponent that is neither 0 nor a prime ≥ 65537;</li>
  *   <li>TPM_RC_TYPE, TPM_RC_VALUE, TPM_RC_CURVE, TPM_RC_SYMMETRIC, TPM_RC_MODE, TPM_RC_RESERVED_BITS
  *       (parameter 2): unimplemented algorithms, key sizes or reserved attribute bits, while unmarshalling;</li>
  *   <li>TPM_RC_VALUE / TPM_RC_HIERARCHY (handle 1): not a hierarchy, or a disabled one (handle checks).</li>

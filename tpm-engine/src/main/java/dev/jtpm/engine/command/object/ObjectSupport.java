@@ -324,8 +324,8 @@ final class ObjectSupport {
     /**
      * Generates the key or takes the caller's data (ms-tpm CryptCreateObject). Fails with
      * TPM_RC_KEY_SIZE when a symmetric key of the wrong size was given, TPM_RC_SIZE when an HMAC key
-     * longer than the hash's block was given, TPM_RC_RANGE for an RSA exponent that is not 0 or an
-     * odd prime ≥ 3 (no parameter index, as ms-tpm).
+     * longer than the hash's block was given, TPM_RC_RANGE for an RSA exponent that is neither 0 nor a
+     * prime ≥ 65537 (no parameter index, as ms-tpm and libtpms).
      */
     static Created create(TpmtPublic template, TpmsSensitiveCreate in, Secret authValue, Source source) {
         int nameAlg = template.nameAlg();
@@ -338,7 +338,7 @@ final class ObjectSupport {
         return switch (template.parameters()) {
             case TpmsRsaParms p -> {
                 long e = Integer.toUnsignedLong(p.exponent());
-                if (e != 0 && (e < 3 || !BigInteger.valueOf(e).isProbablePrime(40))) throw new TpmFailure(TpmRc.RANGE);
+                if (e != 0 && (e < 65537 || !BigInteger.valueOf(e).isProbablePrime(40))) throw new TpmFailure(TpmRc.RANGE);
                 RsaKey key = switch (source) {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
                     case Source.Primary pr -> PrimaryKeys.rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
@@ -464,7 +464,7 @@ final class ObjectSupport {
         switch (pub.parameters()) {
             case TpmsRsaParms p -> {
                 Bytes n = ((TpmuPublicId.Rsa) pub.unique()).n();
-                if (n.size() != p.keyBits() / 8 || (n.get(0) & 0x80) == 0) throw new TpmFailure(key);
+                if (n.size() != p.keyBits() / 8) throw new TpmFailure(key);
                 long e = Integer.toUnsignedLong(p.exponent());
                 if (e != 0 && (e < 3 || (e & 1) == 0)) throw new TpmFailure(key);
                 if (sens != null) {

@@ -94,6 +94,12 @@ class ObjectResponseCodesTest {
         assertThat(t.run(new CreatePrimary(TpmRh.OWNER, new TpmsSensitiveCreate(Secret.EMPTY, Secret.of(new byte[65])),
                 TpmtPublic.of(TpmAlg.SHA256, hmac, Bytes.EMPTY, new TpmsKeyedhashParms(TpmtKeyedhashScheme.hmac(TpmAlg.SHA256))),
                 Bytes.EMPTY, NO_PCRS)).rc()).isEqualTo(TpmRc.SIZE);
+        // RSA exponents below 65537 or not prime (ms-tpm and libtpms refuse both)
+        for (int e : new int[] {3, 65541, 65539}) {
+            TpmRc rc = t.run(new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, TpmtPublic.of(TpmAlg.SHA256, SIGNER,
+                    Bytes.EMPTY, new TpmsRsaParms(TpmtSymDefObject.NULL, TpmtRsaScheme.NULL, 1024, e)), Bytes.EMPTY, NO_PCRS)).rc();
+            assertThat(rc).as("e=%d", e).isEqualTo(e == 65539 ? TpmRc.SUCCESS : TpmRc.RANGE);
+        }
     }
 
     @Test
