@@ -160,6 +160,23 @@ class ObjectResponseCodesTest {
     }
 
     @Test
+    void adminRole_passwordNeedsAdminWithPolicyClear_userRoleNeedsUserWithAuth() {
+        TestTpm t = TestTpm.started();
+        int parent = srk(t);
+        TpmaObject noUser = TpmaObject.of(TpmaObject.FIXED_TPM, TpmaObject.FIXED_PARENT, TpmaObject.SENSITIVE_DATA_ORIGIN,
+                TpmaObject.SIGN_ENCRYPT);
+        for (TpmaObject a : new TpmaObject[] {noUser, noUser.with(TpmaObject.ADMIN_WITH_POLICY)}) {
+            CreateResponse c = t.run(new Create(parent, TpmsSensitiveCreate.EMPTY, eccSigner(a), Bytes.EMPTY, NO_PCRS)).orThrow();
+            int h = t.run(new Load(parent, c.outPrivate(), c.outPublic())).orThrow().objectHandle();
+            TpmRc rc = t.run(new ObjectChangeAuth(h, parent, Secret.EMPTY)).rc();
+            assertThat(rc).as(a.toString()).isEqualTo(a.adminWithPolicy() ? TpmRc.AUTH_UNAVAILABLE : TpmRc.SUCCESS);
+            // USER role without userWithAuth
+            assertThat(t.run(new dev.jtpm.types.command.Unseal(h)).rc()).isEqualTo(TpmRc.AUTH_UNAVAILABLE);
+            t.run(new dev.jtpm.types.command.FlushContext(h)).orThrow();
+        }
+    }
+
+    @Test
     void objectChangeAuth_ofASequence_isType() {
         TestTpm t = TestTpm.started();
         int parent = srk(t);
