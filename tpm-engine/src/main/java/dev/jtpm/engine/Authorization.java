@@ -5,11 +5,13 @@ import dev.jtpm.engine.session.AuthSession;
 import dev.jtpm.engine.session.AuthValues;
 import dev.jtpm.engine.session.DictionaryAttack;
 import dev.jtpm.engine.session.Names;
+import dev.jtpm.engine.session.ParameterEncryption;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmHt;
 import dev.jtpm.types.TpmRc;
@@ -47,9 +49,11 @@ final class Authorization {
         final List<Session> sessions;
         /** Per session: the HMAC/policy session, or null for a password session. */
         final List<AuthSession> authSessions = new ArrayList<>();
-        /** Per session: the authorized entity, and whether its authValue is part of the HMAC key. */
+        /** Per session: the authorized entity (null for an encryption-only session), and whether its authValue is part of the HMAC key. */
         final List<Integer> entities = new ArrayList<>();
         final List<Boolean> includeAuth = new ArrayList<>();
+        /** The sessions that decrypt the first command parameter and encrypt the first response parameter, or -1. */
+        int decryptIndex = -1, encryptIndex = -1;
 
         Checked(List<Session> sessions) { this.sessions = sessions; }
 
@@ -129,7 +133,6 @@ final class Authorization {
         if (sessions.size() < authHandles.size()) throw new TpmFailure(TpmRc.AUTH_MISSING);
         Checked checked = new Checked(sessions);
         Set<Integer> seen = new HashSet<>();
-        Bytes cpHash = null;
         for (int i = 0; i < sessions.size(); i++) {
             Session session = sessions.get(i);
             int n = i + 1;
@@ -157,49 +160,74 @@ final class Authorization {
             if (as == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_S0.value() + i));
             if (!seen.add(session.handle())) throw new TpmFailure(TpmRc.HANDLE.atSession(n));
             int attrs = session.attributes();
-            if ((attrs & (TpmSe.DECRYPT | TpmSe.ENCRYPT)) != 0) {
-                // parameter encryption needs a session symmetric algorithm; none is implemented yet
+            if ((attrs & (TpmSe.AUDIT | TpmSe.AUDIT_EXCLUSIVE | TpmSe.AUDIT_RESET)) != 0) {
+                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));        // audit sessions are not implemented
+            }
+            if ((attrs & (TpmSe.DECRYPT | TpmSe.ENCRYPT)) != 0 && as.symmetric() == TpmAlg.NULL) {
                 throw new TpmFailure(TpmRc.SYMMETRIC.atSession(n));
             }
-            if ((attrs & (TpmSe.AUDIT | TpmSe.AUDIT_EXCLUSIVE | TpmSe.AUDIT_RESET)) != 0) {
-                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+            if ((attrs & TpmSe.DECRYPT) != 0) {
+                if (!entry.decrypt() || checked.decryptIndex >= 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                checked.decryptIndex = i;
             }
-            if (!forAuth) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));   // neither auth, audit nor encryption
+            if ((attrs & TpmSe.ENCRYPT) != 0) {
+                if (!entry.encrypt() || checked.encryptIndex >= 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                checked.encryptIndex = i;
+            }
+            if (!forAuth && (attrs & (TpmSe.DECRYPT | TpmSe.ENCRYPT)) == 0) {
+                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));        // neither auth, audit nor encryption
+            }
             if (session.nonce().size() < MIN_NONCE) throw new TpmFailure(TpmRc.SIZE.atSession(n));
-            int entity = authHandles.get(i);
+            checked.authSessions.add(as);
+            checked.entities.add(forAuth ? authHandles.get(i) : null);
+            checked.includeAuth.add(false);
+        }
+        // second pass, now that the encryption sessions are known: the HMACs
+        for (int i = 0; i < sessions.size(); i++) {
+            AuthSession as = checked.authSessions.get(i);
+            if (as == null) continue;
+            Session session = sessions.get(i);
+            int n = i + 1;
+            Integer entity = checked.entities.get(i);
             boolean lockoutBound = Names.of(s, TpmRh.LOCKOUT).equals(as.boundName());
-            DictionaryAttack.checkNotLockedOut(s, entity, lockoutBound);
-            Secret authValue = AuthValues.of(s, entity).trimTrailingZeros();
-            Bytes name = Names.of(s, entity);
-            if (!as.isPolicy()) checkAuthValueAvailable(s, entity, authRoles.get(i));
-            boolean includeAuth;
-            if (as.isPolicy()) {
-                if (as.type() == TpmSe.TRIAL) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
-                Bytes policy = AuthValues.policyOf(s, entity);
-                if (policy.isEmpty() || AuthValues.policyAlgOf(s, entity) != as.authHash()
-                        || !MessageDigest.isEqual(policy.unsafeArray(), as.policyDigest().unsafeArray())) {
-                    throw new TpmFailure(TpmRc.POLICY_FAIL.atSession(n));
+            byte[] authValue = new byte[0];
+            boolean includeAuth = false;
+            if (entity != null) {
+                DictionaryAttack.checkNotLockedOut(s, entity, lockoutBound);
+                Secret value = AuthValues.of(s, entity).trimTrailingZeros();
+                if (as.isPolicy()) {
+                    if (as.type() == TpmSe.TRIAL) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                    Bytes policy = AuthValues.policyOf(s, entity);
+                    if (policy.isEmpty() || AuthValues.policyAlgOf(s, entity) != as.authHash()
+                            || !MessageDigest.isEqual(policy.unsafeArray(), as.policyDigest().unsafeArray())) {
+                        throw new TpmFailure(TpmRc.POLICY_FAIL.atSession(n));
+                    }
+                } else {
+                    checkAuthValueAvailable(s, entity, authRoles.get(i));
+                    includeAuth = !as.isBoundTo(Names.of(s, entity), value);
+                    if (includeAuth) authValue = value.toArray();
                 }
-                includeAuth = false;
-            } else {
-                includeAuth = !as.isBoundTo(name, authValue);
             }
-            cpHash = cpHash(as.authHash(), entry.commandCode(), s, handles, params);
-            byte[] key = concat(as.sessionKey().toArray(), includeAuth ? authValue.toArray() : new byte[0]);
-            Mac mac = Hashes.hmac(as.authHash(), key);
-            mac.update(cpHash.unsafeArray());
+            checked.includeAuth.set(i, includeAuth);
+            Mac mac = Hashes.hmac(as.authHash(), concat(as.sessionKey().toArray(), authValue));
+            mac.update(cpHash(as.authHash(), entry.commandCode(), s, handles, params).unsafeArray());
             mac.update(session.nonce().unsafeArray());
             mac.update(as.nonceTpm().unsafeArray());
-            mac.update((byte) attrs);
+            if (i == 0) {
+                // the first session also covers the nonces of other sessions used for encryption (Part 1, 19.6.5)
+                if (checked.decryptIndex > 0) mac.update(checked.authSessions.get(checked.decryptIndex).nonceTpm().unsafeArray());
+                if (checked.encryptIndex > 0 && checked.encryptIndex != checked.decryptIndex) {
+                    mac.update(checked.authSessions.get(checked.encryptIndex).nonceTpm().unsafeArray());
+                }
+            }
+            mac.update((byte) session.attributes());
             byte[] expected = mac.doFinal();
             if (!as.isPolicy() || !session.hmac().isEmpty()) {
                 if (!MessageDigest.isEqual(expected, session.hmac().unsafeArray())) {
-                    throw new TpmFailure(DictionaryAttack.registerFailure(s, entity, lockoutBound).atSession(n));
+                    TpmRc rc = entity == null ? TpmRc.BAD_AUTH : DictionaryAttack.registerFailure(s, entity, lockoutBound);
+                    throw new TpmFailure(rc.atSession(n));
                 }
             }
-            checked.authSessions.add(as);
-            checked.entities.add(entity);
-            checked.includeAuth.add(includeAuth);
         }
         // all checks passed: the callers' nonces become the sessions' nonceCaller
         for (int i = 0; i < sessions.size(); i++) {
@@ -231,22 +259,47 @@ final class Authorization {
         return Bytes.wrap(md.digest());
     }
 
+    /** The key material parameter encryption adds to the session key: the associated entity's authValue (HMAC sessions). */
+    private static byte[] extraKey(TpmState s, Checked checked, int i) {
+        Integer entity = checked.entities.get(i);
+        AuthSession as = checked.authSessions.get(i);
+        if (entity == null || as.isPolicy()) return new byte[0];
+        return AuthValues.of(s, entity).trimTrailingZeros().toArray();
+    }
+
+    /** Decrypts the first command parameter in place when a session has the decrypt attribute. */
+    static void decryptParameters(TpmState s, Checked checked, byte[] params) {
+        int i = checked.decryptIndex;
+        if (i < 0) return;
+        ParameterEncryption.decryptCommand(checked.authSessions.get(i), extraKey(s, checked, i), params, i + 1);
+    }
+
+    /**
+     * Gives every HMAC and policy session a fresh nonceTPM and then, if a session has the encrypt
+     * attribute, encrypts the first response parameter in place with it.
+     */
+    static void prepareResponse(TpmState s, Checked checked, byte[] responseParams) {
+        for (AuthSession as : checked.authSessions) {
+            if (as != null) as.nonceTpm(s.random(TpmAlg.digestSize(as.authHash())));
+        }
+        int i = checked.encryptIndex;
+        if (i >= 0) ParameterEncryption.encryptResponse(checked.authSessions.get(i), extraKey(s, checked, i), responseParams);
+    }
+
     /**
      * Writes the response authorization area: for password sessions an empty nonce and HMAC; for
-     * HMAC and policy sessions a fresh nonceTPM and the response HMAC over rpHash. Sessions
-     * without continueSession are flushed.
+     * HMAC and policy sessions the new nonceTPM and the response HMAC over rpHash (of the
+     * parameters as sent, so after encryption). Sessions without continueSession are flushed.
      */
     static void writeResponseSessions(TpmState s, TpmWriter w, Checked checked, int cc, byte[] responseParams) {
         for (int i = 0; i < checked.sessions.size(); i++) {
             Session session = checked.sessions.get(i);
             AuthSession as = checked.authSessions.get(i);
-            int attrs = session.attributes() & TpmSe.CONTINUE_SESSION;
+            int attrs = session.attributes();
             if (as == null) {
                 w.u16(0).u8(attrs).u16(0);
                 continue;
             }
-            Bytes nonceTpm = s.random(dev.jtpm.types.TpmAlg.digestSize(as.authHash()));
-            as.nonceTpm(nonceTpm);
             MessageDigest md = Hashes.digest(as.authHash());
             md.update(be32(0));
             md.update(be32(cc));
@@ -257,12 +310,12 @@ final class Authorization {
                     ? AuthValues.of(s, checked.entities.get(i)).trimTrailingZeros().toArray() : new byte[0];
             Mac mac = Hashes.hmac(as.authHash(), concat(as.sessionKey().toArray(), authValue));
             mac.update(rpHash);
-            mac.update(nonceTpm.unsafeArray());
+            mac.update(as.nonceTpm().unsafeArray());
             mac.update(as.nonceCaller().unsafeArray());
-            mac.update((byte) session.attributes());
+            mac.update((byte) attrs);
             byte[] hmac = as.isPolicy() && session.hmac().isEmpty() ? new byte[0] : mac.doFinal();
-            w.sized(nonceTpm).u8(attrs).sized(Bytes.wrap(hmac));
-            if ((session.attributes() & TpmSe.CONTINUE_SESSION) == 0) s.sessions.remove(session.handle());
+            w.sized(as.nonceTpm()).u8(attrs).sized(Bytes.wrap(hmac));
+            if ((attrs & TpmSe.CONTINUE_SESSION) == 0) s.sessions.remove(session.handle());
         }
     }
 

@@ -237,9 +237,12 @@ final class TpmCore {
                 : Authorization.authorize(state, entry, handles, sessions,
                         java.util.Arrays.copyOfRange(command, body.position(), size));
 
-        // parameters
-        Record in = TpmCodec.of(entry.command()).readCommand(handles, body);
-        if (body.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
+        // parameters (decrypted first when a session says so)
+        byte[] paramBytes = java.util.Arrays.copyOfRange(command, body.position(), size);
+        Authorization.decryptParameters(state, auth, paramBytes);
+        TpmReader params = new TpmReader(paramBytes);
+        Record in = TpmCodec.of(entry.command()).readCommand(handles, params);
+        if (params.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
 
         // handler
         CommandContext ctx = new CommandContext(state, locality, cc);
@@ -264,14 +267,12 @@ final class TpmCore {
         TpmCodec.RecordCodec<Record> oc = (TpmCodec.RecordCodec) TpmCodec.of(entry.response());
         for (int h : oc.handles(out)) w.u32(h);
         if (tag == TpmSt.SESSIONS) {
-            int sizeAt = w.position();
-            w.u32(0);
-            int paramsAt = w.position();
-            oc.writeParameters(w, out);
-            w.patchU32(sizeAt, w.position() - paramsAt);
-            byte[] params = w.toByteArray();
-            Authorization.writeResponseSessions(state, w, auth, cc,
-                    java.util.Arrays.copyOfRange(params, paramsAt, params.length));
+            TpmWriter pw = new TpmWriter(64);
+            oc.writeParameters(pw, out);
+            byte[] responseParams = pw.toByteArray();
+            Authorization.prepareResponse(state, auth, responseParams);
+            w.u32(responseParams.length).bytes(responseParams);
+            Authorization.writeResponseSessions(state, w, auth, cc, responseParams);
         } else {
             oc.writeParameters(w, out);
         }

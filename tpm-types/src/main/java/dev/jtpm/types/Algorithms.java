@@ -57,6 +57,7 @@ public final class Algorithms {
             // AES in CFB mode and XOR: session parameter encryption (Part 1, 21)
             new Entry(TpmAlg.AES, SYMMETRIC, List.of(128, 192, 256)),
             new Entry(TpmAlg.KEYEDHASH, HASH | OBJECT | SIGNING | ENCRYPTING, List.of()),   // HMAC keys, sealed data
+            new Entry(TpmAlg.XOR, HASH | SYMMETRIC, List.of()),
             new Entry(TpmAlg.SHA256, HASH, List.of()),
             new Entry(TpmAlg.SHA384, HASH, List.of()),
             new Entry(TpmAlg.SHA512, HASH, List.of()),

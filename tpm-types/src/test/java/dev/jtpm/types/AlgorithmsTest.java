@@ -34,4 +34,12 @@ class AlgorithmsTest {
         assertThat(Algorithms.isImplemented(TpmAlg.RSASSA)).isFalse();
         assertThat(Algorithms.isImplemented(TpmAlg.ECDSA)).isFalse();
     }
+
+    @Test
+    void sessionEncryptionAlgorithms_areImplemented() {
+        assertThat(Algorithms.isImplemented(TpmAlg.XOR)).isTrue();
+        assertThat(Algorithms.isImplemented(TpmAlg.CFB)).isTrue();
+        assertThat(Algorithms.hasKeySize(TpmAlg.AES, 128)).isTrue();
+        assertThat(Algorithms.hasKeySize(TpmAlg.AES, 256)).isTrue();
+    }
 }

@@ -18,6 +18,7 @@ public final class AuthSession {
     private Bytes nonceCaller;
     private Bytes policyDigest;
     private Secret boundAuth = Secret.EMPTY;
+    private int symmetric = TpmAlg.NULL, symmetricKeyBits, symmetricHash;
 
     /**
      * @param type TPM_SE
@@ -47,6 +48,22 @@ public final class AuthSession {
 
     /** The Name of the bind entity, or null. */
     public Bytes boundName() { return boundName; }
+
+    /** The parameter-encryption algorithm: TPM_ALG_AES (CFB), TPM_ALG_XOR or TPM_ALG_NULL. */
+    public int symmetric() { return symmetric; }
+
+    /** The cipher's key size in bits (AES). */
+    public int symmetricKeyBits() { return symmetricKeyBits; }
+
+    /** The hash of XOR obfuscation. */
+    public int symmetricHash() { return symmetricHash; }
+
+    /** Sets the parameter-encryption algorithm: {@code keyBitsOrHash} is AES's key size or XOR's hash. */
+    public void symmetric(int alg, int keyBitsOrHash) {
+        symmetric = alg;
+        symmetricKeyBits = alg == TpmAlg.XOR ? 0 : keyBitsOrHash;
+        symmetricHash = alg == TpmAlg.XOR ? keyBitsOrHash : 0;
+    }
 
     /** The bind entity's authValue when the session started (a changed authValue ends the binding). */
     public Secret boundAuth() { return boundAuth; }

@@ -13,18 +13,21 @@ import dev.jtpm.types.codec.Wire.U8;
  * a context blob is only ever loaded by the TPM that saved it).
  */
 record SessionContext(@U8 int type, @U16 int authHash, Secret sessionKey, boolean bound, Bytes boundName,
-                      Secret boundAuth, Bytes nonceTpm, Bytes nonceCaller, Bytes policyDigest) {
+                      Secret boundAuth, Bytes nonceTpm, Bytes nonceCaller, Bytes policyDigest, @U16 int symmetric,
+                      @U16 int symmetricKeyBitsOrHash) {
 
     static SessionContext of(AuthSession s) {
         return new SessionContext(s.type(), s.authHash(), s.sessionKey(), s.boundName() != null,
                 s.boundName() == null ? Bytes.EMPTY : s.boundName(), s.boundAuth(), s.nonceTpm(), s.nonceCaller(),
-                s.policyDigest());
+                s.policyDigest(), s.symmetric(),
+                s.symmetric() == dev.jtpm.types.TpmAlg.XOR ? s.symmetricHash() : s.symmetricKeyBits());
     }
 
     AuthSession toSession() {
         AuthSession s = new AuthSession(type, authHash, sessionKey, bound ? boundName : null, nonceTpm, nonceCaller);
         s.boundAuth(boundAuth);
         s.policyDigest(policyDigest);
+        s.symmetric(symmetric, symmetricKeyBitsOrHash);
         return s;
     }
 

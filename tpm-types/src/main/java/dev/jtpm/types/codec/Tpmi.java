@@ -62,6 +62,12 @@ public enum Tpmi {
     ALG_SYM_OBJECT_OR_NULL {
         void check(int v) { requireOrNull(v, oneOf(v, TpmAlg.TDES, TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA), TpmRc.SYMMETRIC); }
     },
+    /** TPMI_ALG_SYM+ (Part 2, 9.29): an implemented block cipher, XOR, or TPM_ALG_NULL (TPM_RC_SYMMETRIC). */
+    ALG_SYM_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, oneOf(v, TpmAlg.TDES, TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA, TpmAlg.XOR), TpmRc.SYMMETRIC);
+        }
+    },
     /** TPMI_ALG_SYM_MODE+ (Part 2, 9.31): an implemented block cipher mode or TPM_ALG_NULL (TPM_RC_MODE). */
     ALG_SYM_MODE_OR_NULL {
         void check(int v) {

@@ -9,14 +9,13 @@ import dev.jtpm.types.codec.Wire.U16;
 
 /**
  * TPMT_SYM_DEF (Part 2, 11.1.6): the parameter-encryption algorithm of a session. The algorithm is
- * a TPMI_ALG_SYM+; only implemented ones are accepted (TPM_RC_SYMMETRIC), and no symmetric
- * algorithm is implemented yet, so sessions take TPM_ALG_NULL.
+ * a TPMI_ALG_SYM+; only implemented ones are accepted (TPM_RC_SYMMETRIC).
  *
  * @param algorithm the cipher, XOR, or TPM_ALG_NULL
  * @param keyBits the arm of {@code algorithm}
  * @param mode the arm of {@code algorithm}
  */
-public record TpmtSymDef(@U16 @Is(Tpmi.ALG_SYM_OBJECT_OR_NULL) int algorithm,
+public record TpmtSymDef(@U16 @Is(Tpmi.ALG_SYM_OR_NULL) int algorithm,
                          @SelectedBy("algorithm") TpmuSymKeyBits keyBits,
                          @SelectedBy("algorithm") TpmuSymMode mode) {
     /** No parameter encryption. */

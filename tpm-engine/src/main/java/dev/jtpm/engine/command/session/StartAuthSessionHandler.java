@@ -25,8 +25,9 @@ import dev.jtpm.types.command.StartAuthSessionResponse;
  *
  * <p>Response codes: TPM_RC_KEY (handle 1) when tpmKey is not a decryption key; TPM_RC_SIZE
  * (parameter 1) for a nonceCaller shorter than 16 octets; TPM_RC_VALUE (parameter 2) for a salt
- * without tpmKey; TPM_RC_VALUE (parameter 3) for an unknown sessionType; TPM_RC_SYMMETRIC
- * (parameter 4) and TPM_RC_HASH (parameter 5) by the codec; TPM_RC_SESSION_MEMORY when every
+ * without tpmKey; TPM_RC_VALUE (parameter 3) for an unknown sessionType; TPM_RC_MODE (parameter 4)
+ * for a block cipher not in CFB mode; TPM_RC_SYMMETRIC (parameter 4) and TPM_RC_HASH (parameter 5)
+ * by the codec; TPM_RC_SESSION_MEMORY when every
  * session slot is taken.
  */
 public final class StartAuthSessionHandler implements CommandHandler<StartAuthSession, StartAuthSessionResponse> {
@@ -42,6 +43,11 @@ public final class StartAuthSessionHandler implements CommandHandler<StartAuthSe
             throw new TpmFailure(TpmRc.VALUE.atParameter(3));
         }
 
+        var sym = cmd.symmetric();
+        if (sym.algorithm() != TpmAlg.NULL && sym.algorithm() != TpmAlg.XOR
+                && !(sym.mode() instanceof dev.jtpm.types.structure.TpmuSymMode.Block b && b.mode() == TpmAlg.CFB)) {
+            throw new TpmFailure(TpmRc.MODE.atParameter(4));      // session encryption is CFB only
+        }
         int hash = cmd.authHash();
         int digestSize = TpmAlg.digestSize(hash);
         Bytes nonceTpm = ctx.random(digestSize);
@@ -54,6 +60,11 @@ public final class StartAuthSessionHandler implements CommandHandler<StartAuthSe
         }
         AuthSession session = new AuthSession(type, hash, key, boundName, nonceTpm, cmd.nonceCaller());
         if (boundName != null) session.boundAuth(AuthValues.of(s, cmd.bind()).trimTrailingZeros());
+        switch (sym.keyBits()) {
+            case dev.jtpm.types.structure.TpmuSymKeyBits.Aes a -> session.symmetric(sym.algorithm(), a.keyBits());
+            case dev.jtpm.types.structure.TpmuSymKeyBits.Xor x -> session.symmetric(sym.algorithm(), x.hashAlg());
+            default -> { }
+        }
         int handle = s.sessions.add(session);
         return new StartAuthSessionResponse(handle, nonceTpm);
     }
