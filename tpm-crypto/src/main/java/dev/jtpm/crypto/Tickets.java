@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * a ticket checks it, so the HMAC's hash is the caller's choice (ms-tpm-20-ref uses the digest's hash
  * for TPMT_TK_HASHCHECK).
  * <ul>
- *   <li>TPMT_TK_HASHCHECK: {@code HMAC(proof, TPM_ST_HASHCHECK || digest)} — the data hashed by
+ *   <li>TPMT_TK_HASHCHECK: {@code HMAC(proof, TPM_ST_HASHCHECK || digestAlg || digest)} — the data hashed by
  *       TPM2_Hash or a hash sequence did not start with TPM_GENERATED_VALUE.</li>
  *   <li>TPMT_TK_VERIFIED: {@code HMAC(proof, TPM_ST_VERIFIED || digest || keyName)} — TPM2_VerifySignature.</li>
  *   <li>TPMT_TK_CREATION: {@code HMAC(proof, TPM_ST_CREATION || name || creationHash)} — TPM2_Create(Primary).</li>
@@ -22,9 +22,12 @@ import java.security.MessageDigest;
 public final class Tickets {
     private Tickets() {}
 
-    /** The digest of a TPMT_TK_HASHCHECK. */
-    public static Bytes hashCheck(int hashAlg, Secret proof, byte[] digest) {
-        return compute(hashAlg, proof, TpmSt.HASHCHECK, digest);
+    /**
+     * The digest of a TPMT_TK_HASHCHECK as ms-tpm-20-ref computes it (TicketComputeHashCheck):
+     * {@code HMAC_hashAlg(proof, TPM_ST_HASHCHECK || digestAlg || digest)}.
+     */
+    public static Bytes hashCheck(int hashAlg, Secret proof, int digestAlg, byte[] digest) {
+        return compute(hashAlg, proof, TpmSt.HASHCHECK, new byte[] {(byte) (digestAlg >>> 8), (byte) digestAlg}, digest);
     }
 
     /** The digest of a TPMT_TK_VERIFIED. */

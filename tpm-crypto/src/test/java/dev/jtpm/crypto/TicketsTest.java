@@ -11,10 +11,10 @@ class TicketsTest {
     static final Secret PROOF = Secret.of(Vectors.hex("0f".repeat(32)));
 
     @Test
-    void hashCheck_isHmacOfTheTagAndDigest() {
+    void hashCheck_isHmacOfTheTagTheDigestAlgorithmAndTheDigest() {
         byte[] digest = Hashes.hash(TpmAlg.SHA256, new byte[] {1});
-        assertThat(Tickets.hashCheck(TpmAlg.SHA256, PROOF, digest).toArray())
-                .isEqualTo(Hashes.hmac(TpmAlg.SHA256, PROOF.toArray(), Vectors.hex("8024"), digest));
+        assertThat(Tickets.hashCheck(TpmAlg.SHA256, PROOF, TpmAlg.SHA256, digest).toArray())
+                .isEqualTo(Hashes.hmac(TpmAlg.SHA256, PROOF.toArray(), Vectors.hex("8024"), Vectors.hex("000b"), digest));
     }
 
     @Test
@@ -27,12 +27,12 @@ class TicketsTest {
 
     @Test
     void matches_acceptsOnlyTheSameDigest() {
-        var t = Tickets.hashCheck(TpmAlg.SHA1, PROOF, new byte[20]);
+        var t = Tickets.hashCheck(TpmAlg.SHA1, PROOF, TpmAlg.SHA1, new byte[20]);
         assertThat(Tickets.matches(t, t.toArray())).isTrue();
         byte[] bad = t.toArray();
         bad[0] ^= 1;
         assertThat(Tickets.matches(t, bad)).isFalse();
         assertThat(Tickets.matches(t, new byte[0])).isFalse();
-        assertThat(Tickets.hashCheck(TpmAlg.SHA1, Secret.of(new byte[] {1}), new byte[20])).isNotEqualTo(t);
+        assertThat(Tickets.hashCheck(TpmAlg.SHA1, Secret.of(new byte[] {1}), TpmAlg.SHA1, new byte[20])).isNotEqualTo(t);
     }
 }

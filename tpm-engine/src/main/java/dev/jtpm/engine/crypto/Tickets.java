@@ -67,7 +67,7 @@ public final class Tickets {
 
     /** The HMAC of a TPMT_TK_HASHCHECK, given the proof: {@code HMAC(proof, TPM_ST_HASHCHECK || hashAlg || digest)}. */
     public static Bytes hashCheckHmac(Secret proof, int hashAlg, Bytes digest) {
-        return dev.jtpm.crypto.Tickets.compute(INTEGRITY_HASH, proof, TpmSt.HASHCHECK, u16(hashAlg), digest.unsafeArray());
+        return dev.jtpm.crypto.Tickets.hashCheck(INTEGRITY_HASH, proof, hashAlg, digest.unsafeArray());
     }
 
     /**
@@ -91,5 +91,4 @@ public final class Tickets {
         return MessageDigest.isEqual(expected.unsafeArray(), ticket.digest().unsafeArray());
     }
 
-    private static byte[] u16(int v) { return new byte[] {(byte) (v >>> 8), (byte) v}; }
 }

@@ -29,8 +29,9 @@ public final class AuthValues {
         };
     }
 
-    /** The entity's authPolicy (hierarchy policies from TPM2_SetPrimaryPolicy), or empty. */
+    /** The entity's authPolicy (hierarchy policies from TPM2_SetPrimaryPolicy, an object's authPolicy), or empty. */
     public static Bytes policyOf(TpmState s, int handle) {
+        if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.publicArea().authPolicy();
         return switch (handle) {
             case TpmRh.OWNER -> s.persistent.ownerPolicy;
             case TpmRh.ENDORSEMENT -> s.persistent.endorsementPolicy;
@@ -42,6 +43,7 @@ public final class AuthValues {
 
     /** The hash of the entity's authPolicy, or TPM_ALG_NULL. */
     public static int policyAlgOf(TpmState s, int handle) {
+        if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.publicArea().nameAlg();
         return switch (handle) {
             case TpmRh.OWNER -> s.persistent.ownerAlg;
             case TpmRh.ENDORSEMENT -> s.persistent.endorsementAlg;
