@@ -86,6 +86,9 @@ final class Authorization {
                 // libtpms: an object slot that holds nothing is TPM_RC_REFERENCE_H0 + (index - 1)
                 if (s.objects.get(handle) == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_H0.value() + index - 1));
             }
+            case TpmHt.PERSISTENT -> {
+                if (s.objects.get(handle) == null) throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
+            }
             default -> throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
         }
     }
@@ -244,7 +247,7 @@ final class Authorization {
      * TPM_RC_AUTH_UNAVAILABLE (a format-zero code, no index): the object needs a policy session.
      */
     private static void checkAuthValueAvailable(TpmState s, int entity, Wire.Auth role) {
-        if (TpmHt.of(entity) != TpmHt.TRANSIENT || !(s.objects.get(entity) instanceof TpmObject o)) return;
+        if (!(s.objects.get(entity) instanceof TpmObject o)) return;      // transient or persistent objects only
         boolean available = !o.publicOnly()
                 && (o.attributes().userWithAuth() || role == Wire.Auth.ADMIN && !o.attributes().adminWithPolicy());
         if (!available) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);

@@ -79,6 +79,7 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.FlushContext.class, new dev.jtpm.engine.command.context.FlushContextHandler());
         r.add(dev.jtpm.types.command.ContextSave.class, new dev.jtpm.engine.command.context.ContextSaveHandler());
         r.add(dev.jtpm.types.command.ContextLoad.class, new dev.jtpm.engine.command.context.ContextLoadHandler());
+        r.add(dev.jtpm.types.command.EvictControl.class, new dev.jtpm.engine.command.context.EvictControlHandler());
         // Clocks and timers (Part 3, 29)
         r.add(ReadClock.class, new ReadClockHandler());
         r.add(ClockSet.class, new ClockSetHandler());

@@ -21,7 +21,7 @@ public final class AuthValues {
                 case TpmRh.PLATFORM -> s.stateClear.platformAuth();
                 default -> Secret.EMPTY;
             };
-            case TpmHt.TRANSIENT -> {
+            case TpmHt.TRANSIENT, TpmHt.PERSISTENT -> {
                 TransientObject o = s.objects.get(handle);
                 yield o == null ? Secret.EMPTY : o.authValue();
             }

@@ -23,7 +23,7 @@ public final class DictionaryAttack {
     public static boolean isExempt(TpmState s, int handle) {
         return switch (TpmHt.of(handle)) {
             case TpmHt.PERMANENT -> handle != TpmRh.LOCKOUT;
-            case TpmHt.TRANSIENT -> s.objects.get(handle) instanceof HashSequence   // sequences are noDA
+            case TpmHt.TRANSIENT, TpmHt.PERSISTENT -> s.objects.get(handle) instanceof HashSequence   // sequences are noDA
                     || s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o && o.attributes().noDa();
             default -> true;
         };

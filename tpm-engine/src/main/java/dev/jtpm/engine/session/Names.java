@@ -14,7 +14,7 @@ public final class Names {
     private Names() {}
 
     public static Bytes of(TpmState s, int handle) {
-        if (TpmHt.of(handle) == TpmHt.TRANSIENT) {
+        if (TpmHt.of(handle) == TpmHt.TRANSIENT || TpmHt.of(handle) == TpmHt.PERSISTENT) {
             if (s.objects.get(handle) instanceof HashSequence) return Bytes.EMPTY;
             if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.name();
         }

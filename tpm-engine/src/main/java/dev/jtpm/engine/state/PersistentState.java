@@ -47,6 +47,8 @@ public final class PersistentState {
     public Bytes ownerPolicy = Bytes.EMPTY, endorsementPolicy = Bytes.EMPTY, lockoutPolicy = Bytes.EMPTY;
     /** TPMA_PERMANENT.disableClear (TPM2_ClearControl). */
     public boolean disableClear;
+    /** Persistent objects (TPM2_EvictControl): handle → {@link TpmObject#marshal()}. */
+    public java.util.SortedMap<Integer, Bytes> persistentObjects = new java.util.TreeMap<>(Integer::compareUnsigned);
 
     /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, the given PCR banks. */
     public static PersistentState manufacture(Random entropy, int[] pcrAllocation) {
@@ -76,7 +78,10 @@ public final class PersistentState {
                 Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
                 boolean lockoutAuthEnabled, boolean daUsed, @U16 int ownerAlg, Bytes ownerPolicy,
                 @U16 int endorsementAlg, Bytes endorsementPolicy, @U16 int lockoutAlg, Bytes lockoutPolicy,
-                boolean disableClear) {}
+                boolean disableClear, List<PersistentObject> persistentObjects) {}
+
+    /** One persistent object in the blob. */
+    record PersistentObject(int handle, Bytes object) {}
 
     public byte[] serialize() {
         return TpmCodec.encode(new Blob(MAGIC, VERSION, eps.toBytes(), sps.toBytes(), pps.toBytes(), phProof.toBytes(),
@@ -84,7 +89,8 @@ public final class PersistentState {
                 lockoutAuth.toBytes(), Arrays.stream(pcrAllocation).boxed().toList(), clock, clockSafe, resetCount,
                 restartCount, tpmEstablished, orderlyState, orderlyData, failedTries, maxTries, recoveryTime,
                 lockoutRecovery, lockoutAuthEnabled, daUsed, ownerAlg, ownerPolicy, endorsementAlg, endorsementPolicy,
-                lockoutAlg, lockoutPolicy, disableClear));
+                lockoutAlg, lockoutPolicy, disableClear,
+                persistentObjects.entrySet().stream().map(e -> new PersistentObject(e.getKey(), e.getValue())).toList()));
     }
 
     /** Parses a blob written by {@link #serialize()}; a corrupt blob gives TPM_RC_FAILURE. */
@@ -127,6 +133,7 @@ public final class PersistentState {
         s.lockoutAlg = b.lockoutAlg();
         s.lockoutPolicy = b.lockoutPolicy();
         s.disableClear = b.disableClear();
+        for (PersistentObject o : b.persistentObjects()) s.persistentObjects.put(o.handle(), o.object());
         return s;
     }
 }

@@ -6,6 +6,12 @@ import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.structure.TpmaObject;
 import dev.jtpm.types.structure.TpmtPublic;
 import dev.jtpm.types.structure.TpmtSensitive;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.codec.Wire.Max;
+import dev.jtpm.types.codec.Wire.Sized;
+import dev.jtpm.types.structure.Limits;
 import java.util.Objects;
 
 /**
@@ -91,5 +97,25 @@ public final class TpmObject implements TransientObject {
     public String toString() {
         return "TpmObject[type=0x" + Integer.toHexString(publicArea.type()) + ", name=" + name + ", hierarchy=0x"
                 + Integer.toHexString(hierarchy) + (sensitive == null ? ", public only]" : ", sensitive redacted]");
+    }
+
+    /** The object's own marshalled form (saved contexts and persistent objects; only this TPM reads it). */
+    record Stored(@Sized TpmtPublic publicArea, @Sized(nullAllowed = true) TpmtSensitive sensitive,
+                  @Max(Limits.NAME_SIZE) Bytes qualifiedName, int hierarchy, boolean primary) {}
+
+    /** This object, marshalled (secrets included: callers protect or store it as state). */
+    public byte[] marshal() {
+        return TpmCodec.encode(new Stored(publicArea, sensitive, qualifiedName, hierarchy, primary));
+    }
+
+    /** An object from {@link #marshal()}; TPM_RC_INTEGRITY when the bytes do not parse. */
+    public static TpmObject unmarshal(byte[] b) {
+        Stored st;
+        try {
+            st = TpmCodec.decodeLenient(Stored.class, b);
+        } catch (TpmFailure e) {
+            throw new TpmFailure(TpmRc.INTEGRITY);
+        }
+        return new TpmObject(st.publicArea(), st.sensitive(), st.qualifiedName(), st.hierarchy(), st.primary());
     }
 }

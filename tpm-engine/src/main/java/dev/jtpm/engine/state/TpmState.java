@@ -53,7 +53,41 @@ public final class TpmState {
     /** The D-RTM sequence started by _TPM_Hash_Start, or null. */
     public HashSequence drtmSequence;
 
-    public TpmState(Platform platform) { this.platform = platform; }
+    /** Persistent objects unmarshalled on first use (cleared whenever the persistent set changes). */
+    private final java.util.Map<Integer, TpmObject> persistentCache = new java.util.HashMap<>();
+
+    public TpmState(Platform platform) {
+        this.platform = platform;
+        objects.persistentLookup(this::persistentObject);
+    }
+
+    /** The persistent object at {@code handle}, or null. */
+    public TpmObject persistentObject(int handle) {
+        if (persistent == null) return null;
+        Bytes stored = persistent.persistentObjects.get(handle);
+        if (stored == null) return null;
+        return persistentCache.computeIfAbsent(handle, h -> TpmObject.unmarshal(stored.unsafeArray()));
+    }
+
+    /** Makes {@code o} persistent at {@code handle}. */
+    public void addPersistentObject(int handle, TpmObject o) {
+        persistent.persistentObjects.put(handle, Bytes.wrap(o.marshal()));
+        persistentCache.remove(handle);
+    }
+
+    /** Removes the persistent object at {@code handle}. */
+    public void removePersistentObject(int handle) {
+        persistent.persistentObjects.remove(handle);
+        persistentCache.remove(handle);
+    }
+
+    /** Removes every persistent object of {@code hierarchy} (TPM2_Clear, ChangeEPS, ChangePPS). */
+    public void removePersistentObjects(int hierarchy) {
+        for (Integer h : java.util.List.copyOf(persistent.persistentObjects.keySet())) {
+            TpmObject o = persistentObject(h);
+            if (o != null && o.hierarchy() == hierarchy) removePersistentObject(h);
+        }
+    }
 
     /** {@code n} random bytes. */
     public Bytes random(int n) {

@@ -33,7 +33,17 @@ public final class TransientObjects {
     }
 
     /** The object at a handle, or null. */
-    public TransientObject get(int handle) { return slots.get(handle); }
+    public TransientObject get(int handle) {
+        if (dev.jtpm.types.TpmHt.of(handle) == dev.jtpm.types.TpmHt.PERSISTENT) {
+            return persistentLookup == null ? null : persistentLookup.apply(handle);
+        }
+        return slots.get(handle);
+    }
+
+    private java.util.function.IntFunction<TransientObject> persistentLookup;
+
+    /** How {@link #get} finds persistent objects (0x81xxxxxx), which live in NV, not in a slot. */
+    void persistentLookup(java.util.function.IntFunction<TransientObject> lookup) { persistentLookup = lookup; }
 
     public void remove(int handle) { slots.remove(handle); }
 

@@ -162,7 +162,8 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
                 yield from(s.sessions.all().keySet().stream().filter(h -> TpmHt.of(h) == type).toList(), start);
             }
             // none of these exist yet
-            case TpmHt.PERSISTENT, TpmHt.NV_INDEX -> List.of();
+            case TpmHt.PERSISTENT -> from(List.copyOf(s.persistent.persistentObjects.keySet()), start);
+            case TpmHt.NV_INDEX -> List.of();
             default -> throw new TpmFailure(TpmRc.HANDLE.atParameter(2));
         };
         Page<Integer> page = Page.of(candidates, count, MAX_CAP_HANDLES);

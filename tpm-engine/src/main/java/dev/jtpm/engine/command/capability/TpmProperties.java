@@ -96,7 +96,7 @@ public final class TpmProperties {
         p.put(TpmPt.YEAR, YEAR);
         p.put(TpmPt.INPUT_BUFFER, INPUT_BUFFER);
         p.put(TpmPt.HR_TRANSIENT_MIN, TransientObjects.MAX_LOADED);
-        p.put(TpmPt.HR_PERSISTENT_MIN, 0);
+        p.put(TpmPt.HR_PERSISTENT_MIN, dev.jtpm.engine.command.context.EvictControlHandler.MIN_PERSISTENT);
         p.put(TpmPt.HR_LOADED_MIN, LOADED_SESSIONS);
         p.put(TpmPt.ACTIVE_SESSIONS_MAX, ACTIVE_SESSIONS);
         p.put(TpmPt.PCR_COUNT, PcrAttributes.COUNT);
@@ -141,8 +141,9 @@ public final class TpmProperties {
         p.put(TpmPt.HR_ACTIVE, s.sessions.count());
         p.put(TpmPt.HR_ACTIVE_AVAIL, ACTIVE_SESSIONS - s.sessions.count());
         p.put(TpmPt.HR_TRANSIENT_AVAIL, TransientObjects.MAX_LOADED - s.objects.count());
-        p.put(TpmPt.HR_PERSISTENT, 0);
-        p.put(TpmPt.HR_PERSISTENT_AVAIL, 0);
+        int persistent = s.persistent.persistentObjects.size();
+        p.put(TpmPt.HR_PERSISTENT, persistent);
+        p.put(TpmPt.HR_PERSISTENT_AVAIL, dev.jtpm.engine.command.context.EvictControlHandler.MAX_PERSISTENT - persistent);
         p.put(TpmPt.NV_COUNTERS, 0);
         p.put(TpmPt.NV_COUNTERS_AVAIL, 0);
         p.put(TpmPt.ALGORITHM_SET, 0);

@@ -10,13 +10,7 @@ import dev.jtpm.types.Bytes;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
-import dev.jtpm.types.codec.TpmCodec;
-import dev.jtpm.types.codec.Wire.Max;
-import dev.jtpm.types.codec.Wire.Sized;
-import dev.jtpm.types.structure.Limits;
 import dev.jtpm.types.structure.TpmsContext;
-import dev.jtpm.types.structure.TpmtPublic;
-import dev.jtpm.types.structure.TpmtSensitive;
 
 /**
  * ContextSave and ContextLoad of loaded objects (Part 1, 30 "Context Management"): the object stays
@@ -33,10 +27,6 @@ final class ObjectContexts {
     /** TPMS_CONTEXT.savedHandle of an ordinary object and of an stClear object. */
     static final int SAVED_OBJECT = 0x80000000, SAVED_ST_CLEAR = 0x80000002;
 
-    /** What the context blob carries (jtpm's own layout; only this TPM reads it). */
-    record Blob(@Sized TpmtPublic publicArea, @Sized(nullAllowed = true) TpmtSensitive sensitive,
-                @Max(Limits.NAME_SIZE) Bytes qualifiedName, int hierarchy, boolean primary) {}
-
     private static byte[] binding(TpmState s, boolean stClear) {
         int r = s.persistent.resetCount, c = s.persistent.restartCount;
         return stClear ? new byte[] {(byte) (r >>> 24), (byte) (r >>> 16), (byte) (r >>> 8), (byte) r,
@@ -48,7 +38,7 @@ final class ObjectContexts {
         boolean stClear = o.attributes().stClear();
         int saved = stClear ? SAVED_ST_CLEAR : SAVED_OBJECT;
         long sequence = s.contextCounter++;
-        byte[] plain = TpmCodec.encode(new Blob(o.publicArea(), o.sensitive(), o.qualifiedName(), o.hierarchy(), o.primary()));
+        byte[] plain = o.marshal();
         Bytes blob = ContextProtection.protect(SessionContexts.INTEGRITY_HASH, SessionContexts.CIPHER,
                 SessionContexts.CIPHER_BITS, Tickets.proof(s, o.hierarchy()), sequence, saved, binding(s, stClear),
                 dev.jtpm.types.Secret.of(plain));
@@ -78,15 +68,15 @@ final class ObjectContexts {
             case Unwrapped.Ok ok -> ok.plain().toArray();
             case Unwrapped.Refused r -> throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
         };
-        Blob b;
+        TpmObject o;
         try {
-            b = TpmCodec.decodeLenient(Blob.class, plain);
+            o = TpmObject.unmarshal(plain);
         } catch (TpmFailure e) {
             throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
         } finally {
             java.util.Arrays.fill(plain, (byte) 0);
         }
-        if (b.hierarchy() != h) throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
-        return s.objects.add(new TpmObject(b.publicArea(), b.sensitive(), b.qualifiedName(), b.hierarchy(), b.primary()));
+        if (o.hierarchy() != h) throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
+        return s.objects.add(o);
     }
 }

@@ -29,6 +29,7 @@ public final class ChangeEpsHandler implements CommandHandler<ChangeEps, EmptyRe
         p.endorsementAlg = TpmAlg.NULL;
         p.endorsementPolicy = Bytes.EMPTY;
         HierarchySupport.flushObjects(s, TpmRh.ENDORSEMENT);
+        s.removePersistentObjects(TpmRh.ENDORSEMENT);
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;
     }

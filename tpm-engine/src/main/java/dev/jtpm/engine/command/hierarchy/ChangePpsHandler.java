@@ -26,6 +26,7 @@ public final class ChangePpsHandler implements CommandHandler<ChangePps, EmptyRe
         p.phProof = Secret.of(s.random(64).unsafeArray());
         s.stateClear = s.stateClear.withPlatformPolicy(TpmAlg.NULL, Bytes.EMPTY);
         HierarchySupport.flushObjects(s, TpmRh.PLATFORM);
+        s.removePersistentObjects(TpmRh.PLATFORM);
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;
     }

@@ -38,6 +38,8 @@ public final class ClearHandler implements CommandHandler<Clear, EmptyResponse> 
         p.ownerPolicy = p.endorsementPolicy = p.lockoutPolicy = Bytes.EMPTY;
         HierarchySupport.flushObjects(s, TpmRh.OWNER);
         HierarchySupport.flushObjects(s, TpmRh.ENDORSEMENT);
+        s.removePersistentObjects(TpmRh.OWNER);
+        s.removePersistentObjects(TpmRh.ENDORSEMENT);
         PersistentState defaults = new PersistentState();
         p.failedTries = defaults.failedTries;
         p.maxTries = defaults.maxTries;
