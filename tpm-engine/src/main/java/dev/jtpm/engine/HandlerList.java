@@ -43,6 +43,12 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.SequenceComplete.class, new dev.jtpm.engine.command.hash.SequenceCompleteHandler());
         r.add(dev.jtpm.types.command.EventSequenceComplete.class,
                 new dev.jtpm.engine.command.hash.EventSequenceCompleteHandler());
+        // Signing and signature verification (Part 3, 20), TPM2_HMAC (15.5) and TPM2_HMAC_Start (17.2)
+        // [signature]
+        r.add(dev.jtpm.types.command.Sign.class, new dev.jtpm.engine.command.signature.SignHandler());
+        r.add(dev.jtpm.types.command.VerifySignature.class, new dev.jtpm.engine.command.signature.VerifySignatureHandler());
+        r.add(dev.jtpm.types.command.Hmac.class, new dev.jtpm.engine.command.symmetric.HmacHandler());
+        r.add(dev.jtpm.types.command.HmacStart.class, new dev.jtpm.engine.command.hash.HmacStartHandler());
         // Integrity collection: PCR (Part 3, 22)
         // [pcr]
         r.add(dev.jtpm.types.command.PcrExtend.class, new dev.jtpm.engine.command.pcr.PcrExtendHandler());

@@ -61,6 +61,10 @@ public final class Algorithms {
             new Entry(TpmAlg.SHA256, HASH, List.of()),
             new Entry(TpmAlg.SHA384, HASH, List.of()),
             new Entry(TpmAlg.SHA512, HASH, List.of()),
+            new Entry(TpmAlg.RSASSA, ASYMMETRIC | SIGNING, List.of()),      // TPM2_Sign/VerifySignature (Part 3, 20)
+            new Entry(TpmAlg.RSAPSS, ASYMMETRIC | SIGNING, List.of()),
+            new Entry(TpmAlg.ECDSA, ASYMMETRIC | SIGNING, List.of()),
+            new Entry(TpmAlg.ECSCHNORR, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES
             new Entry(TpmAlg.SYMCIPHER, OBJECT, List.of()),
             new Entry(TpmAlg.CFB, SYMMETRIC | ENCRYPTING, List.of()));

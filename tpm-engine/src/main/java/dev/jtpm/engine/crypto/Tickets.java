@@ -6,6 +6,7 @@ import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.TpmSt;
 import dev.jtpm.types.structure.TpmtTkHashcheck;
+import dev.jtpm.types.structure.TpmtTkVerified;
 import java.security.MessageDigest;
 
 /**
@@ -76,6 +77,16 @@ public final class Tickets {
      */
     public static Bytes creationHmac(Secret proof, Bytes name, Bytes creationHash) {
         return dev.jtpm.crypto.Tickets.creation(INTEGRITY_HASH, proof, name.unsafeArray(), creationHash.unsafeArray());
+    }
+
+    /**
+     * A TPMT_TK_VERIFIED (ms-tpm TicketComputeVerified) for a signature over {@code digest} checked
+     * with the key named {@code keyName} in {@code hierarchy} (not TPM_RH_NULL): the HMAC of
+     * {@code TPM_ST_VERIFIED || digest || keyName} with the hierarchy's proof.
+     */
+    public static TpmtTkVerified verified(TpmState s, int hierarchy, Bytes digest, Bytes keyName) {
+        return new TpmtTkVerified(TpmSt.VERIFIED, hierarchy,
+                dev.jtpm.crypto.Tickets.verified(INTEGRITY_HASH, proof(s, hierarchy), digest.unsafeArray(), keyName.unsafeArray()));
     }
 
     /**

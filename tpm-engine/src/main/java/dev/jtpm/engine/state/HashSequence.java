@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A hash or event sequence object (Part 1, 17.6.4; Part 3, 17): the digests in progress and the
+ * A hash, HMAC or event sequence object (Part 1, 17.6.4; Part 3, 17): the digests in progress and the
  * authValue that TPM2_HashSequenceStart gave it.
  *
  * <p>A hash sequence runs one digest ({@link #hashAlg()}); an event sequence (started with
@@ -24,13 +24,14 @@ import java.util.List;
  */
 public final class HashSequence implements TransientObject {
     /** What the sequence computes. */
-    public enum Kind { HASH, EVENT }
+    public enum Kind { HASH, EVENT, HMAC }
 
     private final Kind kind;
     private final int hashAlg;
     private final Secret authValue;
     private final int[] algs;
     private final MessageDigest[] digests;
+    private final javax.crypto.Mac mac;
     private boolean firstBlockSeen;
     private boolean ticketSafe;
 
@@ -41,6 +42,25 @@ public final class HashSequence implements TransientObject {
         this.algs = algs;
         this.digests = new MessageDigest[algs.length];
         for (int i = 0; i < algs.length; i++) digests[i] = PcrBanks.digest(algs[i]);
+        this.mac = null;
+    }
+
+    private HashSequence(int hashAlg, Secret authValue, javax.crypto.Mac mac) {
+        this.kind = Kind.HMAC;
+        this.hashAlg = hashAlg;
+        this.authValue = authValue.trimTrailingZeros();
+        this.algs = new int[] {hashAlg};
+        this.digests = new MessageDigest[0];
+        this.mac = mac;
+    }
+
+    /**
+     * An HMAC sequence (TPM2_HMAC_Start, Part 3, 17.2) over {@code hashAlg} with {@code key}, the
+     * keyed-hash object's sensitive data; {@link #finish} returns the HMAC.
+     */
+    public static HashSequence hmac(int hashAlg, Secret key, Secret authValue) {
+        TpmiAlgHash.check(hashAlg, false);
+        return new HashSequence(hashAlg, authValue, dev.jtpm.crypto.Hashes.hmac(hashAlg, key.toArray()));
     }
 
     /** A hash sequence over {@code hashAlg} (an implemented hash). */
@@ -57,6 +77,9 @@ public final class HashSequence implements TransientObject {
     public Kind kind() { return kind; }
 
     public boolean isEvent() { return kind == Kind.EVENT; }
+
+    /** True for an HMAC sequence (no ticket; not an event sequence). */
+    public boolean isHmac() { return kind == Kind.HMAC; }
 
     /** The hash of a hash sequence; TPM_ALG_NULL for an event sequence. */
     public int hashAlg() { return hashAlg; }
@@ -77,6 +100,7 @@ public final class HashSequence implements TransientObject {
             ticketSafe = startsSafely(data);
         }
         for (MessageDigest md : digests) md.update(data);
+        if (mac != null) mac.update(data);
     }
 
     /**
@@ -89,6 +113,7 @@ public final class HashSequence implements TransientObject {
 
     /** The finished digest of a hash sequence, after adding {@code lastBlock}. The sequence is then spent. */
     public Bytes finish(Bytes lastBlock) {
+        if (mac != null) return Bytes.wrap(mac.doFinal(lastBlock.unsafeArray()));
         digests[0].update(lastBlock.unsafeArray());
         return Bytes.wrap(digests[0].digest());
     }

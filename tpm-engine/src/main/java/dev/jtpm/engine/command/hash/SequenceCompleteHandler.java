@@ -15,7 +15,7 @@ import dev.jtpm.types.command.SequenceCompleteResponse;
  * and flushes the sequence object. The TPMT_TK_HASHCHECK ticket follows TPM2_Hash: the NULL ticket
  * for TPM_RH_NULL, or when the sequence's first block (this {@code buffer} if there was no
  * SequenceUpdate) began with TPM_GENERATED_VALUE or was shorter than it; otherwise the proof HMAC of
- * {@code hierarchy}.
+ * {@code hierarchy}. An HMAC sequence (TPM2_HMAC_Start) returns its HMAC and the NULL ticket.
  *
  * <p>Response codes:
  * <ul>
@@ -41,7 +41,9 @@ public final class SequenceCompleteHandler implements CommandHandler<SequenceCom
         // command output
         boolean safe = seq.ticketSafe(cmd.buffer());
         Bytes result = seq.finish(cmd.buffer());
-        var validation = HashSupport.ticket(s, cmd.hierarchy(), seq.hashAlg(), result, safe);
+        // an HMAC sequence (TPM2_HMAC_Start) returns the HMAC and the NULL ticket, as ms-tpm does
+        var validation = seq.isHmac() ? dev.jtpm.types.structure.TpmtTkHashcheck.nullTicket()
+                : HashSupport.ticket(s, cmd.hierarchy(), seq.hashAlg(), result, safe);
         // internal data update
         s.objects.remove(cmd.sequenceHandle());
         return new SequenceCompleteResponse(result, validation);

@@ -1,0 +1,41 @@
+package dev.jtpm.engine.command.signature;
+
+import dev.jtpm.engine.crypto.Signatures;
+import dev.jtpm.engine.state.TpmObject;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.structure.TpmtSigScheme;
+import dev.jtpm.types.structure.TpmuSigScheme;
+
+/** Checks shared by the signing commands (ms-tpm's IsSigningObject and CryptSelectSignScheme). */
+final class SignatureSupport {
+    private SignatureSupport() {}
+
+    /** A chosen scheme and its hash. */
+    record Scheme(int scheme, int hashAlg) {}
+
+    /** ms-tpm IsSigningObject: sign set and not a symmetric cipher key. */
+    static boolean isSigningKey(TpmObject key) {
+        return key.attributes().signEncrypt() && key.publicArea().type() != TpmAlg.SYMCIPHER;
+    }
+
+    /**
+     * ms-tpm CryptSelectSignScheme: the key's scheme when {@code in} is TPM_ALG_NULL; {@code in} when the
+     * key has none; {@code in} when it equals the key's scheme and hash; otherwise null (TPM_RC_SCHEME).
+     * ECDAA (a split scheme, needing TPM2_Commit) is never chosen.
+     */
+    static Scheme selectScheme(TpmObject key, TpmtSigScheme in) {
+        int keyScheme = Signatures.keyScheme(key.publicArea());
+        int keyHash = Signatures.keySchemeHash(key.publicArea());
+        int inHash = switch (in.details()) {
+            case TpmuSigScheme.Hash h -> h.hashAlg();
+            case TpmuSigScheme.Ecdaa e -> e.hashAlg();
+            default -> TpmAlg.NULL;
+        };
+        if (keyScheme == TpmAlg.NULL) {
+            return in.scheme() == TpmAlg.NULL || in.scheme() == TpmAlg.ECDAA ? null : new Scheme(in.scheme(), inHash);
+        }
+        if (keyScheme == TpmAlg.ECDAA) return null;
+        if (in.scheme() == TpmAlg.NULL) return new Scheme(keyScheme, keyHash);
+        return in.scheme() == keyScheme && inHash == keyHash ? new Scheme(keyScheme, keyHash) : null;
+    }
+}
