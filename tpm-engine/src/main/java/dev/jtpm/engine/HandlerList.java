@@ -66,6 +66,17 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.ObjectChangeAuth.class, new dev.jtpm.engine.command.object.ObjectChangeAuthHandler());
         r.add(dev.jtpm.types.command.CreateLoaded.class, new dev.jtpm.engine.command.object.CreateLoadedHandler());
         r.add(dev.jtpm.types.command.CreatePrimary.class, new dev.jtpm.engine.command.object.CreatePrimaryHandler());
+        // Asymmetric primitives (Part 3, 14)
+        // [asymmetric]
+        r.add(dev.jtpm.types.command.RsaEncrypt.class, new dev.jtpm.engine.command.asymmetric.RsaEncryptHandler());
+        r.add(dev.jtpm.types.command.RsaDecrypt.class, new dev.jtpm.engine.command.asymmetric.RsaDecryptHandler());
+        r.add(dev.jtpm.types.command.EcdhKeyGen.class, new dev.jtpm.engine.command.asymmetric.EcdhKeyGenHandler());
+        r.add(dev.jtpm.types.command.EcdhZGen.class, new dev.jtpm.engine.command.asymmetric.EcdhZGenHandler());
+        r.add(dev.jtpm.types.command.EccParameters.class, new dev.jtpm.engine.command.asymmetric.EccParametersHandler());
+        // Symmetric primitives (Part 3, 15)
+        // [symmetric]
+        r.add(dev.jtpm.types.command.EncryptDecrypt.class, new dev.jtpm.engine.command.symmetric.EncryptDecryptHandler());
+        r.add(dev.jtpm.types.command.EncryptDecrypt2.class, new dev.jtpm.engine.command.symmetric.EncryptDecrypt2Handler());
         // Hierarchy commands (Part 3, 24)
         // [hierarchy]
         r.add(dev.jtpm.types.command.HierarchyChangeAuth.class,

@@ -56,18 +56,27 @@ public final class Algorithms {
             new Entry(TpmAlg.HMAC, HASH | SIGNING, List.of()),         // keyed-hash objects' HMAC scheme
             // AES in CFB mode and XOR: session parameter encryption (Part 1, 21)
             new Entry(TpmAlg.AES, SYMMETRIC, List.of(128, 192, 256)),
+            new Entry(TpmAlg.MGF1, HASH | METHOD, List.of()),            // OAEP's mask generation
             new Entry(TpmAlg.KEYEDHASH, HASH | OBJECT | SIGNING | ENCRYPTING, List.of()),   // HMAC keys, sealed data
             new Entry(TpmAlg.XOR, HASH | SYMMETRIC, List.of()),
             new Entry(TpmAlg.SHA256, HASH, List.of()),
             new Entry(TpmAlg.SHA384, HASH, List.of()),
             new Entry(TpmAlg.SHA512, HASH, List.of()),
+            new Entry(TpmAlg.RSAES, ASYMMETRIC | ENCRYPTING, List.of()),   // TPM2_RSA_Encrypt/_Decrypt (Part 3, 14)
+            new Entry(TpmAlg.OAEP, ASYMMETRIC | ENCRYPTING, List.of()),    // TPM2_RSA_Encrypt/_Decrypt, with MGF1
+            new Entry(TpmAlg.ECDH, ASYMMETRIC | METHOD, List.of()),      // TPM2_ECDH_KeyGen/_ZGen (Part 3, 14)
             new Entry(TpmAlg.RSASSA, ASYMMETRIC | SIGNING, List.of()),      // TPM2_Sign/VerifySignature (Part 3, 20)
             new Entry(TpmAlg.RSAPSS, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECDSA, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECSCHNORR, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES
             new Entry(TpmAlg.SYMCIPHER, OBJECT, List.of()),
-            new Entry(TpmAlg.CFB, SYMMETRIC | ENCRYPTING, List.of()));
+            // block cipher modes: TPM2_EncryptDecrypt(2) (Part 3, 15); CFB also for parameter encryption
+            new Entry(TpmAlg.CTR, SYMMETRIC | ENCRYPTING, List.of()),
+            new Entry(TpmAlg.OFB, SYMMETRIC | ENCRYPTING, List.of()),
+            new Entry(TpmAlg.CBC, SYMMETRIC | ENCRYPTING, List.of()),
+            new Entry(TpmAlg.CFB, SYMMETRIC | ENCRYPTING, List.of()),
+            new Entry(TpmAlg.ECB, SYMMETRIC | ENCRYPTING, List.of()));
 
     /**
      * The implemented ECC curves (TPM_ECC_CURVE), ascending: the NIST curves, whose keys TPM2_CreatePrimary,

@@ -1,0 +1,101 @@
+package dev.jtpm.engine.command.asymmetric;
+
+import dev.jtpm.crypto.EccCurve;
+import dev.jtpm.crypto.EccKey;
+import dev.jtpm.crypto.RsaKey;
+import dev.jtpm.crypto.RsaKeys;
+import dev.jtpm.engine.state.TpmObject;
+import dev.jtpm.engine.state.TpmState;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.structure.TpmsEccParms;
+import dev.jtpm.types.structure.TpmsEccPoint;
+import dev.jtpm.types.structure.TpmsRsaParms;
+import dev.jtpm.types.structure.TpmtRsaDecrypt;
+import dev.jtpm.types.structure.TpmtRsaScheme;
+import dev.jtpm.types.structure.TpmuAsymScheme;
+import dev.jtpm.types.structure.TpmuPublicId;
+import dev.jtpm.types.structure.TpmuSensitiveComposite;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.Random;
+
+/**
+ * Checks and conversions shared by the asymmetric primitives (Part 3, 14), as ms-tpm-20-ref's
+ * CryptRsaSelectScheme and its key loading do them.
+ */
+final class AsymmetricSupport {
+    private AsymmetricSupport() {}
+
+    /** The loaded object at {@code handle} with its TPMT_PUBLIC type {@code type}; TPM_RC_KEY (handle 1) otherwise. */
+    static TpmObject keyOfType(TpmState s, int handle, int type) {
+        if (!(s.objects.get(handle) instanceof TpmObject o) || o.publicArea().type() != type) {
+            throw new TpmFailure(TpmRc.KEY.atHandle(1));
+        }
+        return o;
+    }
+
+    /** The RSA key of {@code o}, with its private part when the sensitive area is loaded. */
+    static RsaKey rsaKey(TpmObject o) {
+        TpmsRsaParms p = (TpmsRsaParms) o.publicArea().parameters();
+        BigInteger n = new BigInteger(1, ((TpmuPublicId.Rsa) o.publicArea().unique()).n().unsafeArray());
+        long e = Integer.toUnsignedLong(p.exponent());
+        BigInteger exponent = e == 0 ? RsaKeys.DEFAULT_EXPONENT : BigInteger.valueOf(e);
+        if (o.publicOnly()) return RsaKey.ofPublic(n, exponent);
+        BigInteger prime = new BigInteger(1, ((TpmuSensitiveComposite.Rsa) o.sensitive().sensitive()).prime().toArray());
+        return RsaKey.fromPrime(n, exponent, prime);
+    }
+
+    /** The curve of an ECC object. */
+    static EccCurve curve(TpmObject o) {
+        return EccCurve.of(((TpmsEccParms) o.publicArea().parameters()).curveID());
+    }
+
+    /** The private ECC key of {@code o} (its sensitive area must be loaded). */
+    static EccKey eccPrivateKey(TpmObject o) {
+        BigInteger d = new BigInteger(1, ((TpmuSensitiveComposite.Ecc) o.sensitive().sensitive()).d().toArray());
+        return EccKey.ofPrivate(curve(o), d);
+    }
+
+    /**
+     * The scheme to use (ms-tpm CryptRsaSelectScheme): the key's when the command gives TPM_ALG_NULL,
+     * the command's when the key has none, either when both agree (scheme and hash); null when they
+     * differ, which the handlers report as TPM_RC_SCHEME. The result may be a signing scheme of a
+     * sign-and-decrypt key, which the handlers refuse with TPM_RC_SCHEME too.
+     */
+    static Selected selectScheme(TpmObject o, TpmtRsaDecrypt in) {
+        TpmtRsaScheme key = ((TpmsRsaParms) o.publicArea().parameters()).scheme();
+        if (key.scheme() == dev.jtpm.types.TpmAlg.NULL) return new Selected(in.scheme(), hashOf(in.details()));
+        if (in.scheme() == dev.jtpm.types.TpmAlg.NULL) return new Selected(key.scheme(), hashOf(key.details()));
+        if (key.scheme() == in.scheme() && hashOf(key.details()) == hashOf(in.details())) {
+            return new Selected(in.scheme(), hashOf(in.details()));
+        }
+        return null;
+    }
+
+    /** A selected padding scheme and its hash (TPM_ALG_NULL when the scheme has none). */
+    record Selected(int scheme, int hashAlg) {}
+
+    private static int hashOf(TpmuAsymScheme details) {
+        return details instanceof TpmuAsymScheme.Hash h ? h.hashAlg() : dev.jtpm.types.TpmAlg.NULL;
+    }
+
+    /** A TPM2B_ECC_POINT's coordinates as numbers; null when a coordinate is longer than the curve's field. */
+    static BigInteger[] coordinates(EccCurve curve, TpmsEccPoint p) {
+        if (p.x().size() > curve.fieldBytes() || p.y().size() > curve.fieldBytes()) return null;
+        return new BigInteger[] {new BigInteger(1, p.x().unsafeArray()), new BigInteger(1, p.y().unsafeArray())};
+    }
+
+    /** A point from fixed-size coordinates. */
+    static TpmsEccPoint point(byte[] x, byte[] y) { return new TpmsEccPoint(Bytes.wrap(x), Bytes.wrap(y)); }
+
+    /** The platform's entropy as a SecureRandom, for the JDK's padding (every octet comes from {@code entropy}). */
+    static SecureRandom secureRandom(Random entropy) {
+        if (entropy instanceof SecureRandom sr) return sr;
+        return new SecureRandom() {
+            @Override public void nextBytes(byte[] bytes) { entropy.nextBytes(bytes); }
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jtpm.engine.command.asymmetric;
+
+import dev.jtpm.crypto.EccCurve;
+import dev.jtpm.engine.command.CommandContext;
+import dev.jtpm.engine.command.CommandHandler;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.command.EccParameters;
+import dev.jtpm.types.command.EccParametersResponse;
+import dev.jtpm.types.structure.TpmsAlgorithmDetailEcc;
+import dev.jtpm.types.structure.TpmtEccScheme;
+import dev.jtpm.types.structure.TpmtKdfScheme;
+
+import java.math.BigInteger;
+
+import org.bouncycastle.crypto.params.ECDomainParameters;
+
+/**
+ * TPM2_ECC_Parameters (Part 3, 14.6): the TPMS_ALGORITHM_DETAIL_ECC of an implemented curve, with the
+ * values libtpms (swtpm 0.7.1) reports: for the NIST curves the KDF is KDF1_SP800_56A with SHA-256
+ * (P-192, P-224, P-256), SHA-384 (P-384) or SHA-512 (P-521) and the signing scheme TPM_ALG_NULL;
+ * p, a, b, gX, gY and n are as long as the key size in octets, h is one octet. No authorization.
+ *
+ * <p>Response codes: TPM_RC_CURVE (parameter 1, from the codec) for a curve that is not implemented;
+ * TPM_RC_VALUE (parameter 1) for an implemented curve whose parameters are unknown here (none today).
+ */
+public final class EccParametersHandler implements CommandHandler<EccParameters, EccParametersResponse> {
+
+    @Override
+    public EccParametersResponse execute(EccParameters cmd, CommandContext ctx) {
+        // input validation
+        EccCurve curve = EccCurve.of(cmd.curveID());
+        if (curve == null) throw new TpmFailure(TpmRc.VALUE.atParameter(1));
+        TpmtKdfScheme kdf = switch (curve) {
+            case NIST_P192, NIST_P224, NIST_P256 -> TpmtKdfScheme.of(TpmAlg.KDF1_SP800_56A, TpmAlg.SHA256);
+            case NIST_P384 -> TpmtKdfScheme.of(TpmAlg.KDF1_SP800_56A, TpmAlg.SHA384);
+            case NIST_P521 -> TpmtKdfScheme.of(TpmAlg.KDF1_SP800_56A, TpmAlg.SHA512);
+            default -> throw new TpmFailure(TpmRc.VALUE.atParameter(1));
+        };
+
+        // command output
+        ECDomainParameters d = curve.domain();
+        int len = curve.fieldBytes();
+        int keyBits = d.getCurve().getFieldSize();
+        return new EccParametersResponse(new TpmsAlgorithmDetailEcc(curve.id, keyBits, kdf, TpmtEccScheme.NULL,
+                fixed(curve.prime(), len), fixed(d.getCurve().getA().toBigInteger(), len),
+                fixed(d.getCurve().getB().toBigInteger(), len), fixed(d.getG().getAffineXCoord().toBigInteger(), len),
+                fixed(d.getG().getAffineYCoord().toBigInteger(), len), fixed(d.getN(), len), fixed(d.getH(), 1)));
+    }
+
+    private static Bytes fixed(BigInteger v, int len) {
+        byte[] b = v.toByteArray();
+        byte[] out = new byte[len];
+        int n = Math.min(b.length, len);
+        System.arraycopy(b, b.length - n, out, len - n, n);
+        return Bytes.wrap(out);
+    }
+}
