@@ -36,6 +36,19 @@ class AlgorithmsTest {
     }
 
     @Test
+    void encryptionSchemesAndModes_haveLibtpmsAttributes() {
+        // TPM2_RSA_Encrypt/_Decrypt, TPM2_ECDH_KeyGen/_ZGen and TPM2_EncryptDecrypt(2) (Part 3, 14-15)
+        assertThat(Algorithms.get(TpmAlg.RSAES).attributes()).isEqualTo(0x201);
+        assertThat(Algorithms.get(TpmAlg.OAEP).attributes()).isEqualTo(0x201);
+        assertThat(Algorithms.get(TpmAlg.MGF1).attributes()).isEqualTo(0x404);
+        assertThat(Algorithms.get(TpmAlg.ECDH).attributes()).isEqualTo(0x401);
+        for (int mode : new int[] {TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB, TpmAlg.ECB}) {
+            assertThat(Algorithms.get(mode).attributes()).isEqualTo(0x202);
+        }
+        assertThat(Algorithms.isImplemented(TpmAlg.CMAC)).isFalse();
+    }
+
+    @Test
     void sessionEncryptionAlgorithms_areImplemented() {
         assertThat(Algorithms.isImplemented(TpmAlg.XOR)).isTrue();
         assertThat(Algorithms.isImplemented(TpmAlg.CFB)).isTrue();

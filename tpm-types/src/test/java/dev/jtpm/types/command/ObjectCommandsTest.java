@@ -243,9 +243,9 @@ class ObjectCommandsTest {
         // a type that is no object type: TPMI_ALG_PUBLIC
         assertThat(strictParams(Create.class, new int[] {T}, "0004 0000 0000 0006 0004 000b 00000000"))
                 .isEqualTo(TpmRc.TYPE.atParameter(2));
-        assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "00 0042 0000 0000")).isEqualTo(TpmRc.MODE.atParameter(2));
+        assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "00 003f 0000 0000")).isEqualTo(TpmRc.MODE.atParameter(2));
         assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "02 0010 0000 0000")).isEqualTo(TpmRc.VALUE.atParameter(1));
-        assertThat(strictParams(EncryptDecrypt2.class, new int[] {T}, "0000 00 0042 0000")).isEqualTo(TpmRc.MODE.atParameter(3));
+        assertThat(strictParams(EncryptDecrypt2.class, new int[] {T}, "0000 00 003f 0000")).isEqualTo(TpmRc.MODE.atParameter(3));
         assertThat(strictParams(EccParameters.class, new int[] {}, "0010")).isEqualTo(TpmRc.CURVE.atParameter(1));
         assertThat(strictParams(EvictControl.class, new int[] {TpmRh.OWNER, T}, "80000000")).isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(HierarchyControl.class, new int[] {TpmRh.PLATFORM}, "4000000a 00"))
@@ -253,7 +253,7 @@ class ObjectCommandsTest {
         assertThat(strictParams(SetPrimaryPolicy.class, new int[] {TpmRh.OWNER}, "0000 0006")).isEqualTo(TpmRc.HASH.atParameter(2));
         assertThat(strictParams(Sign.class, new int[] {T}, "0000 0014 000b 8024 40000007 0000"))
                 .isEqualTo(TpmRc.SCHEME.atParameter(2));
-        assertThat(strictParams(RsaDecrypt.class, new int[] {T}, "0000 0017 000b 0000")).isEqualTo(TpmRc.VALUE.atParameter(2));
+        assertThat(strictParams(RsaDecrypt.class, new int[] {T}, "0000 0016 000b 0000")).isEqualTo(TpmRc.VALUE.atParameter(2));
         assertThat(strictParams(LoadExternal.class, new int[] {}, "0000 0000")).isEqualTo(TpmRc.SIZE.atParameter(2));
         assertThat(strictParams(HierarchyChangeAuth.class, new int[] {TpmRh.OWNER}, "0041" + "00".repeat(65)))
                 .isEqualTo(TpmRc.SIZE.atParameter(1));

@@ -292,7 +292,8 @@ class ObjectStructuresCodecTest {
         assertThat(HEX.formatHex(TpmCodec.encode(TpmtRsaDecrypt.oaep(TpmAlg.SHA256)))).isEqualTo("0017000b");
         assertThat(HEX.formatHex(TpmCodec.encode(TpmtRsaDecrypt.RSAES))).isEqualTo("0015");
         assertThat(TpmCodec.decode(TpmtRsaDecrypt.class, hex("0010"))).isEqualTo(TpmtRsaDecrypt.NULL);
-        assertThat(rcOf(() -> TpmCodec.decode(TpmtRsaDecrypt.class, hex("0017 000b")))).isEqualTo(TpmRc.VALUE);
+        assertThat(TpmCodec.decode(TpmtRsaDecrypt.class, hex("0017 000b"))).isEqualTo(TpmtRsaDecrypt.oaep(TpmAlg.SHA256));
+        assertThat(TpmCodec.decode(TpmtRsaDecrypt.class, hex("0015"))).isEqualTo(TpmtRsaDecrypt.RSAES);
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtRsaDecrypt.class, hex("0014 000b")))).isEqualTo(TpmRc.VALUE);
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtRsaDecrypt.class, hex("0006")))).isEqualTo(TpmRc.SELECTOR);
     }

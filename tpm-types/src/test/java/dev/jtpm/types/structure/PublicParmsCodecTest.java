@@ -122,7 +122,8 @@ class PublicParmsCodecTest {
     void kdfSchemes_roundTrip_andAreKdfWhileNoKdfIsImplemented() {
         roundTripsLeniently(TpmtKdfScheme.NULL, "0010");
         roundTripsLeniently(TpmtKdfScheme.of(TpmAlg.KDF1_SP800_108, TpmAlg.SHA256), "0022 000b");
-        assertThat(rcOf(() -> TpmCodec.decode(TpmtKdfScheme.class, hex("0007 000b")))).isEqualTo(TpmRc.KDF);
+        assertThat(rcOf(() -> TpmCodec.decode(TpmtKdfScheme.class, hex("0020 000b")))).isEqualTo(TpmRc.KDF);
+        assertThat(TpmCodec.decode(TpmtKdfScheme.class, hex("0007 000b"))).isEqualTo(TpmtKdfScheme.of(TpmAlg.MGF1, TpmAlg.SHA256));
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtKdfScheme.class, hex("0099 000b")))).isEqualTo(TpmRc.SELECTOR);
     }
 
@@ -146,7 +147,8 @@ class PublicParmsCodecTest {
 
     @Test
     void symModeNotImplemented_isMode() {
-        assertThat(rcOf(() -> TpmCodec.decode(TpmuSymMode.Block.class, hex("0042")))).isEqualTo(TpmRc.MODE);
+        assertThat(rcOf(() -> TpmCodec.decode(TpmuSymMode.Block.class, hex("003f")))).isEqualTo(TpmRc.MODE);
+        assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("0042")).mode()).isEqualTo(TpmAlg.CBC);
         assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("0010")).mode()).isEqualTo(TpmAlg.NULL);
     }
 
