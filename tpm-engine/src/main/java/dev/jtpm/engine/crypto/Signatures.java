@@ -66,8 +66,10 @@ public final class Signatures {
         return d instanceof TpmuAsymScheme.Hash h ? h.hashAlg() : d instanceof TpmuAsymScheme.Ecdaa e ? e.hashAlg() : TpmAlg.NULL;
     }
 
-    /** The RSA key of an object (private parts when loaded). */
-    public static RsaKey rsaKey(TpmObject o) {
+    /** The RSA key of an object (private parts when loaded), cached in the object. */
+    public static RsaKey rsaKey(TpmObject o) { return o.cryptoKey(RsaKey.class, Signatures::makeRsaKey); }
+
+    private static RsaKey makeRsaKey(TpmObject o) {
         TpmsRsaParms p = (TpmsRsaParms) o.publicArea().parameters();
         BigInteger n = new BigInteger(1, ((TpmuPublicId.Rsa) o.publicArea().unique()).n().unsafeArray());
         BigInteger e = BigInteger.valueOf(p.exponent() == 0 ? 65537 : Integer.toUnsignedLong(p.exponent()));
@@ -76,8 +78,10 @@ public final class Signatures {
         return RsaKey.fromPrime(n, e, new BigInteger(1, prime.toArray()));
     }
 
-    /** The ECC key of an object (d when loaded; Q from the public area, checked on load). */
-    public static EccKey eccKey(TpmObject o) {
+    /** The ECC key of an object (d when loaded; Q from the public area, checked on load), cached in the object. */
+    public static EccKey eccKey(TpmObject o) { return o.cryptoKey(EccKey.class, Signatures::makeEccKey); }
+
+    private static EccKey makeEccKey(TpmObject o) {
         TpmsEccParms p = (TpmsEccParms) o.publicArea().parameters();
         TpmsEccPoint q = (TpmsEccPoint) o.publicArea().unique();
         BigInteger d = o.publicOnly() ? null

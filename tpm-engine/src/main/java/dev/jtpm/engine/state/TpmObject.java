@@ -29,6 +29,8 @@ public final class TpmObject implements TransientObject {
     private final Bytes qualifiedName;
     private final int hierarchy;
     private final boolean primary;
+    /** The key in the form tpm-crypto uses it, made on first use (RSA CRT values, the ECC point); never marshalled. */
+    private volatile Object cryptoKey;
 
     /**
      * @param publicArea the public area (with the unique field the TPM computed or was given)
@@ -92,6 +94,17 @@ public final class TpmObject implements TransientObject {
     }
 
     @Override public int hierarchy() { return hierarchy; }
+
+    /**
+     * The object's key as {@code make} builds it from the public and sensitive areas, built once per
+     * loaded object (TPM2_Sign would otherwise redo the RSA CRT set-up on every call). The object is
+     * immutable, so the cached key cannot go stale.
+     */
+    public <K> K cryptoKey(Class<K> type, java.util.function.Function<TpmObject, K> make) {
+        Object k = cryptoKey;
+        if (!type.isInstance(k)) cryptoKey = k = make.apply(this);
+        return type.cast(k);
+    }
 
     @Override
     public String toString() {
