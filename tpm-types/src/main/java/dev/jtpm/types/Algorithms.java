@@ -62,12 +62,12 @@ public final class Algorithms {
             new Entry(TpmAlg.SHA256, HASH, List.of()),
             new Entry(TpmAlg.SHA384, HASH, List.of()),
             new Entry(TpmAlg.SHA512, HASH, List.of()),
-            new Entry(TpmAlg.RSAES, ASYMMETRIC | ENCRYPTING, List.of()),   // TPM2_RSA_Encrypt/_Decrypt (Part 3, 14)
-            new Entry(TpmAlg.OAEP, ASYMMETRIC | ENCRYPTING, List.of()),    // TPM2_RSA_Encrypt/_Decrypt, with MGF1
-            new Entry(TpmAlg.ECDH, ASYMMETRIC | METHOD, List.of()),      // TPM2_ECDH_KeyGen/_ZGen (Part 3, 14)
             new Entry(TpmAlg.RSASSA, ASYMMETRIC | SIGNING, List.of()),      // TPM2_Sign/VerifySignature (Part 3, 20)
+            new Entry(TpmAlg.RSAES, ASYMMETRIC | ENCRYPTING, List.of()),   // TPM2_RSA_Encrypt/_Decrypt (Part 3, 14)
             new Entry(TpmAlg.RSAPSS, ASYMMETRIC | SIGNING, List.of()),
+            new Entry(TpmAlg.OAEP, ASYMMETRIC | ENCRYPTING, List.of()),    // TPM2_RSA_Encrypt/_Decrypt, with MGF1
             new Entry(TpmAlg.ECDSA, ASYMMETRIC | SIGNING, List.of()),
+            new Entry(TpmAlg.ECDH, ASYMMETRIC | METHOD, List.of()),      // TPM2_ECDH_KeyGen/_ZGen (Part 3, 14)
             new Entry(TpmAlg.ECSCHNORR, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES
             new Entry(TpmAlg.SYMCIPHER, OBJECT, List.of()),

@@ -30,9 +30,13 @@ class AlgorithmsTest {
         assertThat(Algorithms.get(TpmAlg.HMAC).attributes()).isEqualTo(0x104);
         assertThat(Algorithms.get(TpmAlg.RSA).keySizes()).containsExactly(1024, 2048, 3072, 4096);
         assertThat(Algorithms.eccCurves()).containsExactly(1, 2, 3, 4, 5);
-        // signing and encryption schemes come with the commands that use them
-        assertThat(Algorithms.isImplemented(TpmAlg.RSASSA)).isFalse();
-        assertThat(Algorithms.isImplemented(TpmAlg.ECDSA)).isFalse();
+        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing); SM2 (no SM2 curve yet) and ECDAA
+        // (needs TPM2_Commit) are not in the table
+        for (int alg : new int[] {TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECSCHNORR}) {
+            assertThat(Algorithms.get(alg).attributes()).isEqualTo(0x101);
+        }
+        assertThat(Algorithms.isImplemented(TpmAlg.SM2)).isFalse();
+        assertThat(Algorithms.isImplemented(TpmAlg.ECDAA)).isFalse();
     }
 
     @Test

@@ -251,7 +251,7 @@ class ObjectCommandsTest {
         assertThat(strictParams(HierarchyControl.class, new int[] {TpmRh.PLATFORM}, "4000000a 00"))
                 .isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(SetPrimaryPolicy.class, new int[] {TpmRh.OWNER}, "0000 0006")).isEqualTo(TpmRc.HASH.atParameter(2));
-        assertThat(strictParams(Sign.class, new int[] {T}, "0000 0014 000b 8024 40000007 0000"))
+        assertThat(strictParams(Sign.class, new int[] {T}, "0000 001b 000b 8024 40000007 0000"))
                 .isEqualTo(TpmRc.SCHEME.atParameter(2));
         assertThat(strictParams(RsaDecrypt.class, new int[] {T}, "0000 0016 000b 0000")).isEqualTo(TpmRc.VALUE.atParameter(2));
         assertThat(strictParams(LoadExternal.class, new int[] {}, "0000 0000")).isEqualTo(TpmRc.SIZE.atParameter(2));
