@@ -162,8 +162,8 @@ public final class Signatures {
 
     /**
      * Checks {@code signature} over {@code digest} with {@code key} (ms-tpm CryptValidateSignature):
-     * TPM_RC_SCHEME when the signature's scheme does not suit the key type (or a keyed-hash key is
-     * public only), TPM_RC_SIGNATURE when it does not verify (or, for an HMAC key with a scheme, its
+     * TPM_RC_SCHEME when the signature's scheme does not suit the key type, TPM_RC_HANDLE for an HMAC
+     * signature and a public-only keyed-hash object, TPM_RC_SIGNATURE when it does not verify (or, for an HMAC key with a scheme, its
      * hash differs from the scheme's), else {@link TpmRc#SUCCESS}.
      */
     public static TpmRc verify(TpmObject key, Bytes digest, TpmtSignature signature) {
@@ -192,7 +192,8 @@ public final class Signatures {
                 return ok ? TpmRc.SUCCESS : TpmRc.SIGNATURE;
             }
             case TpmuSignature.Hmac s -> {
-                if (type != TpmAlg.KEYEDHASH || key.publicOnly()) return TpmRc.SCHEME;
+                if (type != TpmAlg.KEYEDHASH) return TpmRc.SCHEME;
+                if (key.publicOnly()) return TpmRc.HANDLE;   // ms-tpm: no key to recompute the HMAC with
                 int keyScheme = keyScheme(key.publicArea());
                 if (keyScheme != TpmAlg.NULL && keySchemeHash(key.publicArea()) != s.hmac().hashAlg()) return TpmRc.SIGNATURE;
                 Bytes expected = hmac(key, s.hmac().hashAlg(), d);

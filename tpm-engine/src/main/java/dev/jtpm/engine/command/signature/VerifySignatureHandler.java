@@ -26,7 +26,9 @@ import dev.jtpm.types.structure.TpmtTkVerified;
  *   <li>TPM_RC_ATTRIBUTES (handle 1): the object is not a signing key (sign clear, or a sequence
  *       object);</li>
  *   <li>TPM_RC_SCHEME (parameter 2): the signature's scheme does not suit the key (an RSA signature
- *       for an ECC key, an HMAC signature for a public-only keyed-hash object, the NULL signature);
+ *       for an ECC key, the NULL signature);</li>
+ *   <li>TPM_RC_HANDLE (parameter 2): an HMAC signature and a public-only keyed-hash object (ms-tpm's
+ *       code and index);</li>
  *       from unmarshalling: a scheme that is not an implemented signing scheme;</li>
  *   <li>TPM_RC_SIGNATURE (parameter 2): the signature does not verify;</li>
  *   <li>TPM_RC_HANDLE (handle 1): from the pipeline.</li>

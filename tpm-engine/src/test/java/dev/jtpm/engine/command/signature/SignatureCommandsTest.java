@@ -246,6 +246,17 @@ class SignatureCommandsTest {
         assertThat(t.run(new VerifySignature(srk, DIGEST, ecdsa)).rc()).isEqualTo(TpmRc.ATTRIBUTES.atHandle(1));
     }
 
+    @Test
+    void verifySignature_hmacWithPublicOnlyKey_returnsHandleOnParameter2() {
+        TestTpm t = TestTpm.started();
+        TpmtPublic pub = new TpmtPublic(TpmAlg.KEYEDHASH, TpmAlg.SHA256,
+                TpmaObject.of(TpmaObject.USER_WITH_AUTH, TpmaObject.SIGN_ENCRYPT), Bytes.EMPTY,
+                new TpmsKeyedhashParms(TpmtKeyedhashScheme.hmac(TpmAlg.SHA256)), new TpmuPublicId.KeyedHash(DIGEST));
+        int k = t.run(new dev.jtpm.types.command.LoadExternal(null, pub, TpmRh.NULL)).orThrow().objectHandle();
+        TpmtSignature sig = TpmtSignature.of(new TpmuSignature.Hmac(new TpmtHa(TpmAlg.SHA256, DIGEST)));
+        assertThat(t.run(new VerifySignature(k, DIGEST, sig)).rc()).isEqualTo(TpmRc.HANDLE.atParameter(2));
+    }
+
     // ---------------------------------------------------------------- Sign response codes
 
     @Test
