@@ -3,7 +3,7 @@ package dev.jtpm.engine.command.asymmetric;
 import dev.jtpm.crypto.EccCurve;
 import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.RsaKey;
-import dev.jtpm.crypto.RsaKeys;
+import dev.jtpm.engine.crypto.Signatures;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
@@ -15,8 +15,6 @@ import dev.jtpm.types.structure.TpmsRsaParms;
 import dev.jtpm.types.structure.TpmtRsaDecrypt;
 import dev.jtpm.types.structure.TpmtRsaScheme;
 import dev.jtpm.types.structure.TpmuAsymScheme;
-import dev.jtpm.types.structure.TpmuPublicId;
-import dev.jtpm.types.structure.TpmuSensitiveComposite;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -37,27 +35,16 @@ final class AsymmetricSupport {
         return o;
     }
 
-    /** The RSA key of {@code o}, with its private part when the sensitive area is loaded. */
-    static RsaKey rsaKey(TpmObject o) {
-        TpmsRsaParms p = (TpmsRsaParms) o.publicArea().parameters();
-        BigInteger n = new BigInteger(1, ((TpmuPublicId.Rsa) o.publicArea().unique()).n().unsafeArray());
-        long e = Integer.toUnsignedLong(p.exponent());
-        BigInteger exponent = e == 0 ? RsaKeys.DEFAULT_EXPONENT : BigInteger.valueOf(e);
-        if (o.publicOnly()) return RsaKey.ofPublic(n, exponent);
-        BigInteger prime = new BigInteger(1, ((TpmuSensitiveComposite.Rsa) o.sensitive().sensitive()).prime().toArray());
-        return RsaKey.fromPrime(n, exponent, prime);
-    }
+    /** The RSA key of {@code o} (private parts when loaded), made once per loaded object (engine.crypto.Signatures). */
+    static RsaKey rsaKey(TpmObject o) { return Signatures.rsaKey(o); }
 
     /** The curve of an ECC object. */
     static EccCurve curve(TpmObject o) {
         return EccCurve.of(((TpmsEccParms) o.publicArea().parameters()).curveID());
     }
 
-    /** The private ECC key of {@code o} (its sensitive area must be loaded). */
-    static EccKey eccPrivateKey(TpmObject o) {
-        BigInteger d = new BigInteger(1, ((TpmuSensitiveComposite.Ecc) o.sensitive().sensitive()).d().toArray());
-        return EccKey.ofPrivate(curve(o), d);
-    }
+    /** The ECC key of {@code o} with d (its sensitive area must be loaded), made once per loaded object. */
+    static EccKey eccPrivateKey(TpmObject o) { return Signatures.eccKey(o); }
 
     /**
      * The scheme to use (ms-tpm CryptRsaSelectScheme): the key's when the command gives TPM_ALG_NULL,
