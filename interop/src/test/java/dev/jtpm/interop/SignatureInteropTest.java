@@ -164,8 +164,8 @@ class SignatureInteropTest {
         tpm2(signer, "tpm2_load", "-Q", "-C", prim, "-u", path(dir, "k.pub"), "-r", path(dir, "k.priv"), "-c", ctx).ok();
         tpm2(signer, "tpm2_readpublic", "-Q", "-c", ctx, "-f", "pem", "-o", pem).ok();
         String sig = path(dir, "k.sig");
-        tpm2(signer, "tpm2_sign", "-c", ctx, "-g", "sha256", "-s", alg.contains("rsapss") ? "rsapss" : alg.startsWith("rsa")
-                ? "rsassa" : "ecdsa", "-o", sig, msg).ok();
+        String scheme = alg.split(":")[1].split("-")[0];
+        tpm2(signer, "tpm2_sign", "-c", ctx, "-g", "sha256", "-s", scheme, "-o", sig, msg).ok();
         String ext = path(dir, "ext.ctx");
         tpm2(verifier, "tpm2_loadexternal", "-Q", "-C", "o", "-G", loadAlg, "-u", pem, "-c", ext).ok();
         tpm2(verifier, "tpm2_verifysignature", "-c", ext, "-g", "sha256", "-m", msg, "-s", sig,
@@ -176,7 +176,7 @@ class SignatureInteropTest {
     void signatures_crossBetweenJtpmAndSwtpm() throws Exception {
         try (SwtpmReference swtpm = new SwtpmReference(); JtpmServer jtpm = JtpmServer.started(Protocol.SWTPM)) {
             for (String[] alg : new String[][] {{"ecc256:ecdsa-sha256:null", "ecc"}, {"rsa2048:rsassa-sha256:null", "rsa"},
-                    {"rsa2048:rsapss-sha256:null", "rsa"}}) {
+                    {"rsa2048:rsapss-sha256:null", "rsa"}, {"ecc256:ecschnorr-sha256:null", "ecc"}}) {
                 crossCheck(jtpm.tcti(), swtpm.tcti(), workDir(), alg[0], alg[1]);
                 crossCheck(swtpm.tcti(), jtpm.tcti(), workDir(), alg[0], alg[1]);
             }
