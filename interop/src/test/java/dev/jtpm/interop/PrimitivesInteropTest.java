@@ -207,4 +207,47 @@ class PrimitivesInteropTest {
             }
         }
     }
+
+    /** The TPM response code tpm2-tools prints ("Esys_X(0x1C4)" style), or the whole stderr if none. */
+    private static String rcOf(Tools.Run r) {
+        assertThat(r.exit()).isNotZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Esys_\\w+\\((0x[0-9A-Fa-f]+)\\)").matcher(r.err());
+        return m.find() ? m.group(1) : r.err();
+    }
+
+    /** Refusals in the same order and with the same codes as libtpms. */
+    private static java.util.List<String> refusals(String tcti, Path dir) throws Exception {
+        Path msg = dir.resolve("msg");
+        Files.writeString(msg, "0123456789abcdef0");
+        Path iv = dir.resolve("iv.bin");
+        Files.write(iv, new byte[16]);
+        String sign = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
+        String rsaSign = path(dir, "rsasign.ctx"), eccSign = path(dir, "eccsign.ctx"), cbc = path(dir, "cbc.ctx");
+        String restricted = path(dir, "restricted.ctx"), out = path(dir, "out");
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "rsa2048", "-a", sign, "-c", rsaSign).ok();
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc256", "-a", sign, "-c", eccSign).ok();
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "aes128cbc", "-a", SYM_KEY, "-c", cbc).ok();
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "aes128cfb", "-c", restricted).ok();
+        Path point = dir.resolve("point.bin");
+        tpm2(tcti, "tpm2_ecdhkeygen", "-c", eccSign, "-u", point.toString(), "-o", path(dir, "z.bin")).ok();
+        return java.util.List.of(
+                rcOf(tpm2(tcti, "tpm2_rsaencrypt", "-c", rsaSign, "-o", out, msg.toString())),
+                rcOf(tpm2(tcti, "tpm2_rsadecrypt", "-c", rsaSign, "-o", out, msg.toString())),
+                rcOf(tpm2(tcti, "tpm2_ecdhzgen", "-c", eccSign, "-u", point.toString(), "-o", out)),
+                rcOf(tpm2(tcti, "tpm2_encryptdecrypt", "-c", cbc, "-G", "cfb", "-t", iv.toString(), "-o", out, msg.toString())),
+                rcOf(tpm2(tcti, "tpm2_encryptdecrypt", "-c", cbc, "-G", "cbc", "-t", iv.toString(), "-o", out, msg.toString())),
+                rcOf(tpm2(tcti, "tpm2_encryptdecrypt", "-c", restricted, "-t", iv.toString(), "-o", out, msg.toString())));
+    }
+
+    @Test
+    void refusals_sameCodesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            java.util.List<String> mine = refusals(s.tcti(), Files.createTempDirectory("prims"));
+            java.util.List<String> theirs = refusals(ref.tcti(), Files.createTempDirectory("prims"));
+            assertThat(mine).isEqualTo(theirs);
+            // TPM_RC_ATTRIBUTES on handle 1 (three times), TPM_RC_MODE on EncryptDecrypt2's parameter 3,
+            // TPM_RC_SIZE on its parameter 1 (17 octets in CBC), TPM_RC_ATTRIBUTES for a restricted key
+            assertThat(mine).containsExactly("0x182", "0x182", "0x182", "0x3C9", "0x1D5", "0x182");
+        }
+    }
 }
