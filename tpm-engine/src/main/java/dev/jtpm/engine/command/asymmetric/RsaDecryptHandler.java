@@ -23,9 +23,11 @@ import java.util.Optional;
  * <p>Response codes: TPM_RC_KEY (handle 1) for an object that is not an RSA key; TPM_RC_ATTRIBUTES
  * (handle 1) when decrypt is clear or restricted is set; TPM_RC_VALUE (parameter 3) for a label not
  * ending in a zero octet; TPM_RC_SCHEME (parameter 2) when the key's and the command's schemes
- * disagree; TPM_RC_SIZE (parameter 1) when cipherText is not as long as the modulus; TPM_RC_VALUE
- * (parameter 1) when cipherText is not below the modulus or its padding is wrong (or the label
- * differs); TPM_RC_SCHEME when no scheme is an encryption scheme.
+ * disagree; TPM_RC_SIZE when cipherText is not as long as the modulus; TPM_RC_VALUE when cipherText
+ * is not below the modulus or its padding is wrong (or the label differs); TPM_RC_SCHEME when no
+ * scheme is an encryption scheme. The last three carry no index: ms-tpm-20-ref returns them from
+ * CryptRsaDecrypt as they are, and libtpms answers the short cipherText with a bare TPM_RC_SIZE too
+ * (a bad padding it answers with TPM_RC_FAILURE, which we do not copy).
  */
 public final class RsaDecryptHandler implements CommandHandler<RsaDecrypt, RsaDecryptResponse> {
 
@@ -41,7 +43,7 @@ public final class RsaDecryptHandler implements CommandHandler<RsaDecrypt, RsaDe
         if (o.publicOnly()) throw new TpmFailure(TpmRc.KEY.atHandle(1));
         RsaKey key = AsymmetricSupport.rsaKey(o);
         byte[] c = cmd.cipherText().unsafeArray();
-        if (c.length != key.modulusBytes()) throw new TpmFailure(TpmRc.SIZE.atParameter(1));
+        if (c.length != key.modulusBytes()) throw new TpmFailure(TpmRc.SIZE);
 
         // command output
         Optional<Bytes> m = switch (scheme.scheme()) {
@@ -50,6 +52,6 @@ public final class RsaDecryptHandler implements CommandHandler<RsaDecrypt, RsaDe
             case TpmAlg.NULL -> RsaSchemes.decryptRaw(key, c);
             default -> throw new TpmFailure(TpmRc.SCHEME);
         };
-        return new RsaDecryptResponse(m.orElseThrow(() -> new TpmFailure(TpmRc.VALUE.atParameter(1))));
+        return new RsaDecryptResponse(m.orElseThrow(() -> new TpmFailure(TpmRc.VALUE)));
     }
 }

@@ -27,7 +27,8 @@ import java.util.Arrays;
  * (handle 1) when decrypt is clear; TPM_RC_VALUE (parameter 3) for a label not ending in a zero
  * octet; TPM_RC_SCHEME (parameter 2) when the key's and the command's schemes disagree; TPM_RC_VALUE
  * when the message is too long for the scheme or (raw) not below the modulus; TPM_RC_SCHEME when
- * no scheme is an encryption scheme. Codec: TPM_RC_VALUE (parameter 2) for a scheme that is not
+ * no scheme is an encryption scheme (these two without an index, as ms-tpm-20-ref's CryptRsaEncrypt
+ * returns them; libtpms answers a too long OAEP message with TPM_RC_FAILURE, which we do not copy). Codec: TPM_RC_VALUE (parameter 2) for a scheme that is not
  * RSAES, OAEP or NULL.
  */
 public final class RsaEncryptHandler implements CommandHandler<RsaEncrypt, RsaEncryptResponse> {
