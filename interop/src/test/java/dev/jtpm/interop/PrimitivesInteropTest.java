@@ -266,4 +266,53 @@ class PrimitivesInteropTest {
             assertThat(theirs.get(8)).isEqualTo("0x101");
         }
     }
+
+    /** Output and ivOut of tpm2_encryptdecrypt in every mode for a key loaded with tpm2_loadexternal. */
+    private static java.util.List<String> knownKeyRuns(String tcti, Path dir, Path key, Path iv, Path odd, Path even)
+            throws Exception {
+        String ctx = path(dir, "k.ctx");
+        java.util.List<String> r = new java.util.ArrayList<>();
+        for (String mode : new String[] {"cfb", "cbc", "ecb", "ofb", "ctr"}) {
+            Tools.tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-G", "aes", "-r", key.toString(), "-c", ctx).ok();
+            Tools.tpm2(tcti, "tpm2_flushcontext", "-t").ok();
+            Path in = mode.equals("cbc") || mode.equals("ecb") ? even : odd;
+            Path out = dir.resolve(mode + ".out"), ivOut = dir.resolve(mode + ".iv");
+            String[] ivArgs = mode.equals("ecb") ? new String[0] : new String[] {"-t", iv + ":" + ivOut};
+            tpm2(tcti, concat(new String[] {"tpm2_encryptdecrypt", "-Q", "-c", ctx, "-G", mode, "-o", out.toString()}, ivArgs,
+                    in.toString())).ok();
+            r.add(mode + " " + HexFormat.of().formatHex(Files.readAllBytes(out)) + " "
+                    + (mode.equals("ecb") ? "" : HexFormat.of().formatHex(Files.readAllBytes(ivOut))));
+        }
+        return r;
+    }
+
+    @Test
+    void encryptDecrypt_knownKey_sameOutputAndIvOutAsSwtpm_andOpenssl() throws Exception {
+        Path dir = Files.createTempDirectory("prims");
+        Path key = dir.resolve("key.bin"), iv = dir.resolve("iv.bin"), odd = dir.resolve("odd.bin"), even = dir.resolve("even.bin");
+        Files.write(key, HexFormat.of().parseHex("2b7e151628aed2a6abf7158809cf4f3c"));
+        Files.write(iv, HexFormat.of().parseHex("000102030405060708090a0b0c0d0eff"));
+        byte[] data = new byte[37];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 29 + 3);
+        Files.write(odd, data);
+        Files.write(even, Arrays.copyOf(data, 32));
+        java.util.List<String> mine, theirs;
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM)) {
+            mine = knownKeyRuns(s.tcti(), Files.createTempDirectory("prims"), key, iv, odd, even);
+        }
+        try (SwtpmReference ref = new SwtpmReference()) {
+            theirs = knownKeyRuns(ref.tcti(), Files.createTempDirectory("prims"), key, iv, odd, even);
+        }
+        assertThat(mine).isEqualTo(theirs);
+        for (String line : mine) {
+            String[] f = line.split(" ");
+            String cipher = f[0].equals("ctr") ? "aes-128-ctr" : "aes-128-" + f[0];
+            Path in = f[0].equals("cbc") || f[0].equals("ecb") ? even : odd;
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl", "enc", "-" + cipher, "-nopad",
+                    "-K", "2b7e151628aed2a6abf7158809cf4f3c", "-in", in.toString(), "-out", path(dir, "ossl.out")));
+            if (!f[0].equals("ecb")) cmd.addAll(java.util.List.of("-iv", "000102030405060708090a0b0c0d0eff"));
+            Tools.run(Map.of(), null, cmd.toArray(String[]::new)).ok();
+            assertThat(HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("ossl.out")))).as(f[0]).isEqualTo(f[1]);
+        }
+    }
 }

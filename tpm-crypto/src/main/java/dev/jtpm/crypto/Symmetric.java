@@ -19,7 +19,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * {@code ivOut}, as ms-tpm-20-ref's CryptSymmetricEncrypt/Decrypt compute it:
  * <ul>
  *   <li>CFB (full-block feedback): the last ciphertext block; after a partial last block, its
- *       ciphertext octets followed by zeros;</li>
+ *       ciphertext octets followed by the rest of that block's key stream (the register as libtpms
+ *       leaves it, checked against swtpm);</li>
  *   <li>CBC: the last ciphertext block;</li>
  *   <li>OFB: the last key-stream block (the encrypted IV of the last block);</li>
  *   <li>CTR: the next counter value (the whole block is a big-endian counter);</li>
@@ -112,9 +113,11 @@ public final class Symmetric {
             case TpmAlg.ECB -> new byte[0];
             case TpmAlg.CBC -> Arrays.copyOfRange(encrypt ? out : data, whole - bs, whole);
             case TpmAlg.CFB -> {
+                // the shift register as the TPM leaves it: the used octets of the last block are ciphertext,
+                // the unused ones still key stream (the zero padding encrypts/decrypts to exactly that)
                 byte[] ct = encrypt ? result : data;
-                byte[] last = new byte[bs];
                 int from = whole - bs;
+                byte[] last = Arrays.copyOfRange(out, from, whole);
                 System.arraycopy(ct, from, last, 0, ct.length - from);
                 yield last;
             }
