@@ -315,4 +315,33 @@ class PrimitivesInteropTest {
             assertThat(HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("ossl.out")))).as(f[0]).isEqualTo(f[1]);
         }
     }
+
+    /** Raw (TPM_ALG_NULL) RSA of a key loaded with tpm2_loadexternal: encryption of a short message and decryption. */
+    private static java.util.List<String> rawRsaRuns(String tcti, Path dir, Path pem, Path msg) throws Exception {
+        String ctx = path(dir, "k.ctx"), c = path(dir, "c.bin"), m = path(dir, "m.bin");
+        Tools.tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-G", "rsa", "-r", pem.toString(), "-c", ctx).ok();
+        Tools.tpm2(tcti, "tpm2_flushcontext", "-t").ok();
+        tpm2(tcti, "tpm2_rsaencrypt", "-c", ctx, "-s", "null", "-o", c, msg.toString()).ok();
+        tpm2(tcti, "tpm2_rsadecrypt", "-c", ctx, "-s", "null", "-o", m, c).ok();
+        return java.util.List.of(HexFormat.of().formatHex(Files.readAllBytes(Path.of(c))),
+                HexFormat.of().formatHex(Files.readAllBytes(Path.of(m))));
+    }
+
+    @Test
+    void rawRsa_sameOctetsAsSwtpm() throws Exception {
+        Path dir = Files.createTempDirectory("prims");
+        Path pem = dir.resolve("key.pem"), msg = dir.resolve("msg");
+        Tools.run(Map.of(), null, "openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                "-out", pem.toString()).ok();
+        Files.write(msg, HexFormat.of().parseHex("0000" + hex("raw message")));
+        java.util.List<String> mine, theirs;
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM)) {
+            mine = rawRsaRuns(s.tcti(), Files.createTempDirectory("prims"), pem, msg);
+        }
+        try (SwtpmReference ref = new SwtpmReference()) {
+            theirs = rawRsaRuns(ref.tcti(), Files.createTempDirectory("prims"), pem, msg);
+        }
+        assertThat(mine).isEqualTo(theirs);
+        assertThat(mine.get(1)).hasSize(512).endsWith(hex("raw message"));
+    }
 }
