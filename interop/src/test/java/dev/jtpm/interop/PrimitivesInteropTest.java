@@ -344,4 +344,29 @@ class PrimitivesInteropTest {
         assertThat(mine).isEqualTo(theirs);
         assertThat(mine.get(1)).hasSize(512).endsWith(hex("raw message"));
     }
+
+    /** The tpm2_getcap algorithms block of one algorithm (its name line and attribute lines). */
+    private static String algBlock(String getcap, String name) {
+        int i = getcap.indexOf("\n" + name + ":");
+        assertThat(i).as(name).isNotNegative();
+        String rest = getcap.substring(i + 1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n[a-z0-9_]+:").matcher(rest);
+        return m.find() ? rest.substring(0, m.start()) : rest;
+    }
+
+    @Test
+    void getcapAlgorithms_andTestparms_agreeWithSwtpmForTheNewRows() throws Exception {
+        String[] rows = {"rsaes", "oaep", "mgf1", "ecdh", "ctr", "ofb", "cbc", "cfb", "ecb"};
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            String mine = Tools.tpm2(s.tcti(), "tpm2_getcap", "algorithms").ok().out();
+            String theirs = Tools.tpm2(ref.tcti(), "tpm2_getcap", "algorithms").ok().out();
+            for (String row : rows) assertThat(algBlock("\n" + mine, row)).as(row).isEqualTo(algBlock("\n" + theirs, row));
+            for (String parms : new String[] {"aes128cbc", "aes256ecb", "aes256cfb", "aes128ofb", "aes128ctr", "rsa2048:oaep", "rsa2048:rsaes",
+                    "ecc256:ecdh-sha256"}) {
+                Tools.Run a = Tools.tpm2(s.tcti(), "tpm2_testparms", parms), b = Tools.tpm2(ref.tcti(), "tpm2_testparms", parms);
+                assertThat(a.exit() + " " + a.err()).as(parms).isEqualTo(b.exit() + " " + b.err());
+                assertThat(a.exit()).as(parms).isZero();
+            }
+        }
+    }
 }
