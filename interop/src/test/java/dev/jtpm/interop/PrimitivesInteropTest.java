@@ -369,4 +369,36 @@ class PrimitivesInteropTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void ecdhKeyGen_onALoadedPublicKey_zPointIsWhatTheJdkDerivesWithThePrivateKey(Protocol protocol) throws Exception {
+        Path dir = Files.createTempDirectory("prims");
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair staticKey = g.generateKeyPair();
+        Path pem = dir.resolve("pub.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(staticKey.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        try (JtpmServer s = JtpmServer.started(protocol)) {
+            String tcti = s.tcti(), ctx = path(dir, "pub.ctx"), pub = path(dir, "q.bin"), z = path(dir, "z.bin");
+            tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "o", "-G", "ecc", "-u", pem.toString(), "-c", ctx).ok();
+            tpm2(tcti, "tpm2_ecdhkeygen", "-c", ctx, "-u", pub, "-o", z).ok();
+            byte[] q = Files.readAllBytes(Path.of(pub));
+            ByteBuffer b = ByteBuffer.wrap(q);
+            b.getShort();
+            byte[] x = new byte[b.getShort()];
+            b.get(x);
+            byte[] y = new byte[b.getShort()];
+            b.get(y);
+            var spec = ((ECPublicKey) staticKey.getPublic()).getParams();
+            var ephemeral = KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
+                    new java.security.spec.ECPoint(new BigInteger(1, x), new BigInteger(1, y)), spec));
+            KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+            ka.init(staticKey.getPrivate());
+            ka.doPhase(ephemeral, true);
+            assertThat(xOf(Files.readAllBytes(Path.of(z)))).isEqualTo(ka.generateSecret());
+        }
+    }
 }
