@@ -367,6 +367,17 @@ class SignatureCommandsTest {
     }
 
     @Test
+    void hmacSequence_isAuthorizedWithItsOwnPassword() {
+        TestTpm t = TestTpm.started();
+        int k = primary(t, hmacKey(HMAC_KEY, TpmtKeyedhashScheme.hmac(TpmAlg.SHA256))).objectHandle();
+        int seq = t.run(new HmacStart(k, Secret.of(Bytes.wrap(new byte[] {'p', 'w'})), TpmAlg.NULL)).orThrow().sequenceHandle();
+        assertThat(t.run(new SequenceUpdate(seq, Bytes.wrap(MESSAGE)), List.of(Bytes.wrap(new byte[] {'n', 'o'}))).rc())
+                .isEqualTo(TpmRc.BAD_AUTH.atSession(1));   // sequences are noDA: BAD_AUTH, not AUTH_FAIL
+        assertThat(t.run(new SequenceUpdate(seq, Bytes.wrap(MESSAGE)), List.of(Bytes.wrap(new byte[] {'p', 'w'}))).rc())
+                .isEqualTo(TpmRc.SUCCESS);
+    }
+
+    @Test
     void hmacStart_fullSlots_returnsObjectMemory_andHmacSequenceIsNoEventSequence() {
         TestTpm t = TestTpm.started();
         int k = primary(t, hmacKey(HMAC_KEY, TpmtKeyedhashScheme.hmac(TpmAlg.SHA256))).objectHandle();
