@@ -5,23 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jtpm.interop.JtpmServer.Protocol;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** tpm2_dictionarylockout and wrong passwords: jtpm answers what swtpm (libtpms) answers. */
 class DictionaryAttackInteropTest {
-    private static final Pattern RC = Pattern.compile("\\((0x[0-9A-Fa-f]+)\\)");
-
-    private static String outcome(Tools.Run r) {
-        if (r.exit() == 0) return "ok";
-        Matcher m = RC.matcher(r.err());
-        return m.find() ? m.group(1).toLowerCase() : "exit " + r.exit();
-    }
-
     private static List<String> session(String tcti) {
         List<String> out = new ArrayList<>();
-        out.add(outcome(Tools.tpm2(tcti, "tpm2_dictionarylockout", "-s", "-n", "5", "-t", "6", "-l", "7")));
+        out.add(Tools.tpm2(tcti, "tpm2_dictionarylockout", "-s", "-n", "5", "-t", "6", "-l", "7").outcome());
         String vars = Tools.tpm2(tcti, "tpm2_getcap", "properties-variable").ok().out();
         for (String key : new String[] {"TPM2_PT_LOCKOUT_COUNTER", "TPM2_PT_MAX_AUTH_FAIL", "TPM2_PT_LOCKOUT_INTERVAL",
                 "TPM2_PT_LOCKOUT_RECOVERY"}) {
@@ -29,10 +19,10 @@ class DictionaryAttackInteropTest {
             out.add(key + vars.substring(at + key.length(), vars.indexOf('\n', at)).trim());
         }
         // owner hierarchy: no DA implications
-        out.add(outcome(Tools.tpm2(tcti, "tpm2_setclock", "-c", "o", "-p", "wrong", "99999999999")));
+        out.add(Tools.tpm2(tcti, "tpm2_setclock", "-c", "o", "-p", "wrong", "99999999999").outcome());
         // lockout: a wrong password disables lockoutAuth for lockoutRecovery seconds
-        out.add(outcome(Tools.tpm2(tcti, "tpm2_dictionarylockout", "-c", "-p", "wrong")));
-        out.add(outcome(Tools.tpm2(tcti, "tpm2_dictionarylockout", "-c")));
+        out.add(Tools.tpm2(tcti, "tpm2_dictionarylockout", "-c", "-p", "wrong").outcome());
+        out.add(Tools.tpm2(tcti, "tpm2_dictionarylockout", "-c").outcome());
         return out;
     }
 

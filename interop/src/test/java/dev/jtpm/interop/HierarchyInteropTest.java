@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,14 +14,6 @@ import org.junit.jupiter.api.Test;
  * setprimarypolicy, changeeps, changepps — give the same outcomes on jtpm as on swtpm (libtpms).
  */
 class HierarchyInteropTest {
-    private static final Pattern RC = Pattern.compile("\\((0x[0-9A-Fa-f]+)\\)");
-
-    private static String outcome(Tools.Run r) {
-        if (r.exit() == 0) return "ok";
-        Matcher m = RC.matcher(r.err());
-        return m.find() ? m.group(1).toLowerCase() : "exit " + r.exit();
-    }
-
     private static String line(String yaml, String key) {
         int at = yaml.indexOf(key + ":");
         assertThat(at).as(key).isNotNegative();
@@ -35,33 +25,33 @@ class HierarchyInteropTest {
         Path policy = Files.createTempFile("policy", ".bin");
         Files.write(policy, new byte[32]);
         List<String> out = new ArrayList<>();
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "ownerpw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "-p", "wrong", "x")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "-p", "ownerpw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "e", "epw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "l", "lpw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "p", "ppw")));
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "ownerpw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "-p", "wrong", "x").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "-p", "ownerpw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "e", "epw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "l", "lpw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "p", "ppw").outcome());
         String vars = Tools.tpm2(t, "tpm2_getcap", "properties-variable").ok().out();
         out.add(line(vars, "TPM2_PT_PERMANENT"));
-        out.add(outcome(Tools.tpm2(t, "tpm2_clearcontrol", "-C", "l", "-P", "lpw", "s")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_clear", "-c", "l", "lpw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_clearcontrol", "-C", "l", "-P", "lpw", "c")));
+        out.add(Tools.tpm2(t, "tpm2_clearcontrol", "-C", "l", "-P", "lpw", "s").outcome());
+        out.add(Tools.tpm2(t, "tpm2_clear", "-c", "l", "lpw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_clearcontrol", "-C", "l", "-P", "lpw", "c").outcome());
         out.add(line(Tools.tpm2(t, "tpm2_getcap", "properties-variable").ok().out(), "TPM2_PT_PERMANENT"));
-        out.add(outcome(Tools.tpm2(t, "tpm2_clearcontrol", "-C", "p", "-P", "ppw", "c")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_hierarchycontrol", "-C", "o", "-P", "", "shEnable", "clear")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "y")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_hierarchycontrol", "-C", "e", "-P", "epw", "shEnable", "set")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_hierarchycontrol", "-C", "p", "-P", "ppw", "shEnable", "set")));
+        out.add(Tools.tpm2(t, "tpm2_clearcontrol", "-C", "p", "-P", "ppw", "c").outcome());
+        out.add(Tools.tpm2(t, "tpm2_hierarchycontrol", "-C", "o", "-P", "", "shEnable", "clear").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "y").outcome());
+        out.add(Tools.tpm2(t, "tpm2_hierarchycontrol", "-C", "e", "-P", "epw", "shEnable", "set").outcome());
+        out.add(Tools.tpm2(t, "tpm2_hierarchycontrol", "-C", "p", "-P", "ppw", "shEnable", "set").outcome());
         out.add(line(Tools.tpm2(t, "tpm2_getcap", "properties-variable").ok().out(), "TPM2_PT_STARTUP_CLEAR"));
-        out.add(outcome(Tools.tpm2(t, "tpm2_setprimarypolicy", "-C", "o", "-L", policy.toString(), "-g", "sha256")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_setprimarypolicy", "-C", "o", "-L", policy.toString(), "-g", "sha1")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeeps", "-p", "ppw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changepps", "-p", "ppw")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_clear", "-c", "l", "lpw")));
+        out.add(Tools.tpm2(t, "tpm2_setprimarypolicy", "-C", "o", "-L", policy.toString(), "-g", "sha256").outcome());
+        out.add(Tools.tpm2(t, "tpm2_setprimarypolicy", "-C", "o", "-L", policy.toString(), "-g", "sha1").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changeeps", "-p", "ppw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_changepps", "-p", "ppw").outcome());
+        out.add(Tools.tpm2(t, "tpm2_clear", "-c", "l", "lpw").outcome());
         out.add(line(Tools.tpm2(t, "tpm2_getcap", "properties-variable").ok().out(), "TPM2_PT_PERMANENT"));
         String clock = Tools.tpm2(t, "tpm2_readclock").ok().out();
         out.add(clock.contains("reset_count: 0") + " " + clock.contains("restart_count: 0"));
-        out.add(outcome(Tools.tpm2(t, "tpm2_changeauth", "-c", "l", "-p", "lpw", "z")));   // lockoutAuth is empty now
+        out.add(Tools.tpm2(t, "tpm2_changeauth", "-c", "l", "-p", "lpw", "z").outcome());   // lockoutAuth is empty now
         return out;
     }
 

@@ -7,20 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** tpm2_evictcontrol: persistent keys survive a server restart, and the outcomes match swtpm's. */
 class PersistentObjectInteropTest {
-    private static final Pattern RC = Pattern.compile("\\((0x[0-9A-Fa-f]+)\\)");
-
-    private static String outcome(Tools.Run r) {
-        if (r.exit() == 0) return "ok";
-        Matcher m = RC.matcher(r.err());
-        return m.find() ? m.group(1).toLowerCase() : "exit " + r.exit();
-    }
-
     private static String name(String tcti, String ctx) {
         String out = Tools.tpm2(tcti, "tpm2_readpublic", "-c", ctx).ok().out();
         int at = out.indexOf("name: ");
@@ -32,10 +22,10 @@ class PersistentObjectInteropTest {
         String ctx = dir.resolve("p.ctx").toString();
         List<String> out = new ArrayList<>();
         Tools.tpm2(t, "tpm2_createprimary", "-C", "o", "-G", "ecc", "-c", ctx).ok();
-        out.add(outcome(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "o", "-c", ctx, "0x81000001")));
-        out.add(outcome(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "o", "-c", ctx, "0x81000001")));   // taken
-        out.add(outcome(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "o", "-c", ctx, "0x81800001")));   // platform range
-        out.add(outcome(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "p", "-c", ctx, "0x81800001")));   // owner object
+        out.add(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "o", "-c", ctx, "0x81000001").outcome());
+        out.add(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "o", "-c", ctx, "0x81000001").outcome());   // taken
+        out.add(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "o", "-c", ctx, "0x81800001").outcome());   // platform range
+        out.add(Tools.tpm2(t, "tpm2_evictcontrol", "-C", "p", "-c", ctx, "0x81800001").outcome());   // owner object
         Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
         out.add(Tools.tpm2(t, "tpm2_getcap", "handles-persistent").ok().out().trim());
         return out;

@@ -21,6 +21,15 @@ final class Tools {
 
     /** The result of one program run. */
     record Run(int exit, String out, String err) {
+        private static final java.util.regex.Pattern RC = java.util.regex.Pattern.compile("\\((0x[0-9A-Fa-f]+)\\)");
+
+        /** "ok", or the first response code tpm2-tools printed (lower case), or "exit N": for differential tests. */
+        String outcome() {
+            if (exit == 0) return "ok";
+            java.util.regex.Matcher m = RC.matcher(err);
+            return m.find() ? m.group(1).toLowerCase() : "exit " + exit;
+        }
+
         Run ok() {
             if (exit != 0) fail("exit " + exit + "\nstdout: " + out + "\nstderr: " + err);
             return this;

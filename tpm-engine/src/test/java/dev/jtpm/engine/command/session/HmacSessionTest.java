@@ -17,11 +17,10 @@ import dev.jtpm.types.command.StartAuthSession;
 import dev.jtpm.types.command.StartAuthSessionResponse;
 import dev.jtpm.types.structure.TpmlHandle;
 import dev.jtpm.types.structure.TpmtSymDef;
-import java.security.MessageDigest;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import static dev.jtpm.engine.command.session.ClientCrypto.hmac;
+import static dev.jtpm.engine.command.session.ClientCrypto.sha256;
 
 /**
  * HMAC sessions (Part 1, 19.6): the client side is computed here independently with the JCA,
@@ -34,19 +33,6 @@ class HmacSessionTest {
     private static StartAuthSessionResponse start(TestTpm t, int bind) {
         return t.run(new StartAuthSession(TpmRh.NULL, bind, NONCE, Bytes.EMPTY, TpmSe.HMAC, TpmtSymDef.NULL, TpmAlg.SHA256))
                 .orThrow();
-    }
-
-    private static byte[] hmac(byte[] key, byte[]... parts) throws Exception {
-        Mac m = Mac.getInstance("HmacSHA256");
-        m.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
-        for (byte[] p : parts) m.update(p);
-        return m.doFinal();
-    }
-
-    private static byte[] sha256(byte[]... parts) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        for (byte[] p : parts) md.update(p);
-        return md.digest();
     }
 
     /** PCR_Reset(16) authorized by the session; returns the raw response. */

@@ -17,16 +17,16 @@ import dev.jtpm.types.command.StartAuthSessionResponse;
 import dev.jtpm.types.structure.TpmtSymDef;
 import dev.jtpm.types.structure.TpmuSymKeyBits;
 import dev.jtpm.types.structure.TpmuSymMode;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import static dev.jtpm.engine.command.session.ClientCrypto.hmac;
+import static dev.jtpm.engine.command.session.ClientCrypto.sha256;
 
 /**
  * Session parameter encryption (Part 1, 21), with the client side (KDFa, AES-CFB, XOR) written
@@ -36,19 +36,6 @@ import org.junit.jupiter.api.Test;
 class ParameterEncryptionTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final Bytes NONCE = Bytes.fromHex("0f0e0d0c0b0a09080706050403020100");
-
-    private static byte[] hmac(byte[] key, byte[]... parts) throws Exception {
-        Mac m = Mac.getInstance("HmacSHA256");
-        m.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
-        for (byte[] p : parts) m.update(p);
-        return m.doFinal();
-    }
-
-    private static byte[] sha256(byte[]... parts) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        for (byte[] p : parts) md.update(p);
-        return md.digest();
-    }
 
     /** KDFa with SHA-256 (SP 800-108 counter mode), independently of tpm-crypto. */
     private static byte[] kdfa(byte[] key, String label, byte[] u, byte[] v, int bits) throws Exception {
