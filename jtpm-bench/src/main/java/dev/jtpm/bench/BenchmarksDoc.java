@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 final class BenchmarksDoc {
     static final String SIDE_BY_SIDE = "side-by-side";
     static final String SIDE_BY_SIDE_SHORT = "side-by-side-short";
+    static final String SIDE_BY_SIDE_KEYS = "side-by-side-keys";
     static final String JMH = "jmh";
 
     private BenchmarksDoc() {}
@@ -57,6 +58,9 @@ final class BenchmarksDoc {
 
                 <!-- BEGIN side-by-side -->
                 <!-- END side-by-side -->
+
+                <!-- BEGIN side-by-side-keys -->
+                <!-- END side-by-side-keys -->
 
                 <!-- BEGIN side-by-side-short -->
                 <!-- END side-by-side-short -->

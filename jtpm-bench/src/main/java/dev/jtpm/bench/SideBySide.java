@@ -24,7 +24,9 @@ import java.util.Locale;
  * {@code -XX:StartFlightRecording=...} to profile), {@code --connection-per-command} (a new TCP
  * connection for every command, closed after the response, as tcti-swtpm does; defaults then 1000
  * measured and 500 warm-up, as each leaves a client port in TIME_WAIT for a minute; written into its
- * own section).
+ * own section), {@code --no-keys} / {@code --keys-only} (leave out / measure only the key commands of
+ * {@link KeyBench}: Sign and CreatePrimary, into their own section), {@code --key-scale F} (multiplies
+ * the key commands' default counts, e.g. 0.2 for a quick look).
  *
  * <p>jtpm is started with the JVM options of the {@code jtpm} launcher, read from its
  * {@code jvm_options=(...)} line, so that the benchmark measures what users run.
@@ -43,6 +45,9 @@ public final class SideBySide {
     private String swtpm = "swtpm";
     private boolean viaLauncher;
     private final List<String> jvmArgs = new ArrayList<>();
+    private boolean keys = true;
+    private boolean keysOnly;
+    private double keyScale = 1.0;
 
     private SideBySide() {}
 
@@ -65,6 +70,9 @@ public final class SideBySide {
                 case "--jtpm-launcher" -> viaLauncher = true;
                 case "--jtpm-jvm-arg" -> jvmArgs.add(value(args, ++i, a));
                 case "--connection-per-command" -> perCommand = true;
+                case "--no-keys" -> keys = false;
+                case "--keys-only" -> keysOnly = true;
+                case "--key-scale" -> keyScale = Double.parseDouble(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -72,6 +80,9 @@ public final class SideBySide {
         if (warmup < 0) warmup = perCommand ? 500 : 10_000;
         if (rounds < 1 || iterations < rounds) throw new IllegalArgumentException("need --iterations >= --rounds >= 1");
         if (out == null) out = root.resolve("docs/benchmarks.md");
+        if (keysOnly && (!keys || perCommand)) throw new IllegalArgumentException("--keys-only needs the key commands and one connection");
+        if (!(keyScale > 0 && keyScale <= 100)) throw new IllegalArgumentException("--key-scale must be in (0, 100]");
+        if (perCommand) keys = false; // key commands are measured over the kept connection only
     }
 
     private static String value(String[] args, int i, String option) {
@@ -146,37 +157,74 @@ public final class SideBySide {
             Subject sw = startSubject("swtpm", List.of(swtpm), started);
             System.err.printf("jtpm pid %d on 127.0.0.1:%d, swtpm pid %d on 127.0.0.1:%d%n", jtpm.server.pid(),
                     jtpm.server.dataPort, sw.server.pid(), sw.server.dataPort);
-            for (Subject s : List.of(jtpm, sw)) warmUp(s);
-            measure(jtpm, sw);
-            String table = table(jtpm, sw);
-            System.out.println(table);
+            if (!keysOnly) {
+                for (Subject s : List.of(jtpm, sw)) warmUp(s);
+                measure(jtpm, sw);
+                String table = table(jtpm, sw);
+                System.out.println(table);
+                writeSection(perCommand ? BenchmarksDoc.SIDE_BY_SIDE_SHORT : BenchmarksDoc.SIDE_BY_SIDE,
+                        basicSection(environment, swtpmVersion, table));
+            }
+            if (keys) {
+                String table = keyTable(measureKeys(jtpm, sw));
+                System.out.println(table);
+                writeSection(BenchmarksDoc.SIDE_BY_SIDE_KEYS, keySection(environment, swtpmVersion, table));
+            }
             jtpm.client.close();
             sw.client.close();
-            String connection = perCommand
-                    ? "a new TCP connection per command on 127.0.0.1 (what tcti-swtpm, i.e. tpm2-tools, does),"
-                            + " closed after the response with a reset (SO_LINGER 0: thousands of connections leave no"
-                            + " ports in TIME_WAIT); connect and close are in the measured time; raw command bytes"
-                    : "a single TCP connection per server on 127.0.0.1, raw command bytes";
-            String section = (perCommand ? "## Side by side with swtpm, a connection per command\n\n"
-                            : "## Side by side with swtpm\n\n") + environment + " swtpm: " + swtpmVersion.replaceAll("\\.$", "") + ".\n\n"
-                    + "Both servers run as processes with the same command line (`socket --tpm2 --server type=tcp"
-                    + " --ctrl type=tcp --flags not-need-init,startup-clear --tpmstate dir=<fresh temp dir>`;"
-                    + " jtpm on the JVM options of the `jtpm` launcher, " + launcherJvmOptions(root.toAbsolutePath().normalize().resolve("jtpm"))
-                    + (jvmArgs.isEmpty() ? "" : " plus " + jvmArgs)
-                    + "). One client drives both: " + connection + " written, the response read as its 10-byte header and then the rest (as QEMU and the TCTIs read it)."
-                    + " Warm-up: " + warmup + " commands of each kind per server; then " + iterations
-                    + " measured per command and server, in " + rounds + " interleaved rounds."
-                    + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (above 1: jtpm is slower).\n\n"
-                    + table;
-            if (!out.toString().equals("-")) {
-                BenchmarksDoc.update(out, perCommand ? BenchmarksDoc.SIDE_BY_SIDE_SHORT : BenchmarksDoc.SIDE_BY_SIDE, section);
-                System.err.println("written to " + out);
-            }
         } finally {
             for (ServerProcess p : started) p.close();
             started.clear();
             Runtime.getRuntime().removeShutdownHook(hook);
         }
+    }
+
+    private void writeSection(String name, String body) throws IOException {
+        if (out.toString().equals("-")) return;
+        BenchmarksDoc.update(out, name, body);
+        System.err.println("written to " + out);
+    }
+
+    private String serversLine() throws IOException {
+        return "Both servers run as processes with the same command line (`socket --tpm2 --server type=tcp"
+                + " --ctrl type=tcp --flags not-need-init,startup-clear --tpmstate dir=<fresh temp dir>`;"
+                + " jtpm on the JVM options of the `jtpm` launcher, " + launcherJvmOptions(root.toAbsolutePath().normalize().resolve("jtpm"))
+                + (jvmArgs.isEmpty() ? "" : " plus " + jvmArgs) + ").";
+    }
+
+    private String basicSection(String environment, String swtpmVersion, String table) throws IOException {
+        String connection = perCommand
+                ? "a new TCP connection per command on 127.0.0.1 (what tcti-swtpm, i.e. tpm2-tools, does),"
+                        + " closed after the response with a reset (SO_LINGER 0: thousands of connections leave no"
+                        + " ports in TIME_WAIT); connect and close are in the measured time; raw command bytes"
+                : "a single TCP connection per server on 127.0.0.1, raw command bytes";
+        return (perCommand ? "## Side by side with swtpm, a connection per command\n\n"
+                        : "## Side by side with swtpm\n\n") + environment + " swtpm: " + swtpmVersion.replaceAll("\\.$", "") + ".\n\n"
+                + serversLine()
+                + " One client drives both: " + connection + " written, the response read as its 10-byte header and then the rest (as QEMU and the TCTIs read it)."
+                + " Warm-up: " + warmup + " commands of each kind per server; then " + iterations
+                + " measured per command and server, in " + rounds + " interleaved rounds."
+                + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (above 1: jtpm is slower).\n\n"
+                + table;
+    }
+
+    private String keySection(String environment, String swtpmVersion, String table) throws IOException {
+        StringBuilder counts = new StringBuilder();
+        for (KeyBench k : KeyBench.values()) {
+            counts.append(counts.isEmpty() ? "" : "; ").append(k.label()).append(": ").append(scaled(k.warmup))
+                    .append(" + ").append(scaled(k.iterations));
+        }
+        return "## Side by side with swtpm: key commands\n\n" + environment + " swtpm: "
+                + swtpmVersion.replaceAll("\\.$", "") + ".\n\n" + serversLine()
+                + " One client, one TCP connection per server, raw command bytes, empty passwords. Sign uses a key"
+                + " made by CreatePrimary before the measurement; every measured CreatePrimary is followed by an"
+                + " unmeasured FlushContext. \"Same template\" repeats one template (the same key every time, as"
+                + " scripts that run tpm2_createprimary do); \"a new template each time\" puts a counter into the"
+                + " unique field, so each command derives a key nothing derived before (the same sequence of templates"
+                + " on both servers). Warm-up + measured commands per server: " + counts
+                + "; measured in " + keyRounds() + " interleaved rounds."
+                + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (below 1: jtpm is faster).\n\n"
+                + table;
     }
 
     private Subject startSubject(String name, List<String> prefix, List<ServerProcess> started) throws IOException {
@@ -266,6 +314,91 @@ public final class SideBySide {
                     .append(" | ")
                     .append(j == null || s == null ? "–" : String.format(Locale.ROOT, "%.2f", j.p99Micros() / s.p99Micros()))
                     .append(" |\n");
+        }
+        return t.toString();
+    }
+
+    private int scaled(int n) { return Math.max(1, (int) Math.round(n * keyScale)); }
+
+    private int keyRounds() { return Math.min(rounds, 5); }
+
+    /** The samples of one key command on both servers. */
+    private record KeySamples(KeyBench bench, long[] jtpm, long[] swtpm) {}
+
+    /**
+     * Measures every {@link KeyBench} on both servers: a signing key made first where needed, a warm-up,
+     * then interleaved rounds as {@link #measure} does; the signing keys are flushed at the end.
+     */
+    private List<KeySamples> measureKeys(Subject a, Subject b) throws IOException {
+        List<KeySamples> result = new ArrayList<>();
+        for (KeyBench k : KeyBench.values()) {
+            int n = scaled(k.iterations), w = scaled(k.warmup), r = Math.min(keyRounds(), n);
+            List<Subject> both = List.of(a, b);
+            int[] key = new int[2];
+            if (k.kind == KeyBench.Kind.SIGN) {
+                for (int s = 0; s < 2; s++) key[s] = KeyBench.createdHandle(transactRetrying(both.get(s), k.createPrimary(0)));
+            }
+            for (int s = 0; s < 2; s++) {
+                for (int i = 0; i < w; i++) keyCommand(both.get(s), k, i, key[s]);
+            }
+            long[][] samples = {new long[n], new long[n]};
+            int perRound = n / r;
+            for (int round = 0; round < r; round++) {
+                int from = round * perRound, to = round == r - 1 ? n : from + perRound;
+                for (int s : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                    for (int i = from; i < to; i++) samples[s][i] = keyCommand(both.get(s), k, KeyBench.MEASURED_BASE + i, key[s]);
+                }
+            }
+            if (k.kind == KeyBench.Kind.SIGN) {
+                for (int s = 0; s < 2; s++) expectSuccess(both.get(s), "FlushContext", both.get(s).client.transact(KeyBench.flush(key[s])));
+            }
+            System.err.printf("%s done%n", k.label());
+            result.add(new KeySamples(k, samples[0], samples[1]));
+        }
+        return result;
+    }
+
+    /** One measured key command; returns its round-trip time in ns (the FlushContext after a CreatePrimary is not in it). */
+    private static long keyCommand(Subject s, KeyBench k, int index, int keyHandle) throws IOException {
+        byte[] cmd = k.kind == KeyBench.Kind.SIGN ? KeyBench.sign(keyHandle) : k.createPrimary(index);
+        long t0 = System.nanoTime();
+        byte[] rsp = transactRetrying(s, cmd);
+        long t = System.nanoTime() - t0;
+        expectSuccess(s, k.label(), rsp);
+        if (k.kind != KeyBench.Kind.SIGN) {
+            expectSuccess(s, "FlushContext", s.client.transact(KeyBench.flush(KeyBench.createdHandle(rsp))));
+        }
+        return t;
+    }
+
+    /**
+     * Sends {@code cmd} again while the TPM answers TPM_RC_RETRY, TPM_RC_TESTING or TPM_RC_YIELDED, as a
+     * TSS does (libtpms answers TPM_RC_RETRY to the first use of an algorithm it has not self-tested yet).
+     */
+    private static byte[] transactRetrying(Subject s, byte[] cmd) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            byte[] rsp = s.client.transact(cmd);
+            int rc = BenchCommand.responseCode(rsp);
+            if ((rc != 0x922 && rc != 0x90A && rc != 0x908) || attempt == 10) return rsp;
+        }
+    }
+
+    private static void expectSuccess(Subject s, String what, byte[] rsp) throws IOException {
+        int rc = BenchCommand.responseCode(rsp);
+        if (rc != 0) throw new IOException(s.server.name + ": " + what + " failed with 0x" + Integer.toHexString(rc));
+    }
+
+    private static String keyTable(List<KeySamples> all) {
+        StringBuilder t = new StringBuilder();
+        t.append("| command | jtpm median µs | jtpm p99 µs | swtpm median µs | swtpm p99 µs | median ratio | p99 ratio |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (KeySamples k : all) {
+            LatencyStats j = LatencyStats.of(k.jtpm(), k.jtpm().length), s = LatencyStats.of(k.swtpm(), k.swtpm().length);
+            t.append("| ").append(k.bench().label()).append(" | ").append(f(j.medianMicros())).append(" | ")
+                    .append(f(j.p99Micros())).append(" | ").append(f(s.medianMicros())).append(" | ")
+                    .append(f(s.p99Micros())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", j.medianMicros() / s.medianMicros())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", j.p99Micros() / s.p99Micros())).append(" |\n");
         }
         return t.toString();
     }

@@ -20,7 +20,8 @@ import dev.jtpm.types.Secret;
  * <table>
  *   <caption>Labels</caption>
  *   <tr><th>secret</th><th>derivation</th></tr>
- *   <tr><td>RSA primes</td><td>{@link RsaKeys} over {@code KdfDrbg(nameAlg, seed, "RSA", context)}</td></tr>
+ *   <tr><td>RSA primes</td><td>{@link RsaKeys}: p over {@code KdfDrbg(nameAlg, seed, "RSA P", context)}, q over
+ *       {@code KdfDrbg(nameAlg, seed, "RSA Q", context)} (two streams, so the two searches run in parallel)</td></tr>
  *   <tr><td>ECC scalar d</td><td>{@link EccKeys} over {@code KdfDrbg(nameAlg, seed, "ECC", context)}</td></tr>
  *   <tr><td>symmetric key</td><td>{@code KDFa(nameAlg, seed, "SYMCIPHER", context, "", keyBits)}</td></tr>
  *   <tr><td>HMAC key / sealed-data filler</td><td>{@code KDFa(nameAlg, seed, "KEYEDHASH", context, "", bits)}</td></tr>
@@ -56,7 +57,8 @@ public final class PrimaryKeys {
 
     /** The RSA key of the template. */
     public static RsaKey rsa(int nameAlg, Secret seed, byte[] context, int keyBits, long exponent) {
-        return RsaKeys.generate(new KdfDrbg(nameAlg, seed, "RSA", context), keyBits, exponent);
+        return RsaKeys.generate(new KdfDrbg(nameAlg, seed, "RSA P", context), new KdfDrbg(nameAlg, seed, "RSA Q", context),
+                keyBits, exponent);
     }
 
     /** The ECC key of the template. */

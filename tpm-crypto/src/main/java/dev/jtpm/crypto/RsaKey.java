@@ -22,6 +22,7 @@ public final class RsaKey {
     private final BigInteger n, e, p, q, d;
     private volatile RSAPublicKey publicKey;
     private volatile RSAPrivateCrtKey privateKey;
+    private volatile RsaPrivateOperation privateOperation;
 
     /**
      * @param n the modulus
@@ -93,6 +94,17 @@ public final class RsaKey {
         RSAPrivateCrtKey k = privateKey;
         if (k == null) privateKey = k = makePrivate();
         return k;
+    }
+
+    /**
+     * The private-key primitive s = c^d mod n (RSADP / RSASP1) for 0 ≤ c &lt; n: blinded, with the two CRT
+     * halves in parallel and the result checked ({@link RsaPrivateOperation}).
+     */
+    public BigInteger privateOperation(BigInteger c) {
+        if (!hasPrivate()) throw new IllegalStateException("public key only");
+        RsaPrivateOperation op = privateOperation;
+        if (op == null) privateOperation = op = new RsaPrivateOperation(this);
+        return op.apply(c);
     }
 
     private RSAPublicKey makePublic() {

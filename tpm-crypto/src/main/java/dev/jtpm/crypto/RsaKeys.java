@@ -1,6 +1,8 @@
 package dev.jtpm.crypto;
 
 import java.math.BigInteger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * RSA key generation from a {@link RandomBits} source: deterministic when the source is a
@@ -10,7 +12,8 @@ import java.math.BigInteger;
  * does not reproduce libtpms's primes, which nothing requires since a TPM's seeds are its own):
  * <ol>
  *   <li>{@code e} is the template's exponent, or 65537 when it is 0; it must be odd and at least 3.</li>
- *   <li>For each of p then q (keyBits/2 bits each): a start value s from the next keyBits/16 octets,
+ *   <li>For each of p and q (keyBits/2 bits each; from one source, p then q, or from two sources, one
+ *       each and searched in parallel): a start value s from the next keyBits/16 octets,
  *       big-endian, with the two top bits set (so p·q has exactly keyBits bits and p, q ≥ √2·2^(k−1))
  *       and the low bit set.</li>
  *   <li>Sieve the window s, s+2, …, s+2·4095 with the odd primes below 2^15 (ms-tpm-20-ref also
@@ -19,8 +22,8 @@ import java.math.BigInteger;
  *       from the source (each base: the next keyBits/16 octets, redrawn until 1 &lt; b &lt; c−1).
  *       Rounds as FIPS 186-5 Table B.1 asks for error ≤ 2^−100: 7 for 512-bit primes, 5 for
  *       1024-bit, 4 from 1536 bits. If the window runs out (or past 2^(k)), draw a new start.</li>
- *   <li>q is also rejected when |p − q| ≤ 2^(keyBits/2 − 100).</li>
- *   <li>d = e^−1 mod lcm(p−1, q−1); if d ≤ 2^(keyBits/2) (never in practice), draw a new q.</li>
+ *   <li>q is also rejected (a new q drawn from q's source) when |p − q| ≤ 2^(keyBits/2 − 100), or
+ *       when d = e^−1 mod lcm(p−1, q−1) ≤ 2^(keyBits/2) (never in practice).</li>
  *   <li>If p &lt; q they are swapped, so the stored prime is the larger one.</li>
  * </ol>
  */
@@ -63,26 +66,51 @@ public final class RsaKeys {
     }
 
     /**
-     * Generates a key pair.
+     * Generates a key pair with p and q from one source, one after the other.
      *
      * @param random where candidates and Miller-Rabin bases come from
      * @param keyBits the modulus size: a multiple of 16, at least 512
      * @param exponent the public exponent from the template; 0 means 65537
      */
     public static RsaKey generate(RandomBits random, int keyBits, long exponent) {
+        BigInteger e = checkedExponent(keyBits, exponent);
+        int half = keyBits / 2;
+        return finish(prime(random, half, e), prime(random, half, e), random, half, e);
+    }
+
+    /**
+     * Generates a key pair with p from {@code pSource} and q from {@code qSource}, searched at the
+     * same time (q on {@link ForkJoinPool#commonPool()}, p on the calling thread): the prime search is
+     * nearly all of the cost, and the two searches share nothing, so the result is the same octets
+     * however the two interleave. A redrawn q (see the class comment) comes from {@code qSource} too.
+     * The sources must be independent streams, e.g. two {@link KdfDrbg}s with different labels.
+     */
+    public static RsaKey generate(RandomBits pSource, RandomBits qSource, int keyBits, long exponent) {
+        BigInteger e = checkedExponent(keyBits, exponent);
+        int half = keyBits / 2;
+        CompletableFuture<BigInteger> q = CompletableFuture.supplyAsync(() -> prime(qSource, half, e));
+        BigInteger p = prime(pSource, half, e);
+        return finish(p, q.join(), qSource, half, e);
+    }
+
+    private static BigInteger checkedExponent(int keyBits, long exponent) {
         if (keyBits < 512 || keyBits % 16 != 0) throw new IllegalArgumentException("unsupported RSA key size " + keyBits);
         BigInteger e = exponent == 0 ? DEFAULT_EXPONENT : BigInteger.valueOf(exponent);
         if (!e.testBit(0) || e.compareTo(BigInteger.valueOf(3)) < 0) throw new IllegalArgumentException("bad exponent " + exponent);
-        int half = keyBits / 2;
-        BigInteger p = prime(random, half, e);
+        return e;
+    }
+
+    /** The key of p and q, drawing a new q from {@code qSource} while the pair is unfit. */
+    private static RsaKey finish(BigInteger p, BigInteger q, RandomBits qSource, int half, BigInteger e) {
         BigInteger minDistance = BigInteger.ONE.shiftLeft(half - 100);
         while (true) {
-            BigInteger q = prime(random, half, e);
-            if (p.subtract(q).abs().compareTo(minDistance) <= 0) continue;
-            BigInteger d = privateExponent(e, p, q);
-            if (d.bitLength() <= half) continue;
-            BigInteger big = p.max(q), small = p.min(q);
-            return new RsaKey(p.multiply(q), e, big, small, d);
+            BigInteger d = null;
+            if (p.subtract(q).abs().compareTo(minDistance) > 0) d = privateExponent(e, p, q);
+            if (d != null && d.bitLength() > half) {
+                BigInteger big = p.max(q), small = p.min(q);
+                return new RsaKey(p.multiply(q), e, big, small, d);
+            }
+            q = prime(qSource, half, e);
         }
     }
 
@@ -93,7 +121,8 @@ public final class RsaKeys {
         return e.modInverse(lcm);
     }
 
-    private static BigInteger prime(RandomBits random, int bits, BigInteger e) {
+    /** The first prime of the search from {@code random}'s next octets (package-private for tests). */
+    static BigInteger prime(RandomBits random, int bits, BigInteger e) {
         int bytes = bits / 8;
         int rounds = bits >= 1536 ? 4 : bits >= 1024 ? 5 : 7;
         while (true) {

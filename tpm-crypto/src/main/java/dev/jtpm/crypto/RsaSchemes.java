@@ -18,7 +18,8 @@ import javax.crypto.spec.PSource;
 
 /**
  * The RSA schemes of Part 1 §11.4.4 (PKCS #1 v2.2 / RFC 8017) as TPM2_Sign, TPM2_VerifySignature,
- * TPM2_RSA_Encrypt and TPM2_RSA_Decrypt use them, over the JDK's RSA (CRT with blinding).
+ * TPM2_RSA_Encrypt and TPM2_RSA_Decrypt use them: signatures and the raw primitive over
+ * {@link RsaKey#privateOperation} (blinded CRT, the two halves in parallel), decryption over the JDK's RSA.
  *
  * <ul>
  *   <li><b>RSASSA</b>: EMSA-PKCS1-v1_5 over a digest the caller computed (DigestInfo added here).</li>
@@ -51,17 +52,17 @@ public final class RsaSchemes {
 
     // ---- signatures ----
 
-    /** RSASSA-PKCS1-v1_5 signature of {@code digest}. */
+    /** RSASSA-PKCS1-v1_5 signature of {@code digest} (EMSA-PKCS1-v1_5, RFC 8017 §9.2). */
     public static Bytes signPkcs1(RsaKey key, int hashAlg, byte[] digest) {
         checkDigest(hashAlg, digest);
-        try {
-            Signature s = Signature.getInstance("NONEwithRSA");
-            s.initSign(key.toPrivateKey());
-            s.update(digestInfo(hashAlg, digest));
-            return Bytes.wrap(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] t = digestInfo(hashAlg, digest);
+        int emLen = key.modulusBytes();
+        if (emLen < t.length + 11) throw new IllegalArgumentException("key too small for this hash");
+        byte[] em = new byte[emLen];
+        em[1] = 1;
+        Arrays.fill(em, 2, emLen - t.length - 1, (byte) 0xFF);
+        System.arraycopy(t, 0, em, emLen - t.length, t.length);
+        return Bytes.wrap(rawPrivate(key, em));
     }
 
     /** Verifies an RSASSA-PKCS1-v1_5 signature of {@code digest}. */
@@ -203,13 +204,7 @@ public final class RsaSchemes {
 
     /** The private-key primitive (CRT, blinded by the JDK) on a value below n, modulus-sized. */
     private static byte[] rawPrivate(RsaKey key, byte[] value) {
-        try {
-            Cipher c = Cipher.getInstance("RSA/ECB/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key.toPrivateKey());
-            return Octets.fixed(new BigInteger(1, c.doFinal(value)), key.modulusBytes());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Octets.fixed(key.privateOperation(new BigInteger(1, value)), key.modulusBytes());
     }
 
     private static OAEPParameterSpec oaepSpec(int hashAlg, byte[] label) {

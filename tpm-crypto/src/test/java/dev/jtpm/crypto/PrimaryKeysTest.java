@@ -76,26 +76,12 @@ class PrimaryKeysTest {
     }
 
     @Test
-    void rsa2048Primary_timing() {
-        // Not an assertion (tests never assert wall-clock time): prints the cost for the report.
-        for (int bits : new int[] {2048, 3072}) {
-            int runs = bits == 2048 ? 20 : 4;
-            PrimaryKeys.rsa(TpmAlg.SHA256, SEED, CONTEXT, bits, 0); // warm-up
-            long[] t = new long[runs];
-            for (int i = 0; i < runs; i++) {
-                byte[] ctx = PrimaryKeys.templateContext(TpmAlg.SHA256, new byte[] {(byte) i, (byte) bits});
-                long t0 = System.nanoTime();
-                PrimaryKeys.rsa(TpmAlg.SHA256, SEED, ctx, bits, 0);
-                t[i] = System.nanoTime() - t0;
-            }
-            java.util.Arrays.sort(t);
-            System.out.printf("RSA-%d primary derivation over %d templates: median %.1f ms, max %.1f ms%n",
-                    bits, runs, t[runs / 2] / 1e6, t[runs - 1] / 1e6);
-        }
-        long t0 = System.nanoTime();
-        int n = 200;
-        for (int i = 0; i < n; i++) PrimaryKeys.ecc(TpmAlg.SHA256, SEED, new byte[] {(byte) i}, EccCurve.NIST_P256);
-        System.out.printf("ECC P-256 primary derivation: %.3f ms each%n", (System.nanoTime() - t0) / 1e6 / n);
+    void rsa_primesComeFromTwoStreams_pFromRsaPAndQFromRsaQ() {
+        RsaKey k = PrimaryKeys.rsa(TpmAlg.SHA256, SEED, CONTEXT, 1024, 0);
+        BigInteger p = RsaKeys.prime(new KdfDrbg(TpmAlg.SHA256, SEED, "RSA P", CONTEXT), 512, RsaKeys.DEFAULT_EXPONENT);
+        BigInteger q = RsaKeys.prime(new KdfDrbg(TpmAlg.SHA256, SEED, "RSA Q", CONTEXT), 512, RsaKeys.DEFAULT_EXPONENT);
+        assertThat(java.util.Set.of(k.p(), k.q())).containsExactlyInAnyOrder(p, q);
+        assertThat(k.n()).isEqualTo(p.multiply(q));
     }
 
     @ParameterizedTest

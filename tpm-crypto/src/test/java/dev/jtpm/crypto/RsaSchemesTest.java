@@ -1,6 +1,7 @@
 package dev.jtpm.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.TpmAlg;
@@ -33,6 +34,33 @@ class RsaSchemesTest {
         v.update(MESSAGE);
         assertThat(v.verify(sig.toArray())).isTrue();
         assertThat(RsaSchemes.verifyPkcs1(KEY, hashAlg, Hashes.hash(hashAlg, MESSAGE), sig.toArray())).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void rsassa_sameOctetsAsTheJdkSigner(int hashAlg) throws Exception {
+        // EMSA-PKCS1-v1_5 is deterministic: the JDK's own signer must give the very same signature.
+        Signature s = Signature.getInstance(jdkName(hashAlg) + "withRSA");
+        s.initSign(KEY.toPrivateKey());
+        s.update(MESSAGE);
+        assertThat(RsaSchemes.signPkcs1(KEY, hashAlg, Hashes.hash(hashAlg, MESSAGE)).toArray()).isEqualTo(s.sign());
+    }
+
+    @Test
+    void privateOperation_invertsThePublicOne_manyTimesWithMovingBlinding() {
+        RsaKey k = PrimaryKeys.rsa(TpmAlg.SHA256, PrimaryKeysTest.SEED, new byte[] {43}, 1024, 0);
+        java.util.List<java.math.BigInteger> inputs = new java.util.ArrayList<>(java.util.List.of(
+                java.math.BigInteger.ZERO, java.math.BigInteger.ONE, k.n().subtract(java.math.BigInteger.ONE)));
+        for (int i = 0; i < 40; i++) inputs.add(new java.math.BigInteger(k.bits() - 1, RNG));
+        for (java.math.BigInteger m : inputs) {
+            java.math.BigInteger c = m.modPow(k.e(), k.n());
+            assertThat(k.privateOperation(c)).isEqualTo(m);
+            assertThat(k.privateOperation(m)).isEqualTo(m.modPow(k.d(), k.n()));
+        }
+        assertThatThrownBy(() -> k.privateOperation(k.n())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> k.privateOperation(java.math.BigInteger.valueOf(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RsaKey.ofPublic(k.n(), k.e()).privateOperation(java.math.BigInteger.TWO))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @ParameterizedTest

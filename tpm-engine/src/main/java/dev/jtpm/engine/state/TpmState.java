@@ -16,6 +16,8 @@ public final class TpmState {
     public PcrBanks pcrs;
     public final TransientObjects objects = new TransientObjects();
     public final dev.jtpm.engine.session.SessionSlots sessions = new dev.jtpm.engine.session.SessionSlots();
+    /** RSA primary keys already derived (volatile; see {@link PrimaryKeyCache}). */
+    public final PrimaryKeyCache primaryKeys = new PrimaryKeyCache();
     public boolean started;
     /** Hierarchy enables, platformAuth and platformPolicy (reset by Startup(CLEAR), kept by a Resume). */
     public StateClearData stateClear = StateClearData.INITIAL;

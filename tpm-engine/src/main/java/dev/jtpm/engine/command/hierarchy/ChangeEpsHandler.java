@@ -30,6 +30,7 @@ public final class ChangeEpsHandler implements CommandHandler<ChangeEps, EmptyRe
         p.endorsementPolicy = Bytes.EMPTY;
         HierarchySupport.flushObjects(s, TpmRh.ENDORSEMENT);
         s.removePersistentObjects(TpmRh.ENDORSEMENT);
+        s.primaryKeys.clear(); // keys of the replaced seed
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;
     }

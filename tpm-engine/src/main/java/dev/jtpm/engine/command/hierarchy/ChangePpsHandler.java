@@ -27,6 +27,7 @@ public final class ChangePpsHandler implements CommandHandler<ChangePps, EmptyRe
         s.stateClear = s.stateClear.withPlatformPolicy(TpmAlg.NULL, Bytes.EMPTY);
         HierarchySupport.flushObjects(s, TpmRh.PLATFORM);
         s.removePersistentObjects(TpmRh.PLATFORM);
+        s.primaryKeys.clear(); // keys of the replaced seed
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;
     }

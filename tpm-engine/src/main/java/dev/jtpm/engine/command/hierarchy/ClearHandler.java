@@ -51,6 +51,7 @@ public final class ClearHandler implements CommandHandler<Clear, EmptyResponse> 
         p.resetCount = 0;
         p.restartCount = 0;
         s.pcrs.changed();
+        s.primaryKeys.clear(); // keys of the replaced seed
         ctx.persistentChanged();
         return EmptyResponse.INSTANCE;
     }

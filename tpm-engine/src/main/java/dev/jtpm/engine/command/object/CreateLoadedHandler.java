@@ -60,7 +60,7 @@ public final class CreateLoadedHandler implements CommandHandler<CreateLoaded, C
         if (primary) {
             byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
                     cmd.inSensitive().data().toArray());
-            source = new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, parentHandle), context);
+            source = new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, parentHandle), context, s.primaryKeys);
         } else {
             RandomBits random = b -> s.platform.entropy().nextBytes(b);
             source = new ObjectSupport.Source.Random(random);

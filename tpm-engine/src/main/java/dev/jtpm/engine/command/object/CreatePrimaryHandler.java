@@ -50,7 +50,7 @@ public final class CreatePrimaryHandler implements CommandHandler<CreatePrimary,
         byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
                 cmd.inSensitive().data().toArray());
         ObjectSupport.Created c = ObjectSupport.create(template, cmd.inSensitive(), auth,
-                new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, hierarchy), context));
+                new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, hierarchy), context, s.primaryKeys));
         TpmObject object = new TpmObject(c.publicArea(), c.sensitive(),
                 ObjectSupport.qualifiedName(ObjectSupport.handleName(hierarchy), template.nameAlg(), c.publicArea().name()),
                 hierarchy, true);

@@ -13,6 +13,7 @@ import dev.jtpm.crypto.SensitiveProtection;
 import dev.jtpm.crypto.Unwrapped;
 import dev.jtpm.engine.crypto.Tickets;
 import dev.jtpm.engine.state.PcrBanks;
+import dev.jtpm.engine.state.PrimaryKeyCache;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.engine.state.TransientObject;
@@ -317,8 +318,11 @@ final class ObjectSupport {
         /** Random octets for an ordinary object. */
         record Random(RandomBits bits) implements Source {}
 
-        /** Derivation from a hierarchy seed and the template's context (its Name and inSensitive.data). */
-        record Primary(Secret seed, byte[] context) implements Source {}
+        /**
+         * Derivation from a hierarchy seed and the template's context (its Name and inSensitive.data);
+         * RSA keys through the TPM's cache of recent primary keys.
+         */
+        record Primary(Secret seed, byte[] context, PrimaryKeyCache rsaKeys) implements Source {}
     }
 
     /**
@@ -341,7 +345,7 @@ final class ObjectSupport {
                 if (e != 0 && (e < 65537 || !BigInteger.valueOf(e).isProbablePrime(40))) throw new TpmFailure(TpmRc.RANGE);
                 RsaKey key = switch (source) {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
-                    case Source.Primary pr -> PrimaryKeys.rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
+                    case Source.Primary pr -> pr.rsaKeys().rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
                 };
                 TpmtPublic pub = template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(fixed(key.n(), p.keyBits() / 8))));
                 Secret prime = Secret.of(fixed(key.p(), p.keyBits() / 16));

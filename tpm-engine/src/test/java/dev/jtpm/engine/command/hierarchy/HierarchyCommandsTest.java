@@ -13,12 +13,19 @@ import dev.jtpm.types.command.ChangeEps;
 import dev.jtpm.types.command.Clear;
 import dev.jtpm.types.command.ClearControl;
 import dev.jtpm.types.command.ClockSet;
+import dev.jtpm.types.command.CreatePrimary;
+import dev.jtpm.types.command.CreatePrimaryResponse;
+import dev.jtpm.types.command.FlushContext;
 import dev.jtpm.types.command.HierarchyChangeAuth;
 import dev.jtpm.types.command.HierarchyControl;
 import dev.jtpm.types.command.ReadClock;
 import dev.jtpm.types.command.SetPrimaryPolicy;
 import dev.jtpm.types.command.Shutdown;
 import dev.jtpm.types.command.Startup;
+import dev.jtpm.types.structure.Templates;
+import dev.jtpm.types.structure.TpmlPcrSelection;
+import dev.jtpm.types.structure.TpmsSensitiveCreate;
+import dev.jtpm.types.structure.TpmtPublic;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -120,5 +127,32 @@ class HierarchyCommandsTest {
         assertThat(t.state().persistent.eps).isNotEqualTo(eps);
         assertThat(t.state().persistent.endorsementAuth.isEmpty()).isTrue();
         assertThat(t.run(new ChangeEps(TpmRh.OWNER)).rc()).isEqualTo(TpmRc.VALUE.atHandle(1));
+    }
+
+    private static Bytes rsaPrimary(TestTpm t, int hierarchy, TpmtPublic template) {
+        CreatePrimaryResponse r = t.run(new CreatePrimary(hierarchy, TpmsSensitiveCreate.EMPTY, template, Bytes.EMPTY,
+                new TpmlPcrSelection(List.of()))).orThrow();
+        t.run(new FlushContext(r.objectHandle())).orThrow();
+        return r.name();
+    }
+
+    @Test
+    void rsaPrimaries_sameUntilTheSeedChanges_evenWhenRecreatedFromTheCache() {
+        TestTpm t = TestTpm.started();
+        Bytes srk = rsaPrimary(t, TpmRh.OWNER, Templates.RSA_2048_SRK);
+        Bytes ek = rsaPrimary(t, TpmRh.ENDORSEMENT, Templates.EK_RSA_2048);
+        assertThat(t.state().primaryKeys.size()).isEqualTo(2);
+        assertThat(rsaPrimary(t, TpmRh.OWNER, Templates.RSA_2048_SRK)).isEqualTo(srk);
+        assertThat(rsaPrimary(t, TpmRh.ENDORSEMENT, Templates.EK_RSA_2048)).isEqualTo(ek);
+
+        t.run(new ChangeEps(TpmRh.PLATFORM)).orThrow();
+        assertThat(t.state().primaryKeys.size()).isZero();
+        Bytes newEk = rsaPrimary(t, TpmRh.ENDORSEMENT, Templates.EK_RSA_2048);
+        assertThat(newEk).isNotEqualTo(ek);
+        assertThat(rsaPrimary(t, TpmRh.OWNER, Templates.RSA_2048_SRK)).isEqualTo(srk);
+
+        t.run(new Clear(TpmRh.LOCKOUT)).orThrow();
+        assertThat(rsaPrimary(t, TpmRh.OWNER, Templates.RSA_2048_SRK)).isNotEqualTo(srk);
+        assertThat(rsaPrimary(t, TpmRh.ENDORSEMENT, Templates.EK_RSA_2048)).isEqualTo(newEk); // Clear keeps the EPS
     }
 }
