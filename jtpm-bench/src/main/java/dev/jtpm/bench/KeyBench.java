@@ -10,6 +10,7 @@ import dev.jtpm.types.command.Sign;
 import dev.jtpm.types.structure.TpmaObject;
 import dev.jtpm.types.structure.TpmlPcrSelection;
 import dev.jtpm.types.structure.TpmsEccParms;
+import dev.jtpm.types.structure.TpmsEccPoint;
 import dev.jtpm.types.structure.TpmsRsaParms;
 import dev.jtpm.types.structure.TpmsSensitiveCreate;
 import dev.jtpm.types.structure.Templates;
@@ -39,7 +40,10 @@ enum KeyBench {
     /** TPM2_Sign of a SHA-256 digest with an unrestricted RSASSA 2048-bit key. */
     SIGN_RSASSA_2048("Sign (RSASSA-2048, SHA-256 digest)", Kind.SIGN, rsa(), 600, 60),
     /** TPM2_CreatePrimary of the ECC P-256 signing key, the same template every time. */
-    CREATE_PRIMARY_ECC_P256("CreatePrimary (ECC P-256 signing key, owner)", Kind.CREATE_PRIMARY, ecc(), 600, 60),
+    CREATE_PRIMARY_ECC_P256("CreatePrimary (ECC P-256 signing key, owner, same template)", Kind.CREATE_PRIMARY, ecc(), 600, 60),
+    /** TPM2_CreatePrimary of ECC P-256 signing keys, a new unique field (so a new key) every time. */
+    CREATE_PRIMARY_ECC_P256_NEW("CreatePrimary (ECC P-256 signing key, owner, a new template each time)",
+            Kind.CREATE_PRIMARY_NEW, ecc(), 600, 60),
     /** TPM2_CreatePrimary of the RSA-2048 signing key, the same template every time. */
     CREATE_PRIMARY_RSA_2048("CreatePrimary (RSA-2048 signing key, owner, same template)", Kind.CREATE_PRIMARY, rsa(), 60, 5),
     /** TPM2_CreatePrimary of RSA-2048 signing keys, a new unique field (so a new key) every time. */
@@ -91,10 +95,10 @@ enum KeyBench {
 
     /** TPM2_CreatePrimary in the owner hierarchy (empty owner password) of the template, unique field as given. */
     byte[] createPrimary(int index) {
-        TpmtPublic t = kind == Kind.CREATE_PRIMARY_NEW
-                ? template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(new byte[] {
-                        (byte) (index >>> 24), (byte) (index >>> 16), (byte) (index >>> 8), (byte) index})))
-                : template;
+        Bytes counter = Bytes.wrap(new byte[] {(byte) (index >>> 24), (byte) (index >>> 16), (byte) (index >>> 8), (byte) index});
+        TpmtPublic t = kind != Kind.CREATE_PRIMARY_NEW ? template
+                : template.withUnique(template.type() == TpmAlg.RSA ? new TpmuPublicId.Rsa(counter)
+                        : new TpmsEccPoint(counter, Bytes.EMPTY));
         return CommandBytes.encode(new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, t, Bytes.EMPTY, NO_PCRS));
     }
 

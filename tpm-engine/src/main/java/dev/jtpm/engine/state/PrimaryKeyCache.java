@@ -1,5 +1,7 @@
 package dev.jtpm.engine.state;
 
+import dev.jtpm.crypto.EccCurve;
+import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.PrimaryKeys;
 import dev.jtpm.crypto.RsaKey;
 import dev.jtpm.types.Bytes;
@@ -11,39 +13,47 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The RSA keys of recent primary objects of one TPM (volatile: never saved, empty after power-on).
+ * The asymmetric keys of recent primary objects of one TPM (volatile: never saved, empty after
+ * power-on).
  *
  * <p>A primary key is a function of its inputs (Part 1 §26.2): nameAlg, the hierarchy seed, the
- * template's derivation context, the key size and the exponent. So a second TPM2_CreatePrimary of the
- * same template under the same seed may take the key the first one found instead of searching for
- * primes again (tens of milliseconds for RSA-2048); the answer is the same octets either way. Scripts
- * and TSSes recreate the same primary (the SRK, the EK) over and over, which is what this serves.
+ * template's derivation context, and the key size and exponent (RSA) or curve (ECC). So a second
+ * TPM2_CreatePrimary of the same template under the same seed may take the key the first one derived
+ * instead of searching for primes again (tens of milliseconds for RSA-2048) or multiplying the base
+ * point again (most of an ECC CreatePrimary); the answer is the same octets either way. Scripts and
+ * TSSes recreate the same primary (the SRK, the EK) over and over, which is what this serves.
  *
  * <p>An entry is found by the SHA-256 digest of all those inputs, so a changed seed (TPM2_Clear,
  * TPM2_ChangeEPS/PPS, a TPM Reset for the null seed) can never hit an older entry; {@link #clear}
  * drops the keys of replaced seeds at once. At most {@link #CAPACITY} keys are kept, least recently
- * used out first. ECC and symmetric primaries are not cached: deriving them costs less than a
- * signature.
+ * used out first. Symmetric and keyed-hash primaries are not cached: their derivation is one KDFa.
  */
 public final class PrimaryKeyCache {
-    /** How many RSA keys are kept. */
+    /** How many keys are kept. */
     public static final int CAPACITY = 8;
 
-    private final Map<Bytes, RsaKey> entries = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Bytes, Object> entries = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Bytes, RsaKey> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Bytes, Object> eldest) {
             return size() > CAPACITY;
         }
     };
 
     /** The RSA primary key of these inputs: {@link PrimaryKeys#rsa}, computed once while it stays cached. */
     public RsaKey rsa(int nameAlg, Secret seed, byte[] context, int keyBits, long exponent) {
-        Bytes id = id(nameAlg, seed, context, keyBits, exponent);
-        RsaKey key = entries.get(id);
-        if (key == null) {
-            key = PrimaryKeys.rsa(nameAlg, seed, context, keyBits, exponent);
-            entries.put(id, key);
-        }
+        Bytes id = id('R', nameAlg, seed, context, keyBits, exponent);
+        if (entries.get(id) instanceof RsaKey k) return k;
+        RsaKey key = PrimaryKeys.rsa(nameAlg, seed, context, keyBits, exponent);
+        entries.put(id, key);
+        return key;
+    }
+
+    /** The ECC primary key of these inputs: {@link PrimaryKeys#ecc}, computed once while it stays cached. */
+    public EccKey ecc(int nameAlg, Secret seed, byte[] context, EccCurve curve) {
+        Bytes id = id('E', nameAlg, seed, context, curve.id, 0);
+        if (entries.get(id) instanceof EccKey k) return k;
+        EccKey key = PrimaryKeys.ecc(nameAlg, seed, context, curve);
+        entries.put(id, key);
         return key;
     }
 
@@ -53,12 +63,12 @@ public final class PrimaryKeyCache {
     /** The number of cached keys. */
     public int size() { return entries.size(); }
 
-    private static Bytes id(int nameAlg, Secret seed, byte[] context, int keyBits, long exponent) {
+    private static Bytes id(char kind, int nameAlg, Secret seed, byte[] context, int size, long exponent) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] s = seed.toArray();
             try {
-                md.update(ByteBuffer.allocate(16).putShort((short) nameAlg).putShort((short) keyBits).putLong(exponent)
+                md.update(ByteBuffer.allocate(18).putChar(kind).putShort((short) nameAlg).putShort((short) size).putLong(exponent)
                         .putInt(s.length).array());
                 md.update(s);
             } finally {

@@ -2,6 +2,8 @@ package dev.jtpm.engine.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jtpm.crypto.EccCurve;
+import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.PrimaryKeys;
 import dev.jtpm.crypto.RsaKey;
 import dev.jtpm.types.Secret;
@@ -41,6 +43,19 @@ class PrimaryKeyCacheTest {
         assertThat(cache.rsa(TpmAlg.SHA384, SEED, CONTEXT, 1024, 0)).isNotEqualTo(base);
         assertThat(cache.rsa(TpmAlg.SHA256, SEED, CONTEXT, 1024, 65539).e().longValue()).isEqualTo(65539);
         assertThat(cache.size()).isEqualTo(5);
+    }
+
+    @Test
+    void ecc_sameInputsTwice_returnsTheKeyOfTheFirstDerivation_andKindsNeverCollide() {
+        PrimaryKeyCache cache = new PrimaryKeyCache();
+        EccKey first = cache.ecc(TpmAlg.SHA256, SEED, CONTEXT, EccCurve.NIST_P256);
+        assertThat(cache.ecc(TpmAlg.SHA256, SEED, CONTEXT, EccCurve.NIST_P256)).isSameAs(first)
+                .isEqualTo(PrimaryKeys.ecc(TpmAlg.SHA256, SEED, CONTEXT, EccCurve.NIST_P256));
+        assertThat(cache.ecc(TpmAlg.SHA256, SEED, CONTEXT, EccCurve.NIST_P384)).isNotEqualTo(first);
+        assertThat(cache.ecc(TpmAlg.SHA256, OTHER_SEED, CONTEXT, EccCurve.NIST_P256)).isNotEqualTo(first);
+        RsaKey rsa = cache.rsa(TpmAlg.SHA256, SEED, CONTEXT, 512, 0);
+        assertThat(rsa.bits()).isEqualTo(512);
+        assertThat(cache.size()).isEqualTo(4);
     }
 
     @Test

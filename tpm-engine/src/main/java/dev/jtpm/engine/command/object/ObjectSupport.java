@@ -320,9 +320,9 @@ final class ObjectSupport {
 
         /**
          * Derivation from a hierarchy seed and the template's context (its Name and inSensitive.data);
-         * RSA keys through the TPM's cache of recent primary keys.
+         * RSA and ECC keys through the TPM's cache of recent primary keys.
          */
-        record Primary(Secret seed, byte[] context, PrimaryKeyCache rsaKeys) implements Source {}
+        record Primary(Secret seed, byte[] context, PrimaryKeyCache keys) implements Source {}
     }
 
     /**
@@ -345,7 +345,7 @@ final class ObjectSupport {
                 if (e != 0 && (e < 65537 || !BigInteger.valueOf(e).isProbablePrime(40))) throw new TpmFailure(TpmRc.RANGE);
                 RsaKey key = switch (source) {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
-                    case Source.Primary pr -> pr.rsaKeys().rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
+                    case Source.Primary pr -> pr.keys().rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
                 };
                 TpmtPublic pub = template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(fixed(key.n(), p.keyBits() / 8))));
                 Secret prime = Secret.of(fixed(key.p(), p.keyBits() / 16));
@@ -356,7 +356,7 @@ final class ObjectSupport {
                 EccCurve curve = EccCurve.of(p.curveID());
                 EccKey key = switch (source) {
                     case Source.Random r -> EccKeys.generate(r.bits(), curve);
-                    case Source.Primary pr -> PrimaryKeys.ecc(nameAlg, pr.seed(), pr.context(), curve);
+                    case Source.Primary pr -> pr.keys().ecc(nameAlg, pr.seed(), pr.context(), curve);
                 };
                 TpmtPublic pub = template.withUnique(new TpmsEccPoint(Bytes.wrap(key.xBytes()), Bytes.wrap(key.yBytes())));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.ECC, authValue, asymSeed(a, seedValue),
