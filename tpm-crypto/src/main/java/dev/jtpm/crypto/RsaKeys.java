@@ -2,7 +2,6 @@ package dev.jtpm.crypto;
 
 import java.math.BigInteger;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * RSA key generation from a {@link RandomBits} source: deterministic when the source is a
@@ -80,7 +79,7 @@ public final class RsaKeys {
 
     /**
      * Generates a key pair with p from {@code pSource} and q from {@code qSource}, searched at the
-     * same time (q on {@link ForkJoinPool#commonPool()}, p on the calling thread): the prime search is
+     * same time (q on a virtual thread, see {@link Parallel}, p on the calling thread): the prime search is
      * nearly all of the cost, and the two searches share nothing, so the result is the same octets
      * however the two interleave. A redrawn q (see the class comment) comes from {@code qSource} too.
      * The sources must be independent streams, e.g. two {@link KdfDrbg}s with different labels.
@@ -88,7 +87,7 @@ public final class RsaKeys {
     public static RsaKey generate(RandomBits pSource, RandomBits qSource, int keyBits, long exponent) {
         BigInteger e = checkedExponent(keyBits, exponent);
         int half = keyBits / 2;
-        CompletableFuture<BigInteger> q = CompletableFuture.supplyAsync(() -> prime(qSource, half, e));
+        CompletableFuture<BigInteger> q = CompletableFuture.supplyAsync(() -> prime(qSource, half, e), Parallel.EXECUTOR);
         BigInteger p = prime(pSource, half, e);
         return finish(p, q.join(), qSource, half, e);
     }

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The RSA private-key primitive RSADP/RSASP1 (RFC 8017 §5.1.2 and §5.2.1) of one key, with the two
- * CRT exponentiations run at the same time: m1 = c^dP mod p on {@link java.util.concurrent.ForkJoinPool#commonPool()}
+ * CRT exponentiations run at the same time: m1 = c^dP mod p on a virtual thread ({@link Parallel})
  * and m2 = c^dQ mod q on the calling thread. They are nearly all of the cost of a signature and share
  * nothing, so a signature takes about half the time of the JDK's sequential CRT when a second core is
  * free (and no longer when none is).
@@ -40,7 +40,7 @@ final class RsaPrivateOperation {
         if (c.signum() < 0 || c.compareTo(n) >= 0) throw new IllegalArgumentException("input out of range");
         BigInteger[] pair = nextBlindingPair();
         BigInteger blinded = c.multiply(pair[0]).mod(n);
-        CompletableFuture<BigInteger> m1 = CompletableFuture.supplyAsync(() -> blinded.modPow(dP, p));
+        CompletableFuture<BigInteger> m1 = CompletableFuture.supplyAsync(() -> blinded.modPow(dP, p), Parallel.EXECUTOR);
         BigInteger m2 = blinded.modPow(dQ, q);
         BigInteger h = qInv.multiply(m1.join().subtract(m2)).mod(p);
         BigInteger s = m2.add(h.multiply(q)).multiply(pair[1]).mod(n);
