@@ -1,5 +1,7 @@
 package dev.jtpm.crypto;
 
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmAlg;
 import java.math.BigInteger;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * does not reproduce libtpms's primes, which nothing requires since a TPM's seeds are its own):
  * <ol>
  *   <li>{@code e} is the template's exponent, or 65537 when it is 0; it must be odd and at least 3.</li>
- *   <li>For each of p and q (keyBits/2 bits each; from one source, p then q, or from two sources, one
- *       each and searched in parallel): a start value s from the next keyBits/16 octets,
+ *   <li>For each of p and q (keyBits/2 bits each; from two sources, one each, searched in parallel):
+ *       a start value s from the next keyBits/16 octets,
  *       big-endian, with the two top bits set (so p·q has exactly keyBits bits and p, q ≥ √2·2^(k−1))
  *       and the low bit set.</li>
  *   <li>Sieve the window s, s+2, …, s+2·4095 with the odd primes below 2^15 (ms-tpm-20-ref also
@@ -65,16 +67,25 @@ public final class RsaKeys {
     }
 
     /**
-     * Generates a key pair with p and q from one source, one after the other.
+     * Generates a key pair from one source (an ordinary key: TPM2_Create's random numbers): two
+     * 32-octet seeds drawn from {@code random} start two SHA-256 {@link KdfDrbg} streams (labels
+     * "RSA P" and "RSA Q"), and p and q are searched in parallel as {@link #generate(RandomBits,
+     * RandomBits, int, long)} does. The same source octets give the same key.
      *
-     * @param random where candidates and Miller-Rabin bases come from
+     * @param random where the two stream seeds come from
      * @param keyBits the modulus size: a multiple of 16, at least 512
      * @param exponent the public exponent from the template; 0 means 65537
      */
     public static RsaKey generate(RandomBits random, int keyBits, long exponent) {
-        BigInteger e = checkedExponent(keyBits, exponent);
-        int half = keyBits / 2;
-        return finish(prime(random, half, e), prime(random, half, e), random, half, e);
+        checkedExponent(keyBits, exponent);
+        byte[] pSeed = random.next(32), qSeed = random.next(32);
+        try {
+            return generate(new KdfDrbg(TpmAlg.SHA256, Secret.of(pSeed), "RSA P", new byte[0]),
+                    new KdfDrbg(TpmAlg.SHA256, Secret.of(qSeed), "RSA Q", new byte[0]), keyBits, exponent);
+        } finally {
+            java.util.Arrays.fill(pSeed, (byte) 0);
+            java.util.Arrays.fill(qSeed, (byte) 0);
+        }
     }
 
     /**
