@@ -23,11 +23,12 @@ import java.util.Optional;
  * <p>Response codes: TPM_RC_KEY (handle 1) for an object that is not an RSA key; TPM_RC_ATTRIBUTES
  * (handle 1) when decrypt is clear or restricted is set; TPM_RC_VALUE (parameter 3) for a label not
  * ending in a zero octet; TPM_RC_SCHEME (parameter 2) when the key's and the command's schemes
- * disagree; TPM_RC_SIZE when cipherText is not as long as the modulus; TPM_RC_VALUE when cipherText
- * is not below the modulus or its padding is wrong (or the label differs); TPM_RC_SCHEME when no
+ * disagree; TPM_RC_SIZE when cipherText is not as long as the modulus or not below it (ms-tpm's
+ * RSADP); TPM_RC_VALUE when its padding is wrong (or the label differs); TPM_RC_SCHEME when no
  * scheme is an encryption scheme. The last three carry no index: ms-tpm-20-ref returns them from
  * CryptRsaDecrypt as they are, and libtpms answers the short cipherText with a bare TPM_RC_SIZE too
- * (a bad padding it answers with TPM_RC_FAILURE, which we do not copy).
+ * (a cipherText not below the modulus and a bad padding it answers with TPM_RC_FAILURE, its OpenSSL
+ * error, which we do not copy).
  */
 public final class RsaDecryptHandler implements CommandHandler<RsaDecrypt, RsaDecryptResponse> {
 
@@ -44,6 +45,7 @@ public final class RsaDecryptHandler implements CommandHandler<RsaDecrypt, RsaDe
         RsaKey key = AsymmetricSupport.rsaKey(o);
         byte[] c = cmd.cipherText().unsafeArray();
         if (c.length != key.modulusBytes()) throw new TpmFailure(TpmRc.SIZE);
+        if (new java.math.BigInteger(1, c).compareTo(key.n()) >= 0) throw new TpmFailure(TpmRc.SIZE); // ms-tpm RSADP
 
         // command output
         Optional<Bytes> m = switch (scheme.scheme()) {
