@@ -12,16 +12,23 @@ import java.util.Arrays;
  * "Protected Storage Hierarchy" §23.3.2.3).
  *
  * <p>For a child of a storage parent with seed {@code seed} and name algorithm {@code nameAlg}
- * (both the parent's), and the child's Name {@code name}:
+ * (both the parent's), and the child's Name {@code name}, an ordinary object's private area
+ * ({@link #wrapPrivate}, ms-tpm-20-ref's and libtpms' SensitiveToPrivate) is:
  * <pre>
  *   symKey     = KDFa(nameAlg, seed, "STORAGE", name, "", symKeyBits)
- *   encSens    = CFB(symAlg, symKey, IV = 0, size(sensitive)[16] || sensitive)
+ *   iv         = one random block of symAlg, as TPM2B_IV: size(iv)[16] || iv
+ *   encSens    = CFB(symAlg, symKey, iv, size(sensitive)[16] || sensitive)
  *   hmacKey    = KDFa(nameAlg, seed, "INTEGRITY", "", "", 8·digestSize(nameAlg))
- *   outerHMAC  = HMAC_nameAlg(hmacKey, encSens || name)
- *   TPM2B_PRIVATE.buffer = size(outerHMAC)[16] || outerHMAC || encSens
+ *   outerHMAC  = HMAC_nameAlg(hmacKey, TPM2B_IV || encSens || name)
+ *   TPM2B_PRIVATE.buffer = size(outerHMAC)[16] || outerHMAC || TPM2B_IV || encSens
  * </pre>
- * The IV is zero because the key is unique to the object's Name: the spec allows it for this
- * wrapper (an inner wrapper chooses its own key and also uses a zero IV).
+ * The duplication outer wrapper ({@link #wrap}) is the same without the IV area: a zero IV, which the
+ * spec allows there because its key is unique to one duplication seed.
+ *
+ * <p>Removal ({@link #unwrapPrivate}) checks in ms-tpm's order (UnwrapOuter, then PrivateToSensitive):
+ * the integrity TPM2B (larger than any digest: SIZE; past the end: INSUFFICIENT), the HMAC over the
+ * rest (INTEGRITY), the IV TPM2B (larger than a block: SIZE; past the end: INSUFFICIENT; not one block
+ * of the parent's cipher: VALUE), then the decrypted TPM2B_SENSITIVE's size (SENSITIVE).
  */
 public final class SensitiveProtection {
     private SensitiveProtection() {}
@@ -37,7 +44,7 @@ public final class SensitiveProtection {
     }
 
     /**
-     * Protects a marshalled TPMT_SENSITIVE.
+     * Protects a marshalled TPMT_SENSITIVE with the duplication outer wrapper (no IV area, zero IV).
      *
      * @param nameAlg the parent's nameAlg
      * @param seed the parent's seedValue (or a duplication seed)
@@ -55,8 +62,64 @@ public final class SensitiveProtection {
         return Bytes.wrap(Octets.concat(Octets.sized(mac), enc));
     }
 
+    /** The largest digest a TPM2B_DIGEST holds (SHA-512). */
+    private static final int MAX_DIGEST_SIZE = 64;
+    /** The largest block a TPM2B_IV holds. */
+    private static final int MAX_SYM_BLOCK_SIZE = 16;
+
     /**
-     * Checks and removes the protection. The HMAC is checked (constant time) before anything is
+     * Protects a marshalled TPMT_SENSITIVE as an ordinary object's TPM2B_PRIVATE, with a random IV.
+     *
+     * @param nameAlg the parent's nameAlg
+     * @param seed the parent's seedValue
+     * @param symAlg the parent's symmetric algorithm (the mode is always CFB)
+     * @param symKeyBits its key size
+     * @param name the protected object's Name
+     * @param sensitive the marshalled TPMT_SENSITIVE (without size prefix)
+     * @param random where the IV comes from
+     * @return the TPM2B_PRIVATE buffer (without the TPM2B's own size)
+     */
+    public static Bytes wrapPrivate(int nameAlg, Secret seed, int symAlg, int symKeyBits, byte[] name, Secret sensitive,
+                                    RandomBits random) {
+        byte[] iv = random.next(Symmetric.blockSize(symAlg));
+        byte[] plain = Octets.sized(sensitive.toArray());
+        byte[] enc = Symmetric.encrypt(symAlg, storageKey(nameAlg, seed, name, symKeyBits), dev.jtpm.types.TpmAlg.CFB, iv, plain)
+                .data().unsafeArray();
+        Arrays.fill(plain, (byte) 0);
+        byte[] protectedArea = Octets.concat(Octets.sized(iv), enc);
+        byte[] mac = Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), protectedArea, name);
+        return Bytes.wrap(Octets.concat(Octets.sized(mac), protectedArea));
+    }
+
+    /**
+     * Checks and removes the protection of an ordinary object's TPM2B_PRIVATE ({@link #wrapPrivate}),
+     * refusing with the failures of the class comment, in its order.
+     */
+    public static Unwrapped unwrapPrivate(int nameAlg, Secret seed, int symAlg, int symKeyBits, byte[] name, byte[] buffer) {
+        if (buffer.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        int macSize = Octets.u16(buffer, 0);
+        if (macSize > MAX_DIGEST_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
+        if (buffer.length < 2 + macSize) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        byte[] mac = Arrays.copyOfRange(buffer, 2, 2 + macSize);
+        byte[] rest = Arrays.copyOfRange(buffer, 2 + macSize, buffer.length);
+        if (!MessageDigest.isEqual(mac, Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), rest, name))) {
+            return new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY);
+        }
+        if (rest.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        int ivSize = Octets.u16(rest, 0);
+        if (ivSize > MAX_SYM_BLOCK_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
+        if (rest.length < 2 + ivSize) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        if (ivSize != Symmetric.blockSize(symAlg)) return new Unwrapped.Refused(Unwrapped.Failure.VALUE);
+        byte[] iv = Arrays.copyOfRange(rest, 2, 2 + ivSize);
+        byte[] enc = Arrays.copyOfRange(rest, 2 + ivSize, rest.length);
+        byte[] plain = Symmetric.decrypt(symAlg, storageKey(nameAlg, seed, name, symKeyBits), dev.jtpm.types.TpmAlg.CFB, iv, enc)
+                .data().toArray();
+        if (plain.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        return unsized(plain);
+    }
+
+    /**
+     * Checks and removes the duplication outer wrapper ({@link #wrap}: no IV area). The HMAC is checked (constant time) before anything is
      * decrypted.
      *
      * @param privateBuffer the TPM2B_PRIVATE buffer (without the TPM2B's own size)

@@ -43,6 +43,50 @@ class SensitiveProtectionTest {
     }
 
     @Test
+    void wrapPrivate_isTheSpecsCompositionWithAnIv_computedIndependently() {
+        byte[] iv = Vectors.hex("000102030405060708090a0b0c0d0e0f");
+        Bytes blob = SensitiveProtection.wrapPrivate(TpmAlg.SHA256, SEED, TpmAlg.AES, 128, NAME, SENSITIVE, out -> {
+            System.arraycopy(iv, 0, out, 0, out.length);
+        });
+        byte[] symKey = bcKdfa("STORAGE", NAME, 16);
+        byte[] hmacKey = bcKdfa("INTEGRITY", new byte[0], 32);
+        byte[] plain = KdfTest.concat(new byte[] {0, (byte) SENSITIVE.size()}, SENSITIVE.toArray());
+        var cfb = CFBBlockCipher.newInstance(AESEngine.newInstance(), 128);
+        cfb.init(true, new ParametersWithIV(new KeyParameter(symKey), iv));
+        byte[] enc = new byte[plain.length];
+        cfb.processBytes(plain, 0, plain.length, enc, 0);
+        byte[] ivArea = KdfTest.concat(new byte[] {0, 16}, iv);
+        HMac mac = new HMac(KdfTest.bcDigest(TpmAlg.SHA256));
+        mac.init(new KeyParameter(hmacKey));
+        mac.update(ivArea, 0, ivArea.length);
+        mac.update(enc, 0, enc.length);
+        mac.update(NAME, 0, NAME.length);
+        byte[] outer = new byte[32];
+        mac.doFinal(outer, 0);
+        assertThat(blob.toArray()).isEqualTo(KdfTest.concat(new byte[] {0, 32}, outer, ivArea, enc));
+        assertThat(SensitiveProtection.unwrapPrivate(TpmAlg.SHA256, SEED, TpmAlg.AES, 128, NAME, blob.toArray()))
+                .isEqualTo(new Unwrapped.Ok(SENSITIVE));
+    }
+
+    @Test
+    void unwrapPrivate_refusesInMsTpmsOrder() {
+        RandomBits rng = RandomBits.of(new java.security.SecureRandom());
+        byte[] blob = SensitiveProtection.wrapPrivate(TpmAlg.SHA256, SEED, TpmAlg.AES, 128, NAME, SENSITIVE, rng).toArray();
+        java.util.function.Function<byte[], Unwrapped> unwrap =
+                b -> SensitiveProtection.unwrapPrivate(TpmAlg.SHA256, SEED, TpmAlg.AES, 128, NAME, b);
+        assertThat(unwrap.apply(new byte[1])).isEqualTo(new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT));
+        byte[] big = blob.clone();
+        big[1] = 65; // an integrity digest longer than any hash
+        assertThat(unwrap.apply(big)).isEqualTo(new Unwrapped.Refused(Unwrapped.Failure.SIZE));
+        assertThat(unwrap.apply(java.util.Arrays.copyOf(blob, 20))).isEqualTo(new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT));
+        for (int i = 2; i < blob.length; i++) {
+            byte[] bad = blob.clone();
+            bad[i] ^= 1;
+            assertThat(unwrap.apply(bad)).as("octet %d", i).isEqualTo(new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY));
+        }
+    }
+
+    @Test
     void unwrap_ofWrap_givesTheSensitiveBack() {
         for (int nameAlg : new int[] {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512}) {
             Bytes blob = SensitiveProtection.wrap(nameAlg, SEED, TpmAlg.AES, 256, NAME, SENSITIVE);

@@ -407,9 +407,13 @@ public final class TpmCodec {
                     if (nullAllowed) return null;
                     throw new TpmFailure(TpmRc.SIZE);
                 }
-                TpmReader inner = r.slice(n);
-                Object v = RECORDS.get(t).read(inner);
-                if (inner.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
+                // As Part 4's generated code does it: the structure is read from the rest of the
+                // buffer, and the size it took must equal the size given (else TPM_RC_SIZE). So a
+                // size that is too large or too small is TPM_RC_SIZE where the structure itself
+                // parses, and the structure's own code (e.g. TPM_RC_TYPE) where it does not.
+                int start = r.position();
+                Object v = RECORDS.get(t).read(r);
+                if (r.position() - start != n) throw new TpmFailure(TpmRc.SIZE);
                 return v;
             }
             @SuppressWarnings({"unchecked", "rawtypes"})

@@ -519,30 +519,49 @@ final class ObjectSupport {
 
     // ---------------------------------------------------------------- protection (Part 1, 22-23)
 
-    /** TPM2B_PRIVATE of {@code sensitive} under {@code parent} (ms-tpm SensitiveToPrivate, outer wrapper only). */
+    /** Where the IVs of private areas come from (fresh for every blob; not TPM state). */
+    private static final RandomBits IV_RANDOM = RandomBits.of(new java.security.SecureRandom());
+
+    /**
+     * TPM2B_PRIVATE of {@code sensitive} under {@code parent} (ms-tpm SensitiveToPrivate, outer wrapper
+     * with a random IV): the authValue is first padded with zeros to the size of the object's nameAlg
+     * digest (ms-tpm's MarshalSensitive), so a blob does not tell how long the authValue is.
+     */
     static Bytes toPrivate(TpmObject parent, Bytes name, TpmtSensitive sensitive) {
         TpmtSymDefObject sym = symmetricOf(parent.publicArea());
-        byte[] marshalled = TpmCodec.encode(sensitive);
+        int nameAlg = ((name.unsafeArray()[0] & 0xFF) << 8) | (name.unsafeArray()[1] & 0xFF);
+        byte[] auth = sensitive.authValue().toArray();
+        int padded = Math.max(auth.length, Hashes.digestSize(nameAlg));
+        TpmtSensitive toMarshal = new TpmtSensitive(sensitive.sensitiveType(), Secret.of(Arrays.copyOf(auth, padded)),
+                sensitive.seedValue(), sensitive.sensitive());
+        Arrays.fill(auth, (byte) 0);
+        byte[] marshalled = TpmCodec.encode(toMarshal);
         try {
-            return SensitiveProtection.wrap(parent.publicArea().nameAlg(), parent.seedValue(), sym.algorithm(),
-                    symKeyBits(sym), name.unsafeArray(), Secret.of(marshalled));
+            return SensitiveProtection.wrapPrivate(parent.publicArea().nameAlg(), parent.seedValue(), sym.algorithm(),
+                    symKeyBits(sym), name.unsafeArray(), Secret.of(marshalled), IV_RANDOM);
         } finally {
             Arrays.fill(marshalled, (byte) 0);
         }
     }
 
     /**
-     * The sensitive area inside a TPM2B_PRIVATE (ms-tpm PrivateToSensitive): TPM_RC_INTEGRITY at
-     * {@code privateIndex} when the outer HMAC does not match (one flipped bit anywhere), TPM_RC_SENSITIVE
-     * when the decrypted area does not unmarshal.
+     * The sensitive area inside a TPM2B_PRIVATE (ms-tpm PrivateToSensitive), every code at
+     * {@code privateIndex}: TPM_RC_INTEGRITY when the outer HMAC does not match (one flipped bit almost
+     * anywhere), TPM_RC_SIZE / TPM_RC_INSUFFICIENT for a broken integrity or IV size field, TPM_RC_VALUE
+     * for an IV that is not one block, TPM_RC_SENSITIVE when the decrypted area does not unmarshal.
      */
     static TpmtSensitive fromPrivate(TpmObject parent, Bytes name, Bytes inPrivate, int privateIndex) {
         TpmtSymDefObject sym = symmetricOf(parent.publicArea());
-        Unwrapped u = SensitiveProtection.unwrap(parent.publicArea().nameAlg(), parent.seedValue(), sym.algorithm(),
+        Unwrapped u = SensitiveProtection.unwrapPrivate(parent.publicArea().nameAlg(), parent.seedValue(), sym.algorithm(),
                 symKeyBits(sym), name.unsafeArray(), inPrivate.unsafeArray());
         return switch (u) {
-            case Unwrapped.Refused r -> throw new TpmFailure((r.failure() == Unwrapped.Failure.INTEGRITY
-                    ? TpmRc.INTEGRITY : TpmRc.SENSITIVE).atParameter(privateIndex));
+            case Unwrapped.Refused r -> throw new TpmFailure((switch (r.failure()) {
+                case INTEGRITY -> TpmRc.INTEGRITY;
+                case SENSITIVE -> TpmRc.SENSITIVE;
+                case SIZE -> TpmRc.SIZE;
+                case INSUFFICIENT -> TpmRc.INSUFFICIENT;
+                case VALUE -> TpmRc.VALUE;
+            }).atParameter(privateIndex));
             case Unwrapped.Ok ok -> {
                 try {
                     yield TpmCodec.decode(TpmtSensitive.class, ok.plain().toArray());

@@ -182,12 +182,16 @@ class ObjectCommandsTest {
         int srk = primary(t, TpmRh.OWNER, Templates.RSA_2048_SRK).objectHandle();
         CreateResponse c = seal(t, srk, "data", "", new TpmaObject(SEALED));
         byte[] p = c.outPrivate().toArray();
-        for (int i : new int[] {0, 5, p.length / 2, p.length - 1}) {
+        for (int i : new int[] {1, 5, p.length / 2, p.length - 1}) {
             byte[] bad = p.clone();
             bad[i] ^= 0x10;
             assertThat(t.run(new Load(srk, Bytes.wrap(bad), c.outPublic())).rc()).as("octet " + i)
                     .isEqualTo(TpmRc.INTEGRITY.atParameter(1));
         }
+        // the integrity's size field beyond any digest: unmarshalling fails first (ms-tpm's UnwrapOuter)
+        byte[] big = p.clone();
+        big[0] ^= 0x10;
+        assertThat(t.run(new Load(srk, Bytes.wrap(big), c.outPublic())).rc()).isEqualTo(TpmRc.SIZE.atParameter(1));
         // a different public area (another authPolicy) breaks the Name the HMAC covers
         TpmtPublic other = new TpmtPublic(c.outPublic().type(), c.outPublic().nameAlg(), c.outPublic().objectAttributes(),
                 Bytes.zeros(32), c.outPublic().parameters(), c.outPublic().unique());

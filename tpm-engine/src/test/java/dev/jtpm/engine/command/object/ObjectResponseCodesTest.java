@@ -119,8 +119,8 @@ class ObjectResponseCodesTest {
         Bytes wrongType = ObjectSupport.toPrivate(srk, p.name(), other);
         assertThat(t.run(new Load(parent, wrongType, p)).rc()).isEqualTo(TpmRc.TYPE.atParameter(1));
         // a correctly protected area that is no TPMT_SENSITIVE
-        Bytes garbage = SensitiveProtection.wrap(TpmAlg.SHA256, srk.seedValue(), TpmAlg.AES, 128, p.name().unsafeArray(),
-                Secret.of(new byte[] {0x00, 0x23, 0x7F}));
+        Bytes garbage = SensitiveProtection.wrapPrivate(TpmAlg.SHA256, srk.seedValue(), TpmAlg.AES, 128, p.name().unsafeArray(),
+                Secret.of(new byte[] {0x00, 0x23, 0x7F}), dev.jtpm.crypto.RandomBits.of(new java.security.SecureRandom()));
         assertThat(t.run(new Load(parent, garbage, p)).rc()).isEqualTo(TpmRc.SENSITIVE.atParameter(1));
     }
 
