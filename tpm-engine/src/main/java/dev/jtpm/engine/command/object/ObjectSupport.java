@@ -370,7 +370,7 @@ final class ObjectSupport {
                         case Source.Primary pr -> PrimaryKeys.symmetric(nameAlg, pr.seed(), pr.context(), bits);
                     };
                 }
-                TpmtPublic pub = template.withUnique(new TpmuPublicId.Sym(symmetricUnique(nameAlg, seedValue, key)));
+                TpmtPublic pub = template.withUnique(new TpmuPublicId.Sym(symmetricUnique(nameAlg, a, seedValue, key)));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.SYMCIPHER, authValue, seedValue,
                         new TpmuSensitiveComposite.Sym(key)));
             }
@@ -393,7 +393,7 @@ final class ObjectSupport {
                         case Source.Primary pr -> PrimaryKeys.keyedHash(nameAlg, pr.seed(), pr.context(), n);
                     };
                 }
-                TpmtPublic pub = template.withUnique(new TpmuPublicId.KeyedHash(symmetricUnique(nameAlg, seedValue, bits)));
+                TpmtPublic pub = template.withUnique(new TpmuPublicId.KeyedHash(symmetricUnique(nameAlg, a, seedValue, bits)));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.KEYEDHASH, authValue, seedValue,
                         new TpmuSensitiveComposite.Bits(bits)));
             }
@@ -405,8 +405,15 @@ final class ObjectSupport {
         return a.restricted() && a.decrypt() ? seedValue : Secret.EMPTY;
     }
 
-    /** unique of a symmetric or keyed-hash object: H_nameAlg(seedValue || key) (ms-tpm CryptComputeSymmetricUnique). */
-    static Bytes symmetricUnique(int nameAlg, Secret seedValue, Secret key) {
+    /**
+     * unique of a symmetric or keyed-hash object (ms-tpm and libtpms CryptComputeSymmetricUnique):
+     * H_nameAlg(seedValue || key), but HMAC_nameAlg(seedValue, key) for a parent (restricted and decrypt:
+     * a symmetric storage key or a derivation parent).
+     */
+    static Bytes symmetricUnique(int nameAlg, TpmaObject a, Secret seedValue, Secret key) {
+        if (a.restricted() && a.decrypt()) {
+            return Bytes.wrap(Hashes.hmac(nameAlg, seedValue.toArray(), key.toArray()));
+        }
         return Bytes.wrap(Hashes.hash(nameAlg, seedValue.toArray(), key.toArray()));
     }
 
@@ -498,7 +505,7 @@ final class ObjectSupport {
                     Secret k = ((TpmuSensitiveComposite.Sym) sens.sensitive()).key();
                     if (k.size() != symKeyBits(p.sym()) / 8) throw new TpmFailure(TpmRc.KEY_SIZE.atParameter(sensitiveIndex));
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
-                            symmetricUnique(pub.nameAlg(), sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
+                            symmetricUnique(pub.nameAlg(), pub.objectAttributes(), sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
                 }
             }
             case TpmsKeyedhashParms p -> {
@@ -507,7 +514,7 @@ final class ObjectSupport {
                 if (sens != null && pub.nameAlg() != TpmAlg.NULL) {
                     Secret bits = ((TpmuSensitiveComposite.Bits) sens.sensitive()).bits();
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
-                            symmetricUnique(pub.nameAlg(), sens.seedValue(), bits).unsafeArray())) throw new TpmFailure(binding);
+                            symmetricUnique(pub.nameAlg(), pub.objectAttributes(), sens.seedValue(), bits).unsafeArray())) throw new TpmFailure(binding);
                 }
             }
         }
