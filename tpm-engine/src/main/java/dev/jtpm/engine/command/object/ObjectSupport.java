@@ -339,7 +339,7 @@ final class ObjectSupport {
         int nameAlg = template.nameAlg();
         TpmaObject a = template.objectAttributes();
         Secret data = a.sensitiveDataOrigin() || source instanceof Source.Derived ? Secret.EMPTY : in.data();
-        // a derived object's seedValue follows its key in the generator's stream: drawn by seedValue() below
+        // a derived object's seedValue follows its key in the generator's stream: seedValue.get() after the key
         Secret early = switch (source) {
             case Source.Random r -> Secret.of(r.bits().next(Hashes.digestSize(nameAlg)));
             case Source.Primary p -> PrimaryKeys.seedValue(nameAlg, p.seed(), p.context());
