@@ -10,10 +10,12 @@ import javax.crypto.Mac;
  * same seed gives the same key").
  *
  * <p>The stream is KDFa with an open-ended counter: block i (from 1) is
- * {@code HMAC_hashAlg(seed, [i]32 || label || 00 || context || [0]32)}. The length field is fixed
- * at 0 because the number of octets a prime search consumes is not known in advance. Octets are
- * handed out in order without gaps, so how a caller splits its requests does not change what it
- * gets. Not thread-safe: one generator per derivation.
+ * {@code HMAC_hashAlg(seed, [i]32 || label || 00 || context || [L]32)}. For primary objects the
+ * length field L is fixed at 0 because the number of octets a prime search consumes is not known in
+ * advance; derived objects ({@link DerivedKeys}) use ms-tpm-20-ref's TPM_MAX_DERIVATION_BITS. Octets
+ * are handed out in order without gaps, so how a caller splits its requests does not change what it
+ * gets (ms-tpm's DRBG_Generate keeps the rest of a block for the next request the same way). Not
+ * thread-safe: one generator per derivation.
  */
 public final class KdfDrbg implements RandomBits {
     private final Mac mac;
@@ -29,11 +31,23 @@ public final class KdfDrbg implements RandomBits {
      * @param context what distinguishes one key from another under the seed (the template digest)
      */
     public KdfDrbg(int hashAlg, Secret seed, String label, byte[] context) {
+        this(hashAlg, seed, Kdf.ascii(label), context, 0);
+    }
+
+    /**
+     * @param hashAlg the HMAC hash
+     * @param seed the HMAC key
+     * @param label the label octets; a NUL is added when they are empty or do not end in one (as KDFa)
+     * @param context the context octets
+     * @param lengthBits the value of every block's length field [L]32
+     */
+    public KdfDrbg(int hashAlg, Secret seed, byte[] label, byte[] context, int lengthBits) {
         this.mac = Hashes.hmac(hashAlg, seed.toArray());
-        byte[] l = Kdf.terminated(Kdf.ascii(label));
+        byte[] l = Kdf.terminated(label);
         this.fixed = new byte[l.length + context.length + 4];
         System.arraycopy(l, 0, fixed, 0, l.length);
         System.arraycopy(context, 0, fixed, l.length, context.length);
+        System.arraycopy(Octets.u32(lengthBits), 0, fixed, l.length + context.length, 4);
     }
 
     @Override

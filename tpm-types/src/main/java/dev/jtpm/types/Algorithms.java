@@ -69,6 +69,8 @@ public final class Algorithms {
             new Entry(TpmAlg.ECDSA, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECDH, ASYMMETRIC | METHOD, List.of()),      // TPM2_ECDH_KeyGen/_ZGen (Part 3, 14)
             new Entry(TpmAlg.ECSCHNORR, ASYMMETRIC | SIGNING, List.of()),
+            // the KDF of derivation parents (XOR scheme, TPM2_CreateLoaded's derived objects, Part 1, 27.1)
+            new Entry(TpmAlg.KDF1_SP800_108, HASH | METHOD, List.of()),
             new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES
             new Entry(TpmAlg.SYMCIPHER, OBJECT, List.of()),
             // block cipher modes: TPM2_EncryptDecrypt(2) (Part 3, 15); CFB also for parameter encryption

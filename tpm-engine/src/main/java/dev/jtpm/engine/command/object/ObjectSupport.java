@@ -1,5 +1,6 @@
 package dev.jtpm.engine.command.object;
 
+import dev.jtpm.crypto.DerivedKeys;
 import dev.jtpm.crypto.EccCurve;
 import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.EccKeys;
@@ -51,6 +52,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Checks and computations shared by the object commands (Part 3, 12) and TPM2_CreatePrimary (Part 3,
@@ -311,8 +313,8 @@ final class ObjectSupport {
     record Created(TpmtPublic publicArea, TpmtSensitive sensitive) {}
 
     /**
-     * Where the secrets of a new object come from: a primary seed (deterministic, Part 1, 26.2) or the
-     * TPM's random number generator.
+     * Where the secrets of a new object come from: a primary seed (deterministic, Part 1, 26.2), the
+     * generator of a derivation parent (deterministic, Part 1, 27.1), or the TPM's random number generator.
      */
     sealed interface Source {
         /** Random octets for an ordinary object. */
@@ -323,6 +325,12 @@ final class ObjectSupport {
          * RSA and ECC keys through the TPM's cache of recent primary keys.
          */
         record Primary(Secret seed, byte[] context, PrimaryKeyCache keys) implements Source {}
+
+        /**
+         * A derived object's generator ({@link DerivedKeys#generator}): the key is drawn first, the
+         * seedValue next, in ms-tpm CryptCreateObject's order, so that the octets match libtpms'.
+         */
+        record Derived(RandomBits generator) implements Source {}
     }
 
     /**
@@ -334,11 +342,15 @@ final class ObjectSupport {
     static Created create(TpmtPublic template, TpmsSensitiveCreate in, Secret authValue, Source source) {
         int nameAlg = template.nameAlg();
         TpmaObject a = template.objectAttributes();
-        Secret data = a.sensitiveDataOrigin() ? Secret.EMPTY : in.data();
-        Secret seedValue = switch (source) {
+        Secret data = a.sensitiveDataOrigin() || source instanceof Source.Derived ? Secret.EMPTY : in.data();
+        // a derived object's seedValue follows its key in the generator's stream: seedValue.get() after the key
+        Secret early = switch (source) {
             case Source.Random r -> Secret.of(r.bits().next(Hashes.digestSize(nameAlg)));
             case Source.Primary p -> PrimaryKeys.seedValue(nameAlg, p.seed(), p.context());
+            case Source.Derived d -> null;
         };
+        Supplier<Secret> seedValue = () -> early != null ? early
+                : Secret.of(((Source.Derived) source).generator().next(Hashes.digestSize(nameAlg)));
         return switch (template.parameters()) {
             case TpmsRsaParms p -> {
                 long e = Integer.toUnsignedLong(p.exponent());
@@ -346,10 +358,11 @@ final class ObjectSupport {
                 RsaKey key = switch (source) {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
                     case Source.Primary pr -> pr.keys().rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
+                    case Source.Derived d -> throw new IllegalArgumentException("RSA keys are not derived");
                 };
                 TpmtPublic pub = template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(fixed(key.n(), p.keyBits() / 8))));
                 Secret prime = Secret.of(fixed(key.p(), p.keyBits() / 16));
-                yield new Created(pub, new TpmtSensitive(TpmAlg.RSA, authValue, asymSeed(a, seedValue),
+                yield new Created(pub, new TpmtSensitive(TpmAlg.RSA, authValue, asymSeed(a, seedValue.get()),
                         new TpmuSensitiveComposite.Rsa(prime)));
             }
             case TpmsEccParms p -> {
@@ -357,9 +370,10 @@ final class ObjectSupport {
                 EccKey key = switch (source) {
                     case Source.Random r -> EccKeys.generate(r.bits(), curve);
                     case Source.Primary pr -> pr.keys().ecc(nameAlg, pr.seed(), pr.context(), curve);
+                    case Source.Derived d -> DerivedKeys.ecc(d.generator(), curve);
                 };
                 TpmtPublic pub = template.withUnique(new TpmsEccPoint(Bytes.wrap(key.xBytes()), Bytes.wrap(key.yBytes())));
-                yield new Created(pub, new TpmtSensitive(TpmAlg.ECC, authValue, asymSeed(a, seedValue),
+                yield new Created(pub, new TpmtSensitive(TpmAlg.ECC, authValue, asymSeed(a, seedValue.get()),
                         new TpmuSensitiveComposite.Ecc(Secret.of(key.dBytes()))));
             }
             case TpmsSymcipherParms p -> {
@@ -372,10 +386,12 @@ final class ObjectSupport {
                     key = switch (source) {
                         case Source.Random r -> Secret.of(r.bits().next(bits / 8));
                         case Source.Primary pr -> PrimaryKeys.symmetric(nameAlg, pr.seed(), pr.context(), bits);
+                        case Source.Derived d -> Secret.of(d.generator().next(bits / 8));
                     };
                 }
-                TpmtPublic pub = template.withUnique(new TpmuPublicId.Sym(symmetricUnique(nameAlg, seedValue, key)));
-                yield new Created(pub, new TpmtSensitive(TpmAlg.SYMCIPHER, authValue, seedValue,
+                Secret seed = seedValue.get();
+                TpmtPublic pub = template.withUnique(new TpmuPublicId.Sym(symmetricUnique(nameAlg, a, seed, key)));
+                yield new Created(pub, new TpmtSensitive(TpmAlg.SYMCIPHER, authValue, seed,
                         new TpmuSensitiveComposite.Sym(key)));
             }
             case TpmsKeyedhashParms p -> {
@@ -395,10 +411,12 @@ final class ObjectSupport {
                     bits = switch (source) {
                         case Source.Random r -> Secret.of(r.bits().next(n));
                         case Source.Primary pr -> PrimaryKeys.keyedHash(nameAlg, pr.seed(), pr.context(), n);
+                        case Source.Derived d -> Secret.of(d.generator().next(n));
                     };
                 }
-                TpmtPublic pub = template.withUnique(new TpmuPublicId.KeyedHash(symmetricUnique(nameAlg, seedValue, bits)));
-                yield new Created(pub, new TpmtSensitive(TpmAlg.KEYEDHASH, authValue, seedValue,
+                Secret seed = seedValue.get();
+                TpmtPublic pub = template.withUnique(new TpmuPublicId.KeyedHash(symmetricUnique(nameAlg, a, seed, bits)));
+                yield new Created(pub, new TpmtSensitive(TpmAlg.KEYEDHASH, authValue, seed,
                         new TpmuSensitiveComposite.Bits(bits)));
             }
         };
@@ -409,8 +427,15 @@ final class ObjectSupport {
         return a.restricted() && a.decrypt() ? seedValue : Secret.EMPTY;
     }
 
-    /** unique of a symmetric or keyed-hash object: H_nameAlg(seedValue || key) (ms-tpm CryptComputeSymmetricUnique). */
-    static Bytes symmetricUnique(int nameAlg, Secret seedValue, Secret key) {
+    /**
+     * unique of a symmetric or keyed-hash object (ms-tpm and libtpms CryptComputeSymmetricUnique):
+     * H_nameAlg(seedValue || key), but HMAC_nameAlg(seedValue, key) for a parent (restricted and decrypt:
+     * a symmetric storage key or a derivation parent).
+     */
+    static Bytes symmetricUnique(int nameAlg, TpmaObject a, Secret seedValue, Secret key) {
+        if (a.restricted() && a.decrypt()) {
+            return Bytes.wrap(Hashes.hmac(nameAlg, seedValue.toArray(), key.toArray()));
+        }
         return Bytes.wrap(Hashes.hash(nameAlg, seedValue.toArray(), key.toArray()));
     }
 
@@ -502,7 +527,7 @@ final class ObjectSupport {
                     Secret k = ((TpmuSensitiveComposite.Sym) sens.sensitive()).key();
                     if (k.size() != symKeyBits(p.sym()) / 8) throw new TpmFailure(TpmRc.KEY_SIZE.atParameter(sensitiveIndex));
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
-                            symmetricUnique(pub.nameAlg(), sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
+                            symmetricUnique(pub.nameAlg(), pub.objectAttributes(), sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
                 }
             }
             case TpmsKeyedhashParms p -> {
@@ -511,7 +536,7 @@ final class ObjectSupport {
                 if (sens != null && pub.nameAlg() != TpmAlg.NULL) {
                     Secret bits = ((TpmuSensitiveComposite.Bits) sens.sensitive()).bits();
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
-                            symmetricUnique(pub.nameAlg(), sens.seedValue(), bits).unsafeArray())) throw new TpmFailure(binding);
+                            symmetricUnique(pub.nameAlg(), pub.objectAttributes(), sens.seedValue(), bits).unsafeArray())) throw new TpmFailure(binding);
                 }
             }
         }
