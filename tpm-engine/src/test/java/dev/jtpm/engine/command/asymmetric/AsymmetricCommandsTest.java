@@ -333,6 +333,6 @@ class AsymmetricCommandsTest {
     @Test
     void eccParameters_unimplementedCurve_returnsCurve() {
         TestTpm t = TestTpm.started();
-        assertThat(t.run(new EccParameters(0x0010)).rc()).isEqualTo(TpmRc.CURVE.atParameter(1));
+        assertThat(t.run(new EccParameters(0x0006)).rc()).isEqualTo(TpmRc.CURVE.atParameter(1));
     }
 }

@@ -297,8 +297,8 @@ class ObjectCommandsTest {
     @Test
     void createPrimary_unimplementedCurveAndKeySize_failWhileUnmarshalling() {
         TestTpm t = TestTpm.started();
-        // BN P-256 is not in the table yet
-        assertThat(createPrimaryRc(t, TpmsSensitiveCreate.EMPTY, eccSigner(0x0010))).isEqualTo(TpmRc.CURVE.atParameter(2));
+        // 0x0006 is no TPM_ECC_CURVE
+        assertThat(createPrimaryRc(t, TpmsSensitiveCreate.EMPTY, eccSigner(0x0006))).isEqualTo(TpmRc.CURVE.atParameter(2));
         assertThat(t.run(new TestParms(new TpmtPublicParms(TpmAlg.ECC, new TpmsEccParms(TpmtSymDefObject.NULL,
                 TpmtEccScheme.NULL, Templates.NIST_P256, TpmtKdfScheme.NULL)))).ok()).isTrue();
     }
