@@ -1,0 +1,444 @@
+package dev.jtpm.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jtpm.crypto.EccCurve;
+import dev.jtpm.interop.JtpmServer.Protocol;
+import dev.jtpm.tss.SwtpmSocketTransport;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmRh;
+import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.command.CommandBytes;
+import dev.jtpm.types.command.CreatePrimary;
+import dev.jtpm.types.command.CreatePrimaryResponse;
+import dev.jtpm.types.command.FlushContext;
+import dev.jtpm.types.command.Sign;
+import dev.jtpm.types.structure.TpmaObject;
+import dev.jtpm.types.structure.TpmlPcrSelection;
+import dev.jtpm.types.structure.TpmsEccParms;
+import dev.jtpm.types.structure.TpmsEccPoint;
+import dev.jtpm.types.structure.TpmsSensitiveCreate;
+import dev.jtpm.types.structure.TpmtEccScheme;
+import dev.jtpm.types.structure.TpmtKdfScheme;
+import dev.jtpm.types.structure.TpmtPublic;
+import dev.jtpm.types.structure.TpmtSigScheme;
+import dev.jtpm.types.structure.TpmtSignature;
+import dev.jtpm.types.structure.TpmtSymDefObject;
+import dev.jtpm.types.structure.TpmtTkHashcheck;
+import dev.jtpm.types.structure.TpmuSignature;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.gm.GMNamedCurves;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.math.ec.ECPoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The BN P-256, BN P-638 and SM2 P-256 curves and the SM2 signature scheme end to end, jtpm against swtpm
+ * 0.7.1 (libtpms) with Debian's tpm2-tools: {@code tpm2_getcap ecc-curves} and the sm2 row of
+ * {@code tpm2_getcap algorithms}, ECC_Parameters octet for octet ({@code tpm2_geteccparameters ecc_sm2};
+ * {@code tpm2_send} for the BN curves, which tpm2-tools cannot name), {@code tpm2_testparms}, {@code tpm2_sign
+ * -s sm2} on one TPM and {@code tpm2_verifysignature} on the other after {@code tpm2_loadexternal}, restricted
+ * SM2 keys with {@code tpm2_hash} tickets, ECDH on the SM2 curve, points off the curve. BN keys are made and
+ * used through jtpm's own client (CreatePrimary, Sign) on either TPM and verified by the other with
+ * tpm2-tools. Every signature is also checked here with the scheme's equations over Bouncy Castle's point
+ * arithmetic (for SM2 P-256 with Bouncy Castle's own sm2p256v1 parameters).
+ */
+class EccCurvesInteropTest {
+    private static final String MESSAGE = "a message signed on an SM2 or BN curve\n";
+    private static final String SIGN = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
+    private static final String DECRYPT = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|decrypt";
+
+    private static String path(Path dir, String name) { return dir.resolve(name).toString(); }
+
+    private static Tools.Run tpm2(String tcti, String... args) {
+        Tools.Run r = Tools.tpm2(tcti, args);
+        Tools.tpm2(tcti, "tpm2_flushcontext", "-t").ok();
+        return r;
+    }
+
+    private static Path workDir() throws Exception {
+        Path dir = Files.createTempDirectory("ecccurves");
+        Files.writeString(dir.resolve("msg.txt"), MESSAGE);
+        return dir;
+    }
+
+    private static byte[] sha(int hashAlg, byte[] data) throws Exception {
+        String name = switch (hashAlg) {
+            case TpmAlg.SHA256 -> "SHA-256";
+            case TpmAlg.SHA384 -> "SHA-384";
+            default -> "SHA-512";
+        };
+        return MessageDigest.getInstance(name).digest(data);
+    }
+
+    // ---------------------------------------------------------------- independent verification
+
+    /** The domain of a curve: SM2 P-256 from Bouncy Castle's GM table; the BN curves from tpm-crypto (checked by EccCurveTest). */
+    private static ECDomainParameters domain(int curveId) {
+        if (curveId == 0x20) {
+            X9ECParameters x9 = GMNamedCurves.getByName("sm2p256v1");
+            return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
+        }
+        return EccCurve.of(curveId).domain();
+    }
+
+    /** Checks an ECDSA, EC-Schnorr or SM2 signature with the scheme's equation. */
+    private static boolean independentlyValid(TpmtPublic pub, byte[] digest, TpmtSignature signature) throws Exception {
+        TpmsEccParms parms = (TpmsEccParms) pub.parameters();
+        ECDomainParameters d = domain(parms.curveID());
+        TpmsEccPoint point = (TpmsEccPoint) pub.unique();
+        ECPoint q = d.getCurve().createPoint(new BigInteger(1, point.x().toArray()), new BigInteger(1, point.y().toArray()));
+        TpmuSignature.Ecc sig = (TpmuSignature.Ecc) signature.signature();
+        BigInteger n = d.getN(), r = new BigInteger(1, sig.signatureR().toArray()), s = new BigInteger(1, sig.signatureS().toArray());
+        switch (sig.sigAlg()) {
+            case TpmAlg.ECDSA -> {
+                ECDSASigner v = new ECDSASigner();
+                v.init(false, new ECPublicKeyParameters(q, d));
+                return v.verifySignature(digest, r, s);
+            }
+            case TpmAlg.ECSCHNORR -> {
+                ECPoint big = d.getG().multiply(s).subtract(q.multiply(r)).normalize();
+                int len = (n.bitLength() + 7) / 8;
+                byte[] h = sha(sig.hash(), concat(fixed(big.getAffineXCoord().toBigInteger(), len), digest));
+                return new BigInteger(1, Arrays.copyOf(h, Math.min(len, h.length))).equals(r);
+            }
+            case TpmAlg.SM2 -> {
+                if (r.signum() <= 0 || r.compareTo(n) >= 0 || s.signum() <= 0 || s.compareTo(n) >= 0) return false;
+                BigInteger t = r.add(s).mod(n);
+                if (t.signum() == 0) return false;
+                ECPoint p = d.getG().multiply(s).add(q.multiply(t)).normalize();
+                return new BigInteger(1, digest).add(p.getAffineXCoord().toBigInteger()).mod(n).equals(r);
+            }
+            default -> { return false; }
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static byte[] fixed(BigInteger v, int len) {
+        byte[] b = v.toByteArray(), out = new byte[len];
+        int k = Math.min(b.length, len);
+        System.arraycopy(b, b.length - k, out, len - k, k);
+        return out;
+    }
+
+    /** A TPM2B_PUBLIC file (as tpm2_readpublic -o writes it). */
+    private static TpmtPublic readPublic(Path file) throws Exception {
+        byte[] b = Files.readAllBytes(file);
+        return TpmCodec.decode(TpmtPublic.class, Arrays.copyOfRange(b, 2, b.length));
+    }
+
+    private static void writePublic(Path file, TpmtPublic pub) throws Exception {
+        byte[] t = TpmCodec.encode(pub);
+        Files.write(file, ByteBuffer.allocate(2 + t.length).putShort((short) t.length).put(t).array());
+    }
+
+    // ---------------------------------------------------------------- capabilities and parameters
+
+    /** The tpm2_getcap algorithms block of one algorithm (its name line and attribute lines). */
+    private static String algBlock(String getcap, String name) {
+        int i = getcap.indexOf("\n" + name + ":");
+        assertThat(i).as(name).isNotNegative();
+        String rest = getcap.substring(i + 1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n[a-z0-9_]+:").matcher(rest);
+        return m.find() ? rest.substring(0, m.start()) : rest;
+    }
+
+    @Test
+    void getcap_eccCurvesAndTheSm2Row_sameAsSwtpm() {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            String mine = Tools.tpm2(s.tcti(), "tpm2_getcap", "ecc-curves").ok().out();
+            assertThat(mine).isEqualTo(Tools.tpm2(ref.tcti(), "tpm2_getcap", "ecc-curves").ok().out());
+            assertThat(mine).contains("TPM2_ECC_BN_P256: 0x10", "TPM2_ECC_BN_P638: 0x11", "TPM2_ECC_SM2_P256: 0x20");
+            String algs = "\n" + Tools.tpm2(s.tcti(), "tpm2_getcap", "algorithms").ok().out();
+            String refAlgs = "\n" + Tools.tpm2(ref.tcti(), "tpm2_getcap", "algorithms").ok().out();
+            assertThat(algBlock(algs, "sm2")).isEqualTo(algBlock(refAlgs, "sm2")).contains("value:      0x1B");
+        }
+    }
+
+    /** The response of one raw command sent with tpm2_send. */
+    private static String send(String tcti, Path dir, String commandHex) throws Exception {
+        Path cmd = dir.resolve("cmd.bin"), out = dir.resolve("rsp.bin");
+        Files.write(cmd, HexFormat.of().parseHex(commandHex.replace(" ", "")));
+        Tools.tpm2(tcti, "tpm2_send", "-o", out.toString(), cmd.toString()).ok();
+        return HexFormat.of().formatHex(Files.readAllBytes(out));
+    }
+
+    @Test
+    void eccParameters_newCurves_sameOctetsAsSwtpm() throws Exception {
+        Path dir = workDir();
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            String mine = path(dir, "sm2.jtpm"), theirs = path(dir, "sm2.swtpm");
+            Tools.tpm2(s.tcti(), "tpm2_geteccparameters", "ecc_sm2", "-o", mine).ok();
+            Tools.tpm2(ref.tcti(), "tpm2_geteccparameters", "ecc_sm2", "-o", theirs).ok();
+            assertThat(Files.readAllBytes(Path.of(mine))).isEqualTo(Files.readAllBytes(Path.of(theirs)));
+            for (String curve : new String[] {"0010", "0011", "0020", "0006"}) {
+                String command = "8001 0000000c 00000178 " + curve;
+                assertThat(send(s.tcti(), dir, command)).as(curve).isEqualTo(send(ref.tcti(), dir, command));
+            }
+        }
+    }
+
+    @Test
+    void testparms_newCurvesAndSm2_sameOutcomesAsSwtpm() throws Exception {
+        Path dir = workDir();
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (String parms : new String[] {"ecc_sm2", "ecc_sm2:sm2-sha256", "ecc_sm2:ecdsa-sha256", "ecc_sm2:ecschnorr-sha384",
+                    "ecc_sm2:ecdh-sha256", "ecc256:sm2-sha256", "ecc384:sm2-sha512", "ecc_sm2:sm2-sha256:aes128cfb"}) {
+                Tools.Run a = Tools.tpm2(s.tcti(), "tpm2_testparms", parms), b = Tools.tpm2(ref.tcti(), "tpm2_testparms", parms);
+                assertThat(a.outcome()).as(parms).isEqualTo(b.outcome()).isEqualTo("ok");
+            }
+            // the BN curves, which tpm2-tools cannot name: TPM2_TestParms(TPMT_PUBLIC_PARMS) sent raw, with each
+            // scheme, and an unknown curve (TPM_RC_CURVE on parameter 1)
+            List<String> answers = new ArrayList<>();
+            for (String curve : new String[] {"0010", "0011", "0020", "0006"}) {
+                for (String scheme : new String[] {"0010", "0018 000b", "001c 000d", "001b 000b", "0019 000b"}) {
+                    String body = "0023 0010 " + scheme + " " + curve + " 0010";
+                    int size = 10 + body.replace(" ", "").length() / 2;
+                    String command = "8001 " + String.format("%08x", size) + " 0000018a " + body;
+                    String mine = send(s.tcti(), dir, command);
+                    assertThat(mine).as(curve + " " + scheme).isEqualTo(send(ref.tcti(), dir, command));
+                    answers.add(mine);
+                }
+            }
+            assertThat(answers.subList(0, 15)).allMatch(a -> a.equals("80010000000a00000000"));
+            assertThat(answers.subList(15, 20)).allMatch(a -> a.equals("80010000000a000001e6"));
+        }
+    }
+
+    // ---------------------------------------------------------------- SM2 with tpm2-tools
+
+    /** tpm2_createprimary with {@code alg}, tpm2_sign, tpm2_verifysignature; returns the public and signature files. */
+    private static Path[] signWithTools(String tcti, Path dir, String alg, String scheme, String hash) throws Exception {
+        String ctx = path(dir, "k.ctx"), msg = path(dir, "msg.txt");
+        Path pub = dir.resolve("k.pub"), sig = dir.resolve("k.sig");
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", alg, "-a", SIGN, "-c", ctx).ok();
+        tpm2(tcti, "tpm2_readpublic", "-Q", "-c", ctx, "-o", pub.toString()).ok();
+        tpm2(tcti, "tpm2_sign", "-c", ctx, "-g", hash, "-s", scheme, "-o", sig.toString(), msg).ok();
+        tpm2(tcti, "tpm2_verifysignature", "-c", ctx, "-g", hash, "-m", msg, "-s", sig.toString(), "-t", path(dir, "k.tk")).ok();
+        return new Path[] {pub, sig};
+    }
+
+    /** tpm2_loadexternal of the public, tpm2_verifysignature of the message and of another message. */
+    private static List<String> verifyWithTools(String tcti, Path dir, Path pub, Path sig, String hash) throws Exception {
+        String ext = path(dir, "ext.ctx");
+        Files.writeString(dir.resolve("other.txt"), "another message");
+        tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", pub.toString(), "-c", ext).ok();
+        return List.of(
+                tpm2(tcti, "tpm2_verifysignature", "-c", ext, "-g", hash, "-m", path(dir, "msg.txt"), "-s", sig.toString())
+                        .outcome(),
+                tpm2(tcti, "tpm2_verifysignature", "-c", ext, "-g", hash, "-m", path(dir, "other.txt"), "-s", sig.toString())
+                        .outcome());
+    }
+
+    @Test
+    void tpm2Sign_sm2AndOtherSchemesOnTheSm2Curve_verifiedByTheOtherTpm_andIndependently() throws Exception {
+        String[][] cases = {{"ecc_sm2:sm2-sha256", "sm2", "sha256"}, {"ecc_sm2:sm2-sha384", "sm2", "sha384"},
+                {"ecc256:sm2-sha256", "sm2", "sha256"}, {"ecc_sm2:ecdsa-sha256", "ecdsa", "sha256"},
+                {"ecc_sm2:ecschnorr-sha256", "ecschnorr", "sha256"}};
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (String[] c : cases) {
+                for (String[] pair : new String[][] {{s.tcti(), ref.tcti()}, {ref.tcti(), s.tcti()}}) {
+                    Path dir = workDir();
+                    Path[] files = signWithTools(pair[0], dir, c[0], c[1], c[2]);
+                    TpmtPublic pub = readPublic(files[0]);
+                    TpmtSignature sig = TpmCodec.decode(TpmtSignature.class, Files.readAllBytes(files[1]));
+                    int hash = c[2].equals("sha256") ? TpmAlg.SHA256 : TpmAlg.SHA384;
+                    byte[] digest = sha(hash, MESSAGE.getBytes(StandardCharsets.US_ASCII));
+                    assertThat(independentlyValid(pub, digest, sig)).as(c[0]).isTrue();
+                    assertThat(independentlyValid(pub, sha(hash, new byte[1]), sig)).as(c[0]).isFalse();
+                    // TPM_RC_SIGNATURE on parameter 2 for the other message
+                    assertThat(verifyWithTools(pair[1], dir, files[0], files[1], c[2])).as(c[0]).containsExactly("ok", "0x2db");
+                }
+            }
+        }
+    }
+
+    /** Refusals around SM2 keys, whose outcomes the test compares with libtpms'. */
+    private static List<String> sm2Refusals(String tcti, Path dir) throws Exception {
+        String msg = path(dir, "msg.txt"), key = path(dir, "sm2.ctx"), srk = path(dir, "srk.ctx"), ak = path(dir, "ak.ctx");
+        String out = path(dir, "out.sig");
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc_sm2:sm2-sha256", "-a", SIGN, "-c", key).ok();
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc256", "-c", srk).ok();
+        tpm2(tcti, "tpm2_create", "-Q", "-C", srk, "-G", "ecc_sm2:sm2-sha256:null", "-a", SIGN + "|restricted",
+                "-u", path(dir, "ak.pub"), "-r", path(dir, "ak.priv")).ok();
+        tpm2(tcti, "tpm2_load", "-Q", "-C", srk, "-u", path(dir, "ak.pub"), "-r", path(dir, "ak.priv"), "-c", ak).ok();
+        String digest = path(dir, "msg.digest"), ticket = path(dir, "msg.ticket");
+        tpm2(tcti, "tpm2_hash", "-Q", "-C", "o", "-g", "sha256", "-o", digest, "-t", ticket, msg).ok();
+        // a public area whose point is off the curve: y + 1
+        tpm2(tcti, "tpm2_readpublic", "-Q", "-c", key, "-o", path(dir, "sm2.pub")).ok();
+        TpmtPublic pub = readPublic(dir.resolve("sm2.pub"));
+        TpmsEccPoint q = (TpmsEccPoint) pub.unique();
+        Path off = dir.resolve("off.pub");
+        writePublic(off, pub.withUnique(new TpmsEccPoint(q.x(),
+                Bytes.wrap(fixed(new BigInteger(1, q.y().toArray()).add(BigInteger.ONE), 32)))));
+        return List.of(
+                // tpm2-tools refuses another scheme for an SM2 key itself (sign_schemeSelection... sends it)
+                tpm2(tcti, "tpm2_sign", "-c", key, "-g", "sha256", "-s", "sm2", "-o", out, msg).outcome(),
+                // the restricted key: with the ticket of tpm2_hash, then without one (TPM_RC_TICKET on parameter 3)
+                tpm2(tcti, "tpm2_sign", "-c", ak, "-g", "sha256", "-s", "sm2", "-d", "-t", ticket, "-o", out, digest).outcome(),
+                tpm2(tcti, "tpm2_verifysignature", "-c", ak, "-g", "sha256", "-m", msg, "-s", out, "-t", path(dir, "v.tk"))
+                        .outcome(),
+                tpm2(tcti, "tpm2_sign", "-c", ak, "-g", "sha256", "-s", "sm2", "-d", "-o", out, digest).outcome(),
+                // off the curve: TPM_RC_ECC_POINT on parameter 2
+                tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", off.toString(), "-c", path(dir, "off.ctx")).outcome());
+    }
+
+    @Test
+    void sm2Refusals_andRestrictedKeyWithTicket_sameOutcomesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            List<String> mine = sm2Refusals(s.tcti(), workDir());
+            assertThat(mine).containsExactly("ok", "ok", "ok", "0x3e0", "0x2e7");
+            assertThat(mine).isEqualTo(sm2Refusals(ref.tcti(), workDir()));
+        }
+    }
+
+    @Test
+    void ecdh_onTheSm2Curve_keyGenAndZGenAgree_onBoth() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (String tcti : new String[] {s.tcti(), ref.tcti()}) {
+                Path dir = workDir();
+                String key = path(dir, "ecdh.ctx"), pub = path(dir, "pub.bin"), z1 = path(dir, "z1.bin"), z2 = path(dir, "z2.bin");
+                tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc_sm2:ecdh-sha256", "-a", DECRYPT, "-c", key).ok();
+                tpm2(tcti, "tpm2_ecdhkeygen", "-c", key, "-u", pub, "-o", z1).ok();
+                tpm2(tcti, "tpm2_ecdhzgen", "-c", key, "-u", pub, "-o", z2).ok();
+                assertThat(Files.readAllBytes(Path.of(z2))).isEqualTo(Files.readAllBytes(Path.of(z1))).hasSize(2 + 2 + 32 + 2 + 32);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- BN curves: jtpm's client, tpm2-tools to verify
+
+    /**
+     * One command through jtpm's client. libtpms tests an algorithm on its first use and answers TPM_RC_RETRY
+     * once (the TSS that tpm2-tools uses resends); so does this.
+     */
+    private static <R extends Record, C extends Record & dev.jtpm.types.command.TpmCommand<R>> CommandBytes.Result<R> run(
+            SwtpmSocketTransport t, C command, boolean auth) throws Exception {
+        while (true) {
+            byte[] bytes = auth ? CommandBytes.encode(command, List.of(Bytes.EMPTY)) : CommandBytes.encode(command);
+            CommandBytes.Result<R> r = CommandBytes.decode(command, t.execute(bytes, 0));
+            if (r.rc().value() != 0x922) return r;
+        }
+    }
+
+    private static TpmtPublic signer(int curve, int scheme, int hash) {
+        return TpmtPublic.of(TpmAlg.SHA256, TpmaObject.of(TpmaObject.FIXED_TPM, TpmaObject.FIXED_PARENT,
+                TpmaObject.SENSITIVE_DATA_ORIGIN, TpmaObject.USER_WITH_AUTH, TpmaObject.SIGN_ENCRYPT), Bytes.EMPTY,
+                new TpmsEccParms(TpmtSymDefObject.NULL, scheme == TpmAlg.NULL ? TpmtEccScheme.NULL : TpmtEccScheme.of(scheme, hash),
+                        curve, TpmtKdfScheme.NULL));
+    }
+
+    /** CreatePrimary of an unrestricted signing key and Sign, through jtpm's client; returns the public area and the signature. */
+    private static Object[] signWithClient(int port, int curve, int scheme, int hash) throws Exception {
+        Bytes digest = Bytes.wrap(sha(hash, MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            CreatePrimaryResponse k = run(t, new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, signer(curve, scheme, hash),
+                    Bytes.EMPTY, new TpmlPcrSelection(List.of())), true).orThrow();
+            TpmtSignature sig = run(t, new Sign(k.objectHandle(), digest, TpmtSigScheme.NULL, TpmtTkHashcheck.nullTicket()), true)
+                    .orThrow().signature();
+            run(t, new FlushContext(k.objectHandle()), false).orThrow();
+            return new Object[] {k.outPublic(), sig};
+        }
+    }
+
+    /** Sign's scheme selection on each curve, through jtpm's client: the response codes, for comparison with libtpms. */
+    private static List<String> schemeOutcomes(int port) throws Exception {
+        List<String> out = new ArrayList<>();
+        Bytes digest = Bytes.wrap(sha(TpmAlg.SHA256, MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            for (int curve : new int[] {0x10, 0x11, 0x20}) {
+                for (int keyScheme : new int[] {TpmAlg.SM2, TpmAlg.NULL}) {
+                    int k = run(t, new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, signer(curve, keyScheme, TpmAlg.SHA256),
+                            Bytes.EMPTY, new TpmlPcrSelection(List.of())), true).orThrow().objectHandle();
+                    for (TpmtSigScheme in : new TpmtSigScheme[] {TpmtSigScheme.NULL, TpmtSigScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256),
+                            TpmtSigScheme.of(TpmAlg.SM2, TpmAlg.SHA384), TpmtSigScheme.of(TpmAlg.SM2, TpmAlg.SHA256),
+                            TpmtSigScheme.of(TpmAlg.RSASSA, TpmAlg.SHA256)}) {
+                        out.add(run(t, new Sign(k, digest, in, TpmtTkHashcheck.nullTicket()), true).rc().toString());
+                    }
+                    run(t, new FlushContext(k), false).orThrow();
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void sign_schemeSelectionOnTheNewCurves_sameCodesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            List<String> mine = schemeOutcomes(s.port());
+            assertThat(mine).isEqualTo(schemeOutcomes(portOf(ref.tcti())));
+            // an SM2 key: its scheme, ECDSA (TPM_RC_SCHEME on parameter 2), another hash (the same), SM2-SHA256, RSASSA (the same)
+            assertThat(mine.subList(0, 5)).containsExactly("TPM_RC(0x000)", "TPM_RC(0x2D2)", "TPM_RC(0x2D2)", "TPM_RC(0x000)",
+                    "TPM_RC(0x2D2)");
+        }
+    }
+
+    private static int portOf(String tcti) { return Integer.parseInt(tcti.substring(tcti.lastIndexOf('=') + 1)); }
+
+    @Test
+    void bnCurves_eachScheme_signedOnOneTpm_verifiedOnTheOtherWithTpm2Tools_andIndependently() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (int curve : new int[] {0x10, 0x11}) {
+                for (int[] sh : new int[][] {{TpmAlg.ECDSA, TpmAlg.SHA256}, {TpmAlg.ECSCHNORR, TpmAlg.SHA384},
+                        {TpmAlg.SM2, TpmAlg.SHA256}, {TpmAlg.ECDSA, TpmAlg.SHA512}}) {
+                    String hashName = sh[1] == TpmAlg.SHA256 ? "sha256" : sh[1] == TpmAlg.SHA384 ? "sha384" : "sha512";
+                    for (String[] pair : new String[][] {{s.tcti(), ref.tcti()}, {ref.tcti(), s.tcti()}}) {
+                        String what = Integer.toHexString(curve) + "/" + Integer.toHexString(sh[0]) + " signed on " + pair[0];
+                        Object[] r = signWithClient(portOf(pair[0]), curve, sh[0], sh[1]);
+                        TpmtPublic pub = (TpmtPublic) r[0];
+                        TpmtSignature sig = (TpmtSignature) r[1];
+                        assertThat(((TpmsEccPoint) pub.unique()).x().size()).as(what).isEqualTo(curve == 0x10 ? 32 : 80);
+                        byte[] digest = sha(sh[1], MESSAGE.getBytes(StandardCharsets.US_ASCII));
+                        assertThat(independentlyValid(pub, digest, sig)).as(what).isTrue();
+                        Path dir = workDir();
+                        writePublic(dir.resolve("k.pub"), pub);
+                        Files.write(dir.resolve("k.sig"), TpmCodec.encode(sig));
+                        assertThat(verifyWithTools(pair[1], dir, dir.resolve("k.pub"), dir.resolve("k.sig"), hashName)).as(what)
+                                .containsExactly("ok", "0x2db");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bnCurves_loadExternalOfAPointOffTheCurve_sameCodeAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (int curve : new int[] {0x10, 0x11}) {
+                TpmtPublic pub = (TpmtPublic) signWithClient(portOf(s.tcti()), curve, TpmAlg.ECDSA, TpmAlg.SHA256)[0];
+                TpmsEccPoint q = (TpmsEccPoint) pub.unique();
+                int len = q.y().size();
+                Path dir = workDir();
+                writePublic(dir.resolve("off.pub"), pub.withUnique(new TpmsEccPoint(q.x(),
+                        Bytes.wrap(fixed(new BigInteger(1, q.y().toArray()).add(BigInteger.ONE), len)))));
+                writePublic(dir.resolve("on.pub"), pub);
+                List<String> outcomes = new ArrayList<>();
+                for (String tcti : new String[] {s.tcti(), ref.tcti()}) {
+                    for (String f : new String[] {"on.pub", "off.pub"}) {
+                        outcomes.add(tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", path(dir, f), "-c", path(dir, "x.ctx"))
+                                .outcome());
+                    }
+                }
+                assertThat(outcomes).as(Integer.toHexString(curve)).containsExactly("ok", "0x2e7", "ok", "0x2e7");
+            }
+        }
+    }
+}
