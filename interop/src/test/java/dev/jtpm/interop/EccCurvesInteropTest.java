@@ -298,14 +298,16 @@ class EccCurvesInteropTest {
                         .outcome(),
                 tpm2(tcti, "tpm2_sign", "-c", ak, "-g", "sha256", "-s", "sm2", "-d", "-o", out, digest).outcome(),
                 // off the curve: TPM_RC_ECC_POINT on parameter 2
-                tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", off.toString(), "-c", path(dir, "off.ctx")).outcome());
+                tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", off.toString(), "-c", path(dir, "off.ctx")).outcome(),
+                // no PEM: tpm2-tools' OpenSSL cannot make an SM2 P-256 public key from the TPM's (on either TPM)
+                tpm2(tcti, "tpm2_readpublic", "-Q", "-c", key, "-f", "pem", "-o", path(dir, "sm2.pem")).outcome());
     }
 
     @Test
     void sm2Refusals_andRestrictedKeyWithTicket_sameOutcomesAsSwtpm() throws Exception {
         try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
             List<String> mine = sm2Refusals(s.tcti(), workDir());
-            assertThat(mine).containsExactly("ok", "ok", "ok", "0x3e0", "0x2e7");
+            assertThat(mine).containsExactly("ok", "ok", "ok", "0x3e0", "0x2e7", "exit 1");
             assertThat(mine).isEqualTo(sm2Refusals(ref.tcti(), workDir()));
         }
     }
@@ -388,6 +390,44 @@ class EccCurvesInteropTest {
             // an SM2 key: its scheme, ECDSA (TPM_RC_SCHEME on parameter 2), another hash (the same), SM2-SHA256, RSASSA (the same)
             assertThat(mine.subList(0, 5)).containsExactly("TPM_RC(0x000)", "TPM_RC(0x2D2)", "TPM_RC(0x2D2)", "TPM_RC(0x000)",
                     "TPM_RC(0x2D2)");
+        }
+    }
+
+    /** ECDH_KeyGen and ECDH_ZGen with decryption keys of the SM2 and ECDH schemes on each new curve: the response codes. */
+    private static List<String> ecdhOutcomes(int port) throws Exception {
+        List<String> out = new ArrayList<>();
+        TpmaObject decrypt = TpmaObject.of(TpmaObject.FIXED_TPM, TpmaObject.FIXED_PARENT, TpmaObject.SENSITIVE_DATA_ORIGIN,
+                TpmaObject.USER_WITH_AUTH, TpmaObject.DECRYPT);
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            for (int curve : new int[] {0x10, 0x11, 0x20}) {
+                for (int scheme : new int[] {TpmAlg.SM2, TpmAlg.ECDH}) {
+                    TpmtPublic template = TpmtPublic.of(TpmAlg.SHA256, decrypt, Bytes.EMPTY, new TpmsEccParms(TpmtSymDefObject.NULL,
+                            TpmtEccScheme.of(scheme, TpmAlg.SHA256), curve, TpmtKdfScheme.NULL));
+                    var created = run(t, new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, template, Bytes.EMPTY,
+                            new TpmlPcrSelection(List.of())), true);
+                    out.add(created.rc().toString());
+                    if (!created.ok()) continue;
+                    int k = created.response().objectHandle();
+                    var gen = run(t, new dev.jtpm.types.command.EcdhKeyGen(k), false);
+                    out.add(gen.rc().toString());
+                    var z = run(t, new dev.jtpm.types.command.EcdhZGen(k, gen.response().pubPoint()), true);
+                    out.add(z.rc().toString());
+                    if (z.ok()) assertThat(z.response().outPoint()).isEqualTo(gen.response().zPoint());
+                    run(t, new FlushContext(k), false).orThrow();
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void ecdh_decryptionKeysWithTheSm2OrEcdhScheme_sameCodesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            List<String> mine = ecdhOutcomes(s.port());
+            assertThat(mine).isEqualTo(ecdhOutcomes(portOf(ref.tcti())));
+            // SM2 scheme: created, KeyGen works, ZGen is TPM_RC_SCHEME on handle 1; ECDH: all three work
+            assertThat(mine.subList(0, 6)).containsExactly("TPM_RC(0x000)", "TPM_RC(0x000)", "TPM_RC(0x192)", "TPM_RC(0x000)",
+                    "TPM_RC(0x000)", "TPM_RC(0x000)");
         }
     }
 
