@@ -193,6 +193,11 @@ class EccCurvesInteropTest {
                 String command = "8001 0000000c 00000178 " + curve;
                 assertThat(send(s.tcti(), dir, command)).as(curve).isEqualTo(send(ref.tcti(), dir, command));
             }
+            // GetCapability(TPM_CAP_ECC_CURVES) from a curve, some at a time: the same pages and moreData
+            for (String from : new String[] {"00000000 00000003", "00000006 00000002", "00000011 00000064", "00000021 00000001"}) {
+                String command = "8001 00000016 0000017a 00000008 " + from;
+                assertThat(send(s.tcti(), dir, command)).as(from).isEqualTo(send(ref.tcti(), dir, command));
+            }
         }
     }
 
@@ -276,7 +281,8 @@ class EccCurvesInteropTest {
         String msg = path(dir, "msg.txt"), key = path(dir, "sm2.ctx"), srk = path(dir, "srk.ctx"), ak = path(dir, "ak.ctx");
         String out = path(dir, "out.sig");
         tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc_sm2:sm2-sha256", "-a", SIGN, "-c", key).ok();
-        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc256", "-c", srk).ok();
+        // a storage key on the SM2 curve (tpm2-tools' default for ecc_sm2: AES-128-CFB) as the parent
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc_sm2", "-c", srk).ok();
         tpm2(tcti, "tpm2_create", "-Q", "-C", srk, "-G", "ecc_sm2:sm2-sha256:null", "-a", SIGN + "|restricted",
                 "-u", path(dir, "ak.pub"), "-r", path(dir, "ak.priv")).ok();
         tpm2(tcti, "tpm2_load", "-Q", "-C", srk, "-u", path(dir, "ak.pub"), "-r", path(dir, "ak.priv"), "-c", ak).ok();
