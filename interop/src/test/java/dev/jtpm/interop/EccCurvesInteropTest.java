@@ -276,6 +276,36 @@ class EccCurvesInteropTest {
         }
     }
 
+    /**
+     * GM/T 0003.5-2012 (GB/T 32918.5-2017) Annex A: the standard's public key (tpm2_loadexternal of a TPM2B_PUBLIC
+     * file) and its signature of e = SM3(Z_A || "message digest"), given to tpm2_verifysignature as the digest.
+     */
+    @Test
+    void sm2StandardsWorkedExample_verifiesOnBoth() throws Exception {
+        Path dir = workDir();
+        TpmtPublic pub = TpmtPublic.of(TpmAlg.SHA256, TpmaObject.of(TpmaObject.USER_WITH_AUTH, TpmaObject.SIGN_ENCRYPT),
+                Bytes.EMPTY, new TpmsEccParms(TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256), 0x20,
+                        TpmtKdfScheme.NULL)).withUnique(new TpmsEccPoint(
+                Bytes.fromHex("09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020"),
+                Bytes.fromHex("CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13")));
+        writePublic(dir.resolve("gm.pub"), pub);
+        Files.write(dir.resolve("e.bin"), HexFormat.of().parseHex("F0B43E94BA45ACCAACE692ED534382EB17E6AB5A19CE7B31F4486FDFC0D28640"));
+        Files.write(dir.resolve("other.bin"), new byte[32]);
+        Files.write(dir.resolve("gm.sig"), TpmCodec.encode(TpmtSignature.of(new TpmuSignature.Ecc(TpmAlg.SM2, TpmAlg.SHA256,
+                Bytes.fromHex("F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"),
+                Bytes.fromHex("B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA")))));
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (String tcti : new String[] {s.tcti(), ref.tcti()}) {
+                String ctx = path(dir, "gm.ctx");
+                tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", path(dir, "gm.pub"), "-c", ctx).ok();
+                assertThat(tpm2(tcti, "tpm2_verifysignature", "-c", ctx, "-d", path(dir, "e.bin"), "-s",
+                        path(dir, "gm.sig")).outcome()).as(tcti).isEqualTo("ok");
+                assertThat(tpm2(tcti, "tpm2_verifysignature", "-c", ctx, "-d", path(dir, "other.bin"), "-s",
+                        path(dir, "gm.sig")).outcome()).as(tcti).isEqualTo("0x2db");
+            }
+        }
+    }
+
     /** Refusals around SM2 keys, whose outcomes the test compares with libtpms'. */
     private static List<String> sm2Refusals(String tcti, Path dir) throws Exception {
         String msg = path(dir, "msg.txt"), key = path(dir, "sm2.ctx"), srk = path(dir, "srk.ctx"), ak = path(dir, "ak.ctx");

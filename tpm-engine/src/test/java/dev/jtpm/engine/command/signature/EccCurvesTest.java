@@ -202,6 +202,30 @@ class EccCurvesTest {
         }
     }
 
+    /**
+     * GM/T 0003.5-2012 (GB/T 32918.5-2017) Annex A: the standard's key, loaded with its private part, and its
+     * signature of e = SM3(Z_A || "message digest") verify; the TPM takes e as the digest (no Z_A of its own).
+     */
+    @Test
+    void verifySignature_sm2StandardsWorkedExample_verifies() {
+        TestTpm t = TestTpm.started();
+        TpmtPublic pub = ecc(TpmaObject.of(TpmaObject.USER_WITH_AUTH, TpmaObject.SIGN_ENCRYPT), 0x20,
+                TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)).withUnique(new TpmsEccPoint(
+                Bytes.fromHex("09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020"),
+                Bytes.fromHex("CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13")));
+        TpmtSensitive priv = TpmtSensitive.of(Secret.EMPTY, Secret.EMPTY, new TpmuSensitiveComposite.Ecc(
+                Secret.of(HexFormat.of().parseHex("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8"))));
+        int k = t.run(new LoadExternal(priv, pub, TpmRh.NULL)).orThrow().objectHandle();
+        Bytes e = Bytes.fromHex("F0B43E94BA45ACCAACE692ED534382EB17E6AB5A19CE7B31F4486FDFC0D28640");
+        TpmtSignature sig = TpmtSignature.of(new TpmuSignature.Ecc(TpmAlg.SM2, TpmAlg.SHA256,
+                Bytes.fromHex("F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"),
+                Bytes.fromHex("B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA")));
+        assertThat(t.run(new VerifySignature(k, e, sig)).rc()).isEqualTo(TpmRc.SUCCESS);
+        // the TPM's own signature of e with the standard's key verifies too
+        TpmtSignature mine = t.run(new Sign(k, e, TpmtSigScheme.NULL, TpmtTkHashcheck.nullTicket())).orThrow().signature();
+        assertThat(t.run(new VerifySignature(k, e, mine)).rc()).isEqualTo(TpmRc.SUCCESS);
+    }
+
     @Test
     void sign_sm2Key_otherSchemeOrHash_returnsSchemeOnParameter2() {
         TestTpm t = TestTpm.started();
