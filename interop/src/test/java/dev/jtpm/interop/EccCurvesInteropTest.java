@@ -170,6 +170,9 @@ class EccCurvesInteropTest {
             String algs = "\n" + Tools.tpm2(s.tcti(), "tpm2_getcap", "algorithms").ok().out();
             String refAlgs = "\n" + Tools.tpm2(ref.tcti(), "tpm2_getcap", "algorithms").ok().out();
             assertThat(algBlock(algs, "sm2")).isEqualTo(algBlock(refAlgs, "sm2")).contains("value:      0x1B");
+            String loaded = "TPM2_PT_LOADED_CURVES: 0x8";
+            assertThat(Tools.tpm2(s.tcti(), "tpm2_getcap", "properties-variable").ok().out()).contains(loaded);
+            assertThat(Tools.tpm2(ref.tcti(), "tpm2_getcap", "properties-variable").ok().out()).contains(loaded);
         }
     }
 
