@@ -122,6 +122,20 @@ class EccSchemesTest {
         assertThat(EccSchemes.verifySm2(key, e, new EccSchemes.Signature(Bytes.of(rs, 0, 32), Bytes.of(rs, 32, 32)))).isTrue();
     }
 
+    @ParameterizedTest
+    @EnumSource(EccCurve.class)
+    void verify_publicPointOffTheCurve_isFalse_neverAnException(EccCurve curve) {
+        EccKey key = EccKeys.generate(RandomBits.of(RNG), curve);
+        byte[] digest = Hashes.hash(TpmAlg.SHA256, MESSAGE);
+        var ecdsa = EccSchemes.signEcdsa(key, digest, RandomBits.of(RNG));
+        var schnorr = EccSchemes.signSchnorr(key, TpmAlg.SHA256, digest, RandomBits.of(RNG));
+        var sm2 = EccSchemes.signSm2(key, digest, RandomBits.of(RNG));
+        EccKey off = new EccKey(curve, key.x(), key.y().add(BigInteger.ONE), null);
+        assertThat(EccSchemes.verifyEcdsa(off, digest, ecdsa)).isFalse();
+        assertThat(EccSchemes.verifySchnorr(off, TpmAlg.SHA256, digest, schnorr)).isFalse();
+        assertThat(EccSchemes.verifySm2(off, digest, sm2)).isFalse();
+    }
+
     /**
      * GM/T 0003.5-2012 (GB/T 32918.5-2017) Annex A: the signature example on the recommended curve, ID
      * "1234567812345678", message "message digest". The TPM signs e as given, so e is the input; the nonce

@@ -37,8 +37,8 @@ public final class EcdhZGenHandler implements CommandHandler<EcdhZGen, EcdhZGenR
         if (scheme != TpmAlg.ECDH && scheme != TpmAlg.NULL) throw new TpmFailure(TpmRc.SCHEME.atHandle(1));
         if (o.publicOnly()) throw new TpmFailure(TpmRc.KEY.atHandle(1));
         EccCurve curve = AsymmetricSupport.curve(o);
-        BigInteger[] p = AsymmetricSupport.coordinates(curve, cmd.inPoint());
-        if (p == null || !curve.isOnCurve(p[0], p[1])) throw new TpmFailure(TpmRc.ECC_POINT.atParameter(1));
+        BigInteger[] p = AsymmetricSupport.coordinates(cmd.inPoint());
+        if (!curve.isOnCurve(p[0], p[1])) throw new TpmFailure(TpmRc.ECC_POINT.atParameter(1));
 
         // command output
         EccSchemes.SharedPoint z = EccSchemes.ecdh(AsymmetricSupport.eccPrivateKey(o), p[0], p[1])

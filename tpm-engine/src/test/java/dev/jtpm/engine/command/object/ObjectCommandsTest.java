@@ -382,7 +382,7 @@ class ObjectCommandsTest {
         // a private key that is not the public key's
         TpmtSensitive wrong = TpmtSensitive.of(Secret.EMPTY, Secret.EMPTY, new TpmuSensitiveComposite.Ecc(
                 Secret.of(ObjectSupport.fixed(d.add(BigInteger.ONE), 32))));
-        assertThat(t.run(new LoadExternal(wrong, pub, TpmRh.NULL)).rc()).isEqualTo(TpmRc.BINDING.atParameter(1));
+        assertThat(t.run(new LoadExternal(wrong, pub, TpmRh.NULL)).rc()).isEqualTo(TpmRc.BINDING);   // libtpms: no index
         // a point off the curve
         TpmtPublic off = pub.withUnique(new TpmsEccPoint(q.x(), Bytes.zeros(32)));
         assertThat(t.run(new LoadExternal(null, off, TpmRh.OWNER)).rc()).isEqualTo(TpmRc.ECC_POINT.atParameter(2));

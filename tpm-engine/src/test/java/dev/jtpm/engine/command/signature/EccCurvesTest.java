@@ -348,7 +348,7 @@ class EccCurvesTest {
         // the private key of another point: TPM_RC_BINDING
         TpmtSensitive other = TpmtSensitive.of(Secret.EMPTY, Secret.EMPTY,
                 new TpmuSensitiveComposite.Ecc(Secret.of(fixed(d.add(BigInteger.ONE), curve.orderBytes()))));
-        assertThat(t.run(new LoadExternal(other, pub, TpmRh.NULL)).rc().is(TpmRc.BINDING)).isTrue();
+        assertThat(t.run(new LoadExternal(other, pub, TpmRh.NULL)).rc()).isEqualTo(TpmRc.BINDING);
     }
 
     @ParameterizedTest
