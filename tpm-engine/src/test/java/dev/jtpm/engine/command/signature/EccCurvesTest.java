@@ -351,6 +351,32 @@ class EccCurvesTest {
         assertThat(t.run(new LoadExternal(other, pub, TpmRh.NULL)).rc()).isEqualTo(TpmRc.BINDING);
     }
 
+    /** ms-tpm and libtpms load a point under a TPM_ALG_NULL nameAlg without checking it is on the curve. */
+    @ParameterizedTest
+    @ValueSource(ints = {0x03, 0x10, 0x11, 0x20})
+    void pointOffTheCurveUnderNullNameAlg_loads_verifiesNothing_andNeverFailsTheTpm(int curveId) {
+        TestTpm t = TestTpm.started();
+        EccCurve curve = EccCurve.of(curveId);
+        int len = curve.fieldBytes();
+        ECPoint g = curve.domain().getG().normalize();
+        TpmsEccPoint off = new TpmsEccPoint(Bytes.wrap(fixed(g.getAffineXCoord().toBigInteger(), len)),
+                Bytes.wrap(fixed(g.getAffineYCoord().toBigInteger().add(BigInteger.ONE), len)));
+        TpmtPublic pub = TpmtPublic.of(TpmAlg.NULL, TpmaObject.of(TpmaObject.USER_WITH_AUTH, TpmaObject.SIGN_ENCRYPT), Bytes.EMPTY,
+                new TpmsEccParms(TpmtSymDefObject.NULL, TpmtEccScheme.NULL, curveId, TpmtKdfScheme.NULL)).withUnique(off);
+        int k = t.run(new LoadExternal(null, pub, TpmRh.NULL)).orThrow().objectHandle();
+        Bytes digest = TestTpm.hash(TpmAlg.SHA256, MESSAGE);
+        Bytes one = Bytes.wrap(fixed(BigInteger.ONE, curve.orderBytes()));
+        for (int scheme : new int[] {TpmAlg.ECDSA, TpmAlg.ECSCHNORR, TpmAlg.SM2}) {
+            TpmtSignature sig = TpmtSignature.of(new TpmuSignature.Ecc(scheme, TpmAlg.SHA256, one, one));
+            assertThat(t.run(new VerifySignature(k, digest, sig)).rc()).isEqualTo(TpmRc.SIGNATURE.atParameter(2));
+        }
+        assertThat(t.run(new EcdhKeyGen(k)).rc()).isEqualTo(TpmRc.KEY.atHandle(1));
+        // under a nameAlg the same point is refused on load
+        TpmtPublic named = TpmtPublic.of(TpmAlg.SHA256, pub.objectAttributes(), Bytes.EMPTY, pub.parameters()).withUnique(off);
+        assertThat(t.run(new LoadExternal(null, named, TpmRh.NULL)).rc()).isEqualTo(TpmRc.ECC_POINT.atParameter(2));
+        assertThat(t.run(new dev.jtpm.types.command.GetRandom(8)).ok()).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0x10, 0x11, 0x20})
     void ecdhKeyGenAndZGen_agreeOnTheCurve(int curveId) {
