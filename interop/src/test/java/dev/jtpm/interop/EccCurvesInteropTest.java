@@ -565,6 +565,68 @@ class EccCurvesInteropTest {
         }
     }
 
+    /**
+     * Templates on each new curve through jtpm's client: which attribute/scheme combinations CreatePrimary takes,
+     * and a storage key's child made with Create, loaded and used to sign. The response codes, for comparison.
+     */
+    private static List<String> templateOutcomes(int port) throws Exception {
+        List<String> out = new ArrayList<>();
+        int fixed = TpmaObject.FIXED_TPM | TpmaObject.FIXED_PARENT | TpmaObject.SENSITIVE_DATA_ORIGIN | TpmaObject.USER_WITH_AUTH;
+        TpmaObject sign = TpmaObject.of(fixed, TpmaObject.SIGN_ENCRYPT), decrypt = TpmaObject.of(fixed, TpmaObject.DECRYPT);
+        TpmaObject storage = decrypt.with(TpmaObject.RESTRICTED), both = sign.with(TpmaObject.DECRYPT);
+        TpmtSymDefObject aes = TpmtSymDefObject.aes(128, TpmAlg.CFB);
+        Object[][] templates = {
+                {storage, aes, TpmtEccScheme.NULL}, {storage, aes, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)},
+                {storage, TpmtSymDefObject.NULL, TpmtEccScheme.NULL}, {sign.with(TpmaObject.RESTRICTED), TpmtSymDefObject.NULL,
+                        TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)}, {sign.with(TpmaObject.RESTRICTED), TpmtSymDefObject.NULL,
+                        TpmtEccScheme.NULL}, {sign, TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.ECDH, TpmAlg.SHA256)},
+                {decrypt, TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256)},
+                {decrypt, TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)},
+                {both, TpmtSymDefObject.NULL, TpmtEccScheme.NULL}, {both, TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)},
+                {sign, aes, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)}};
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            for (int curve : new int[] {0x10, 0x11, 0x20}) {
+                for (Object[] tp : templates) {
+                    TpmtPublic template = TpmtPublic.of(TpmAlg.SHA256, (TpmaObject) tp[0], Bytes.EMPTY, new TpmsEccParms(
+                            (TpmtSymDefObject) tp[1], (TpmtEccScheme) tp[2], curve, TpmtKdfScheme.NULL));
+                    var r = run(t, new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, template, Bytes.EMPTY,
+                            new TpmlPcrSelection(List.of())), true);
+                    out.add(curve + " " + r.rc());
+                    if (r.ok()) run(t, new FlushContext(r.response().objectHandle()), false).orThrow();
+                }
+                int srk = run(t, new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, TpmtPublic.of(TpmAlg.SHA256, storage,
+                        Bytes.EMPTY, new TpmsEccParms(aes, TpmtEccScheme.NULL, curve, TpmtKdfScheme.NULL)), Bytes.EMPTY,
+                        new TpmlPcrSelection(List.of())), true).orThrow().objectHandle();
+                var child = run(t, new dev.jtpm.types.command.Create(srk, TpmsSensitiveCreate.EMPTY, signer(curve, TpmAlg.SM2,
+                        TpmAlg.SHA256), Bytes.EMPTY, new TpmlPcrSelection(List.of())), true).orThrow();
+                int k = run(t, new dev.jtpm.types.command.Load(srk, child.outPrivate(), child.outPublic()), true).orThrow()
+                        .objectHandle();
+                Bytes digest = Bytes.wrap(sha(TpmAlg.SHA256, MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+                TpmtSignature sig = run(t, new Sign(k, digest, TpmtSigScheme.NULL, TpmtTkHashcheck.nullTicket()), true).orThrow()
+                        .signature();
+                assertThat(independentlyValid(child.outPublic(), digest.toArray(), sig)).isTrue();
+                out.add(curve + " child " + run(t, new dev.jtpm.types.command.VerifySignature(k, digest, sig), false).rc());
+                run(t, new FlushContext(k), false).orThrow();
+                run(t, new FlushContext(srk), false).orThrow();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void templatesAndStorageKeysOnTheNewCurves_sameCodesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            List<String> mine = templateOutcomes(s.port());
+            assertThat(mine).isEqualTo(templateOutcomes(portOf(ref.tcti())));
+            // storage key; with SM2 (SCHEME); without a symmetric (SYMMETRIC); restricted SM2 signer; restricted signer
+            // without a scheme, signer with ECDH, decrypter with ECDSA (SCHEME); decrypter with SM2; sign|decrypt; with
+            // SM2 (SCHEME); a signer with a symmetric (SYMMETRIC); the child signs
+            assertThat(mine.subList(0, 12)).containsExactly("16 TPM_RC(0x000)", "16 TPM_RC(0x2D2)", "16 TPM_RC(0x2D6)",
+                    "16 TPM_RC(0x000)", "16 TPM_RC(0x2D2)", "16 TPM_RC(0x2D2)", "16 TPM_RC(0x2D2)", "16 TPM_RC(0x000)",
+                    "16 TPM_RC(0x000)", "16 TPM_RC(0x2D2)", "16 TPM_RC(0x2D6)", "16 child TPM_RC(0x000)");
+        }
+    }
+
     private static int portOf(String tcti) { return Integer.parseInt(tcti.substring(tcti.lastIndexOf('=') + 1)); }
 
     @Test
