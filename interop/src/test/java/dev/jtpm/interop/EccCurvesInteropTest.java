@@ -627,6 +627,58 @@ class EccCurvesInteropTest {
         }
     }
 
+    /** VerifySignature of malformed signatures with a public key on each new curve: the response codes. */
+    private static List<String> badSignatureOutcomes(int port) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            for (int curveId : new int[] {0x10, 0x11, 0x20}) {
+                EccCurve curve = EccCurve.of(curveId);
+                int len = curve.orderBytes();
+                BigInteger n = curve.order();
+                ECPoint q = curve.domain().getG().multiply(BigInteger.valueOf(987654321)).normalize();
+                TpmtPublic pub = signer(curveId, TpmAlg.NULL, TpmAlg.SHA256).withUnique(new TpmsEccPoint(
+                        Bytes.wrap(fixed(q.getAffineXCoord().toBigInteger(), curve.fieldBytes())),
+                        Bytes.wrap(fixed(q.getAffineYCoord().toBigInteger(), curve.fieldBytes()))));
+                int k = run(t, new dev.jtpm.types.command.LoadExternal(null, pub, TpmRh.OWNER), false).orThrow().objectHandle();
+                Bytes digest = Bytes.wrap(sha(TpmAlg.SHA256, MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+                BigInteger[][] rs = {{BigInteger.ZERO, BigInteger.ONE}, {BigInteger.ONE, BigInteger.ZERO}, {n, BigInteger.ONE},
+                        {BigInteger.ONE, n}, {BigInteger.TWO, n.subtract(BigInteger.TWO)}, {BigInteger.TWO, BigInteger.TEN}};
+                for (int scheme : new int[] {TpmAlg.ECDSA, TpmAlg.ECSCHNORR, TpmAlg.SM2}) {
+                    for (BigInteger[] v : rs) {
+                        TpmtSignature sig = TpmtSignature.of(new TpmuSignature.Ecc(scheme, TpmAlg.SHA256, Bytes.wrap(fixed(v[0], len)),
+                                Bytes.wrap(fixed(v[1], len))));
+                        out.add(curveId + " " + scheme + " " + run(t, new dev.jtpm.types.command.VerifySignature(k, digest, sig), false)
+                                .rc());
+                    }
+                    // r and s of one octet, and empty
+                    for (Bytes b : new Bytes[] {Bytes.wrap(new byte[] {5}), Bytes.EMPTY}) {
+                        TpmtSignature sig = TpmtSignature.of(new TpmuSignature.Ecc(scheme, TpmAlg.SHA256, b, b));
+                        out.add(curveId + " " + scheme + " short " + run(t, new dev.jtpm.types.command.VerifySignature(k, digest, sig),
+                                false).rc());
+                    }
+                }
+                // an RSA signature, an HMAC one
+                out.add(curveId + " rsa " + run(t, new dev.jtpm.types.command.VerifySignature(k, digest, TpmtSignature.of(
+                        new TpmuSignature.Rsa(TpmAlg.RSASSA, TpmAlg.SHA256, Bytes.wrap(new byte[256])))), false).rc());
+                out.add(curveId + " hmac " + run(t, new dev.jtpm.types.command.VerifySignature(k, digest, TpmtSignature.of(
+                        new TpmuSignature.Hmac(new dev.jtpm.types.structure.TpmtHa(TpmAlg.SHA256, digest)))), false).rc());
+                run(t, new FlushContext(k), false).orThrow();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void verifySignature_malformedSignaturesOnTheNewCurves_sameCodesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            List<String> mine = badSignatureOutcomes(s.port());
+            assertThat(mine).isEqualTo(badSignatureOutcomes(portOf(ref.tcti())));
+            // r or s zero or n, SM2's r + s = n, short and empty numbers: TPM_RC_SIGNATURE (parameter 2); RSA and HMAC
+            // signatures for an ECC key: TPM_RC_SCHEME (parameter 2)
+            assertThat(mine).allMatch(o -> o.endsWith(o.contains("rsa") || o.contains("hmac") ? "TPM_RC(0x2D2)" : "TPM_RC(0x2DB)"));
+        }
+    }
+
     private static int portOf(String tcti) { return Integer.parseInt(tcti.substring(tcti.lastIndexOf('=') + 1)); }
 
     @Test
