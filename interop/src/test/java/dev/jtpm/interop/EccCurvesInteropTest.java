@@ -228,6 +228,12 @@ class EccCurvesInteropTest {
             }
             assertThat(answers.subList(0, 15)).allMatch(a -> a.equals("80010000000a00000000"));
             assertThat(answers.subList(15, 20)).allMatch(a -> a.equals("80010000000a000001e6"));
+            // SM2 with the NULL hash, with SM3 (not a hash of either TPM), with SHA-1
+            for (String scheme : new String[] {"001b 0010", "001b 0012", "001b 0004", "001c 0012"}) {
+                String body = "0023 0010 " + scheme + " 0020 0010";
+                String command = "8001 " + String.format("%08x", 10 + body.replace(" ", "").length() / 2) + " 0000018a " + body;
+                assertThat(send(s.tcti(), dir, command)).as(scheme).isEqualTo(send(ref.tcti(), dir, command));
+            }
         }
     }
 
