@@ -415,6 +415,11 @@ class EccCurvesTest {
 
     // ---------------------------------------------------------------- ECC_Parameters
 
+    @Test
+    void everyCurveOfTheTable_isKnownToTpmCrypto() {
+        for (int c : dev.jtpm.types.Algorithms.eccCurves()) assertThat(EccCurve.of(c)).as("curve %x", c).isNotNull();
+    }
+
     /** The response parameters of TPM2_ECC_Parameters as raw octets. */
     private static String eccParameters(TestTpm t, int curve) {
         byte[] r = t.raw(CommandBytes.encode(new EccParameters(curve)));
