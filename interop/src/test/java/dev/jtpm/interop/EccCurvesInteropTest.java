@@ -315,6 +315,74 @@ class EccCurvesInteropTest {
         }
     }
 
+    /** SubjectPublicKeyInfo of an SM2 P-256 point (id-ecPublicKey, curve 1.2.156.10197.1.301) as PEM, for openssl. */
+    private static String sm2Pem(TpmsEccPoint q) {
+        byte[] der = concat(HexFormat.of().parseHex("3059301306072a8648ce3d020106082a811ccf5501822d03420004"),
+                concat(q.x().toArray(), q.y().toArray()));
+        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private static Tools.Run openssl(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "openssl";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return Tools.run(java.util.Map.of(), null, cmd);
+    }
+
+    /**
+     * OpenSSL's SM2 (pkeyutl, which signs the input as e, with no Z_A, as a TPM does) against both TPMs: its
+     * signature of e verifies with tpm2_verifysignature -d, and tpm2_sign -d's signature verifies in openssl.
+     */
+    @Test
+    void sm2_opensslAndTheTpms_verifyEachOthersSignaturesOfE() throws Exception {
+        Path dir = workDir();
+        String key = path(dir, "sm2.pem"), e = path(dir, "e.bin"), der = path(dir, "sig.der");
+        Files.write(Path.of(e), sha(TpmAlg.SHA256, MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        openssl("genpkey", "-algorithm", "SM2", "-out", key).ok();
+        openssl("pkey", "-in", key, "-pubout", "-outform", "DER", "-out", path(dir, "pub.der")).ok();
+        byte[] spki = Files.readAllBytes(dir.resolve("pub.der"));
+        byte[] xy = Arrays.copyOfRange(spki, spki.length - 64, spki.length);
+        TpmtPublic pub = signer(0x20, TpmAlg.NULL, TpmAlg.SHA256).withUnique(new TpmsEccPoint(Bytes.wrap(Arrays.copyOf(xy, 32)),
+                Bytes.wrap(Arrays.copyOfRange(xy, 32, 64))));
+        TpmtPublic external = new TpmtPublic(pub.type(), pub.nameAlg(), TpmaObject.of(TpmaObject.USER_WITH_AUTH,
+                TpmaObject.SIGN_ENCRYPT), pub.authPolicy(), pub.parameters(), pub.unique());
+        writePublic(dir.resolve("ossl.pub"), external);
+        openssl("pkeyutl", "-sign", "-inkey", key, "-in", e, "-out", der).ok();
+        org.bouncycastle.asn1.ASN1Sequence seq = org.bouncycastle.asn1.ASN1Sequence.getInstance(Files.readAllBytes(Path.of(der)));
+        BigInteger r = ((org.bouncycastle.asn1.ASN1Integer) seq.getObjectAt(0)).getValue();
+        BigInteger s = ((org.bouncycastle.asn1.ASN1Integer) seq.getObjectAt(1)).getValue();
+        TpmtSignature osslSig = TpmtSignature.of(new TpmuSignature.Ecc(TpmAlg.SM2, TpmAlg.SHA256, Bytes.wrap(fixed(r, 32)),
+                Bytes.wrap(fixed(s, 32))));
+        Files.write(dir.resolve("ossl.sig"), TpmCodec.encode(osslSig));
+        assertThat(independentlyValid(external, Files.readAllBytes(Path.of(e)), osslSig)).isTrue();
+        try (JtpmServer j = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (String tcti : new String[] {j.tcti(), ref.tcti()}) {
+                // openssl signed, the TPM verifies
+                String ext = path(dir, "ext.ctx");
+                tpm2(tcti, "tpm2_loadexternal", "-Q", "-C", "n", "-u", path(dir, "ossl.pub"), "-c", ext).ok();
+                assertThat(tpm2(tcti, "tpm2_verifysignature", "-c", ext, "-d", e, "-s", path(dir, "ossl.sig")).outcome())
+                        .as(tcti).isEqualTo("ok");
+                // the TPM signed, openssl verifies
+                String ctx = path(dir, "k.ctx"), tss = path(dir, "k.sig"), pubFile = path(dir, "k.pub");
+                tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc_sm2:sm2-sha256", "-a", SIGN, "-c", ctx).ok();
+                tpm2(tcti, "tpm2_readpublic", "-Q", "-c", ctx, "-o", pubFile).ok();
+                tpm2(tcti, "tpm2_sign", "-c", ctx, "-g", "sha256", "-s", "sm2", "-d", "-o", tss, e).ok();
+                TpmuSignature.Ecc sig = (TpmuSignature.Ecc) TpmCodec.decode(TpmtSignature.class, Files.readAllBytes(Path.of(tss)))
+                        .signature();
+                Files.write(dir.resolve("k.der"), new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+                        new org.bouncycastle.asn1.ASN1Integer(new BigInteger(1, sig.signatureR().toArray())),
+                        new org.bouncycastle.asn1.ASN1Integer(new BigInteger(1, sig.signatureS().toArray()))}).getEncoded());
+                Files.writeString(dir.resolve("k.pem"), sm2Pem((TpmsEccPoint) readPublic(Path.of(pubFile)).unique()));
+                assertThat(openssl("pkeyutl", "-verify", "-pubin", "-inkey", path(dir, "k.pem"), "-in", e, "-sigfile",
+                        path(dir, "k.der")).ok().out()).as(tcti).contains("Signature Verified Successfully");
+                Tools.Run bad = openssl("pkeyutl", "-verify", "-pubin", "-inkey", path(dir, "k.pem"), "-in", path(dir, "msg.txt"),
+                        "-sigfile", path(dir, "k.der"));
+                assertThat(bad.exit()).as(tcti).isNotZero();
+            }
+        }
+    }
+
     /** Refusals around SM2 keys, whose outcomes the test compares with libtpms'. */
     private static List<String> sm2Refusals(String tcti, Path dir) throws Exception {
         String msg = path(dir, "msg.txt"), key = path(dir, "sm2.ctx"), srk = path(dir, "srk.ctx"), ak = path(dir, "ak.ctx");
