@@ -781,6 +781,41 @@ class EccCurvesInteropTest {
         }
     }
 
+    /** A public key with explicit curve parameters (X9.62 ECParameters) as PEM, which openssl reads for any curve. */
+    private static String explicitPem(int curveId, TpmsEccPoint q) throws Exception {
+        ECDomainParameters d = EccCurve.of(curveId).domain();
+        X9ECParameters x9 = new X9ECParameters(d.getCurve(), new org.bouncycastle.asn1.x9.X9ECPoint(d.getG(), false), d.getN(),
+                d.getH());
+        ECPoint point = d.getCurve().createPoint(new BigInteger(1, q.x().toArray()), new BigInteger(1, q.y().toArray()));
+        byte[] der = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, x9), point.getEncoded(false)).getEncoded();
+        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    @Test
+    void bnCurves_ecdsaSignaturesOfBothTpms_verifyInOpenssl() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            for (int curve : new int[] {0x10, 0x11}) {
+                for (String tcti : new String[] {s.tcti(), ref.tcti()}) {
+                    Path dir = workDir();
+                    Object[] r = signWithClient(portOf(tcti), curve, TpmAlg.ECDSA, TpmAlg.SHA256);
+                    TpmuSignature.Ecc sig = (TpmuSignature.Ecc) ((TpmtSignature) r[1]).signature();
+                    Files.writeString(dir.resolve("k.pem"), explicitPem(curve, (TpmsEccPoint) ((TpmtPublic) r[0]).unique()));
+                    Files.write(dir.resolve("k.der"), new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+                            new org.bouncycastle.asn1.ASN1Integer(new BigInteger(1, sig.signatureR().toArray())),
+                            new org.bouncycastle.asn1.ASN1Integer(new BigInteger(1, sig.signatureS().toArray()))}).getEncoded());
+                    Files.write(dir.resolve("d.bin"), sha(TpmAlg.SHA256, MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+                    assertThat(openssl("pkeyutl", "-verify", "-pubin", "-inkey", path(dir, "k.pem"), "-in", path(dir, "d.bin"),
+                            "-sigfile", path(dir, "k.der")).ok().out()).as(curve + " " + tcti).contains("Signature Verified Successfully");
+                    Files.write(dir.resolve("other.bin"), sha(TpmAlg.SHA256, new byte[1]));
+                    assertThat(openssl("pkeyutl", "-verify", "-pubin", "-inkey", path(dir, "k.pem"), "-in", path(dir, "other.bin"),
+                            "-sigfile", path(dir, "k.der")).exit()).as(curve + " " + tcti).isNotZero();
+                }
+            }
+        }
+    }
+
     @Test
     void bnCurves_loadExternalOfAPointOffTheCurve_sameCodeAsSwtpm() throws Exception {
         try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
