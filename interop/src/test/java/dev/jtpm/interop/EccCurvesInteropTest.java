@@ -54,7 +54,10 @@ import org.junit.jupiter.api.Test;
  * SM2 keys with {@code tpm2_hash} tickets, ECDH on the SM2 curve, points off the curve. BN keys are made and
  * used through jtpm's own client (CreatePrimary, Sign) on either TPM and verified by the other with
  * tpm2-tools. Every signature is also checked here with the scheme's equations over Bouncy Castle's point
- * arithmetic (for SM2 P-256 with Bouncy Castle's own sm2p256v1 parameters).
+ * arithmetic (for SM2 P-256 with Bouncy Castle's own sm2p256v1 parameters), SM2 with openssl pkeyutl both ways
+ * and with the worked example of GM/T 0003.5, BN ECDSA with openssl and explicit curve parameters. Through
+ * jtpm's client, on both TPMs: which templates CreatePrimary takes, LoadExternal of good and bad keys,
+ * malformed signatures, ECDH with SM2-scheme keys, compared code for code.
  */
 class EccCurvesInteropTest {
     private static final String MESSAGE = "a message signed on an SM2 or BN curve\n";
