@@ -21,11 +21,13 @@ import org.bouncycastle.math.ec.ECPoint;
  *       r = H(R.x fixed to the size of n in octets || digest), cut to the size of n in octets (the
  *       reference code pads R.x to the order's size, not the field's; the two agree on every TPM curve);
  *       s = k + r·d mod n. Verification recomputes R = s·G − r·Q.</li>
- *   <li><b>SM2</b> (GB/T 32918.2, digest = e already computed as H(Z_A || M) by the caller):
- *       r = e + x1 mod n, s = (1 + d)^−1 · (k − r·d) mod n.</li>
+ *   <li><b>SM2</b> (GB/T 32918.2, digest = e already computed as H(Z_A || M) by the caller; the TPM signs
+ *       e as given, as ms-tpm-20-ref's BnSignEcSm2 and libtpms do, with no Z_A of its own, on any curve):
+ *       r = e + x1 mod n (again if r = 0 or r + k = n), s = (1 + d)^−1 · (k − r·d) mod n.</li>
  *   <li><b>ECDH</b> (SP800-56A one-pass, TPM2_ECDH_ZGen / ECDH_KeyGen): Z = d·Q, both coordinates.</li>
  * </ul>
- * ECDAA (with TPM2_Commit) is out of scope for now; ECMQV too.
+ * A public point off the key's curve (a TPM loads one unchecked under a TPM_ALG_NULL nameAlg) verifies
+ * no signature. ECDAA (with TPM2_Commit) is out of scope for now; ECMQV too.
  */
 public final class EccSchemes {
     private EccSchemes() {}
@@ -61,10 +63,11 @@ public final class EccSchemes {
         EccCurve c = key.curve();
         BigInteger n = c.order();
         BigInteger r = sig.rValue(), s = sig.sValue();
-        if (!inRange(r, n) || !inRange(s, n)) return false;
+        ECPoint q = publicPoint(key);
+        if (q == null || !inRange(r, n) || !inRange(s, n)) return false;
         BigInteger w = s.modInverse(n);
         BigInteger u1 = ecdsaE(digest, n).multiply(w).mod(n), u2 = r.multiply(w).mod(n);
-        ECPoint p = ECAlgorithms.sumOfTwoMultiplies(c.domain().getG(), u1, key.point(), u2).normalize();
+        ECPoint p = ECAlgorithms.sumOfTwoMultiplies(c.domain().getG(), u1, q, u2).normalize();
         return !p.isInfinity() && p.getAffineXCoord().toBigInteger().mod(n).equals(r);
     }
 
@@ -96,8 +99,9 @@ public final class EccSchemes {
         EccCurve c = key.curve();
         BigInteger n = c.order();
         BigInteger r = sig.rValue(), s = sig.sValue();
-        if (!inRange(s, n) || r.signum() == 0) return false;
-        ECPoint rPoint = ECAlgorithms.sumOfTwoMultiplies(c.domain().getG(), s, key.point(), n.subtract(r.mod(n))).normalize();
+        ECPoint q = publicPoint(key);
+        if (q == null || !inRange(s, n) || r.signum() == 0) return false;
+        ECPoint rPoint = ECAlgorithms.sumOfTwoMultiplies(c.domain().getG(), s, q, n.subtract(r.mod(n))).normalize();
         if (rPoint.isInfinity()) return false;
         return schnorrChallenge(c, hashAlg, rPoint, digest).equals(r);
     }
@@ -134,10 +138,11 @@ public final class EccSchemes {
         EccCurve c = key.curve();
         BigInteger n = c.order();
         BigInteger r = sig.rValue(), s = sig.sValue();
-        if (!inRange(r, n) || !inRange(s, n)) return false;
+        ECPoint q = publicPoint(key);
+        if (q == null || !inRange(r, n) || !inRange(s, n)) return false;
         BigInteger t = r.add(s).mod(n);
         if (t.signum() == 0) return false;
-        ECPoint p = ECAlgorithms.sumOfTwoMultiplies(c.domain().getG(), s, key.point(), t).normalize();
+        ECPoint p = ECAlgorithms.sumOfTwoMultiplies(c.domain().getG(), s, q, t).normalize();
         if (p.isInfinity()) return false;
         return new BigInteger(1, digest).add(p.getAffineXCoord().toBigInteger()).mod(n).equals(r);
     }
@@ -163,6 +168,14 @@ public final class EccSchemes {
     private static Signature signature(EccCurve c, BigInteger r, BigInteger s) {
         int len = c.orderBytes();
         return new Signature(dev.jtpm.types.Bytes.wrap(Octets.fixed(r, len)), dev.jtpm.types.Bytes.wrap(Octets.fixed(s, len)));
+    }
+
+    /**
+     * Q, or null when it is not on the key's curve: a TPM loads such a point with a TPM_ALG_NULL nameAlg
+     * unchecked (ms-tpm CryptValidateKeys), and a signature never verifies against it.
+     */
+    private static ECPoint publicPoint(EccKey key) {
+        return key.curve().isOnCurve(key.x(), key.y()) ? key.point() : null;
     }
 
     private static boolean inRange(BigInteger v, BigInteger n) { return v.signum() > 0 && v.compareTo(n) < 0; }

@@ -21,6 +21,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
+import java.util.HexFormat;
 import javax.crypto.KeyAgreement;
 
 import org.bouncycastle.crypto.digests.SM3Digest;
@@ -119,6 +120,40 @@ class EccSchemesTest {
         signer.update(MESSAGE, 0, MESSAGE.length);
         byte[] rs = signer.generateSignature();
         assertThat(EccSchemes.verifySm2(key, e, new EccSchemes.Signature(Bytes.of(rs, 0, 32), Bytes.of(rs, 32, 32)))).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(EccCurve.class)
+    void verify_publicPointOffTheCurve_isFalse_neverAnException(EccCurve curve) {
+        EccKey key = EccKeys.generate(RandomBits.of(RNG), curve);
+        byte[] digest = Hashes.hash(TpmAlg.SHA256, MESSAGE);
+        var ecdsa = EccSchemes.signEcdsa(key, digest, RandomBits.of(RNG));
+        var schnorr = EccSchemes.signSchnorr(key, TpmAlg.SHA256, digest, RandomBits.of(RNG));
+        var sm2 = EccSchemes.signSm2(key, digest, RandomBits.of(RNG));
+        EccKey off = new EccKey(curve, key.x(), key.y().add(BigInteger.ONE), null);
+        assertThat(EccSchemes.verifyEcdsa(off, digest, ecdsa)).isFalse();
+        assertThat(EccSchemes.verifySchnorr(off, TpmAlg.SHA256, digest, schnorr)).isFalse();
+        assertThat(EccSchemes.verifySm2(off, digest, sm2)).isFalse();
+    }
+
+    /**
+     * GM/T 0003.5-2012 (GB/T 32918.5-2017) Annex A: the signature example on the recommended curve, ID
+     * "1234567812345678", message "message digest". The TPM signs e as given, so e is the input; the nonce
+     * source hands out k − 1 (the scalar is the candidate plus one).
+     */
+    @Test
+    void sm2_standardsWorkedExample_givesItsSignature() {
+        EccKey key = EccKey.ofPrivate(EccCurve.SM2_P256,
+                new BigInteger("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8", 16));
+        assertThat(key.x().toString(16)).isEqualTo("9f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020");
+        assertThat(key.y().toString(16)).isEqualTo("ccea490ce26775a52dc6ea718cc1aa600aed05fbf35e084a6632f6072da9ad13");
+        byte[] e = HexFormat.of().parseHex("F0B43E94BA45ACCAACE692ED534382EB17E6AB5A19CE7B31F4486FDFC0D28640");
+        assertThat(sm2E(key, "message digest".getBytes(StandardCharsets.US_ASCII))).isEqualTo(e);
+        byte[] kMinus1 = HexFormat.of().parseHex("59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC20");
+        var sig = EccSchemes.signSm2(key, e, out -> System.arraycopy(kMinus1, 0, out, 0, out.length));
+        assertThat(sig.r().toArray()).isEqualTo(HexFormat.of().parseHex("F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"));
+        assertThat(sig.s().toArray()).isEqualTo(HexFormat.of().parseHex("B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"));
+        assertThat(EccSchemes.verifySm2(key, e, sig)).isTrue();
     }
 
     @ParameterizedTest

@@ -68,6 +68,7 @@ public final class Algorithms {
             new Entry(TpmAlg.OAEP, ASYMMETRIC | ENCRYPTING, List.of()),    // TPM2_RSA_Encrypt/_Decrypt, with MGF1
             new Entry(TpmAlg.ECDSA, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECDH, ASYMMETRIC | METHOD, List.of()),      // TPM2_ECDH_KeyGen/_ZGen (Part 3, 14)
+            new Entry(TpmAlg.SM2, ASYMMETRIC | SIGNING | METHOD, List.of()),   // SM2 signatures (encryption and key exchange: no)
             new Entry(TpmAlg.ECSCHNORR, ASYMMETRIC | SIGNING, List.of()),
             // the KDF of derivation parents (XOR scheme, TPM2_CreateLoaded's derived objects, Part 1, 27.1)
             new Entry(TpmAlg.KDF1_SP800_108, HASH | METHOD, List.of()),
@@ -81,11 +82,11 @@ public final class Algorithms {
             new Entry(TpmAlg.ECB, SYMMETRIC | ENCRYPTING, List.of()));
 
     /**
-     * The implemented ECC curves (TPM_ECC_CURVE), ascending: the NIST curves, whose keys TPM2_CreatePrimary,
-     * TPM2_Create and TPM2_LoadExternal make and check (tpm-crypto's EccCurve). BN and SM2 curves come with
-     * the schemes that use them.
+     * The implemented ECC curves (TPM_ECC_CURVE), ascending, as swtpm 0.7.1 reports them: NIST P-192 to P-521,
+     * BN P-256 and P-638, SM2 P-256. Every command taking a curve makes, checks and uses keys on all of them
+     * (tpm-crypto's EccCurve); each signing scheme works on each curve, as in libtpms.
      */
-    private static final List<Integer> ECC_CURVES = List.of(0x0001, 0x0002, 0x0003, 0x0004, 0x0005);
+    private static final List<Integer> ECC_CURVES = List.of(0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0010, 0x0011, 0x0020);
 
     static {
         for (int i = 1; i < TABLE.size(); i++) {

@@ -29,13 +29,15 @@ class AlgorithmsTest {
         assertThat(Algorithms.get(TpmAlg.SYMCIPHER).attributes()).isEqualTo(0x008);
         assertThat(Algorithms.get(TpmAlg.HMAC).attributes()).isEqualTo(0x104);
         assertThat(Algorithms.get(TpmAlg.RSA).keySizes()).containsExactly(1024, 2048, 3072, 4096);
-        assertThat(Algorithms.eccCurves()).containsExactly(1, 2, 3, 4, 5);
-        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing); SM2 (no SM2 curve yet) and ECDAA
-        // (needs TPM2_Commit) are not in the table
+        // swtpm 0.7.1: NIST P-192..P-521, BN P-256, BN P-638, SM2 P-256
+        assertThat(Algorithms.eccCurves()).containsExactly(1, 2, 3, 4, 5, 0x10, 0x11, 0x20);
+        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing); ECDAA (needs TPM2_Commit) is not in
+        // the table
         for (int alg : new int[] {TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECSCHNORR}) {
             assertThat(Algorithms.get(alg).attributes()).isEqualTo(0x101);
         }
-        assertThat(Algorithms.isImplemented(TpmAlg.SM2)).isFalse();
+        // SM2 as libtpms reports it: asymmetric|signing|method
+        assertThat(Algorithms.get(TpmAlg.SM2).attributes()).isEqualTo(0x501);
         assertThat(Algorithms.isImplemented(TpmAlg.ECDAA)).isFalse();
     }
 

@@ -246,12 +246,12 @@ class ObjectCommandsTest {
         assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "00 003f 0000 0000")).isEqualTo(TpmRc.MODE.atParameter(2));
         assertThat(strictParams(EncryptDecrypt.class, new int[] {T}, "02 0010 0000 0000")).isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(EncryptDecrypt2.class, new int[] {T}, "0000 00 003f 0000")).isEqualTo(TpmRc.MODE.atParameter(3));
-        assertThat(strictParams(EccParameters.class, new int[] {}, "0010")).isEqualTo(TpmRc.CURVE.atParameter(1));
+        assertThat(strictParams(EccParameters.class, new int[] {}, "0006")).isEqualTo(TpmRc.CURVE.atParameter(1));
         assertThat(strictParams(EvictControl.class, new int[] {TpmRh.OWNER, T}, "80000000")).isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(HierarchyControl.class, new int[] {TpmRh.PLATFORM}, "4000000a 00"))
                 .isEqualTo(TpmRc.VALUE.atParameter(1));
         assertThat(strictParams(SetPrimaryPolicy.class, new int[] {TpmRh.OWNER}, "0000 0006")).isEqualTo(TpmRc.HASH.atParameter(2));
-        assertThat(strictParams(Sign.class, new int[] {T}, "0000 001b 000b 8024 40000007 0000"))
+        assertThat(strictParams(Sign.class, new int[] {T}, "0000 0015 000b 8024 40000007 0000"))
                 .isEqualTo(TpmRc.SCHEME.atParameter(2));
         assertThat(strictParams(RsaDecrypt.class, new int[] {T}, "0000 0016 000b 0000")).isEqualTo(TpmRc.VALUE.atParameter(2));
         assertThat(strictParams(LoadExternal.class, new int[] {}, "0000 0000")).isEqualTo(TpmRc.SIZE.atParameter(2));

@@ -115,7 +115,7 @@ class PublicParmsCodecTest {
         roundTripsLeniently(TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA384), "0018 000c");
         roundTripsLeniently(new TpmtEccScheme(TpmAlg.ECDAA, new TpmuAsymScheme.Ecdaa(TpmAlg.SHA256, 7)), "001a 000b 0007");
         assertThat(TpmCodec.decode(TpmtEccScheme.class, hex("0018 000b"))).isEqualTo(TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256));
-        assertThat(rcOf(() -> TpmCodec.decode(TpmtEccScheme.class, hex("001b 000b")))).isEqualTo(TpmRc.SCHEME);   // SM2
+        assertThat(TpmCodec.decode(TpmtEccScheme.class, hex("001b 000b"))).isEqualTo(TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256));
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtEccScheme.class, hex("0014 000b")))).isEqualTo(TpmRc.SCHEME);
     }
 
@@ -169,7 +169,7 @@ class PublicParmsCodecTest {
                 TpmtKdfScheme.NULL);
         roundTripsLeniently(TpmtPublicParms.of(ecc), "0023 0010 0018 000b 0003 0010");
         assertThat(TpmCodec.decode(TpmsEccParms.class, hex("0010 0010 0003 0010")).curveID()).isEqualTo(0x0003);
-        assertThat(rcOf(() -> TpmCodec.decode(TpmsEccParms.class, hex("0010 0010 0010 0010")))).isEqualTo(TpmRc.CURVE);
+        assertThat(rcOf(() -> TpmCodec.decode(TpmsEccParms.class, hex("0010 0010 0006 0010")))).isEqualTo(TpmRc.CURVE);
     }
 
     @Test

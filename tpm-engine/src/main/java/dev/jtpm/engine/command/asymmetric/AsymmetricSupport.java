@@ -69,9 +69,11 @@ final class AsymmetricSupport {
         return details instanceof TpmuAsymScheme.Hash h ? h.hashAlg() : dev.jtpm.types.TpmAlg.NULL;
     }
 
-    /** A TPM2B_ECC_POINT's coordinates as numbers; null when a coordinate is longer than the curve's field. */
-    static BigInteger[] coordinates(EccCurve curve, TpmsEccPoint p) {
-        if (p.x().size() > curve.fieldBytes() || p.y().size() > curve.fieldBytes()) return null;
+    /**
+     * A TPMS_ECC_POINT's coordinates as numbers, whatever their length (libtpms reads them as numbers, so
+     * leading zero octets do not matter; a value of p or more is off the curve).
+     */
+    static BigInteger[] coordinates(TpmsEccPoint p) {
         return new BigInteger[] {new BigInteger(1, p.x().unsafeArray()), new BigInteger(1, p.y().unsafeArray())};
     }
 

@@ -25,7 +25,7 @@ import java.util.Optional;
  * public area is used. A product at infinity draws a new ephemeral key.
  *
  * <p>Response codes: TPM_RC_KEY (handle 1) for an object that is not an ECC key, or whose public
- * point is not on its curve.
+ * point is not on its curve (a public area loaded with a TPM_ALG_NULL nameAlg is not checked on load).
  */
 public final class EcdhKeyGenHandler implements CommandHandler<EcdhKeyGen, EcdhKeyGenResponse> {
 
@@ -34,8 +34,8 @@ public final class EcdhKeyGenHandler implements CommandHandler<EcdhKeyGen, EcdhK
         // input validation
         TpmObject o = AsymmetricSupport.keyOfType(ctx.state(), cmd.keyHandle(), TpmAlg.ECC);
         EccCurve curve = AsymmetricSupport.curve(o);
-        BigInteger[] q = AsymmetricSupport.coordinates(curve, (TpmsEccPoint) o.publicArea().unique());
-        if (q == null || !curve.isOnCurve(q[0], q[1])) throw new TpmFailure(TpmRc.KEY.atHandle(1));
+        BigInteger[] q = AsymmetricSupport.coordinates((TpmsEccPoint) o.publicArea().unique());
+        if (!curve.isOnCurve(q[0], q[1])) throw new TpmFailure(TpmRc.KEY.atHandle(1));
 
         // command output
         RandomBits random = b -> ctx.state().platform.entropy().nextBytes(b);

@@ -21,8 +21,8 @@ import java.math.BigInteger;
  *
  * <p>Response codes: TPM_RC_KEY (handle 1) for an object that is not an ECC key or has no private
  * part; TPM_RC_ATTRIBUTES (handle 1) when decrypt is clear or restricted is set; TPM_RC_SCHEME
- * (handle 1) when the key's scheme is neither ECDH nor NULL (unreachable while ECMQV, the only other
- * key-exchange scheme a decryption key may have, is not implemented); TPM_RC_ECC_POINT (parameter 1) when
+ * (handle 1) when the key's scheme is neither ECDH nor NULL (a decryption key with the SM2 scheme, as
+ * libtpms answers); TPM_RC_ECC_POINT (parameter 1) when
  * inPoint is not on the key's curve; TPM_RC_NO_RESULT (parameter 1) when the product is the point at
  * infinity.
  */
@@ -37,8 +37,8 @@ public final class EcdhZGenHandler implements CommandHandler<EcdhZGen, EcdhZGenR
         if (scheme != TpmAlg.ECDH && scheme != TpmAlg.NULL) throw new TpmFailure(TpmRc.SCHEME.atHandle(1));
         if (o.publicOnly()) throw new TpmFailure(TpmRc.KEY.atHandle(1));
         EccCurve curve = AsymmetricSupport.curve(o);
-        BigInteger[] p = AsymmetricSupport.coordinates(curve, cmd.inPoint());
-        if (p == null || !curve.isOnCurve(p[0], p[1])) throw new TpmFailure(TpmRc.ECC_POINT.atParameter(1));
+        BigInteger[] p = AsymmetricSupport.coordinates(cmd.inPoint());
+        if (!curve.isOnCurve(p[0], p[1])) throw new TpmFailure(TpmRc.ECC_POINT.atParameter(1));
 
         // command output
         EccSchemes.SharedPoint z = EccSchemes.ecdh(AsymmetricSupport.eccPrivateKey(o), p[0], p[1])

@@ -34,7 +34,9 @@ import dev.jtpm.types.structure.TpmtSensitive;
  *       attributes inconsistent;</li>
  *   <li>TPM_RC_KEY, TPM_RC_ECC_POINT (parameter 2): unique of the wrong size, or a point off the curve;</li>
  *   <li>TPM_RC_KEY_SIZE, TPM_RC_SIZE, TPM_RC_BINDING (parameter 1): private parts of the wrong size, an
- *       authValue longer than the nameAlg digest, or a private key that does not belong to the public one.</li>
+ *       authValue longer than the nameAlg digest, or a private key that does not belong to the public one
+ *       (for ECC keys, as libtpms: TPM_RC_KEY_SIZE for a scalar outside [1, n−1] and TPM_RC_BINDING without
+ *       an index).</li>
  * </ul>
  */
 public final class LoadExternalHandler implements CommandHandler<LoadExternal, LoadExternalResponse> {

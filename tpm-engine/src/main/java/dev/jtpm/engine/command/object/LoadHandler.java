@@ -30,8 +30,9 @@ import dev.jtpm.types.structure.TpmtSensitive;
  *   <li>TPM_RC_TYPE (parameter 1): the sensitive and public types differ;</li>
  *   <li>TPM_RC_ATTRIBUTES, TPM_RC_SCHEME, TPM_RC_SYMMETRIC, TPM_RC_HASH, TPM_RC_SIZE, TPM_RC_KDF
  *       (parameter 2): as for TPM2_Create;</li>
- *   <li>TPM_RC_KEY (parameter 2), TPM_RC_KEY_SIZE, TPM_RC_BINDING (parameter 1): key checks, made only
- *       when the parent is not fixedTPM (ms-tpm trusts the integrity check of a fixedTPM parent).</li>
+ *   <li>TPM_RC_KEY (parameter 2), TPM_RC_KEY_SIZE, TPM_RC_BINDING (parameter 1; for ECC keys without an
+ *       index, as libtpms): key checks, made only when the parent is not fixedTPM (ms-tpm trusts the
+ *       integrity check of a fixedTPM parent).</li>
  * </ul>
  */
 public final class LoadHandler implements CommandHandler<Load, LoadResponse> {

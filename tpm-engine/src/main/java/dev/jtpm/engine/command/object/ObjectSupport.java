@@ -471,7 +471,10 @@ final class ObjectSupport {
      * TPM_ALG_NULL nameAlg); then, unless the parent is fixedTPM (its integrity check vouches for the
      * pair), the keys: unique of the declared size (TPM_RC_KEY at {@code publicIndex}), an ECC point on the
      * curve (TPM_RC_ECC_POINT), private parts of the right size (TPM_RC_KEY_SIZE at {@code sensitiveIndex})
-     * that belong to the public key (TPM_RC_BINDING at {@code sensitiveIndex}).
+     * that belong to the public key (TPM_RC_BINDING at {@code sensitiveIndex}). ECC keys as libtpms checks
+     * them: with a private scalar, it must be in [1, n−1] (TPM_RC_KEY_SIZE) and give the public point
+     * (TPM_RC_BINDING), both without an index, and the point's octet length does not matter; a TPM_ALG_NULL
+     * nameAlg skips the on-curve and binding checks.
      */
     static void validateForLoad(TpmObject parent, TpmtPublic pub, TpmtSensitive sens, int publicIndex, int sensitiveIndex) {
         if (sens != null && sens.sensitiveType() != pub.type()) throw new TpmFailure(TpmRc.TYPE.atParameter(sensitiveIndex));
@@ -505,19 +508,25 @@ final class ObjectSupport {
                 }
             }
             case TpmsEccParms p -> {
+                // libtpms (swtpm 0.7.1) CryptValidateKeys: a public point alone must have both coordinates as
+                // long as the curve's key size (TPM_RC_KEY) and, with a nameAlg, lie on the curve; a private
+                // scalar must be in [1, n-1] (TPM_RC_KEY_SIZE) and, with a nameAlg, give the public point
+                // (TPM_RC_BINDING); these two codes carry no parameter index there
                 EccCurve curve = EccCurve.of(p.curveID());
                 TpmsEccPoint q = (TpmsEccPoint) pub.unique();
-                if (q.x().size() > curve.fieldBytes() || q.y().size() > curve.fieldBytes()) throw new TpmFailure(key);
                 BigInteger x = new BigInteger(1, q.x().unsafeArray()), y = new BigInteger(1, q.y().unsafeArray());
                 if (sens == null) {
-                    if (!curve.isOnCurve(x, y)) throw new TpmFailure(TpmRc.ECC_POINT.atParameter(publicIndex));
+                    if (q.x().size() != curve.fieldBytes() || q.y().size() != curve.fieldBytes()) throw new TpmFailure(key);
+                    if (pub.nameAlg() != TpmAlg.NULL && !curve.isOnCurve(x, y)) {
+                        throw new TpmFailure(TpmRc.ECC_POINT.atParameter(publicIndex));
+                    }
                 } else {
-                    Secret d = ((TpmuSensitiveComposite.Ecc) sens.sensitive()).d();
-                    if (d.size() > curve.orderBytes()) throw new TpmFailure(TpmRc.KEY_SIZE.atParameter(sensitiveIndex));
-                    BigInteger bd = new BigInteger(1, d.toArray());
-                    if (bd.signum() == 0 || bd.compareTo(curve.order()) >= 0) throw new TpmFailure(binding);
-                    EccKey k = EccKey.ofPrivate(curve, bd);
-                    if (!k.x().equals(x) || !k.y().equals(y)) throw new TpmFailure(binding);
+                    BigInteger bd = new BigInteger(1, ((TpmuSensitiveComposite.Ecc) sens.sensitive()).d().toArray());
+                    if (bd.signum() == 0 || bd.compareTo(curve.order()) >= 0) throw new TpmFailure(TpmRc.KEY_SIZE);
+                    if (pub.nameAlg() != TpmAlg.NULL) {
+                        EccKey k = EccKey.ofPrivate(curve, bd);
+                        if (!k.x().equals(x) || !k.y().equals(y)) throw new TpmFailure(TpmRc.BINDING);
+                    }
                 }
             }
             case TpmsSymcipherParms p -> {

@@ -278,8 +278,9 @@ class AsymmetricCommandsTest {
         int srk = primary(t, Templates.ECC_P256_SRK).objectHandle();
         TpmsEccPoint p = t.run(new EcdhKeyGen(srk)).orThrow().pubPoint();
         assertThat(t.run(new EcdhZGen(srk, p)).rc()).isEqualTo(TpmRc.ATTRIBUTES.atHandle(1));
-        // (TPM_RC_SCHEME needs a decrypt key with a key-exchange scheme other than ECDH, i.e. ECMQV, which
-        // is not implemented, so no such key can be loaded today)
+        // a decryption key with the SM2 scheme (libtpms: TPM_RC_SCHEME on handle 1)
+        int sm2 = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256))).objectHandle();
+        assertThat(t.run(new EcdhZGen(sm2, p)).rc()).isEqualTo(TpmRc.SCHEME.atHandle(1));
         int ecdh = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.ECDH, TpmAlg.SHA256))).objectHandle();
         assertThat(t.run(new EcdhZGen(ecdh, p)).ok()).isTrue();
     }
@@ -333,6 +334,6 @@ class AsymmetricCommandsTest {
     @Test
     void eccParameters_unimplementedCurve_returnsCurve() {
         TestTpm t = TestTpm.started();
-        assertThat(t.run(new EccParameters(0x0010)).rc()).isEqualTo(TpmRc.CURVE.atParameter(1));
+        assertThat(t.run(new EccParameters(0x0006)).rc()).isEqualTo(TpmRc.CURVE.atParameter(1));
     }
 }

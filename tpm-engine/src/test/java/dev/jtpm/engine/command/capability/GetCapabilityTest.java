@@ -413,9 +413,9 @@ class GetCapabilityTest {
     // ---------------------------------------------------------------- TPM_CAP_ECC_CURVES
 
     @Test
-    void eccCurves_areTheNistCurves() {
+    void eccCurves_areTheNistBnAndSm2Curves() {
         GetCapabilityResponse r = cap(TestTpm.started(), TpmCap.ECC_CURVES, 0, 100);
-        assertThat(((TpmlEccCurve) r.capabilityData().data()).eccCurves()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(((TpmlEccCurve) r.capabilityData().data()).eccCurves()).containsExactly(1, 2, 3, 4, 5, 0x10, 0x11, 0x20);
         assertThat(r.moreData()).isFalse();
     }
 }
