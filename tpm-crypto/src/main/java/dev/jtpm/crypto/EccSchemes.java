@@ -25,7 +25,7 @@ import org.bouncycastle.math.ec.ECPoint;
  *       r = e + x1 mod n, s = (1 + d)^−1 · (k − r·d) mod n.</li>
  *   <li><b>ECDH</b> (SP800-56A one-pass, TPM2_ECDH_ZGen / ECDH_KeyGen): Z = d·Q, both coordinates.</li>
  * </ul>
- * ECDAA (with TPM2_Commit) is out of scope for now; ECMQV too.
+ * ECDAA is {@link Ecdaa}; the two-phase exchanges (ECDH C(2e, 2s), ECMQV) are {@link EccKeyExchange}.
  */
 public final class EccSchemes {
     private EccSchemes() {}

@@ -30,13 +30,12 @@ class AlgorithmsTest {
         assertThat(Algorithms.get(TpmAlg.HMAC).attributes()).isEqualTo(0x104);
         assertThat(Algorithms.get(TpmAlg.RSA).keySizes()).containsExactly(1024, 2048, 3072, 4096);
         assertThat(Algorithms.eccCurves()).containsExactly(1, 2, 3, 4, 5);
-        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing); SM2 (no SM2 curve yet) and ECDAA
-        // (needs TPM2_Commit) are not in the table
-        for (int alg : new int[] {TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECSCHNORR}) {
+        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing), ECDAA with TPM2_Commit
+        for (int alg : new int[] {TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECSCHNORR, TpmAlg.ECDAA}) {
             assertThat(Algorithms.get(alg).attributes()).isEqualTo(0x101);
         }
-        assertThat(Algorithms.isImplemented(TpmAlg.SM2)).isFalse();
-        assertThat(Algorithms.isImplemented(TpmAlg.ECDAA)).isFalse();
+        // ECMQV came with TPM2_EC_Ephemeral and TPM2_ZGen_2Phase (swtpm: asymmetric|method, as ECDH)
+        assertThat(Algorithms.get(TpmAlg.ECMQV).attributes()).isEqualTo(0x401);
     }
 
     @Test
