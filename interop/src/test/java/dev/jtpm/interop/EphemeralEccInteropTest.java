@@ -452,4 +452,49 @@ class EphemeralEccInteropTest {
                     "sign 0 ok", "commit 1", "commit 2", "commit 3", "sign 3 ok");
         }
     }
+
+    /** The tpm2_getcap block (name line and attribute lines) of one algorithm or command. */
+    private static String block(String getcap, String name) {
+        int i = ("\n" + getcap).indexOf("\n" + name + ":");
+        assertThat(i).as(name).isNotNegative();
+        String rest = getcap.substring(i);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n[A-Za-z0-9_]+:").matcher(rest);
+        return m.find() ? rest.substring(0, m.start()) : rest;
+    }
+
+    /** TPM2_TestParms of an ECC P-256 key with {@code scheme}, sent by the test (tpm2-tools cannot name ECMQV). */
+    private static TpmRc testParms(int port, dev.jtpm.types.structure.TpmtEccScheme scheme) throws Exception {
+        var parms = new dev.jtpm.types.structure.TpmsEccParms(dev.jtpm.types.structure.TpmtSymDefObject.NULL, scheme,
+                dev.jtpm.types.structure.Templates.NIST_P256, dev.jtpm.types.structure.TpmtKdfScheme.NULL);
+        var cmd = new dev.jtpm.types.command.TestParms(dev.jtpm.types.structure.TpmtPublicParms.of(parms));
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            return CommandBytes.decode(cmd, t.execute(CommandBytes.encode(cmd), 0)).rc();
+        }
+    }
+
+    @Test
+    void getcapAndTestparms_agreeWithSwtpm_forTheNewRowsAndCommands() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            String mine = Tools.tpm2(s.tcti(), "tpm2_getcap", "algorithms").ok().out();
+            String theirs = Tools.tpm2(ref.tcti(), "tpm2_getcap", "algorithms").ok().out();
+            for (String row : new String[] {"ecdaa", "ecmqv"}) assertThat(block(mine, row)).as(row).isEqualTo(block(theirs, row));
+            assertThat(block(mine, "ecdaa")).contains("signing:    1");
+            assertThat(block(mine, "ecmqv")).contains("method:     1");
+            String myCommands = Tools.tpm2(s.tcti(), "tpm2_getcap", "commands").ok().out();
+            String theirCommands = Tools.tpm2(ref.tcti(), "tpm2_getcap", "commands").ok().out();
+            for (String cc : new String[] {"TPM2_CC_Commit", "TPM2_CC_ZGen_2Phase", "TPM2_CC_EC_Ephemeral"}) {
+                assertThat(block(myCommands, cc)).as(cc).isEqualTo(block(theirCommands, cc));
+            }
+            for (String parms : new String[] {"ecc256:ecdaa-sha256", "ecc256:ecdaa4-sha384", "ecc384:ecdaa"}) {
+                Tools.Run a = Tools.tpm2(s.tcti(), "tpm2_testparms", parms), b = Tools.tpm2(ref.tcti(), "tpm2_testparms", parms);
+                assertThat(a.exit() + " " + a.err()).as(parms).isEqualTo(b.exit() + " " + b.err());
+                assertThat(a.exit()).as(parms).isZero();
+            }
+            int refPort = Integer.parseInt(ref.tcti().substring(ref.tcti().lastIndexOf('=') + 1));
+            for (int hash : new int[] {TpmAlg.SHA256, TpmAlg.SHA384}) {
+                var ecmqv = dev.jtpm.types.structure.TpmtEccScheme.of(TpmAlg.ECMQV, hash);
+                assertThat(testParms(s.port(), ecmqv)).isEqualTo(testParms(refPort, ecmqv)).isEqualTo(TpmRc.SUCCESS);
+            }
+        }
+    }
 }

@@ -278,8 +278,9 @@ class AsymmetricCommandsTest {
         int srk = primary(t, Templates.ECC_P256_SRK).objectHandle();
         TpmsEccPoint p = t.run(new EcdhKeyGen(srk)).orThrow().pubPoint();
         assertThat(t.run(new EcdhZGen(srk, p)).rc()).isEqualTo(TpmRc.ATTRIBUTES.atHandle(1));
-        // (TPM_RC_SCHEME needs a decrypt key with a key-exchange scheme other than ECDH, i.e. ECMQV, which
-        // is not implemented, so no such key can be loaded today)
+        // an ECMQV key is for TPM2_ZGen_2Phase only
+        int mqv = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.ECMQV, TpmAlg.SHA256))).objectHandle();
+        assertThat(t.run(new EcdhZGen(mqv, p)).rc()).isEqualTo(TpmRc.SCHEME.atHandle(1));
         int ecdh = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.ECDH, TpmAlg.SHA256))).objectHandle();
         assertThat(t.run(new EcdhZGen(ecdh, p)).ok()).isTrue();
     }
