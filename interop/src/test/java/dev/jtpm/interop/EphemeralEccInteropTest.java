@@ -497,4 +497,51 @@ class EphemeralEccInteropTest {
             }
         }
     }
+
+    /** The response code of a command sent by the test with a password session, TPM_RC_RETRY sent again (as a TSS does). */
+    private static <C extends Record & dev.jtpm.types.command.TpmCommand<?>> TpmRc raw(int port, C cmd) throws Exception {
+        try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
+            for (int attempt = 0; ; attempt++) {
+                byte[] r = t.execute(CommandBytes.encode(cmd, List.of(Bytes.EMPTY)), 0);
+                TpmRc rc = new TpmRc(ByteBuffer.wrap(r, 6, 4).getInt());
+                if (rc.value() != 0x922 || attempt == 3) return rc;
+            }
+        }
+    }
+
+    /** Inputs tpm2-tools cannot produce: over-long coordinates, NULL and signing schemes in ZGen_2Phase. */
+    private static List<TpmRc> rawRefusals(String tcti, int port, Path dir) throws Exception {
+        String daa = path(dir, "daa.ctx"), dec = path(dir, "dec.ctx");
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc256:ecdaa-sha256", "-a", SIGN, "-c", daa).ok();
+        tpm2(tcti, "tpm2_evictcontrol", "-C", "o", "-c", daa, "0x81000020").ok();
+        tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc256", "-a", DECRYPT, "-c", dec).ok();
+        tpm2(tcti, "tpm2_evictcontrol", "-C", "o", "-c", dec, "0x81000021").ok();
+        TpmsEccPoint g = tpms(P256.getG());
+        TpmsEccPoint padded = new TpmsEccPoint(Bytes.wrap(new byte[1]).concat(g.x()), g.y());
+        TpmsEccPoint noX = new TpmsEccPoint(Bytes.EMPTY, g.y());
+        List<TpmRc> rcs = new ArrayList<>();
+        rcs.add(raw(port, new dev.jtpm.types.command.Commit(0x81000020, padded, Bytes.EMPTY, Bytes.EMPTY)));            // count 0
+        rcs.add(raw(port, new dev.jtpm.types.command.Commit(0x81000020, noX, Bytes.EMPTY, Bytes.EMPTY)));
+        rcs.add(raw(port, new dev.jtpm.types.command.Commit(0x81000020, TpmsEccPoint.EMPTY, Bytes.wrap("a".getBytes()),
+                Bytes.wrap(new byte[1]))));
+        rcs.add(raw(port, new ZGen2Phase(0x81000021, g, g, TpmAlg.NULL, 0)));
+        rcs.add(raw(port, new ZGen2Phase(0x81000021, g, g, TpmAlg.ECDSA, 0)));
+        rcs.add(raw(port, new ZGen2Phase(0x81000021, noX, g, TpmAlg.ECDH, 0)));
+        rcs.add(raw(port, new ZGen2Phase(0x81000021, padded, padded, TpmAlg.ECDH, 0)));   // count 0 is a commitment too
+        rcs.add(raw(port, new ZGen2Phase(0x81000021, g, g, TpmAlg.ECDH, 0)));             // used
+        rcs.add(raw(port, new ZGen2Phase(0x81000020, g, g, TpmAlg.ECDH, 0)));             // a signing key
+        return rcs;
+    }
+
+    @Test
+    void rawRefusals_sameCodesAsSwtpm() throws Exception {
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
+            int refPort = Integer.parseInt(ref.tcti().substring(ref.tcti().lastIndexOf('=') + 1));
+            List<TpmRc> mine = rawRefusals(s.tcti(), s.port(), Files.createTempDirectory("raw"));
+            List<TpmRc> theirs = rawRefusals(ref.tcti(), refPort, Files.createTempDirectory("raw"));
+            assertThat(mine).isEqualTo(theirs);
+            assertThat(mine.get(0)).isEqualTo(TpmRc.SUCCESS);
+            assertThat(mine.get(6)).isEqualTo(TpmRc.SUCCESS);
+        }
+    }
 }

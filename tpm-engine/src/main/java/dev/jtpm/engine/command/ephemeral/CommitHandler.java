@@ -58,7 +58,7 @@ public final class CommitHandler implements CommandHandler<Commit, CommitRespons
             if (key.publicArea().nameAlg() == TpmAlg.NULL) throw new TpmFailure(TpmRc.HASH.atHandle(1));
             BigInteger x2 = Ecdaa.x2(key.publicArea().nameAlg(), cmd.s2().unsafeArray(), curve);
             BigInteger y2 = new BigInteger(1, cmd.y2().unsafeArray());
-            if (cmd.y2().size() > curve.fieldBytes() || !curve.isOnCurve(x2, y2)) {
+            if (!curve.isOnCurve(x2, y2)) {
                 throw new TpmFailure(TpmRc.ECC_POINT.atParameter(2));
             }
             if (key.publicOnly()) throw new TpmFailure(TpmRc.KEY.atHandle(1));

@@ -12,9 +12,11 @@ import org.bouncycastle.math.ec.ECPoint;
 public final class EphemeralSupport {
     private EphemeralSupport() {}
 
-    /** A TPM2B_ECC_POINT's coordinates as a point of {@code curve}; null when longer than the field or not on the curve. */
+    /**
+     * A TPM2B_ECC_POINT's coordinates as a point of {@code curve}; null when not on the curve. Coordinates are
+     * numbers: leading zero octets beyond the field size are accepted, as libtpms accepts them.
+     */
     public static ECPoint toPoint(EccCurve curve, TpmsEccPoint p) {
-        if (p.x().size() > curve.fieldBytes() || p.y().size() > curve.fieldBytes()) return null;
         BigInteger x = new BigInteger(1, p.x().unsafeArray()), y = new BigInteger(1, p.y().unsafeArray());
         return curve.isOnCurve(x, y) ? curve.point(x, y) : null;
     }
