@@ -41,16 +41,20 @@ public final class VolatileState {
                 s.orderlyStartup, s.startupLocality, s.drtmPreStartup, s.commit.toBytes()));
     }
 
-    /** Restores the volatile part of {@code s} from a blob; a corrupt blob gives TPM_RC_FAILURE. */
+    /**
+     * Restores the volatile part of {@code s} from a blob; a corrupt blob gives TPM_RC_FAILURE. A version-1
+     * blob (before the commit state was kept) restores with a fresh commit state, as after a TPM Reset.
+     */
     public static void restore(TpmState s, byte[] blob) {
         Blob b;
+        boolean v1 = blob.length >= 8 && java.nio.ByteBuffer.wrap(blob, 4, 4).getInt() == 1;
         try {
-            b = TpmCodec.decode(Blob.class, blob);
+            b = TpmCodec.decode(Blob.class, v1 ? Arrays.copyOf(blob, blob.length + 2) : blob);   // v1: no commit TPM2B
         } catch (TpmFailure e) {
             throw new TpmFailure(TpmRc.FAILURE);
         }
         int banks = b.allocation().size();
-        if (b.magic() != MAGIC || b.version() != VERSION || banks != 4 || b.pcrValues().size() != banks * PcrAttributes.COUNT)
+        if (b.magic() != MAGIC || (b.version() != VERSION && !v1) || banks != 4 || b.pcrValues().size() != banks * PcrAttributes.COUNT)
             throw new TpmFailure(TpmRc.FAILURE);
         PcrBanks pcrs = new PcrBanks(b.allocation().stream().mapToInt(Integer::intValue).toArray());
         int i = 0;
@@ -75,7 +79,7 @@ public final class VolatileState {
         s.orderlyStartup = b.orderlyStartup();
         s.startupLocality = b.startupLocality();
         s.drtmPreStartup = b.drtmPreStartup();
-        CommitState commit = CommitState.fromBytes(b.commit());
+        CommitState commit = v1 ? CommitState.reset(s.platform.entropy()) : CommitState.fromBytes(b.commit());
         if (commit == null) throw new TpmFailure(TpmRc.FAILURE);
         s.commit = commit;
         s.objects.clear();

@@ -310,4 +310,22 @@ class EphemeralCommandsTest {
         assertThat(r.run(signEcdaa(key, 3)).rc()).isEqualTo(TpmRc.VALUE);
         assertThat(r.run(commit(key)).orThrow().counter()).isZero();
     }
+
+    @Test
+    void aVersion1VolatileBlob_withoutCommitState_restoresWithAFreshOne() {
+        TestTpm t = TestTpm.started();
+        int key = primary(t, ecc(SIGNER, ECDAA));
+        t.run(commit(key)).orThrow();
+        byte[] v2 = dev.jtpm.engine.state.VolatileState.serialize(t.state());
+        int commitLength = 2 + t.state().commit.toBytes().size();
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - commitLength);
+        java.nio.ByteBuffer.wrap(v1).putInt(4, 1);
+        dev.jtpm.engine.state.VolatileState.restore(t.state(), v1);
+        assertThat(t.state().commit.counter()).isZero();
+        assertThat(t.state().started).isTrue();
+        // and a version-2 blob keeps the counter
+        t.run(commit(primary(t, ecc(SIGNER, ECDAA)))).orThrow();
+        dev.jtpm.engine.state.VolatileState.restore(t.state(), dev.jtpm.engine.state.VolatileState.serialize(t.state()));
+        assertThat(t.state().commit.counter()).isEqualTo(1);
+    }
 }
