@@ -328,4 +328,33 @@ class EphemeralCommandsTest {
         dev.jtpm.engine.state.VolatileState.restore(t.state(), dev.jtpm.engine.state.VolatileState.serialize(t.state()));
         assertThat(t.state().commit.counter()).isEqualTo(1);
     }
+
+    @Test
+    void ecdaaOnP384WithSha384_satisfiesTheVerifierEquation() throws Exception {
+        X9ECParameters p384 = CustomNamedCurves.getByName("secp384r1");
+        TestTpm t = TestTpm.started();
+        TpmtEccScheme scheme = new TpmtEccScheme(TpmAlg.ECDAA, new TpmuAsymScheme.Ecdaa(TpmAlg.SHA384, 0));
+        int key = primary(t, TpmtPublic.of(TpmAlg.SHA384, SIGNER, Bytes.EMPTY,
+                new TpmsEccParms(TpmtSymDefObject.NULL, scheme, 0x0004, TpmtKdfScheme.NULL)));
+        TpmsEccPoint qp = (TpmsEccPoint) t.run(new dev.jtpm.types.command.ReadPublic(key)).orThrow().outPublic().unique();
+        ECPoint q = p384.getCurve().createPoint(new BigInteger(1, qp.x().toArray()), new BigInteger(1, qp.y().toArray()));
+        CommitResponse c = t.run(commit(key)).orThrow();
+        assertThat(c.e().x().size()).isEqualTo(48);
+        ECPoint e = p384.getCurve().createPoint(new BigInteger(1, c.e().x().toArray()), new BigInteger(1, c.e().y().toArray()));
+        Bytes digest = Bytes.wrap(MessageDigest.getInstance("SHA-384").digest("p384".getBytes()));
+        var sig = (TpmuSignature.Ecc) t.run(new Sign(key, digest, new TpmtSigScheme(TpmAlg.ECDAA,
+                new TpmuSigScheme.Ecdaa(TpmAlg.SHA384, c.counter())), TpmtTkHashcheck.nullTicket())).orThrow().signature().signature();
+        assertThat(sig.hash()).isEqualTo(TpmAlg.SHA384);
+        assertThat(sig.signatureS().size()).isEqualTo(48);
+        MessageDigest md = MessageDigest.getInstance("SHA-384");
+        md.update(sig.signatureR().toArray());
+        md.update(digest.toArray());
+        BigInteger tt = new BigInteger(1, md.digest());
+        assertThat(p384.getG().multiply(new BigInteger(1, sig.signatureS().toArray())).normalize())
+                .isEqualTo(e.add(q.multiply(tt)).normalize());
+        // a SHA-256 digest for a SHA-384 scheme: TPM_RC_SIZE on the digest
+        t.run(commit(key)).orThrow();
+        assertThat(t.run(new Sign(key, DIGEST, new TpmtSigScheme(TpmAlg.ECDAA, new TpmuSigScheme.Ecdaa(TpmAlg.SHA384, 1)),
+                TpmtTkHashcheck.nullTicket())).rc()).isEqualTo(TpmRc.SIZE.atParameter(1));
+    }
 }
