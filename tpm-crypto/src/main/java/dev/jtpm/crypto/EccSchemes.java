@@ -27,7 +27,7 @@ import org.bouncycastle.math.ec.ECPoint;
  *   <li><b>ECDH</b> (SP800-56A one-pass, TPM2_ECDH_ZGen / ECDH_KeyGen): Z = d·Q, both coordinates.</li>
  * </ul>
  * A public point off the key's curve (a TPM loads one unchecked under a TPM_ALG_NULL nameAlg) verifies
- * no signature. ECDAA (with TPM2_Commit) is out of scope for now; ECMQV too.
+ * no signature. ECDAA is {@link Ecdaa}; the two-phase exchanges (ECDH C(2e, 2s), ECMQV) are {@link EccKeyExchange}.
  */
 public final class EccSchemes {
     private EccSchemes() {}

@@ -73,6 +73,10 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.EcdhKeyGen.class, new dev.jtpm.engine.command.asymmetric.EcdhKeyGenHandler());
         r.add(dev.jtpm.types.command.EcdhZGen.class, new dev.jtpm.engine.command.asymmetric.EcdhZGenHandler());
         r.add(dev.jtpm.types.command.EccParameters.class, new dev.jtpm.engine.command.asymmetric.EccParametersHandler());
+        r.add(dev.jtpm.types.command.ZGen2Phase.class, new dev.jtpm.engine.command.asymmetric.ZGen2PhaseHandler());
+        // Ephemeral EC keys (Part 3, 19): TPM2_Commit (ECDAA) and TPM2_EC_Ephemeral (two-phase key exchange)
+        r.add(dev.jtpm.types.command.Commit.class, new dev.jtpm.engine.command.ephemeral.CommitHandler());
+        r.add(dev.jtpm.types.command.EcEphemeral.class, new dev.jtpm.engine.command.ephemeral.EcEphemeralHandler());
         // Symmetric primitives (Part 3, 15)
         // [symmetric]
         r.add(dev.jtpm.types.command.EncryptDecrypt.class, new dev.jtpm.engine.command.symmetric.EncryptDecryptHandler());

@@ -70,6 +70,7 @@ final class TpmCore {
             s.lockoutAnchor = s.clock();
             s.pcrs = new PcrBanks(s.persistent.pcrAllocation);
             s.nullProof = Secret.of(s.random(64).unsafeArray());
+            s.commit = dev.jtpm.engine.state.CommitState.reset(platform.entropy());
             byte[] vol = platform.nv().load(StateKind.VOLATILE);
             if (vol != null) VolatileState.restore(s, vol);
             state = s;

@@ -68,8 +68,10 @@ public final class Algorithms {
             new Entry(TpmAlg.OAEP, ASYMMETRIC | ENCRYPTING, List.of()),    // TPM2_RSA_Encrypt/_Decrypt, with MGF1
             new Entry(TpmAlg.ECDSA, ASYMMETRIC | SIGNING, List.of()),
             new Entry(TpmAlg.ECDH, ASYMMETRIC | METHOD, List.of()),      // TPM2_ECDH_KeyGen/_ZGen (Part 3, 14)
+            new Entry(TpmAlg.ECDAA, ASYMMETRIC | SIGNING, List.of()),    // TPM2_Commit then TPM2_Sign (Part 3, 19.2, 20.2)
             new Entry(TpmAlg.SM2, ASYMMETRIC | SIGNING | METHOD, List.of()),   // SM2 signatures (encryption and key exchange: no)
             new Entry(TpmAlg.ECSCHNORR, ASYMMETRIC | SIGNING, List.of()),
+            new Entry(TpmAlg.ECMQV, ASYMMETRIC | METHOD, List.of()),     // TPM2_EC_Ephemeral then TPM2_ZGen_2Phase (Part 3, 19.3, 14.7)
             // the KDF of derivation parents (XOR scheme, TPM2_CreateLoaded's derived objects, Part 1, 27.1)
             new Entry(TpmAlg.KDF1_SP800_108, HASH | METHOD, List.of()),
             new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES

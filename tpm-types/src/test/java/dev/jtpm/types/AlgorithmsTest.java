@@ -31,14 +31,14 @@ class AlgorithmsTest {
         assertThat(Algorithms.get(TpmAlg.RSA).keySizes()).containsExactly(1024, 2048, 3072, 4096);
         // swtpm 0.7.1: NIST P-192..P-521, BN P-256, BN P-638, SM2 P-256
         assertThat(Algorithms.eccCurves()).containsExactly(1, 2, 3, 4, 5, 0x10, 0x11, 0x20);
-        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing); ECDAA (needs TPM2_Commit) is not in
-        // the table
-        for (int alg : new int[] {TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECSCHNORR}) {
+        // signing schemes came with TPM2_Sign (libtpms: asymmetric|signing), ECDAA with TPM2_Commit
+        for (int alg : new int[] {TpmAlg.RSASSA, TpmAlg.RSAPSS, TpmAlg.ECDSA, TpmAlg.ECSCHNORR, TpmAlg.ECDAA}) {
             assertThat(Algorithms.get(alg).attributes()).isEqualTo(0x101);
         }
         // SM2 as libtpms reports it: asymmetric|signing|method
         assertThat(Algorithms.get(TpmAlg.SM2).attributes()).isEqualTo(0x501);
-        assertThat(Algorithms.isImplemented(TpmAlg.ECDAA)).isFalse();
+        // ECMQV came with TPM2_EC_Ephemeral and TPM2_ZGen_2Phase (swtpm: asymmetric|method, as ECDH)
+        assertThat(Algorithms.get(TpmAlg.ECMQV).attributes()).isEqualTo(0x401);
     }
 
     @Test

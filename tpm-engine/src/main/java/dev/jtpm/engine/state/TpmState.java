@@ -24,6 +24,8 @@ public final class TpmState {
     /** phEnable: set by every TPM2_Startup, cleared by HierarchyControl. */
     public boolean phEnable = true;
     public Secret nullProof;
+    /** Commit nonce, counter and array of split operations (TPM2_Commit, TPM2_EC_Ephemeral): new at each TPM Reset. */
+    public CommitState commit;
     /** Platform millis at _TPM_Init: TPMS_TIME_INFO.time counts from here. */
     public long initMillis;
     /** Clock value and platform millis when Clock was last anchored. */

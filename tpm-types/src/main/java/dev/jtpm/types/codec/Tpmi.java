@@ -91,6 +91,10 @@ public enum Tpmi {
                     TpmRc.SCHEME);
         }
     },
+    /** TPMI_ECC_KEY_EXCHANGE (Part 2, 11.2.5): ECDH, ECMQV or SM2, if implemented; not TPM_ALG_NULL (TPM_RC_SCHEME). */
+    ECC_KEY_EXCHANGE {
+        void check(int v) { require(oneOf(v, TpmAlg.ECDH, TpmAlg.ECMQV, TpmAlg.SM2), TpmRc.SCHEME); }
+    },
     /** TPMI_ALG_KDF+ (Part 2, 9.32): an implemented key derivation function or TPM_ALG_NULL (TPM_RC_KDF). */
     ALG_KDF_OR_NULL {
         void check(int v) {

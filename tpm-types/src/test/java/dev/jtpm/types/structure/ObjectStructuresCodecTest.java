@@ -264,7 +264,7 @@ class ObjectStructuresCodecTest {
     void signature_unknownScheme_isScheme_andLenientlyTheSelector() {
         assertThat(rcOf(() -> TpmCodec.decode(TpmtSignature.class, hex("0015")))).isEqualTo(TpmRc.SCHEME);
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtSignature.class, hex("0015")))).isEqualTo(TpmRc.SELECTOR);
-        assertThat(rcOf(() -> TpmCodec.decode(TpmtSignature.class, hex("001a 000b 0000 0000")))).isEqualTo(TpmRc.SCHEME);   // ECDAA
+        assertThat(TpmCodec.decode(TpmtSignature.class, hex("001a 000b 0000 0000")).sigAlg()).isEqualTo(TpmAlg.ECDAA); // in the table
         assertThat(TpmCodec.decode(TpmtSignature.class, hex("0010"))).isEqualTo(TpmtSignature.NULL);
         assertThat(rcOf(() -> new TpmtSignature(TpmAlg.RSASSA, new TpmuSignature.Rsa(TpmAlg.RSAPSS, TpmAlg.SHA256,
                 Bytes.EMPTY)))).isEqualTo(TpmRc.SCHEME);
@@ -284,7 +284,9 @@ class ObjectStructuresCodecTest {
         assertThat(TpmCodec.decode(TpmtSigScheme.class, hex("0010"))).isEqualTo(TpmtSigScheme.NULL);
         assertThat(TpmCodec.decode(TpmtSigScheme.class, hex("0014 000b"))).isEqualTo(TpmtSigScheme.of(TpmAlg.RSASSA, TpmAlg.SHA256));
         assertThat(TpmCodec.decode(TpmtSigScheme.class, hex("001b 000b"))).isEqualTo(TpmtSigScheme.of(TpmAlg.SM2, TpmAlg.SHA256));
-        assertThat(rcOf(() -> TpmCodec.decode(TpmtSigScheme.class, hex("001a 000b 0002")))).isEqualTo(TpmRc.SCHEME);   // ECDAA
+        assertThat(TpmCodec.decode(TpmtSigScheme.class, hex("001a 000b 0002")))
+                .isEqualTo(new TpmtSigScheme(TpmAlg.ECDAA, new TpmuSigScheme.Ecdaa(TpmAlg.SHA256, 2)));   // ECDAA, with TPM2_Commit
+        assertThat(rcOf(() -> TpmCodec.decode(TpmtSigScheme.class, hex("001a 0003 0002")))).isEqualTo(TpmRc.HASH);
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtSigScheme.class, hex("0017 000b")))).isEqualTo(TpmRc.SELECTOR);
     }
 

@@ -22,7 +22,7 @@ import java.math.BigInteger;
  * <p>Response codes: TPM_RC_KEY (handle 1) for an object that is not an ECC key or has no private
  * part; TPM_RC_ATTRIBUTES (handle 1) when decrypt is clear or restricted is set; TPM_RC_SCHEME
  * (handle 1) when the key's scheme is neither ECDH nor NULL (a decryption key with the SM2 scheme, as
- * libtpms answers); TPM_RC_ECC_POINT (parameter 1) when
+ * libtpms answers, or an ECMQV key: ECMQV needs TPM2_ZGen_2Phase); TPM_RC_ECC_POINT (parameter 1) when
  * inPoint is not on the key's curve; TPM_RC_NO_RESULT (parameter 1) when the product is the point at
  * infinity.
  */

@@ -13,7 +13,8 @@ import dev.jtpm.types.command.SignResponse;
 
 /**
  * TPM2_Sign (Part 3, 20.2): signs a digest with a loaded signing key (USER role): RSASSA and RSAPSS
- * (salt as long as the digest when the key allows, as libtpms), ECDSA, ECSCHNORR and SM2, and HMAC
+ * (salt as long as the digest when the key allows, as libtpms), ECDSA, ECSCHNORR, SM2, ECDAA (with the count
+ * of a TPM2_Commit, {@code EcdaaSign}), and HMAC
  * with a keyed-hash key. The scheme is the key's when {@code inScheme} is TPM_ALG_NULL, else
  * {@code inScheme}, which must then equal the key's scheme and hash if the key has one (ms-tpm
  * CryptSelectSignScheme). A restricted key signs only a digest with a valid TPMT_TK_HASHCHECK ticket
@@ -32,6 +33,8 @@ import dev.jtpm.types.command.SignResponse;
  *       scheme's hash, or an invalid ticket given to an unrestricted key;</li>
  *   <li>TPM_RC_SIZE (parameter 1): without a ticket, the digest is not the size of the scheme's hash
  *       (also from unmarshalling: longer than 64 octets);</li>
+ *   <li>TPM_RC_VALUE (no index, as libtpms): ECDAA with a count that names no outstanding
+ *       TPM2_Commit of this key's TPM Reset (never taken, already used, or 128 or more counts old);</li>
  *   <li>TPM_RC_HANDLE (handle 1), TPM_RC_AUTH_FAIL (session 1): from the pipeline.</li>
  * </ul>
  */
@@ -55,6 +58,10 @@ public final class SignHandler implements CommandHandler<Sign, SignResponse> {
             throw new TpmFailure(TpmRc.SIZE.atParameter(1));
         }
         // command output
+        if (scheme.scheme() == dev.jtpm.types.TpmAlg.ECDAA) {      // split signing: the count comes from TPM2_Commit
+            int count = ((dev.jtpm.types.structure.TpmuSigScheme.Ecdaa) cmd.inScheme().details()).count();
+            return new SignResponse(EcdaaSign.sign(ctx.state(), key, scheme.hashAlg(), count, cmd.digest()));
+        }
         try {
             return new SignResponse(Signatures.sign(key, scheme.scheme(), scheme.hashAlg(), cmd.digest(),
                     ctx.state().platform.entropy()::nextBytes));

@@ -21,7 +21,8 @@ final class SignatureSupport {
     /**
      * ms-tpm CryptSelectSignScheme: the key's scheme when {@code in} is TPM_ALG_NULL; {@code in} when the
      * key has none; {@code in} when it equals the key's scheme and hash; otherwise null (TPM_RC_SCHEME).
-     * ECDAA (a split scheme, needing TPM2_Commit) is never chosen.
+     * A key whose scheme is ECDAA (split signing) needs {@code in} to name ECDAA too: the count is the
+     * caller's.
      */
     static Scheme selectScheme(TpmObject key, TpmtSigScheme in) {
         int keyScheme = Signatures.keyScheme(key.publicArea());
@@ -31,11 +32,8 @@ final class SignatureSupport {
             case TpmuSigScheme.Ecdaa e -> e.hashAlg();
             default -> TpmAlg.NULL;
         };
-        if (keyScheme == TpmAlg.NULL) {
-            return in.scheme() == TpmAlg.NULL || in.scheme() == TpmAlg.ECDAA ? null : new Scheme(in.scheme(), inHash);
-        }
-        if (keyScheme == TpmAlg.ECDAA) return null;
-        if (in.scheme() == TpmAlg.NULL) return new Scheme(keyScheme, keyHash);
+        if (keyScheme == TpmAlg.NULL) return in.scheme() == TpmAlg.NULL ? null : new Scheme(in.scheme(), inHash);
+        if (in.scheme() == TpmAlg.NULL) return keyScheme == TpmAlg.ECDAA ? null : new Scheme(keyScheme, keyHash);
         return in.scheme() == keyScheme && inHash == keyHash ? new Scheme(keyScheme, keyHash) : null;
     }
 }

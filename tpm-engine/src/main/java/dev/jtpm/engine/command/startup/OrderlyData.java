@@ -12,7 +12,8 @@ import dev.jtpm.types.structure.TpmiAlgHash;
 /**
  * What Shutdown(STATE) saves for the next Startup: the PCR update counter, the locality of the
  * Startup that began this cycle, PCRs 0..15 of every bank, and the state-clear data (hierarchy
- * enables, platformAuth, platformPolicy) a Resume restores.
+ * enables, platformAuth, platformPolicy) a Resume restores, and the commit state (nonce, counter, array of
+ * TPM2_Commit/TPM2_EC_Ephemeral), which a Restart and a Resume keep (ms-tpm saves gr at Shutdown(STATE)).
  */
 final class OrderlyData {
     private OrderlyData() {}
@@ -26,6 +27,7 @@ final class OrderlyData {
             }
         }
         TpmCodec.of(StateClearData.class).write(w, s.stateClear);
+        w.sized(s.commit.toBytes());
         return Bytes.wrap(w.toByteArray());
     }
 
@@ -47,6 +49,15 @@ final class OrderlyData {
         TpmReader r = new TpmReader(data.unsafeArray());
         readPcrs(r, null);
         return TpmCodec.of(StateClearData.class).read(r);
+    }
+
+    /** The saved commit state, or null (data saved before it was kept here, or malformed). */
+    static dev.jtpm.engine.state.CommitState commit(Bytes data) {
+        TpmReader r = new TpmReader(data.unsafeArray());
+        readPcrs(r, null);
+        TpmCodec.of(StateClearData.class).read(r);
+        if (r.remaining() < 2) return null;
+        return dev.jtpm.engine.state.CommitState.fromBytes(r.bytes(r.u16()));
     }
 
     private static void readPcrs(TpmReader r, TpmState into) {

@@ -48,6 +48,10 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
         dev.jtpm.engine.session.DictionaryAttack.startup(s, p.orderlyState != PersistentState.SU_NONE);
         int counter = orderlyState ? OrderlyData.updateCounter(p.orderlyData) : 0;
         int initialized = initPcrs(s, locality, resume);
+        if (orderlyState) {                   // Restart or Resume: the commit state saved by Shutdown(STATE)
+            dev.jtpm.engine.state.CommitState commit = OrderlyData.commit(p.orderlyData);
+            if (commit != null) s.commit = commit;
+        }
         if (resume) {
             OrderlyData.restorePcrs(s, p.orderlyData);
             s.stateClear = OrderlyData.stateClear(p.orderlyData);
@@ -61,6 +65,7 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
             p.restartCount = 0;
             s.stateClear = StateClearData.INITIAL;
             s.nullProof = Secret.of(s.random(64).unsafeArray());
+            s.commit = dev.jtpm.engine.state.CommitState.reset(s.platform.entropy());
         }
         s.phEnable = true;
         s.pcrs.setUpdateCounter(counter + initialized);

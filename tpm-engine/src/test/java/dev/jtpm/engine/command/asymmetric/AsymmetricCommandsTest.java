@@ -14,6 +14,7 @@ import dev.jtpm.types.command.EccParameters;
 import dev.jtpm.types.command.EcdhKeyGen;
 import dev.jtpm.types.command.EcdhKeyGenResponse;
 import dev.jtpm.types.command.EcdhZGen;
+import dev.jtpm.types.command.FlushContext;
 import dev.jtpm.types.command.EcdhZGenResponse;
 import dev.jtpm.types.command.RsaDecrypt;
 import dev.jtpm.types.command.RsaEncrypt;
@@ -281,6 +282,10 @@ class AsymmetricCommandsTest {
         // a decryption key with the SM2 scheme (libtpms: TPM_RC_SCHEME on handle 1)
         int sm2 = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256))).objectHandle();
         assertThat(t.run(new EcdhZGen(sm2, p)).rc()).isEqualTo(TpmRc.SCHEME.atHandle(1));
+        t.run(new FlushContext(sm2)).orThrow();
+        // an ECMQV key is for TPM2_ZGen_2Phase only
+        int mqv = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.ECMQV, TpmAlg.SHA256))).objectHandle();
+        assertThat(t.run(new EcdhZGen(mqv, p)).rc()).isEqualTo(TpmRc.SCHEME.atHandle(1));
         int ecdh = primary(t, ecc(DECRYPTER, TpmtEccScheme.of(TpmAlg.ECDH, TpmAlg.SHA256))).objectHandle();
         assertThat(t.run(new EcdhZGen(ecdh, p)).ok()).isTrue();
     }
