@@ -44,6 +44,9 @@ final class SwtpmReference implements AutoCloseable {
 
     String tcti() { return "swtpm:host=127.0.0.1,port=" + port; }
 
+    /** The data port (the control port is the next one). */
+    int port() { return port; }
+
     @Override
     public void close() {
         process.destroy();

@@ -17,11 +17,14 @@ import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SHA384Digest;
 import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.generators.KDF2BytesGenerator;
 import org.bouncycastle.crypto.generators.KDFCounterBytesGenerator;
+import org.bouncycastle.crypto.generators.MGF1BytesGenerator;
 import org.bouncycastle.crypto.agreement.kdf.ConcatenationKDFGenerator;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KDFCounterParameters;
 import org.bouncycastle.crypto.params.KDFParameters;
+import org.bouncycastle.crypto.params.MGFParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -79,6 +82,44 @@ class KdfTest {
             g.generateBytes(theirs, 0, bytes);
             assertThat(ours).as("case %d", i).isEqualTo(theirs);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void kdf2_agreesWithBouncyCastleKdf2(int hashAlg) {
+        Random r = new Random(hashAlg * 11L);
+        for (int i = 0; i < 50; i++) {
+            byte[] z = bytes(r, 1 + r.nextInt(66)), info = bytes(r, r.nextInt(66));
+            int bytes = 1 + r.nextInt(200);
+            KDF2BytesGenerator g = new KDF2BytesGenerator(bcDigest(hashAlg));
+            g.init(new KDFParameters(z, info));
+            byte[] theirs = new byte[bytes];
+            g.generateBytes(theirs, 0, bytes);
+            assertThat(Kdf.kdf2(hashAlg, z, info, bytes)).as("case %d", i).isEqualTo(theirs);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void mgf1_agreesWithBouncyCastleMgf1(int hashAlg) {
+        Random r = new Random(hashAlg * 13L);
+        for (int i = 0; i < 50; i++) {
+            byte[] seed = bytes(r, 1 + r.nextInt(66));
+            int bytes = 1 + r.nextInt(300);
+            MGF1BytesGenerator g = new MGF1BytesGenerator(bcDigest(hashAlg));
+            g.init(new MGFParameters(seed));
+            byte[] theirs = new byte[bytes];
+            g.generateBytes(theirs, 0, bytes);
+            assertThat(Kdf.mgf1(hashAlg, seed, bytes)).as("case %d", i).isEqualTo(theirs);
+        }
+    }
+
+    @Test
+    void kdf2_andMgf1_differOnlyInTheFirstCounter() {
+        byte[] z = "seed".getBytes(StandardCharsets.US_ASCII);
+        // MGF1's second block is KDF2's first
+        assertThat(Arrays.copyOfRange(Kdf.mgf1(TpmAlg.SHA256, z, 64), 32, 64)).isEqualTo(Kdf.kdf2(TpmAlg.SHA256, z, new byte[0], 32));
+        assertThatThrownBy(() -> Kdf.kdf2(TpmAlg.SHA256, z, new byte[0], 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
