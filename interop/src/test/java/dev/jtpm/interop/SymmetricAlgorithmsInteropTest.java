@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TDES and Camellia (symcipher objects, TPM2_EncryptDecrypt/EncryptDecrypt2 in every mode, storage parents,
- * session parameter encryption, TPM2_TestParms) and the KDF rows (KDF1_SP800_56A, KDF2, KDF1_SP800_108),
+ * session parameter encryption, TPM2_TestParms), CMAC (TPM2_MAC and TPM2_MAC_Start with symcipher keys, at
+ * TPM2_HMAC's and TPM2_HMAC_Start's codes) and the KDF rows (KDF1_SP800_56A, KDF2, KDF1_SP800_108),
  * each checked against swtpm 0.7.1 (libtpms 0.9) as the reference: the same commands give the same response
  * codes, and where the output is deterministic (known keys) the same octets. Ciphertexts are checked once
  * more against the {@code openssl} command line (or the JDK, for TDES-CTR, which openssl lacks). tpm2-tools
@@ -186,8 +187,7 @@ class SymmetricAlgorithmsInteropTest {
             List<String> out = new ArrayList<>();
             for (int alg : new int[] {TDES, AES, CAMELLIA, 0x0013}) {
                 for (int bits : new int[] {64, 128, 192, 256}) {
-                    // every mode but CMAC, which jtpm does not implement (see the class comment of TestParmsHandler)
-                    for (int mode : new int[] {NULL, CTR, OFB, CBC, CFB, ECB, 0x0045}) {
+                    for (int mode : new int[] {NULL, CMAC, CTR, OFB, CBC, CFB, ECB, 0x0045}) {
                         byte[] r = t.command(0x18a, new int[0], cat(u16(0x25), u16(alg), u16(bits), u16(mode)));
                         out.add("sym %x/%d/%x: %08x".formatted(alg, bits, mode, rc(r)));
                     }
@@ -360,6 +360,91 @@ class SymmetricAlgorithmsInteropTest {
                         expected = Files.readAllBytes(dir.resolve("out.bin"));
                     }
                     assertThat(tpm).as("%x/%d mode %x (%s)", alg, bits, mode, name).isEqualTo(expected);
+                }
+                flush(t, h);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- CMAC: TPM2_MAC and TPM2_MAC_Start
+
+    private static byte[] mac(Raw t, int key, byte[] data, int inScheme) {
+        return t.command(0x155, new int[] {key}, cat(b2(data), u16(inScheme)));
+    }
+
+    /**
+     * TPM2_MAC (libtpms answers it at TPM2_HMAC's code) with symcipher keys of each cipher and size, in CMAC
+     * mode or NULL mode, for every inScheme (CMAC, NULL, a hash, a cipher mode, an unknown value), and with
+     * keyed-hash and restricted keys; then TPM2_MAC_Start, two SequenceUpdates and SequenceComplete: the same
+     * codes and octets as swtpm. TDES CMACs included, with libtpms' subkey doubling (see tpm-crypto Cmac).
+     */
+    @Test
+    void mac_cmacWithSymcipherKeys_andMacSchemes_sameCodesAndOctetsAsSwtpm() {
+        byte[] data = new byte[64];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 3 + 1);
+        List<String> ours = sameOnBoth(t -> {
+            List<String> out = new ArrayList<>();
+            for (int[] ak : new int[][] {{AES, 128}, {AES, 256}, {CAMELLIA, 128}, {CAMELLIA, 256}, {TDES, 128}, {TDES, 192}}) {
+                for (int keyMode : new int[] {CMAC, NULL, CFB}) {
+                    byte[] created = createPrimary(t, symcipher(ak[0], ak[1], keyMode, 0x00040052), keyOf(ak[0], ak[1]));
+                    int h = handleOf(created);
+                    for (int inScheme : new int[] {NULL, CMAC, 0x0b, CFB, 0x99}) {
+                        for (int n : new int[] {0, 3, 8, 16, 17, 64}) {
+                            out.add("%x/%d key mode %x in %x n=%d: %s".formatted(ak[0], ak[1], keyMode, inScheme, n,
+                                    HEX.formatHex(mac(t, h, Arrays.copyOf(data, n), inScheme))));
+                        }
+                    }
+                    flush(t, h);
+                }
+                // a sequence gives the one-shot MAC
+                int h = handleOf(createPrimary(t, symcipher(ak[0], ak[1], CMAC, 0x00040052), keyOf(ak[0], ak[1])));
+                byte[] started = t.command(0x15b, new int[] {h}, cat(b2(new byte[0]), u16(NULL)));
+                int seq = handleOf(started);
+                t.command(0x15c, new int[] {seq}, b2(Arrays.copyOfRange(data, 0, 20)));
+                t.command(0x15c, new int[] {seq}, b2(Arrays.copyOfRange(data, 20, 61)));
+                out.add("sequence: " + HEX.formatHex(t.command(0x13e, new int[] {seq}, cat(b2(Arrays.copyOfRange(data, 61, 64)),
+                        u32(0x40000001)))));
+                out.add("start with a hash: %08x".formatted(rc(t.command(0x15b, new int[] {h}, cat(b2(new byte[0]), u16(0x0b))))));
+                flush(t, h);
+            }
+            // keyed-hash keys: an HMAC scheme against CMAC or another hash; restricted keys; a key of another type
+            for (int attributes : new int[] {0x00040072, 0x00050072}) {
+                byte[] kh = cat(u16(0x08), u16(0x0b), u32(attributes), b2(new byte[0]), u16(0x05), u16(0x0b), b2(new byte[0]));
+                int h = handleOf(createPrimary(t, kh, new byte[0]));
+                for (int inScheme : new int[] {NULL, CMAC, 0x0b, 0x0c, 0x99}) {
+                    out.add("keyedhash %x in %x: %08x".formatted(attributes, inScheme, rc(mac(t, h, "abc".getBytes(), inScheme))));
+                }
+                flush(t, h);
+            }
+            int restricted = handleOf(createPrimary(t, symcipher(AES, 128, CMAC, 0x00050072), new byte[0]));
+            out.add("restricted cmac: %08x".formatted(rc(mac(t, restricted, "abc".getBytes(), NULL))));
+            flush(t, restricted);
+            out.add("decrypt cmac key: %08x".formatted(rc(createPrimary(t, symcipher(AES, 128, CMAC, 0x00020072), new byte[0]))));
+            return out;
+        });
+        // a CMAC key with inScheme NULL succeeds for every cipher and length (the octets are compared above)
+        assertThat(ours).filteredOn(s -> s.contains(" key mode 3f in 10 ")).hasSize(36)
+                .allMatch(s -> s.split(": ")[1].substring(12, 20).equals("00000000"));
+    }
+
+    /** The CMACs of AES and Camellia keys equal {@code openssl mac ... CMAC}. */
+    @Test
+    void mac_aesAndCamelliaCmac_agreesWithOpenssl() throws Exception {
+        Path dir = Files.createTempDirectory("cmac");
+        try (JtpmServer jtpm = JtpmServer.started(Protocol.SWTPM); Raw t = new Raw(jtpm.port())) {
+            for (int[] ak : new int[][] {{AES, 128}, {AES, 256}, {CAMELLIA, 128}, {CAMELLIA, 256}}) {
+                int h = handleOf(createPrimary(t, symcipher(ak[0], ak[1], CMAC, 0x00040052), keyOf(ak[0], ak[1])));
+                for (int n : new int[] {0, 3, 16, 50}) {
+                    byte[] data = new byte[n];
+                    for (int i = 0; i < n; i++) data[i] = (byte) (i * 11 + 2);
+                    Path in = dir.resolve("m" + n);
+                    Files.write(in, data);
+                    String cipher = (ak[0] == AES ? "AES-" : "CAMELLIA-") + ak[1] + "-CBC";
+                    String expected = Tools.run(Map.of(), null, "openssl", "mac", "-cipher", cipher, "-macopt",
+                            "hexkey:" + HEX.formatHex(keyOf(ak[0], ak[1])), "-in", in.toString(), "CMAC").ok().out().trim();
+                    byte[] r = mac(t, h, data, NULL);
+                    assertThat(rc(r)).isZero();
+                    assertThat(HEX.formatHex(Arrays.copyOfRange(r, 16, 32))).as(cipher + " n=" + n).isEqualToIgnoringCase(expected);
                 }
                 flush(t, h);
             }

@@ -79,6 +79,7 @@ public final class Algorithms {
             new Entry(TpmAlg.ECC, ASYMMETRIC | OBJECT, List.of()),       // objects; curves in ECC_CURVES
             new Entry(TpmAlg.SYMCIPHER, OBJECT, List.of()),
             new Entry(TpmAlg.CAMELLIA, SYMMETRIC, List.of(128, 256)),   // libtpms has no Camellia-192
+            new Entry(TpmAlg.CMAC, SYMMETRIC | SIGNING, List.of()),     // symcipher signing keys: TPM2_MAC(_Start)
             // block cipher modes: TPM2_EncryptDecrypt(2) (Part 3, 15); CFB also for parameter encryption
             new Entry(TpmAlg.CTR, SYMMETRIC | ENCRYPTING, List.of()),
             new Entry(TpmAlg.OFB, SYMMETRIC | ENCRYPTING, List.of()),

@@ -151,7 +151,8 @@ class PublicParmsCodecTest {
 
     @Test
     void symModeNotImplemented_isMode() {
-        assertThat(rcOf(() -> TpmCodec.decode(TpmuSymMode.Block.class, hex("003f")))).isEqualTo(TpmRc.MODE);
+        assertThat(rcOf(() -> TpmCodec.decode(TpmuSymMode.Block.class, hex("0045")))).isEqualTo(TpmRc.MODE);
+        assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("003f")).mode()).isEqualTo(TpmAlg.CMAC);
         assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("0042")).mode()).isEqualTo(TpmAlg.CBC);
         assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("0010")).mode()).isEqualTo(TpmAlg.NULL);
     }

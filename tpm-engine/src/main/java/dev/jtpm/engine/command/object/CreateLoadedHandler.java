@@ -21,9 +21,9 @@ import dev.jtpm.types.structure.TpmuTemplate;
  * it (the same template gives the same key) and outPrivate is empty; under a storage parent it is an
  * ordinary object with random keys, returned wrapped as TPM2_Create returns it.
  *
- * <p>Derived objects (a derivation parent, Part 1, 27.1) are not implemented: a derivation parent
- * needs the XOR keyed-hash scheme with KDF1_SP800_108, which the algorithm table does not offer yet,
- * so none can exist; such a parent is refused like any non-parent.
+ * <p>Derived objects (under a derivation parent, Part 1, 27.1) are not implemented: a derivation parent
+ * (a restricted keyed-hash decryption key with XOR and KDF1_SP800_108) can be created and loaded, but
+ * is refused here like any non-parent (TPM_RC_TYPE), where libtpms derives the object.
  *
  * <p>Response codes:
  * <ul>
