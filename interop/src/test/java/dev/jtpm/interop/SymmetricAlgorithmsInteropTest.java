@@ -105,7 +105,23 @@ class SymmetricAlgorithmsInteropTest {
                 cat(b2(cat(b2(new byte[0]), b2(key))), b2(publicArea), b2(new byte[0]), u32(0)));
     }
 
+    private static void skip2b(ByteBuffer b) {
+        int size = b.getShort() & 0xFFFF;
+        b.position(b.position() + size);
+    }
+
     private static int handleOf(byte[] response) { return ByteBuffer.wrap(response, 10, 4).getInt(); }
+
+    /** The Name in a CreatePrimary response (after outPublic, creationData, creationHash and the ticket). */
+    private static byte[] name(byte[] createPrimaryResponse) {
+        ByteBuffer b = ByteBuffer.wrap(createPrimaryResponse, 18, createPrimaryResponse.length - 18);
+        for (int i = 0; i < 3; i++) skip2b(b);   // outPublic, creationData, creationHash
+        b.position(b.position() + 6);           // the ticket's tag and hierarchy
+        skip2b(b);                              // its digest
+        byte[] name = new byte[b.getShort() & 0xFFFF];
+        b.get(name);
+        return name;
+    }
 
     private static void flush(Raw t, int handle) { t.command(0x165, new int[0], u32(handle)); }
 
@@ -174,7 +190,7 @@ class SymmetricAlgorithmsInteropTest {
         }
         try (JtpmServer jtpm = JtpmServer.started(Protocol.SWTPM)) {
             String ours = "\n" + Tools.tpm2(jtpm.tcti(), "tpm2_getcap", "algorithms").ok().out();
-            for (String name : new String[] {"tdes", "aes", "camellia", "kdf1_sp800_56a", "kdf2", "kdf1_sp800_108", "mgf1",
+            for (String name : new String[] {"tdes", "aes", "camellia", "cmac", "kdf1_sp800_56a", "kdf2", "kdf1_sp800_108", "mgf1",
                     "symcipher", "ctr", "ofb", "cbc", "cfb", "ecb"}) {
                 assertThat(block(ours, name)).isEqualTo(block(reference, name));
             }
@@ -250,6 +266,24 @@ class SymmetricAlgorithmsInteropTest {
                 out.add(String.join("/", c) + ": %08x".formatted(rc(r)));
                 if (rc(r) == 0) flush(t, handleOf(r));
             }
+            // LoadExternal of a symcipher key with its private part: the same key checks (TPM_RC_KEY for weak TDES keys)
+            for (String[] c : cases) {
+                byte[] key = HEX.parseHex(c[2]);
+                byte[] seed = new byte[32];
+                byte[] unique;
+                try {
+                    unique = MessageDigest.getInstance("SHA-256").digest(cat(seed, key));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+                int alg = Integer.parseInt(c[0], 16);
+                byte[] sensitive = cat(u16(0x25), b2(new byte[0]), b2(seed), b2(key));
+                byte[] pub = cat(u16(0x25), u16(0x0b), u32(0x00060040), b2(new byte[0]), u16(alg), u16(Integer.parseInt(c[1])),
+                        u16(CFB), b2(unique));
+                byte[] r = t.command(0x167, new int[0], cat(b2(sensitive), b2(pub), u32(0x40000007)));
+                out.add("load external " + String.join("/", c) + ": %08x".formatted(rc(r)));
+                if (rc(r) == 0) flush(t, handleOf(r));
+            }
             // generated TDES keys (random and primary): usable, and EncryptDecrypt round-trips
             for (int bits : new int[] {128, 192}) {
                 byte[] r = createPrimary(t, symcipher(TDES, bits, CBC, SYM_ATTRS), new byte[0]);
@@ -260,12 +294,23 @@ class SymmetricAlgorithmsInteropTest {
                 out.add("round trip " + bits + ": " + Arrays.equals(outData(encryptDecrypt(t, h, true, NULL, new byte[8], enc)), data));
                 flush(t, h);
             }
+            // primaries are deterministic: the same template twice gives the same Name (TDES keys are drawn
+            // from the primary seed's DRBG until valid)
+            for (int[] ak : new int[][] {{TDES, 128}, {TDES, 192}, {CAMELLIA, 128}, {CAMELLIA, 256}}) {
+                byte[] a = createPrimary(t, symcipher(ak[0], ak[1], CFB, SYM_ATTRS), new byte[0]);
+                flush(t, handleOf(a));
+                byte[] b = createPrimary(t, symcipher(ak[0], ak[1], CFB, SYM_ATTRS), new byte[0]);
+                flush(t, handleOf(b));
+                out.add("deterministic %x/%d: %s".formatted(ak[0], ak[1], Arrays.equals(name(a), name(b))));
+            }
             return out;
         });
         assertThat(ours).contains("3/128/0123456789abcdeffedcba9876543210: 00000000",
                 "3/128/01010101010101010123456789abcdef: 0000009c",      // TPM_RC_KEY
                 "3/128/000000000000000000000000000000000000000000000000: 00000087",   // TPM_RC_KEY_SIZE
-                "generated 128: 00000000", "round trip 128: true", "generated 192: 00000000", "round trip 192: true");
+                "generated 128: 00000000", "round trip 128: true", "generated 192: 00000000", "round trip 192: true",
+                "deterministic 3/128: true", "deterministic 3/192: true", "deterministic 26/128: true", "deterministic 26/256: true",
+                "load external 3/128/01010101010101010123456789abcdef: 000001dc");
     }
 
     private static final int SYM_ATTRS = 0x00060072;
@@ -393,6 +438,11 @@ class SymmetricAlgorithmsInteropTest {
                             out.add("%x/%d key mode %x in %x n=%d: %s".formatted(ak[0], ak[1], keyMode, inScheme, n,
                                     HEX.formatHex(mac(t, h, Arrays.copyOf(data, n), inScheme))));
                         }
+                    }
+                    if (keyMode == CMAC) {
+                        // a CMAC key is no cipher: EncryptDecrypt refuses its mode (TPM_RC_MODE, handle 1)
+                        out.add("encrypt with a cmac key: %08x".formatted(rc(encryptDecrypt(t, h, false, NULL,
+                                new byte[ak[0] == TDES ? 8 : 16], new byte[16]))));
                     }
                     flush(t, h);
                 }
