@@ -671,6 +671,98 @@ class SymmetricAlgorithmsInteropTest {
         });
     }
 
+    // ---------------------------------------------------------------- derived objects (KDF1_SP800_108)
+
+    /**
+     * A XOR/KDF1_SP800_108 keyed-hash derivation parent with known bits (for each XOR hash), and TPM2_CreateLoaded
+     * under it with AES, Camellia, TDES, HMAC, sealed-data, ECC (four curves) and derivation-parent templates, with
+     * label and context from the template, from inSensitive.data (a TPMS_DERIVE, trailing octets ignored), both,
+     * neither, or malformed; RSA, sensitiveDataOrigin and fixedTPM templates; then the derived objects used
+     * (EncryptDecrypt, MAC, Unseal) and context-saved and loaded: the same response octets as swtpm, so the same
+     * keys, seedValues, Names and codes. TPM2_Create under a derivation parent is TPM_RC_TYPE on both.
+     */
+    @Test
+    void createLoaded_underADerivationParent_sameObjectsAsSwtpm() {
+        byte[] pw = "pw".getBytes();
+        List<String> ours = sameOnBoth(t -> {
+            List<String> out = new ArrayList<>();
+            for (int[] parentHash : new int[][] {{0x0b, 32}, {0x0c, 48}, {0x04, 5}}) {
+                byte[] bits = new byte[parentHash[1]];
+                for (int i = 0; i < bits.length; i++) bits[i] = (byte) i;
+                byte[] derivationParent = cat(u16(0x08), u16(0x0b), u32(0x00030040), b2(new byte[0]), u16(0x0a), u16(parentHash[0]),
+                        u16(0x22), b2(new byte[0]));
+                byte[] created = createPrimary(t, derivationParent, bits);
+                out.add("parent: %08x".formatted(rc(created)));
+                int parent = handleOf(created);
+                Map<String, byte[]> templates = new java.util.LinkedHashMap<>();
+                templates.put("aes", cat(u16(0x25), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(AES), u16(128), u16(ECB)));
+                templates.put("camellia", cat(u16(0x25), u16(0x0c), u32(0x00060050), b2(new byte[0]), u16(CAMELLIA), u16(256), u16(NULL)));
+                templates.put("tdes", cat(u16(0x25), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(TDES), u16(192), u16(CBC)));
+                templates.put("hmac", cat(u16(0x08), u16(0x0b), u32(0x00040050), b2(new byte[0]), u16(0x05), u16(0x0c)));
+                templates.put("sealed", cat(u16(0x08), u16(0x0d), u32(0x00000050), b2(new byte[0]), u16(NULL)));
+                for (int[] curve : new int[][] {{2, 0x0b}, {3, 0x0b}, {4, 0x0c}, {5, 0x0d}}) {
+                    templates.put("ecc" + curve[0], cat(u16(0x23), u16(curve[1]), u32(0x00040050), b2(new byte[0]), u16(NULL), u16(0x18),
+                            u16(curve[1]), u16(curve[0]), u16(NULL)));
+                }
+                templates.put("derivation parent", cat(u16(0x08), u16(0x0b), u32(0x00030050), b2(new byte[0]), u16(0x0a), u16(0x0b),
+                        u16(0x22)));
+                templates.put("rsa", cat(u16(0x01), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(NULL), u16(NULL), u16(2048), u32(0)));
+                templates.put("sensitiveDataOrigin", cat(u16(0x25), u16(0x0b), u32(0x00060070), b2(new byte[0]), u16(AES), u16(128),
+                        u16(ECB)));
+                templates.put("fixedTPM", cat(u16(0x25), u16(0x0b), u32(0x00060052), b2(new byte[0]), u16(AES), u16(128), u16(ECB)));
+                byte[] given = cat(b2("sl".getBytes()), b2("sc".getBytes()));
+                byte[][][] labelContexts = {
+                        {"lab".getBytes(), "ctx".getBytes(), new byte[0]},
+                        {new byte[0], new byte[0], new byte[0]},
+                        {new byte[0], new byte[0], cat(given, "junk".getBytes())},
+                        {"x".getBytes(), new byte[0], given},
+                        {new byte[0], new byte[0], HEX.parseHex("000561")},
+                        {"lab\0".getBytes(), new byte[0], new byte[0]}};
+                for (var template : templates.entrySet()) {
+                    for (byte[][] lc : labelContexts) {
+                        byte[] r = t.command(0x191, new int[] {parent},
+                                cat(b2(cat(b2(pw), b2(lc[2]))), b2(cat(template.getValue(), b2(lc[0]), b2(lc[1])))));
+                        String what = "%x %s '%s' '%s' %s: ".formatted(parentHash[0], template.getKey(), new String(lc[0]),
+                                new String(lc[1]), HEX.formatHex(lc[2]));
+                        out.add(what + HEX.formatHex(r));
+                        if (rc(r) != 0) continue;
+                        int h = handleOf(r);
+                        out.add(" used: " + HEX.formatHex(switch (template.getKey()) {
+                            case "aes" -> encryptDecryptWith(t, h, pw, ECB, new byte[0]);
+                            case "camellia" -> encryptDecryptWith(t, h, pw, CFB, new byte[16]);
+                            case "tdes" -> encryptDecryptWith(t, h, pw, NULL, new byte[8]);
+                            case "hmac" -> t.send(withPassword(0x155, h, pw, cat(b2("abc".getBytes()), u16(NULL))));
+                            case "sealed" -> t.send(withPassword(0x15e, h, pw, new byte[0]));
+                            default -> new byte[0];
+                        }));
+                        byte[] saved = t.command(0x162, new int[0], u32(h));
+                        flush(t, h);
+                        byte[] loaded = t.command(0x161, new int[0], Arrays.copyOfRange(saved, 10, saved.length));
+                        out.add(" context: %08x %08x".formatted(rc(saved), rc(loaded)));
+                        if (rc(loaded) == 0) flush(t, handleOf(loaded));
+                    }
+                }
+                byte[] aes = cat(u16(0x25), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(AES), u16(128), u16(ECB), b2(new byte[0]));
+                out.add("create: %08x".formatted(rc(t.command(0x153, new int[] {parent},
+                        cat(b2(cat(b2(new byte[0]), b2(new byte[0]))), b2(aes), b2(new byte[0]), u32(0))))));
+                flush(t, parent);
+            }
+            return out;
+        });
+        assertThat(ours).filteredOn(s -> s.contains(" ecc3 'lab' 'ctx'") || s.contains(" derivation parent 'lab' 'ctx'"))
+                .hasSize(6).allMatch(s -> s.split(": ")[1].substring(12, 20).equals("00000000"));
+    }
+
+    /** A command on one handle with a password session of {@code pw}. */
+    private static byte[] withPassword(int cc, int handle, byte[] pw, byte[] params) {
+        return cat(u16(0x8002), u32(10 + 4 + 4 + 9 + pw.length + params.length), u32(cc), u32(handle), u32(9 + pw.length),
+                u32(0x40000009), u16(0), new byte[] {1}, b2(pw), params);
+    }
+
+    private static byte[] encryptDecryptWith(Raw t, int key, byte[] pw, int mode, byte[] iv) {
+        return t.send(withPassword(0x164, key, pw, cat(new byte[] {0}, u16(mode), b2(iv), b2(new byte[32]))));
+    }
+
     // ---------------------------------------------------------------- session parameter encryption
 
     private static byte[] hmac(byte[] key, byte[]... parts) throws Exception {

@@ -29,11 +29,22 @@ public final class KdfDrbg implements RandomBits {
      * @param context what distinguishes one key from another under the seed (the template digest)
      */
     public KdfDrbg(int hashAlg, Secret seed, String label, byte[] context) {
+        this(hashAlg, seed, Kdf.ascii(label), context, 0);
+    }
+
+    /**
+     * A stream whose length field is {@code lengthBits} instead of 0: ms-tpm's KDF-seeded DRBG for derived
+     * objects (Part 1 §27.1) gives KDFa its limit, TPM_MAX_DERIVATION_BITS.
+     *
+     * @param label the label octets, with or without its terminating NUL (added if missing, or if empty)
+     */
+    public KdfDrbg(int hashAlg, Secret seed, byte[] label, byte[] context, int lengthBits) {
         this.mac = Hashes.hmac(hashAlg, seed.toArray());
-        byte[] l = Kdf.terminated(Kdf.ascii(label));
+        byte[] l = Kdf.terminated(label);
         this.fixed = new byte[l.length + context.length + 4];
         System.arraycopy(l, 0, fixed, 0, l.length);
         System.arraycopy(context, 0, fixed, l.length, context.length);
+        System.arraycopy(Octets.u32(lengthBits), 0, fixed, l.length + context.length, 4);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jtpm.engine.command.object;
 
+import dev.jtpm.crypto.DerivedKeys;
 import dev.jtpm.crypto.EccCurve;
 import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.EccKeys;
@@ -320,6 +321,12 @@ final class ObjectSupport {
 
         /** Derivation from a hierarchy seed and the template's context (its Name and inSensitive.data). */
         record Primary(Secret seed, byte[] context) implements Source {}
+
+        /**
+         * A derived object's DRBG ({@link DerivedKeys#drbg}): the key is drawn first, then the seedValue, as
+         * libtpms does. RSA keys are never derived (TPM2_CreateLoaded refuses them first).
+         */
+        record Derived(RandomBits drbg) implements Source {}
     }
 
     /**
@@ -335,6 +342,7 @@ final class ObjectSupport {
         Secret seedValue = switch (source) {
             case Source.Random r -> Secret.of(r.bits().next(Hashes.digestSize(nameAlg)));
             case Source.Primary p -> PrimaryKeys.seedValue(nameAlg, p.seed(), p.context());
+            case Source.Derived d -> null;   // drawn after the key
         };
         return switch (template.parameters()) {
             case TpmsRsaParms p -> {
@@ -343,6 +351,7 @@ final class ObjectSupport {
                 RsaKey key = switch (source) {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
                     case Source.Primary pr -> PrimaryKeys.rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
+                    case Source.Derived d -> throw new IllegalStateException("RSA keys are not derived");
                 };
                 TpmtPublic pub = template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(fixed(key.n(), p.keyBits() / 8))));
                 Secret prime = Secret.of(fixed(key.p(), p.keyBits() / 16));
@@ -354,7 +363,9 @@ final class ObjectSupport {
                 EccKey key = switch (source) {
                     case Source.Random r -> EccKeys.generate(r.bits(), curve);
                     case Source.Primary pr -> PrimaryKeys.ecc(nameAlg, pr.seed(), pr.context(), curve);
+                    case Source.Derived d -> DerivedKeys.ecc(d.drbg(), curve);
                 };
+                if (seedValue == null) seedValue = derivedSeed(source, nameAlg);
                 TpmtPublic pub = template.withUnique(new TpmsEccPoint(Bytes.wrap(key.xBytes()), Bytes.wrap(key.yBytes())));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.ECC, authValue, asymSeed(a, seedValue),
                         new TpmuSensitiveComposite.Ecc(Secret.of(key.dBytes()))));
@@ -371,14 +382,17 @@ final class ObjectSupport {
                     key = switch (source) {
                         case Source.Random r -> TdesKeys.generate(r.bits(), bits);
                         case Source.Primary pr -> PrimaryKeys.tdes(nameAlg, pr.seed(), pr.context(), bits);
+                        case Source.Derived d -> TdesKeys.generate(d.drbg(), bits);
                     };
                 } else {
                     key = switch (source) {
                         case Source.Random r -> Secret.of(r.bits().next(bits / 8));
                         case Source.Primary pr -> PrimaryKeys.symmetric(nameAlg, pr.seed(), pr.context(), bits);
+                        case Source.Derived d -> Secret.of(d.drbg().next(bits / 8));
                     };
                 }
-                TpmtPublic pub = template.withUnique(new TpmuPublicId.Sym(symmetricUnique(nameAlg, seedValue, key)));
+                if (seedValue == null) seedValue = derivedSeed(source, nameAlg);
+                TpmtPublic pub = template.withUnique(new TpmuPublicId.Sym(symmetricUnique(template, seedValue, key)));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.SYMCIPHER, authValue, seedValue,
                         new TpmuSensitiveComposite.Sym(key)));
             }
@@ -399,13 +413,20 @@ final class ObjectSupport {
                     bits = switch (source) {
                         case Source.Random r -> Secret.of(r.bits().next(n));
                         case Source.Primary pr -> PrimaryKeys.keyedHash(nameAlg, pr.seed(), pr.context(), n);
+                        case Source.Derived d -> Secret.of(d.drbg().next(n));
                     };
                 }
-                TpmtPublic pub = template.withUnique(new TpmuPublicId.KeyedHash(symmetricUnique(nameAlg, seedValue, bits)));
+                if (seedValue == null) seedValue = derivedSeed(source, nameAlg);
+                TpmtPublic pub = template.withUnique(new TpmuPublicId.KeyedHash(symmetricUnique(template, seedValue, bits)));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.KEYEDHASH, authValue, seedValue,
                         new TpmuSensitiveComposite.Bits(bits)));
             }
         };
+    }
+
+    /** A derived object's seedValue: the DRBG's next digest of nameAlg, after the key. */
+    private static Secret derivedSeed(Source source, int nameAlg) {
+        return Secret.of(((Source.Derived) source).drbg().next(Hashes.digestSize(nameAlg)));
     }
 
     /** An asymmetric key keeps its seedValue only if it is a parent (restricted decryption key). */
@@ -413,9 +434,15 @@ final class ObjectSupport {
         return a.restricted() && a.decrypt() ? seedValue : Secret.EMPTY;
     }
 
-    /** unique of a symmetric or keyed-hash object: H_nameAlg(seedValue || key) (ms-tpm CryptComputeSymmetricUnique). */
-    static Bytes symmetricUnique(int nameAlg, Secret seedValue, Secret key) {
-        return Bytes.wrap(Hashes.hash(nameAlg, seedValue.toArray(), key.toArray()));
+    /**
+     * unique of a symmetric or keyed-hash object (ms-tpm CryptComputeSymmetricUnique): H_nameAlg(seedValue || key),
+     * or, for a parent (restricted and decrypt: a derivation parent, or a symmetric storage key),
+     * HMAC_nameAlg(seedValue, key), as libtpms computes it (checked against swtpm with derived parents).
+     */
+    static Bytes symmetricUnique(TpmtPublic pub, Secret seedValue, Secret key) {
+        TpmaObject a = pub.objectAttributes();
+        if (a.restricted() && a.decrypt()) return Bytes.wrap(Hashes.hmac(pub.nameAlg(), seedValue.toArray(), key.toArray()));
+        return Bytes.wrap(Hashes.hash(pub.nameAlg(), seedValue.toArray(), key.toArray()));
     }
 
     static int symKeyBits(TpmtSymDefObject sym) {
@@ -509,7 +536,7 @@ final class ObjectSupport {
                         throw new TpmFailure(TpmRc.KEY.atParameter(sensitiveIndex));
                     }
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
-                            symmetricUnique(pub.nameAlg(), sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
+                            symmetricUnique(pub, sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
                 }
             }
             case TpmsKeyedhashParms p -> {
@@ -518,7 +545,7 @@ final class ObjectSupport {
                 if (sens != null && pub.nameAlg() != TpmAlg.NULL) {
                     Secret bits = ((TpmuSensitiveComposite.Bits) sens.sensitive()).bits();
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
-                            symmetricUnique(pub.nameAlg(), sens.seedValue(), bits).unsafeArray())) throw new TpmFailure(binding);
+                            symmetricUnique(pub, sens.seedValue(), bits).unsafeArray())) throw new TpmFailure(binding);
                 }
             }
         }
