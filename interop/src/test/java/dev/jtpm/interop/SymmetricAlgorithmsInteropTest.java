@@ -641,6 +641,54 @@ class SymmetricAlgorithmsInteropTest {
         assertThat(ours).filteredOn(" unseal: 00000000 sealed secret"::equals).hasSize(4);
     }
 
+    /**
+     * A restricted decryption symcipher key (AES, Camellia or TDES in CFB) is a storage parent in libtpms 0.9:
+     * children are created under it, loaded, created-and-loaded, unsealed and re-keyed (ObjectChangeAuth), with
+     * the same codes as swtpm; a non-restricted symcipher key stays no parent (TPM_RC_TYPE).
+     */
+    @Test
+    void symcipherStorageParents_takeChildren_sameCodesAsSwtpm() {
+        List<String> ours = sameOnBoth(t -> {
+            List<String> out = new ArrayList<>();
+            for (int[] sym : new int[][] {{AES, 128}, {CAMELLIA, 256}, {TDES, 192}, {TDES, 128}}) {
+                byte[] r = createPrimary(t, symcipher(sym[0], sym[1], CFB, 0x00030072), new byte[0]);
+                out.add("parent %x/%d: %08x".formatted(sym[0], sym[1], rc(r)));
+                int parent = handleOf(r);
+                byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), b2(new byte[0]), u16(NULL), b2(new byte[0]));
+                byte[] created = t.command(0x153, new int[] {parent},
+                        cat(b2(cat(b2(new byte[0]), b2("under a symcipher".getBytes()))), b2(sealed), b2(new byte[0]), u32(0)));
+                out.add(" create: %08x".formatted(rc(created)));
+                ByteBuffer b = ByteBuffer.wrap(created, 14, created.length - 14);
+                byte[] priv = new byte[b.getShort() & 0xFFFF];
+                b.get(priv);
+                byte[] pub = new byte[b.getShort() & 0xFFFF];
+                b.get(pub);
+                byte[] loaded = t.command(0x157, new int[] {parent}, cat(b2(priv), b2(pub)));
+                out.add(" load: %08x".formatted(rc(loaded)));
+                int h = handleOf(loaded);
+                byte[] unsealed = t.command(0x15e, new int[] {h}, new byte[0]);
+                out.add(" unseal: %08x %s".formatted(rc(unsealed),
+                        new String(Arrays.copyOfRange(unsealed, 16, 16 + ByteBuffer.wrap(unsealed, 14, 2).getShort()))));
+                byte[] changed = t.command(0x150, new int[] {h, parent}, b2("new".getBytes()));
+                out.add(" change auth: %08x".formatted(rc(changed)));
+                flush(t, h);
+                byte[] child = cat(u16(0x25), u16(0x0b), u32(0x00060072), b2(new byte[0]), u16(CAMELLIA), u16(128), u16(CFB), b2(new byte[0]));
+                byte[] cl = t.command(0x191, new int[] {parent}, cat(b2(cat(b2(new byte[0]), b2(new byte[0]))), b2(child)));
+                out.add(" create loaded: %08x".formatted(rc(cl)));
+                if (rc(cl) == 0) flush(t, handleOf(cl));
+                flush(t, parent);
+            }
+            int notParent = handleOf(createPrimary(t, symcipher(AES, 128, CFB, 0x00060072), new byte[0]));
+            byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), b2(new byte[0]), u16(NULL), b2(new byte[0]));
+            out.add("under an unrestricted key: %08x".formatted(rc(t.command(0x153, new int[] {notParent},
+                    cat(b2(cat(b2(new byte[0]), b2("x".getBytes()))), b2(sealed), b2(new byte[0]), u32(0))))));
+            flush(t, notParent);
+            return out;
+        });
+        assertThat(ours).filteredOn(s -> s.startsWith(" unseal")).hasSize(4)
+                .allMatch(s -> s.equals(" unseal: 00000000 under a symcipher"));
+    }
+
     // ---------------------------------------------------------------- KDF schemes in objects
 
     @Test
