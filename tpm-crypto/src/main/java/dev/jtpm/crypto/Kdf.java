@@ -6,7 +6,11 @@ import java.util.Arrays;
 import javax.crypto.Mac;
 
 /**
- * The TPM's two key derivation functions.
+ * The TPM's key derivation functions: KDFa and KDFe, which TPM_ALG_KDF1_SP800_108 and
+ * TPM_ALG_KDF1_SP800_56A name in a TPMT_KDF_SCHEME, and the hash-based mask generators TPM_ALG_KDF2
+ * (IEEE 1363a-2004 KDF2, ISO/IEC 18033-2) and TPM_ALG_MGF1 (PKCS #1 B.2.1). libtpms (like ms-tpm-20-ref)
+ * accepts all four in key parameters, but derives its own keys only with KDFa and KDFe; {@link #kdf2} and
+ * {@link #mgf1} complete the set for clients and tests.
  *
  * <ul>
  *   <li><b>KDFa</b> (Part 1 §11.4.10.2): SP800-108 KDF in counter mode with HMAC as the PRF.
@@ -87,6 +91,34 @@ public final class Kdf {
             System.arraycopy(b, 0, out, off, Math.min(block, out.length - off));
         }
         return maskLeadingBits(out, bits);
+    }
+
+    /**
+     * KDF2 (IEEE 1363a-2004 §13.2, ISO/IEC 18033-2 §6.2.3): block i (from 1) is
+     * {@code H(Z || [i]32 || otherInfo)}; the first {@code bytes} octets.
+     */
+    public static byte[] kdf2(int hashAlg, byte[] z, byte[] otherInfo, int bytes) {
+        return counterHash(hashAlg, z, otherInfo, bytes, 1);
+    }
+
+    /** MGF1 (PKCS #1 v2.2 B.2.1): block i (from 0) is {@code H(seed || [i]32)}; the first {@code bytes} octets. */
+    public static byte[] mgf1(int hashAlg, byte[] seed, int bytes) {
+        return counterHash(hashAlg, seed, new byte[0], bytes, 0);
+    }
+
+    private static byte[] counterHash(int hashAlg, byte[] z, byte[] tail, int bytes, int first) {
+        if (bytes <= 0 || bytes > MAX_BITS / 8) throw new IllegalArgumentException("length out of range: " + bytes);
+        byte[] out = new byte[bytes];
+        MessageDigest md = Hashes.digest(hashAlg);
+        int block = md.getDigestLength();
+        for (int i = first, off = 0; off < out.length; i++, off += block) {
+            md.update(z);
+            md.update(Octets.u32(i));
+            md.update(tail);
+            byte[] b = md.digest();
+            System.arraycopy(b, 0, out, off, Math.min(block, out.length - off));
+        }
+        return out;
     }
 
     /** The label as the KDFs use it: its octets and exactly one terminating NUL. */

@@ -71,6 +71,15 @@ public final class PrimaryKeys {
         return derive(nameAlg, seed, "SYMCIPHER", context, keyBits);
     }
 
+    /**
+     * A TDES key (TPM_ALG_SYMCIPHER with TPM_ALG_TDES) of {@code keyBits} bits: octets of the KDF-based DRBG
+     * (label "SYMCIPHER") with odd parity, drawn again while the key is weak ({@link TdesKeys}), as ms-tpm's
+     * CryptGenerateKeyDes draws from its DRBG.
+     */
+    public static Secret tdes(int nameAlg, Secret seed, byte[] context, int keyBits) {
+        return TdesKeys.generate(new KdfDrbg(nameAlg, seed, "SYMCIPHER", context), keyBits);
+    }
+
     /** The keyed-hash key (TPM_ALG_KEYEDHASH with an HMAC scheme) of {@code bytes} octets. */
     public static Secret keyedHash(int nameAlg, Secret seed, byte[] context, int bytes) {
         return derive(nameAlg, seed, "KEYEDHASH", context, bytes * 8);

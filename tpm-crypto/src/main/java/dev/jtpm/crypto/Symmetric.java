@@ -136,6 +136,11 @@ public final class Symmetric {
         return new Result(Bytes.wrap(result), Bytes.wrap(ivOut));
     }
 
+    /** A one-block encryptor (ECB, no padding) for {@link Cmac}: reused for every block of one MAC. */
+    static Cipher ecbEncryptor(int alg, byte[] key) {
+        return cipher(alg, key, TpmAlg.ECB, new byte[0], true);
+    }
+
     private static Cipher cipher(int alg, byte[] key, int mode, byte[] iv, boolean encrypt) {
         String m = switch (mode) {
             case TpmAlg.CFB -> "CFB";

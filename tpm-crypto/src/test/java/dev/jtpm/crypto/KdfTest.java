@@ -17,11 +17,14 @@ import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SHA384Digest;
 import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.generators.KDF2BytesGenerator;
 import org.bouncycastle.crypto.generators.KDFCounterBytesGenerator;
+import org.bouncycastle.crypto.generators.MGF1BytesGenerator;
 import org.bouncycastle.crypto.agreement.kdf.ConcatenationKDFGenerator;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KDFCounterParameters;
 import org.bouncycastle.crypto.params.KDFParameters;
+import org.bouncycastle.crypto.params.MGFParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -79,6 +82,58 @@ class KdfTest {
             g.generateBytes(theirs, 0, bytes);
             assertThat(ours).as("case %d", i).isEqualTo(theirs);
         }
+    }
+
+    /** ISO/IEC 18033-2 KDF2 examples (as Bouncy Castle's KDF2GeneratorTest carries them), with no otherInfo. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "11, 032e45326fa859a72ec235acff929b15d1372e30b207255f0611b8f785d764374152e0ac009e509e7ba30cd2f1778e113b64e135cf4e2292c75efe5288edfda4, "
+                    + "10a2403db42a8743cb989de86e668d168cbe6046e23ff26f741e87949a3bba1311ac179f819a3d18412e9eb45668f2923c087c1299005f8d5fd42ca257bc93e8fee0c5a0d2a8aa70185401fbbd99379ec76c663e9a29d0b70f3fe261a59cdc24875a60b4aacb1319fa11c3365a8b79a44669f26fba933d012db213d7e3b16349",
+            "4, 032e45326fa859a72ec235acff929b15d1372e30b207255f0611b8f785d764374152e0ac009e509e7ba30cd2f1778e113b64e135cf4e2292c75efe5288edfda4, "
+                    + "0e6a26eb7b956ccb8b3bdc1ca975bc57c3989e8fbad31a224655d800c46954840ff32052cdf0d640562bdfadfa263cfccf3c52b29f2af4a1869959bc77f854cf15bd7a25192985a842dbff8e13efee5b7e7e55bbe4d389647c686a9a9ab3fb889b2d7767d3837eea4e0a2f04b53ca8f50fb31225c1be2d0126c8c7a4753b0807",
+            "4, ca7c0f8c3ffa87a96e1b74ac8e6af594347bb40a, 744ab703f5bc082e59185f6d049d2d367db245c2",
+            "4, 0499b502fc8b5bafb0f4047e731d1f9fd8cd0d8881, 03c62280c894e103c680b13cd4b4ae740a5ef0c72547292f82dc6b1777f47d63ba9d1ea732dbf386"})
+    void kdf2_matchesIso18033Examples(int hashAlg, String z, String mask) {
+        byte[] expected = java.util.HexFormat.of().parseHex(mask);
+        assertThat(Kdf.kdf2(hashAlg, java.util.HexFormat.of().parseHex(z), new byte[0], expected.length)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void kdf2_agreesWithBouncyCastleKdf2(int hashAlg) {
+        Random r = new Random(hashAlg * 11L);
+        for (int i = 0; i < 50; i++) {
+            byte[] z = bytes(r, 1 + r.nextInt(66)), info = bytes(r, r.nextInt(66));
+            int bytes = 1 + r.nextInt(200);
+            KDF2BytesGenerator g = new KDF2BytesGenerator(bcDigest(hashAlg));
+            g.init(new KDFParameters(z, info));
+            byte[] theirs = new byte[bytes];
+            g.generateBytes(theirs, 0, bytes);
+            assertThat(Kdf.kdf2(hashAlg, z, info, bytes)).as("case %d", i).isEqualTo(theirs);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
+    void mgf1_agreesWithBouncyCastleMgf1(int hashAlg) {
+        Random r = new Random(hashAlg * 13L);
+        for (int i = 0; i < 50; i++) {
+            byte[] seed = bytes(r, 1 + r.nextInt(66));
+            int bytes = 1 + r.nextInt(300);
+            MGF1BytesGenerator g = new MGF1BytesGenerator(bcDigest(hashAlg));
+            g.init(new MGFParameters(seed));
+            byte[] theirs = new byte[bytes];
+            g.generateBytes(theirs, 0, bytes);
+            assertThat(Kdf.mgf1(hashAlg, seed, bytes)).as("case %d", i).isEqualTo(theirs);
+        }
+    }
+
+    @Test
+    void kdf2_andMgf1_differOnlyInTheFirstCounter() {
+        byte[] z = "seed".getBytes(StandardCharsets.US_ASCII);
+        // MGF1's second block is KDF2's first
+        assertThat(Arrays.copyOfRange(Kdf.mgf1(TpmAlg.SHA256, z, 64), 32, 64)).isEqualTo(Kdf.kdf2(TpmAlg.SHA256, z, new byte[0], 32));
+        assertThatThrownBy(() -> Kdf.kdf2(TpmAlg.SHA256, z, new byte[0], 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

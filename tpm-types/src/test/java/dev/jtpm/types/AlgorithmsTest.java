@@ -51,7 +51,20 @@ class AlgorithmsTest {
         for (int mode : new int[] {TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB, TpmAlg.ECB}) {
             assertThat(Algorithms.get(mode).attributes()).isEqualTo(0x202);
         }
-        assertThat(Algorithms.isImplemented(TpmAlg.CMAC)).isFalse();
+        // CMAC: symmetric and signing, as swtpm reports it (a symcipher key's mode for TPM2_MAC)
+        assertThat(Algorithms.get(TpmAlg.CMAC).attributes()).isEqualTo(0x102);
+    }
+
+    @Test
+    void blockCiphers_haveLibtpmsKeySizes_andAes192() {
+        assertThat(Algorithms.get(TpmAlg.AES).keySizes()).containsExactly(128, 192, 256); // 192: beyond libtpms 0.9
+        assertThat(Algorithms.get(TpmAlg.CAMELLIA).keySizes()).containsExactly(128, 256);
+        assertThat(Algorithms.get(TpmAlg.TDES).keySizes()).containsExactly(128, 192);
+        for (int alg : new int[] {TpmAlg.TDES, TpmAlg.AES, TpmAlg.CAMELLIA}) assertThat(Algorithms.get(alg).attributes()).isEqualTo(0x002);
+        for (int kdf : new int[] {TpmAlg.KDF1_SP800_56A, TpmAlg.KDF2, TpmAlg.KDF1_SP800_108}) {
+            assertThat(Algorithms.get(kdf).attributes()).isEqualTo(0x404);
+        }
+        assertThat(Algorithms.isImplemented(TpmAlg.SM4)).isFalse();
     }
 
     @Test

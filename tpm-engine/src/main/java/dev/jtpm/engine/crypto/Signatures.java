@@ -128,33 +128,6 @@ public final class Signatures {
         };
     }
 
-    /**
-     * The checks of TPM2_HMAC and TPM2_HMAC_Start (ms-tpm HMAC.c, HMAC_Start.c) on the key at
-     * {@code handle}; returns the key. TPM_RC_TYPE (handle 1):
-     * not a keyed-hash object with its sensitive part; TPM_RC_ATTRIBUTES (handle 1): restricted;
-     * TPM_RC_KEY (handle 1): sign clear. The hash comes from {@link #hmacHash}.
-     */
-    public static TpmObject hmacKeyFor(dev.jtpm.engine.state.TpmState s, int handle) {
-        if (!(s.objects.get(handle) instanceof TpmObject key) || key.publicArea().type() != TpmAlg.KEYEDHASH
-                || key.publicOnly()) {
-            throw new TpmFailure(TpmRc.TYPE.atHandle(1));
-        }
-        if (key.attributes().restricted()) throw new TpmFailure(TpmRc.ATTRIBUTES.atHandle(1));
-        if (!key.attributes().signEncrypt()) throw new TpmFailure(TpmRc.KEY.atHandle(1));
-        return key;
-    }
-
-    /** The hash an HMAC command uses: the key's scheme hash, or {@code hashAlg} if the key has none; TPM_RC_VALUE otherwise. */
-    public static int hmacHash(TpmObject key, int hashAlg, int hashParameter) {
-        int chosen = hashAlg;
-        if (keyScheme(key.publicArea()) != TpmAlg.NULL) {
-            int keyHash = keySchemeHash(key.publicArea());
-            chosen = hashAlg == TpmAlg.NULL || hashAlg == keyHash ? keyHash : TpmAlg.NULL;
-        }
-        if (chosen == TpmAlg.NULL) throw new TpmFailure(TpmRc.VALUE.atParameter(hashParameter));
-        return chosen;
-    }
-
     /** HMAC_hashAlg(key's sensitive data, data...). */
     public static Bytes hmac(TpmObject key, int hashAlg, byte[]... data) {
         return Bytes.wrap(Hashes.hmac(hashAlg, hmacKey(key).toArray(), data));

@@ -49,16 +49,16 @@ public final class AuthSession {
     /** The Name of the bind entity, or null. */
     public Bytes boundName() { return boundName; }
 
-    /** The parameter-encryption algorithm: TPM_ALG_AES (CFB), TPM_ALG_XOR or TPM_ALG_NULL. */
+    /** The parameter-encryption algorithm: a block cipher (AES, Camellia, TDES; always CFB), TPM_ALG_XOR or TPM_ALG_NULL. */
     public int symmetric() { return symmetric; }
 
-    /** The cipher's key size in bits (AES). */
+    /** The block cipher's key size in bits. */
     public int symmetricKeyBits() { return symmetricKeyBits; }
 
     /** The hash of XOR obfuscation. */
     public int symmetricHash() { return symmetricHash; }
 
-    /** Sets the parameter-encryption algorithm: {@code keyBitsOrHash} is AES's key size or XOR's hash. */
+    /** Sets the parameter-encryption algorithm: {@code keyBitsOrHash} is the block cipher's key size or XOR's hash. */
     public void symmetric(int alg, int keyBitsOrHash) {
         symmetric = alg;
         symmetricKeyBits = alg == TpmAlg.XOR ? 0 : keyBitsOrHash;

@@ -11,9 +11,9 @@ import java.util.Arrays;
 
 /**
  * Session-based encryption of the first parameter (Part 1, 21): the data of a leading TPM2B is
- * encrypted with AES in CFB mode (key and IV from KDFa(authHash, sessionValue, "CFB", nonceNewer,
- * nonceOlder)) or XOR-obfuscated (KDFa(hash, sessionValue, "XOR", nonceNewer, nonceOlder)). On a
- * command nonceNewer is nonceCaller; on a response it is the new nonceTPM. sessionValue is the
+ * encrypted with the session's block cipher (AES, Camellia or TDES) in CFB mode (key and IV, of the
+ * cipher's key and block sizes, from KDFa(authHash, sessionValue, "CFB", nonceNewer, nonceOlder)) or
+ * XOR-obfuscated (KDFa(hash, sessionValue, "XOR", nonceNewer, nonceOlder)). On a command nonceNewer is nonceCaller; on a response it is the new nonceTPM. sessionValue is the
  * session key followed by the authValue of the entity the session authorizes, if any.
  */
 public final class ParameterEncryption {

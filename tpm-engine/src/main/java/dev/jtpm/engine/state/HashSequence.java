@@ -32,6 +32,7 @@ public final class HashSequence implements TransientObject {
     private final int[] algs;
     private final MessageDigest[] digests;
     private final javax.crypto.Mac mac;
+    private final dev.jtpm.crypto.Cmac cmac;
     private boolean firstBlockSeen;
     private boolean ticketSafe;
 
@@ -43,15 +44,17 @@ public final class HashSequence implements TransientObject {
         this.digests = new MessageDigest[algs.length];
         for (int i = 0; i < algs.length; i++) digests[i] = PcrBanks.digest(algs[i]);
         this.mac = null;
+        this.cmac = null;
     }
 
-    private HashSequence(int hashAlg, Secret authValue, javax.crypto.Mac mac) {
+    private HashSequence(int hashAlg, Secret authValue, javax.crypto.Mac mac, dev.jtpm.crypto.Cmac cmac) {
         this.kind = Kind.HMAC;
         this.hashAlg = hashAlg;
         this.authValue = authValue.trimTrailingZeros();
         this.algs = new int[] {hashAlg};
         this.digests = new MessageDigest[0];
         this.mac = mac;
+        this.cmac = cmac;
     }
 
     /**
@@ -60,7 +63,16 @@ public final class HashSequence implements TransientObject {
      */
     public static HashSequence hmac(int hashAlg, Secret key, Secret authValue) {
         TpmiAlgHash.check(hashAlg, false);
-        return new HashSequence(hashAlg, authValue, dev.jtpm.crypto.Hashes.hmac(hashAlg, key.toArray()));
+        return new HashSequence(hashAlg, authValue, dev.jtpm.crypto.Hashes.hmac(hashAlg, key.toArray()), null);
+    }
+
+    /**
+     * A CMAC sequence (TPM2_MAC_Start, Part 3, 17.3) with a symcipher key: {@code cipher} and its key octets;
+     * {@link #finish} returns the CMAC. It is a MAC sequence like an HMAC one ({@link #isHmac}: no ticket);
+     * its {@link #hashAlg} is TPM_ALG_CMAC.
+     */
+    public static HashSequence cmac(int cipher, byte[] key, Secret authValue) {
+        return new HashSequence(dev.jtpm.types.TpmAlg.CMAC, authValue, null, new dev.jtpm.crypto.Cmac(cipher, key));
     }
 
     /** A hash sequence over {@code hashAlg} (an implemented hash). */
@@ -101,6 +113,7 @@ public final class HashSequence implements TransientObject {
         }
         for (MessageDigest md : digests) md.update(data);
         if (mac != null) mac.update(data);
+        if (cmac != null) cmac.update(data);
     }
 
     /**
@@ -114,6 +127,7 @@ public final class HashSequence implements TransientObject {
     /** The finished digest of a hash sequence, after adding {@code lastBlock}. The sequence is then spent. */
     public Bytes finish(Bytes lastBlock) {
         if (mac != null) return Bytes.wrap(mac.doFinal(lastBlock.unsafeArray()));
+        if (cmac != null) return Bytes.wrap(cmac.doFinal(lastBlock.unsafeArray()));
         digests[0].update(lastBlock.unsafeArray());
         return Bytes.wrap(digests[0].digest());
     }

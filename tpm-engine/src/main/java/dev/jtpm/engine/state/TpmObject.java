@@ -71,12 +71,14 @@ public final class TpmObject implements TransientObject {
 
     /**
      * True if the object can be the parent of ordinary objects (ms-tpm's isParent): a restricted
-     * decryption key of an asymmetric type with its sensitive area loaded.
+     * decryption key of an asymmetric type, or a symmetric one (libtpms 0.9 takes children under a
+     * restricted decryption symcipher key, its cipher protecting them), with its sensitive area loaded.
      */
     public boolean isStorageParent() {
         TpmaObject a = attributes();
         int type = publicArea.type();
-        return sensitive != null && a.restricted() && a.decrypt() && (type == TpmAlg.RSA || type == TpmAlg.ECC);
+        return sensitive != null && a.restricted() && a.decrypt()
+                && (type == TpmAlg.RSA || type == TpmAlg.ECC || type == TpmAlg.SYMCIPHER);
     }
 
     /** True for a derivation parent: a restricted decryption keyed-hash object (Part 1, 27.1). */

@@ -74,6 +74,16 @@ public enum Tpmi {
             requireOrNull(v, oneOf(v, TpmAlg.CMAC, TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB, TpmAlg.ECB), TpmRc.MODE);
         }
     },
+    /**
+     * TPMI_ALG_MAC_SCHEME+ (Part 2, 9.35): an implemented hash, CMAC if implemented, or TPM_ALG_NULL
+     * (TPM_RC_SYMMETRIC, as libtpms' unmarshalling answers). TPM2_MAC and TPM2_MAC_Start, which share
+     * TPM2_HMAC's and TPM2_HMAC_Start's command codes, take it.
+     */
+    ALG_MAC_SCHEME_OR_NULL {
+        void check(int v) {
+            requireOrNull(v, TpmiAlgHash.isImplemented(v) || oneOf(v, TpmAlg.CMAC), TpmRc.SYMMETRIC);
+        }
+    },
     /** TPMI_ALG_KEYEDHASH_SCHEME+ (Part 2, 11.1): HMAC, XOR or TPM_ALG_NULL, if implemented (TPM_RC_VALUE). */
     ALG_KEYEDHASH_SCHEME_OR_NULL {
         void check(int v) { requireOrNull(v, oneOf(v, TpmAlg.HMAC, TpmAlg.XOR), TpmRc.VALUE); }

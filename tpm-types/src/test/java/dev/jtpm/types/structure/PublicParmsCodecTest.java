@@ -120,10 +120,13 @@ class PublicParmsCodecTest {
     }
 
     @Test
-    void kdfSchemes_roundTrip_andAreKdfWhileNoKdfIsImplemented() {
+    void kdfSchemes_roundTrip_andAnAlgorithmThatIsNoKdfIsKdf() {
         roundTripsLeniently(TpmtKdfScheme.NULL, "0010");
         roundTripsLeniently(TpmtKdfScheme.of(TpmAlg.KDF1_SP800_108, TpmAlg.SHA256), "0022 000b");
-        assertThat(rcOf(() -> TpmCodec.decode(TpmtKdfScheme.class, hex("0020 000b")))).isEqualTo(TpmRc.KDF);
+        assertThat(TpmCodec.decode(TpmtKdfScheme.class, hex("0020 000b"))).isEqualTo(TpmtKdfScheme.of(TpmAlg.KDF1_SP800_56A, TpmAlg.SHA256));
+        assertThat(TpmCodec.decode(TpmtKdfScheme.class, hex("0021 000c"))).isEqualTo(TpmtKdfScheme.of(TpmAlg.KDF2, TpmAlg.SHA384));
+        assertThat(TpmCodec.decode(TpmtKdfScheme.class, hex("0022 000d"))).isEqualTo(TpmtKdfScheme.of(TpmAlg.KDF1_SP800_108, TpmAlg.SHA512));
+        assertThat(rcOf(() -> TpmCodec.decode(TpmtKdfScheme.class, hex("0012 000b")))).isEqualTo(TpmRc.KDF);   // SM3_256
         assertThat(TpmCodec.decode(TpmtKdfScheme.class, hex("0007 000b"))).isEqualTo(TpmtKdfScheme.of(TpmAlg.MGF1, TpmAlg.SHA256));
         assertThat(rcOf(() -> TpmCodec.decodeLenient(TpmtKdfScheme.class, hex("0099 000b")))).isEqualTo(TpmRc.SELECTOR);
     }
@@ -148,7 +151,8 @@ class PublicParmsCodecTest {
 
     @Test
     void symModeNotImplemented_isMode() {
-        assertThat(rcOf(() -> TpmCodec.decode(TpmuSymMode.Block.class, hex("003f")))).isEqualTo(TpmRc.MODE);
+        assertThat(rcOf(() -> TpmCodec.decode(TpmuSymMode.Block.class, hex("0045")))).isEqualTo(TpmRc.MODE);
+        assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("003f")).mode()).isEqualTo(TpmAlg.CMAC);
         assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("0042")).mode()).isEqualTo(TpmAlg.CBC);
         assertThat(TpmCodec.decode(TpmuSymMode.Block.class, hex("0010")).mode()).isEqualTo(TpmAlg.NULL);
     }

@@ -11,6 +11,7 @@ import dev.jtpm.crypto.RandomBits;
 import dev.jtpm.crypto.RsaKey;
 import dev.jtpm.crypto.RsaKeys;
 import dev.jtpm.crypto.SensitiveProtection;
+import dev.jtpm.crypto.TdesKeys;
 import dev.jtpm.crypto.Unwrapped;
 import dev.jtpm.engine.crypto.Tickets;
 import dev.jtpm.engine.state.PcrBanks;
@@ -379,9 +380,17 @@ final class ObjectSupport {
             case TpmsSymcipherParms p -> {
                 int bits = symKeyBits(p.sym());
                 Secret key;
+                boolean tdes = p.sym().algorithm() == TpmAlg.TDES;
                 if (!data.isEmpty()) {
                     if (data.size() != bits / 8) throw new TpmFailure(TpmRc.KEY_SIZE);
+                    if (tdes && !TdesKeys.isValid(data.toArray())) throw new TpmFailure(TpmRc.KEY);
                     key = data;
+                } else if (tdes) {
+                    key = switch (source) {
+                        case Source.Random r -> TdesKeys.generate(r.bits(), bits);
+                        case Source.Primary pr -> PrimaryKeys.tdes(nameAlg, pr.seed(), pr.context(), bits);
+                        case Source.Derived d -> TdesKeys.generate(d.generator(), bits);
+                    };
                 } else {
                     key = switch (source) {
                         case Source.Random r -> Secret.of(r.bits().next(bits / 8));
@@ -535,6 +544,9 @@ final class ObjectSupport {
                 if (sens != null) {
                     Secret k = ((TpmuSensitiveComposite.Sym) sens.sensitive()).key();
                     if (k.size() != symKeyBits(p.sym()) / 8) throw new TpmFailure(TpmRc.KEY_SIZE.atParameter(sensitiveIndex));
+                    if (p.sym().algorithm() == TpmAlg.TDES && !TdesKeys.isValid(k.toArray())) {
+                        throw new TpmFailure(TpmRc.KEY.atParameter(sensitiveIndex));
+                    }
                     if (!MessageDigest.isEqual(unique.unsafeArray(),
                             symmetricUnique(pub.nameAlg(), pub.objectAttributes(), sens.seedValue(), k).unsafeArray())) throw new TpmFailure(binding);
                 }

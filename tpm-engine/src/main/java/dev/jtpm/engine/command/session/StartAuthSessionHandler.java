@@ -62,6 +62,9 @@ public final class StartAuthSessionHandler implements CommandHandler<StartAuthSe
         if (boundName != null) session.boundAuth(AuthValues.of(s, cmd.bind()).trimTrailingZeros());
         switch (sym.keyBits()) {
             case dev.jtpm.types.structure.TpmuSymKeyBits.Aes a -> session.symmetric(sym.algorithm(), a.keyBits());
+            case dev.jtpm.types.structure.TpmuSymKeyBits.Camellia c -> session.symmetric(sym.algorithm(), c.keyBits());
+            case dev.jtpm.types.structure.TpmuSymKeyBits.Tdes d -> session.symmetric(sym.algorithm(), d.keyBits());
+            case dev.jtpm.types.structure.TpmuSymKeyBits.Sm4 m -> session.symmetric(sym.algorithm(), m.keyBits());
             case dev.jtpm.types.structure.TpmuSymKeyBits.Xor x -> session.symmetric(sym.algorithm(), x.hashAlg());
             default -> { }
         }

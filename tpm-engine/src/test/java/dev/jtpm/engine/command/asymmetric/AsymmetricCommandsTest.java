@@ -293,8 +293,7 @@ class AsymmetricCommandsTest {
     // ---------------------------------------------------------------- ECC_Parameters
 
     /**
-     * The response parameters of TPM2_ECC_Parameters as raw octets: the TSS's decoder would refuse the
-     * curve's KDF (KDF1_SP800_56A is reported but not implemented as a key's KDF), as tpm2-tools does not.
+     * The response parameters of TPM2_ECC_Parameters as raw octets, checked field by field.
      */
     private static byte[] eccParameters(TestTpm t, int curve) {
         byte[] r = t.raw(CommandBytes.encode(new EccParameters(curve)));
