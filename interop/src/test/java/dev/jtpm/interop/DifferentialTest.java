@@ -47,4 +47,35 @@ class DifferentialTest {
             assertThat(session(jtpm.tcti(), event, data)).containsExactlyElementsOf(reference);
         }
     }
+
+    /** The tickets of one tpm2-tools session: their octets without the HMAC (tag, hierarchy, size), and the size. */
+    private static List<String> ticketShapes(String tcti, Path dir) throws Exception {
+        Path msg = dir.resolve("m");
+        Files.writeString(msg, "ticket");
+        List<String> shapes = new ArrayList<>();
+        Path hashTicket = dir.resolve("hash.tk"), creationTicket = dir.resolve("creation.tk");
+        Tools.tpm2(tcti, "tpm2_hash", "-C", "o", "-g", "sha256", "-t", hashTicket.toString(), "-o",
+                dir.resolve("digest").toString(), msg.toString()).ok();
+        Tools.tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc", "-c", dir.resolve("p.ctx").toString(),
+                "-t", creationTicket.toString()).ok();
+        Tools.tpm2(tcti, "tpm2_flushcontext", "-t").ok();
+        for (Path p : List.of(hashTicket, creationTicket)) {
+            byte[] b = Files.readAllBytes(p);
+            shapes.add(p.getFileName() + ": " + b.length + " octets, head " + java.util.HexFormat.of().formatHex(b, 0, 8));
+        }
+        return shapes;
+    }
+
+    @Test
+    void tickets_sameShapeAsSwtpm_sha512Hmacs() throws Exception {
+        Tools.require("swtpm");
+        List<String> ours;
+        try (JtpmServer jtpm = JtpmServer.started(Protocol.SWTPM)) {
+            ours = ticketShapes(jtpm.tcti(), Files.createTempDirectory("tk-jtpm"));
+        }
+        try (SwtpmReference ref = new SwtpmReference()) {
+            assertThat(ours).containsExactlyElementsOf(ticketShapes(ref.tcti(), Files.createTempDirectory("tk-swtpm")));
+        }
+        assertThat(ours.get(0)).contains("72 octets, head 8024400000010040"); // HASHCHECK, owner, 64-octet HMAC
+    }
 }

@@ -29,7 +29,7 @@ public final class Tickets {
     private Tickets() {}
 
     /** CONTEXT_INTEGRITY_HASH_ALG: the hash of every ticket HMAC. */
-    private static final int INTEGRITY_HASH = dev.jtpm.types.TpmAlg.SHA256;
+    private static final int INTEGRITY_HASH = dev.jtpm.types.TpmAlg.SHA512; // as libtpms (64-octet tickets)
 
     /** TPM_GENERATED_VALUE (Part 2, 6.2): 0xff 'T' 'C' 'G', the first octets of TPM-made structures. */
     public static final int TPM_GENERATED_VALUE = 0xFF544347;

@@ -19,7 +19,7 @@ public final class SessionContexts {
     private SessionContexts() {}
 
     /** CONTEXT_INTEGRITY_HASH_ALG, CONTEXT_ENCRYPT_ALG and its key size. */
-    public static final int INTEGRITY_HASH = TpmAlg.SHA256, CIPHER = TpmAlg.AES, CIPHER_BITS = 256;
+    public static final int INTEGRITY_HASH = TpmAlg.SHA512, CIPHER = TpmAlg.AES, CIPHER_BITS = 256; // as libtpms
 
     static byte[] resetBinding(TpmState s) {
         int r = s.persistent.resetCount;

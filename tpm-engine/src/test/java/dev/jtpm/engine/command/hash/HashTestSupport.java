@@ -26,11 +26,11 @@ final class HashTestSupport {
     /** H(parts...) with the JCA digest of a TPM hash algorithm. */
     static Bytes hash(int alg, byte[]... parts) { return TestTpm.hash(alg, parts); }
 
-    /** The TPMT_TK_HASHCHECK HMAC as ms-tpm computes it: HMAC-SHA256(proof, 0x8024 || hashAlg || digest). */
+    /** The TPMT_TK_HASHCHECK HMAC as libtpms computes it: HMAC-SHA512(proof, 0x8024 || hashAlg || digest). */
     static Bytes hashCheckHmac(Secret proof, int hashAlg, Bytes digest) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(proof.toArray(), "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA512");
+            mac.init(new SecretKeySpec(proof.toArray(), "HmacSHA512"));
             mac.update(ByteBuffer.allocate(4).putShort((short) 0x8024).putShort((short) hashAlg).array());
             mac.update(digest.toArray());
             return Bytes.wrap(mac.doFinal());

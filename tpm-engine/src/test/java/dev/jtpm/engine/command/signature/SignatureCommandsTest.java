@@ -208,8 +208,8 @@ class SignatureCommandsTest {
         CreatePrimaryResponse k = primary(t, ecc(SIGNER, TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256)));
         TpmtSignature sig = sign(t, k.objectHandle(), DIGEST, TpmtSigScheme.NULL);
         VerifySignatureResponse r = t.run(new VerifySignature(k.objectHandle(), DIGEST, sig)).orThrow();
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(t.state().persistent.shProof.toArray(), "HmacSHA256"));
+        Mac mac = Mac.getInstance("HmacSHA512");
+        mac.init(new SecretKeySpec(t.state().persistent.shProof.toArray(), "HmacSHA512"));
         mac.update(new byte[] {(byte) (TpmSt.VERIFIED >>> 8), (byte) TpmSt.VERIFIED});
         mac.update(DIGEST.toArray());
         mac.update(k.outPublic().name().toArray());
