@@ -23,8 +23,11 @@ import dev.jtpm.types.structure.TpmtSensitive;
  * <p>Response codes:
  * <ul>
  *   <li>TPM_RC_OBJECT_MEMORY: every transient object slot is taken;</li>
+ *   <li>TPM_RC_SIZE (parameter 1): inPrivate is empty (checked before the parent, as ms-tpm and libtpms);</li>
  *   <li>TPM_RC_TYPE (handle 1): the parent is not a storage parent;</li>
  *   <li>TPM_RC_HASH (parameter 2): the nameAlg of inPublic is TPM_ALG_NULL;</li>
+ *   <li>TPM_RC_SIZE, TPM_RC_INSUFFICIENT, TPM_RC_VALUE (parameter 1): the private area's integrity or IV
+ *       size fields are broken, or its IV is not one block of the parent's cipher;</li>
  *   <li>TPM_RC_INTEGRITY (parameter 1): the private area's HMAC does not match (tampered, wrong parent or
  *       wrong public area); TPM_RC_SENSITIVE (parameter 1): the decrypted area does not unmarshal;</li>
  *   <li>TPM_RC_TYPE (parameter 1): the sensitive and public types differ;</li>
@@ -42,6 +45,7 @@ public final class LoadHandler implements CommandHandler<Load, LoadResponse> {
         TpmState s = ctx.state();
         // input validation
         ObjectSupport.requireFreeSlot(s);
+        if (cmd.inPrivate().isEmpty()) throw new TpmFailure(TpmRc.SIZE.atParameter(1)); // ms-tpm: before the parent
         TpmObject parent = ObjectSupport.storageParent(s, cmd.parentHandle(), 1);
         TpmtPublic pub = cmd.inPublic();
         if (pub.nameAlg() == TpmAlg.NULL) throw new TpmFailure(TpmRc.HASH.atParameter(2));

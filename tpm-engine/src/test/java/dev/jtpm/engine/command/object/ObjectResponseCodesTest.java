@@ -114,6 +114,8 @@ class ObjectResponseCodesTest {
         assertThat(t.run(new Load(parent, c.outPrivate(), nullName)).rc()).isEqualTo(TpmRc.HASH.atParameter(2));
         int signer = t.run(new Load(parent, c.outPrivate(), p)).orThrow().objectHandle();
         assertThat(t.run(new Load(signer, c.outPrivate(), p)).rc()).isEqualTo(TpmRc.TYPE.atHandle(1));
+        // an empty inPrivate is refused before the parent is looked at (ms-tpm, libtpms)
+        assertThat(t.run(new Load(signer, Bytes.EMPTY, p)).rc()).isEqualTo(TpmRc.SIZE.atParameter(1));
         // a private area made with the parent's keys but holding a keyed-hash sensitive area
         TpmObject srk = (TpmObject) t.state().objects.get(parent);
         TpmtSensitive other = TpmtSensitive.of(Secret.EMPTY, Secret.EMPTY, new TpmuSensitiveComposite.Bits(Secret.of(new byte[8])));
