@@ -36,14 +36,14 @@ import java.util.List;
  */
 enum KeyBench {
     /** TPM2_Sign of a SHA-256 digest with an unrestricted ECDSA P-256 key (scheme in the key). */
-    SIGN_ECDSA_P256("Sign (ECDSA P-256, SHA-256 digest)", Kind.SIGN, ecc(), 2_000, 200),
+    SIGN_ECDSA_P256("Sign (ECDSA P-256, SHA-256 digest)", Kind.SIGN, ecc(), 2_000, 3_000),
     /** TPM2_Sign of a SHA-256 digest with an unrestricted RSASSA 2048-bit key. */
-    SIGN_RSASSA_2048("Sign (RSASSA-2048, SHA-256 digest)", Kind.SIGN, rsa(), 600, 60),
+    SIGN_RSASSA_2048("Sign (RSASSA-2048, SHA-256 digest)", Kind.SIGN, rsa(), 600, 400),
     /** TPM2_CreatePrimary of the ECC P-256 signing key, the same template every time. */
-    CREATE_PRIMARY_ECC_P256("CreatePrimary (ECC P-256 signing key, owner, same template)", Kind.CREATE_PRIMARY, ecc(), 600, 60),
+    CREATE_PRIMARY_ECC_P256("CreatePrimary (ECC P-256 signing key, owner, same template)", Kind.CREATE_PRIMARY, ecc(), 1_000, 3_000),
     /** TPM2_CreatePrimary of ECC P-256 signing keys, a new unique field (so a new key) every time. */
     CREATE_PRIMARY_ECC_P256_NEW("CreatePrimary (ECC P-256 signing key, owner, a new template each time)",
-            Kind.CREATE_PRIMARY_NEW, ecc(), 600, 60),
+            Kind.CREATE_PRIMARY_NEW, ecc(), 1_000, 2_000),
     /** TPM2_CreatePrimary of the RSA-2048 signing key, the same template every time. */
     CREATE_PRIMARY_RSA_2048("CreatePrimary (RSA-2048 signing key, owner, same template)", Kind.CREATE_PRIMARY, rsa(), 60, 5),
     /** TPM2_CreatePrimary of RSA-2048 signing keys, a new unique field (so a new key) every time. */
