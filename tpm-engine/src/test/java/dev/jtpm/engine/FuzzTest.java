@@ -74,7 +74,7 @@ class FuzzTest {
                 CommandBytes.encode(new Shutdown(TpmSu.STATE)));
     }
 
-    private static byte[] mutate(byte[] seed, Random rnd) {
+    static byte[] mutate(byte[] seed, Random rnd) {
         byte[] b = seed.clone();
         switch (rnd.nextInt(6)) {
             case 0 -> { for (int i = 0, n = 1 + rnd.nextInt(4); i < n; i++) b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8)); }
