@@ -1,9 +1,9 @@
 package dev.jtpm.interop;
 
+import static dev.jtpm.interop.RawCommands.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.tss.SwtpmSocketTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,25 +23,6 @@ class CreatePrimaryDifferentialTest {
     /** fixedTPM, fixedParent, sensitiveDataOrigin, adminWithPolicy, encryptedDuplication, restricted, decrypt, sign, and reserved bit 3. */
     private static final int[] ATTRIBUTE_BITS = {1, 4, 5, 7, 11, 16, 17, 18, 3};
     private static final int USER_WITH_AUTH = 1 << 6;
-
-    private static byte[] u16(int... values) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int v : values) {
-            b.write(v >>> 8);
-            b.write(v);
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] u32(int v) { return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}; }
-
-    private static byte[] cat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) b.writeBytes(p);
-        return b.toByteArray();
-    }
-
-    private static byte[] sized(byte[] b) { return cat(u16(b.length), b); }
 
     /** The parameters and an empty unique field of each kind of template in the grid. */
     private static Map<String, byte[]> kinds() {
@@ -66,26 +47,14 @@ class CreatePrimaryDifferentialTest {
         byte[] rest = java.util.Arrays.copyOfRange(kind, 2, kind.length);
         byte[] publicArea = cat(type, u16(SHA256), u32(attributes), u16(0), rest);
         byte[] sensitive = cat(u16(0), sized(data));
-        byte[] params = cat(sized(sensitive), sized(publicArea), u16(0), u32(0));
-        byte[] session = cat(u32(0x40000009), u16(0), new byte[] {1}, u16(0));
-        byte[] body = cat(u32(OWNER), u32(session.length), session, params);
-        return cat(u16(0x8002), u32(10 + body.length), u32(0x131), body);
+        return authorized(0x131, OWNER, cat(sized(sensitive), sized(publicArea), u16(0), u32(0)));
     }
-
-    private static int rc(byte[] r) { return ((r[6] & 0xFF) << 24) | ((r[7] & 0xFF) << 16) | ((r[8] & 0xFF) << 8) | (r[9] & 0xFF); }
 
     /** The response code; a created object is flushed at once. */
     private static int run(SwtpmSocketTransport t, byte[] command) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            byte[] r = t.execute(command, 0);
-            int rc = rc(r);
-            if (rc == 0x922 && attempt < 5) continue; // TPM_RC_RETRY: libtpms' first use of an algorithm
-            if (rc == 0) {
-                byte[] flush = cat(u16(0x8001), u32(14), u32(0x165), java.util.Arrays.copyOfRange(r, 10, 14));
-                assertThat(rc(t.execute(flush, 0))).isZero();
-            }
-            return rc;
-        }
+        byte[] r = execute(t, command);
+        if (rc(r) == 0) assertThat(flush(t, u32At(r, 10))).isZero();
+        return rc(r);
     }
 
     @Test

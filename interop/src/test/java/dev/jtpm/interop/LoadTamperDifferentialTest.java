@@ -1,9 +1,9 @@
 package dev.jtpm.interop;
 
+import static dev.jtpm.interop.RawCommands.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.tss.SwtpmSocketTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,52 +22,11 @@ class LoadTamperDifferentialTest {
     private static final int OWNER = 0x40000001, NULL = 0x0010, SHA256 = 0x000B;
     private static final int FIXED = (1 << 1) | (1 << 4) | (1 << 6);
     private static final int SDO = 1 << 5, RESTRICTED = 1 << 16, DECRYPT = 1 << 17, SIGN = 1 << 18;
-    private static final byte[] PASSWORD_SESSION = cat(u32(0x40000009), u16(0), new byte[] {1}, u16(0));
-
-    private static byte[] u16(int... values) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int v : values) {
-            b.write(v >>> 8);
-            b.write(v);
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] u32(int v) { return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}; }
-
-    private static byte[] cat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) b.writeBytes(p);
-        return b.toByteArray();
-    }
-
-    private static byte[] sized(byte[] b) { return cat(u16(b.length), b); }
-
-    private static int rc(byte[] r) { return ((r[6] & 0xFF) << 24) | ((r[7] & 0xFF) << 16) | ((r[8] & 0xFF) << 8) | (r[9] & 0xFF); }
-
-    private static int u32At(byte[] r, int at) {
-        return ((r[at] & 0xFF) << 24) | ((r[at + 1] & 0xFF) << 16) | ((r[at + 2] & 0xFF) << 8) | (r[at + 3] & 0xFF);
-    }
-
-    private static byte[] execute(SwtpmSocketTransport t, byte[] command) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            byte[] r = t.execute(command, 0);
-            if (rc(r) != 0x922 || attempt == 5) return r; // TPM_RC_RETRY: libtpms' first use of an algorithm
-        }
-    }
-
-    private static byte[] authorized(int code, int handle, byte[] params) {
-        byte[] body = cat(u32(handle), u32(PASSWORD_SESSION.length), PASSWORD_SESSION, params);
-        return cat(u16(0x8002), u32(10 + body.length), u32(code), body);
-    }
-
     /** The ECC P-256 storage key (AES-128-CFB) every object is created under. */
     private static int storageKey(SwtpmSocketTransport t) throws IOException {
         byte[] template = cat(u16(0x0023, SHA256), u32(FIXED | SDO | RESTRICTED | DECRYPT), u16(0), u16(0x0006, 128, 0x0043),
                 u16(NULL), u16(0x0003), u16(NULL), u16(0, 0));
-        byte[] r = execute(t, authorized(0x131, OWNER, cat(sized(cat(u16(0), u16(0))), sized(template), u16(0), u32(0))));
-        assertThat(rc(r)).isZero();
-        return u32At(r, 10);
+        return createPrimary(t, OWNER, template, "the ECC storage key");
     }
 
     /** TPM2_Create under {@code parent}: the TPM2B_PRIVATE and TPM2B_PUBLIC octets (each with its size). */
@@ -87,7 +46,7 @@ class LoadTamperDifferentialTest {
     /** TPM2_Load's code; a loaded object is flushed at once. */
     private static int load(SwtpmSocketTransport t, int parent, byte[] priv, byte[] pub) throws IOException {
         byte[] r = execute(t, authorized(0x157, parent, cat(priv, pub)));
-        if (rc(r) == 0) assertThat(rc(execute(t, cat(u16(0x8001), u32(14), u32(0x165), u32(u32At(r, 10)))))).isZero();
+        if (rc(r) == 0) assertThat(flush(t, u32At(r, 10))).isZero();
         return rc(r);
     }
 

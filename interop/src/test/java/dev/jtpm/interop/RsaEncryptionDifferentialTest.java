@@ -1,9 +1,9 @@
 package dev.jtpm.interop;
 
+import static dev.jtpm.interop.RawCommands.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.tss.SwtpmSocketTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,27 +30,6 @@ class RsaEncryptionDifferentialTest {
     private static final int OWNER = 0x40000001, NULL = 0x0010, SHA1 = 0x0004, SHA256 = 0x000B;
     private static final int FIXED = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6);
     private static final int RESTRICTED = 1 << 16, DECRYPT = 1 << 17, SIGN = 1 << 18;
-    private static final byte[] PASSWORD_SESSION = cat(u32(0x40000009), u16(0), new byte[] {1}, u16(0));
-
-    private static byte[] u16(int... values) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int v : values) {
-            b.write(v >>> 8);
-            b.write(v);
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] u32(int v) { return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}; }
-
-    private static byte[] cat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) b.writeBytes(p);
-        return b.toByteArray();
-    }
-
-    private static byte[] sized(byte[] b) { return cat(u16(b.length), b); }
-
     private static byte[] rsa(int attributes, byte[] sym, byte[] scheme) {
         return cat(u16(0x0001, SHA256), u32(attributes), u16(0), sym, scheme, u16(1024), u32(0), u16(0));
     }
@@ -70,15 +49,6 @@ class RsaEncryptionDifferentialTest {
                 u16(0x0014, SHA256), u16(0x0099));
     }
 
-    private static int rc(byte[] r) { return ((r[6] & 0xFF) << 24) | ((r[7] & 0xFF) << 16) | ((r[8] & 0xFF) << 8) | (r[9] & 0xFF); }
-
-    private static byte[] execute(SwtpmSocketTransport t, byte[] command) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            byte[] r = t.execute(command, 0);
-            if (rc(r) != 0x922 || attempt == 5) return r; // TPM_RC_RETRY: libtpms' first use of an algorithm
-        }
-    }
-
     /** The TPM2B after the 10-octet header (RSA_Encrypt, no sessions) or after the parameter size (RSA_Decrypt). */
     private static byte[] output(byte[] r, boolean sessions) {
         int at = sessions ? 14 : 10;
@@ -86,22 +56,12 @@ class RsaEncryptionDifferentialTest {
         return Arrays.copyOfRange(r, at + 2, at + 2 + n);
     }
 
-    private static int createPrimary(SwtpmSocketTransport t, byte[] publicArea) throws IOException {
-        byte[] params = cat(sized(cat(u16(0), u16(0))), sized(publicArea), u16(0), u32(0));
-        byte[] body = cat(u32(OWNER), u32(PASSWORD_SESSION.length), PASSWORD_SESSION, params);
-        byte[] r = execute(t, cat(u16(0x8002), u32(10 + body.length), u32(0x131), body));
-        assertThat(rc(r)).as("CreatePrimary").isZero();
-        return ((r[10] & 0xFF) << 24) | ((r[11] & 0xFF) << 16) | ((r[12] & 0xFF) << 8) | (r[13] & 0xFF);
-    }
-
     private static byte[] encrypt(int key, byte[] message, byte[] scheme, byte[] label) {
-        byte[] body = cat(u32(key), sized(message), scheme, sized(label));
-        return cat(u16(0x8001), u32(10 + body.length), u32(0x174), body);
+        return command(0x174, cat(u32(key), sized(message), scheme, sized(label)));
     }
 
     private static byte[] decrypt(int key, byte[] cipher, byte[] scheme, byte[] label) {
-        byte[] body = cat(u32(key), u32(PASSWORD_SESSION.length), PASSWORD_SESSION, sized(cipher), scheme, sized(label));
-        return cat(u16(0x8002), u32(10 + body.length), u32(0x159), body);
+        return authorized(0x159, key, cat(sized(cipher), scheme, sized(label)));
     }
 
     /** One side's answers to one case: encrypt's code, then decrypt's code and message for each ciphertext. */
@@ -148,7 +108,7 @@ class RsaEncryptionDifferentialTest {
              SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
              SwtpmSocketTransport s = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
             for (Map.Entry<String, byte[]> key : keys().entrySet()) {
-                int hj = createPrimary(j, key.getValue()), hs = createPrimary(s, key.getValue());
+                int hj = createPrimary(j, OWNER, key.getValue(), key.getKey()), hs = createPrimary(s, OWNER, key.getValue(), key.getKey());
                 for (byte[] scheme : inSchemes()) {
                     for (int size : new int[] {0, 1, 62, 63, 86, 87, 117, 118, 127, 128, 129}) {
                         for (byte[] label : List.of(new byte[0], "abc\0".getBytes(), "abc".getBytes())) {
@@ -165,7 +125,7 @@ class RsaEncryptionDifferentialTest {
                 }
                 for (SwtpmSocketTransport t : List.of(j, s)) {
                     int h = t == j ? hj : hs;
-                    assertThat(rc(execute(t, cat(u16(0x8001), u32(14), u32(0x165), u32(h))))).isZero();
+                    assertThat(flush(t, h)).isZero();
                 }
             }
         }

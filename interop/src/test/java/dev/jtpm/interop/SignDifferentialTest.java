@@ -1,9 +1,9 @@
 package dev.jtpm.interop;
 
+import static dev.jtpm.interop.RawCommands.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.tss.SwtpmSocketTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,27 +22,6 @@ class SignDifferentialTest {
     private static final int OWNER = 0x40000001, NULL = 0x0010, SHA1 = 0x0004, SHA256 = 0x000B, SHA384 = 0x000C;
     private static final int FIXED = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6); // fixedTPM, fixedParent, sensitiveDataOrigin, userWithAuth
     private static final int RESTRICTED = 1 << 16, DECRYPT = 1 << 17, SIGN = 1 << 18;
-
-    private static byte[] u16(int... values) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int v : values) {
-            b.write(v >>> 8);
-            b.write(v);
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] u32(int v) { return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}; }
-
-    private static byte[] cat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) b.writeBytes(p);
-        return b.toByteArray();
-    }
-
-    private static byte[] sized(byte[] b) { return cat(u16(b.length), b); }
-
-    private static final byte[] PASSWORD_SESSION = cat(u32(0x40000009), u16(0), new byte[] {1}, u16(0));
 
     /** The keys of the grid: attributes and the public area after them. */
     private static Map<String, byte[]> keys() {
@@ -88,31 +67,8 @@ class SignDifferentialTest {
         return r;
     }
 
-    private static int rc(byte[] r) { return ((r[6] & 0xFF) << 24) | ((r[7] & 0xFF) << 16) | ((r[8] & 0xFF) << 8) | (r[9] & 0xFF); }
-
-    private static byte[] execute(SwtpmSocketTransport t, byte[] command) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            byte[] r = t.execute(command, 0);
-            if (rc(r) != 0x922 || attempt == 5) return r; // TPM_RC_RETRY: libtpms' first use of an algorithm
-        }
-    }
-
-    private static int createPrimary(SwtpmSocketTransport t, String name, byte[] publicArea) throws IOException {
-        byte[] params = cat(sized(cat(u16(0), u16(0))), sized(publicArea), u16(0), u32(0));
-        byte[] body = cat(u32(OWNER), u32(PASSWORD_SESSION.length), PASSWORD_SESSION, params);
-        byte[] r = execute(t, cat(u16(0x8002), u32(10 + body.length), u32(0x131), body));
-        assertThat(rc(r)).as("CreatePrimary of %s", name).isZero();
-        return ((r[10] & 0xFF) << 24) | ((r[11] & 0xFF) << 16) | ((r[12] & 0xFF) << 8) | (r[13] & 0xFF);
-    }
-
-    private static void flush(SwtpmSocketTransport t, int handle) throws IOException {
-        assertThat(rc(execute(t, cat(u16(0x8001), u32(14), u32(0x165), u32(handle))))).isZero();
-    }
-
     private static byte[] sign(int key, byte[] digest, byte[] scheme, byte[] ticket) {
-        byte[] params = cat(sized(digest), scheme, ticket);
-        byte[] body = cat(u32(key), u32(PASSWORD_SESSION.length), PASSWORD_SESSION, params);
-        return cat(u16(0x8002), u32(10 + body.length), u32(0x15D), body);
+        return authorized(0x15D, key, cat(sized(digest), scheme, ticket));
     }
 
     @Test
@@ -128,7 +84,8 @@ class SignDifferentialTest {
              SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
              SwtpmSocketTransport s = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
             for (Map.Entry<String, byte[]> key : keys().entrySet()) {
-                int hj = createPrimary(j, "jtpm " + key.getKey(), key.getValue()), hs = createPrimary(s, "swtpm " + key.getKey(), key.getValue());
+                int hj = createPrimary(j, OWNER, key.getValue(), "jtpm " + key.getKey()),
+                        hs = createPrimary(s, OWNER, key.getValue(), "swtpm " + key.getKey());
                 for (byte[] scheme : inSchemes()) {
                     for (int size : new int[] {32, 20, 48, 0, 33}) {
                         for (byte[] ticket : tickets) {
@@ -145,8 +102,8 @@ class SignDifferentialTest {
                         }
                     }
                 }
-                flush(j, hj);
-                flush(s, hs);
+                assertThat(flush(j, hj)).isZero();
+                assertThat(flush(s, hs)).isZero();
             }
         }
         java.nio.file.Files.write(java.nio.file.Path.of("target", "sign-differences.txt"), differences);

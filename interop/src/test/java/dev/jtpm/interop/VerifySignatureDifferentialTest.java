@@ -1,9 +1,9 @@
 package dev.jtpm.interop;
 
+import static dev.jtpm.interop.RawCommands.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.tss.SwtpmSocketTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -34,25 +34,6 @@ class VerifySignatureDifferentialTest {
     private static final int SIGN_ATTRIBUTES = (1 << 6) | (1 << 18); // userWithAuth, sign
     private static final byte[] MESSAGE = "verify me".getBytes();
 
-    private static byte[] u16(int... values) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int v : values) {
-            b.write(v >>> 8);
-            b.write(v);
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] u32(int v) { return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}; }
-
-    private static byte[] cat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) b.writeBytes(p);
-        return b.toByteArray();
-    }
-
-    private static byte[] sized(byte[] b) { return cat(u16(b.length), b); }
-
     private static byte[] fixed(BigInteger v, int n) {
         byte[] b = v.toByteArray();
         if (b.length == n) return b;
@@ -68,25 +49,14 @@ class VerifySignatureDifferentialTest {
         return c;
     }
 
-    private static int rc(byte[] r) { return ((r[6] & 0xFF) << 24) | ((r[7] & 0xFF) << 16) | ((r[8] & 0xFF) << 8) | (r[9] & 0xFF); }
-
-    private static byte[] execute(SwtpmSocketTransport t, byte[] command) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            byte[] r = t.execute(command, 0);
-            if (rc(r) != 0x922 || attempt == 5) return r; // TPM_RC_RETRY: libtpms' first use of an algorithm
-        }
-    }
-
     private static int loadExternal(SwtpmSocketTransport t, byte[] publicArea) throws IOException {
-        byte[] body = cat(u16(0), sized(publicArea), u32(OWNER));
-        byte[] r = execute(t, cat(u16(0x8001), u32(10 + body.length), u32(0x167), body));
+        byte[] r = execute(t, command(0x167, cat(u16(0), sized(publicArea), u32(OWNER))));
         assertThat(rc(r)).as("LoadExternal").isZero();
-        return ((r[10] & 0xFF) << 24) | ((r[11] & 0xFF) << 16) | ((r[12] & 0xFF) << 8) | (r[13] & 0xFF);
+        return u32At(r, 10);
     }
 
     private static byte[] verify(int key, byte[] digest, byte[] signature) {
-        byte[] body = cat(u32(key), sized(digest), signature);
-        return cat(u16(0x8001), u32(10 + body.length), u32(0x177), body);
+        return command(0x177, cat(u32(key), sized(digest), signature));
     }
 
     @Test
@@ -172,7 +142,7 @@ class VerifySignatureDifferentialTest {
                     }
                 }
                 for (SwtpmSocketTransport t : List.of(j, sw)) {
-                    assertThat(rc(execute(t, cat(u16(0x8001), u32(14), u32(0x165), u32(t == j ? hj : hs))))).isZero();
+                    assertThat(flush(t, t == j ? hj : hs)).isZero();
                 }
             }
         }
