@@ -55,7 +55,7 @@ public final class Ecdaa {
         int len = curve.orderBytes();
         Mac mac = Hashes.hmac(R_HASH, commitNonce.toArray());
         byte[] label = Kdf.terminated(Kdf.ascii(COMMIT_LABEL));
-        byte[] fixed = concat(label, name, Octets.u64(count), Octets.u32(len * 8));
+        byte[] fixed = Octets.concat(label, name, Octets.u64(count), Octets.u32(len * 8));
         int counter = 0;
         while (true) {
             byte[] candidate = new byte[len];
@@ -149,17 +149,5 @@ public final class Ecdaa {
     private static byte[] minimal(BigInteger v) {
         byte[] b = v.toByteArray();
         return b.length > 1 && b[0] == 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int len = 0;
-        for (byte[] p : parts) len += p.length;
-        byte[] r = new byte[len];
-        int off = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, r, off, p.length);
-            off += p.length;
-        }
-        return r;
     }
 }
