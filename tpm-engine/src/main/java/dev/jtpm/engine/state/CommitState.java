@@ -4,6 +4,8 @@ import dev.jtpm.crypto.Ecdaa;
 import dev.jtpm.crypto.EccCurve;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.codec.TpmCodec;
 
 import java.math.BigInteger;
 import java.util.OptionalLong;
@@ -28,7 +30,7 @@ public final class CommitState {
 
     private final Secret nonce;
     private long counter;
-    private final long[] array = new long[ARRAY_BITS / 64];
+    private final long[] array = new long[ARRAY_BITS / 64]; // two words: Blob assumes ARRAY_BITS = 128
 
     private CommitState(Secret nonce, long counter, long[] array) {
         this.nonce = nonce;
@@ -86,26 +88,22 @@ public final class CommitState {
 
     private boolean isSet(int bit) { return (array[bit >>> 6] & (1L << (bit & 63))) != 0; }
 
-    /** The state as octets (for the volatile-state blob): nonce, counter, array. */
+    /** The saved form (volatile-state blob, orderly data): the nonce, the full counter, the array's two words. */
+    public record Blob(Secret nonce, long counter, long arrayLow, long arrayHigh) {}
+
+    /** The state as octets, through the codec: TPM2B nonce, UINT64 counter, two UINT64 array words. */
     public Bytes toBytes() {
-        byte[] n = nonce.toArray();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + n.length + 8 + 8 * array.length);
-        b.putShort((short) n.length).put(n).putLong(counter);
-        for (long w : array) b.putLong(w);
-        return Bytes.wrap(b.array());
+        return Bytes.wrap(TpmCodec.encode(new Blob(nonce, counter, array[0], array[1])));
     }
 
     /** The state from {@link #toBytes}; null when malformed. */
     public static CommitState fromBytes(Bytes bytes) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes.unsafeArray());
-        if (b.remaining() < 2) return null;
-        int len = b.getShort() & 0xFFFF;
-        if (len != NONCE_BYTES || b.remaining() != len + 8 + 8 * (ARRAY_BITS / 64)) return null;
-        byte[] n = new byte[len];
-        b.get(n);
-        long counter = b.getLong();
-        long[] array = new long[ARRAY_BITS / 64];
-        for (int i = 0; i < array.length; i++) array[i] = b.getLong();
-        return new CommitState(Secret.of(n), counter, array);
+        try {
+            Blob b = TpmCodec.decode(Blob.class, bytes.toArray());
+            if (b.nonce().size() != NONCE_BYTES) return null;
+            return new CommitState(b.nonce(), b.counter(), new long[] {b.arrayLow(), b.arrayHigh()});
+        } catch (TpmFailure e) {
+            return null;
+        }
     }
 }
