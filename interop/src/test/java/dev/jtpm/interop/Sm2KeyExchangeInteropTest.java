@@ -263,8 +263,12 @@ class Sm2KeyExchangeInteropTest {
     private static final byte[] SM2_SCHEME_DECRYPT_KEY = RawCommands.cat(RawCommands.u16(TpmAlg.ECC, TpmAlg.SHA256),
             RawCommands.u32(0x00020072), RawCommands.u16(0, TpmAlg.NULL, TpmAlg.SM2, TpmAlg.SHA256, TPM_ECC_SM2_P256, TpmAlg.NULL, 0, 0));
 
-    /** ZGen_2Phase refusals (and two successes) with SM2: the codes the test compares with swtpm's. */
-    private static List<String> refusals(String tcti, int port, Path dir) throws Exception {
+    /**
+     * ZGen_2Phase refusals (and two successes) with SM2: the codes the test compares with swtpm's. {@code xBar} is
+     * the TPM's x̄, to make a QsB that cancels [x̄(QeB)]QeB (U at infinity).
+     */
+    private static List<String> refusals(String tcti, int port, Path dir, java.util.function.Function<ECPoint, BigInteger> xBar)
+            throws Exception {
         List<String> out = new ArrayList<>();
         tpm2(tcti, "tpm2_createprimary", "-Q", "-C", "o", "-G", "ecc_sm2", "-a", DECRYPT, "-c", path(dir, "k1.ctx")).ok();
         tpm2(tcti, "tpm2_evictcontrol", "-C", "o", "-c", path(dir, "k1.ctx"), "0x81000030").ok();
@@ -300,6 +304,7 @@ class Sm2KeyExchangeInteropTest {
             run.accept("SM2-scheme key, ECDH", new ZGen2Phase(sm2Key, good, good, TpmAlg.ECDH, c));
             run.accept("SM2-scheme key, ECMQV", new ZGen2Phase(sm2Key, good, good, TpmAlg.ECMQV, c));
             run.accept("signing key", new ZGen2Phase(0x81000032, good, good, TpmAlg.SM2, c));
+            run.accept("U at infinity", new ZGen2Phase(0x81000030, tpms(g.multiply(xBar.apply(g)).negate()), good, TpmAlg.SM2, c));
             run.accept("SM2-scheme key, SM2", new ZGen2Phase(sm2Key, good, good, TpmAlg.SM2, c));
             run.accept("count used", new ZGen2Phase(0x81000030, good, good, TpmAlg.SM2, c));
             int c2 = ephemeral(t, 0x0003);
@@ -310,17 +315,24 @@ class Sm2KeyExchangeInteropTest {
         return out;
     }
 
+    /**
+     * The same refusals from both; the point-at-infinity case is made for each TPM's own x̄ (GM/T's for jtpm,
+     * the pinned libtpms formula for swtpm), so swtpm's TPM_RC_NO_RESULT confirms that formula once more. A
+     * refused exchange leaves the count usable: the SM2-scheme key's exchange after it succeeds.
+     */
     @Test
     void sm2Refusals_sameCodesAsSwtpm() throws Exception {
         try (JtpmServer s = JtpmServer.started(Protocol.SWTPM); SwtpmReference ref = new SwtpmReference()) {
-            List<String> mine = refusals(s.tcti(), s.port(), Files.createTempDirectory("sm2raw"));
-            List<String> theirs = refusals(ref.tcti(), ref.port(), Files.createTempDirectory("sm2raw"));
+            List<String> mine = refusals(s.tcti(), s.port(), Files.createTempDirectory("sm2raw"), Sm2KeyExchangeInteropTest::xBarGmt);
+            List<String> theirs = refusals(ref.tcti(), ref.port(), Files.createTempDirectory("sm2raw"),
+                    Sm2KeyExchangeInteropTest::xBarLibtpms);
             assertThat(mine).isEqualTo(theirs);
             assertThat(mine).containsExactly("QsB off the curve " + TpmRc.ECC_POINT.atParameter(1),
                     "QeB off the curve " + TpmRc.ECC_POINT.atParameter(2), "QsB without x " + TpmRc.ECC_POINT.atParameter(1),
                     "QsB a P-256 point " + TpmRc.ECC_POINT.atParameter(1), "count never taken " + TpmRc.VALUE.atParameter(4),
                     "ECDH-scheme key, SM2 " + TpmRc.SCHEME.atParameter(3), "SM2-scheme key, ECDH " + TpmRc.SCHEME.atParameter(3),
                     "SM2-scheme key, ECMQV " + TpmRc.SCHEME.atParameter(3), "signing key " + TpmRc.ATTRIBUTES.atHandle(1),
+                    "U at infinity " + TpmRc.NO_RESULT,
                     "SM2-scheme key, SM2 " + TpmRc.SUCCESS, "count used " + TpmRc.VALUE.atParameter(4),
                     "P-256 key, SM2 points " + TpmRc.ECC_POINT.atParameter(1), "P-256 key, SM2 exchange " + TpmRc.SUCCESS);
         }

@@ -20,7 +20,7 @@ import org.bouncycastle.math.ec.ECPoint;
  *       + 2<sup>f</sup> with f = ⌈log2 n⌉/2 rounded up; implicitsig<sub>A</sub> = d<sub>e,A</sub> +
  *       avf(Q<sub>e,A</sub>)·d<sub>s,A</sub> mod n; P = h·implicitsig<sub>A</sub>·(Q<sub>e,B</sub> +
  *       avf(Q<sub>e,B</sub>)·Q<sub>s,B</sub>); the TPM returns the point P (Z is its x-coordinate).</li>
- *   <li><b>SM2</b> (GM/T 0003.3-2012 §6.1 steps A4-A8 / B3-B5; Part 1 §11.4.7.3): w = ⌈⌈log2 n⌉/2⌉ − 1,
+ *   <li><b>SM2</b> (GM/T 0003.3-2012, the key exchange protocol, steps A4–A7; Part 1 §11.4.7.3): w = ⌈⌈log2 n⌉/2⌉ − 1,
  *       x̄ = 2<sup>w</sup> + (x &amp; (2<sup>w</sup> − 1)); t<sub>A</sub> = d<sub>s,A</sub> + x̄<sub>e,A</sub>·d<sub>e,A</sub>
  *       mod n; U = [h·t<sub>A</sub>](Q<sub>s,B</sub> + [x̄<sub>e,B</sub>]Q<sub>e,B</sub>). The TPM returns the point U
  *       only: the KDF over x<sub>U</sub> ‖ y<sub>U</sub> ‖ Z<sub>A</sub> ‖ Z<sub>B</sub> and the confirmation hashes are the

@@ -311,6 +311,9 @@ class EphemeralCommandsTest {
         assertThat(t.run(new ZGen2Phase(sm2Scheme, nist, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.ECC_POINT.atParameter(1));
         assertThat(t.run(new ZGen2Phase(sm2Scheme, good, nist, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.ECC_POINT.atParameter(2));
         assertThat(t.run(new ZGen2Phase(sm2Scheme, good, good, TpmAlg.SM2, counter + 1)).rc()).isEqualTo(TpmRc.VALUE.atParameter(4));
+        // QsB = -[x̄(QeB)]QeB: QsB + [x̄2]QeB is the point at infinity, and so is U
+        TpmsEccPoint cancelling = tpms(g7.multiply(xBar(g7)).negate());
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, cancelling, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.NO_RESULT);
         // the refusals left the count usable
         assertThat(t.run(new ZGen2Phase(sm2Scheme, good, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.SUCCESS);
     }
