@@ -28,18 +28,20 @@ import org.bouncycastle.math.ec.ECPoint;
  * ephemeral public keys (tpm-crypto {@link EccKeyExchange}):
  * <ul>
  *   <li>TPM_ALG_ECDH, C(2e, 2s, ECC CDH): outZ1 = d<sub>s,A</sub>·Q<sub>s,B</sub>, outZ2 = d<sub>e,A</sub>·Q<sub>e,B</sub>;</li>
- *   <li>TPM_ALG_ECMQV, C(2e, 2s, ECC MQV): outZ1 = the MQV point (Z is its x), outZ2 empty.</li>
+ *   <li>TPM_ALG_ECMQV, C(2e, 2s, ECC MQV): outZ1 = the MQV point (Z is its x), outZ2 empty;</li>
+ *   <li>TPM_ALG_SM2 (GM/T 0003.3 key exchange): outZ1 = U = [h·t<sub>A</sub>](Q<sub>s,B</sub> +
+ *       [x̄<sub>e,B</sub>]Q<sub>e,B</sub>), outZ2 empty; the KDF and the confirmation hashes are the caller's.
+ *       libtpms 0.9 computes x̄ differently (see {@link EccKeyExchange}), so swtpm's U differs from this one.</li>
  * </ul>
  * The scheme is keyA's when it has one (inScheme must then equal it), else inScheme. On success the
- * count is used up. Authorization is USER role. SM2 key exchange is not implemented: SM2 is refused
- * while unmarshalling while it is not in the algorithm table, and by this handler if it is.
+ * count is used up. Authorization is USER role. The three exchanges work on every curve of the key.
  *
  * <p>Response codes, in ms-tpm-20-ref's order:
  * <ul>
  *   <li>TPM_RC_KEY (handle 1): keyA is not an ECC key, or has no private part;</li>
  *   <li>TPM_RC_ATTRIBUTES (handle 1): keyA is restricted or not a decryption key;</li>
- *   <li>TPM_RC_SCHEME (parameter 3): keyA has a scheme and inScheme differs from it; the scheme is
- *       SM2; from unmarshalling: inScheme is not ECDH or ECMQV (TPM_ALG_NULL included);</li>
+ *   <li>TPM_RC_SCHEME (parameter 3): keyA has a scheme and inScheme differs from it; from
+ *       unmarshalling: inScheme is not ECDH, ECMQV or SM2 (TPM_ALG_NULL included);</li>
  *   <li>TPM_RC_ECC_POINT (parameter 1 / 2): inQsB / inQeB is not on keyA's curve;</li>
  *   <li>TPM_RC_VALUE (parameter 4): counter names no outstanding commitment (never taken, already
  *       used, or 128 or more counts old);</li>
@@ -59,7 +61,9 @@ public final class ZGen2PhaseHandler implements CommandHandler<ZGen2Phase, ZGen2
         int scheme = ((TpmsEccParms) keyA.publicArea().parameters()).scheme().scheme();
         if (scheme == TpmAlg.NULL) scheme = cmd.inScheme();
         else if (scheme != cmd.inScheme()) throw new TpmFailure(TpmRc.SCHEME.atParameter(3));
-        if (scheme != TpmAlg.ECDH && scheme != TpmAlg.ECMQV) throw new TpmFailure(TpmRc.SCHEME.atParameter(3));
+        if (scheme != TpmAlg.ECDH && scheme != TpmAlg.ECMQV && scheme != TpmAlg.SM2) {
+            throw new TpmFailure(TpmRc.SCHEME.atParameter(3));
+        }
         EccCurve curve = AsymmetricSupport.curve(keyA);
         ECPoint qsB = EphemeralSupport.toPoint(curve, cmd.inQsB());
         if (qsB == null) throw new TpmFailure(TpmRc.ECC_POINT.atParameter(1));
@@ -76,8 +80,8 @@ public final class ZGen2PhaseHandler implements CommandHandler<ZGen2Phase, ZGen2
                     .orElseThrow(() -> new TpmFailure(TpmRc.NO_RESULT));
             out = new ZGen2PhaseResponse(tpms(z[0]), tpms(z[1]));
         } else {
-            EccSchemes.SharedPoint z = EccKeyExchange.mqv(dsA, deA, qsB, qeB)
-                    .orElseThrow(() -> new TpmFailure(TpmRc.NO_RESULT));
+            EccSchemes.SharedPoint z = (scheme == TpmAlg.ECMQV ? EccKeyExchange.mqv(dsA, deA, qsB, qeB)
+                    : EccKeyExchange.sm2(dsA, deA, qsB, qeB)).orElseThrow(() -> new TpmFailure(TpmRc.NO_RESULT));
             out = new ZGen2PhaseResponse(tpms(z), TpmsEccPoint.EMPTY);
         }
         ctx.state().commit.endCommit(cmd.counter());

@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
 /**
  * TPM2_Commit, TPM2_EC_Ephemeral, TPM2_ZGen_2Phase and the ECDAA branch of TPM2_Sign (Part 3, 19, 14.7,
  * 20.2) on an in-process TPM: the math checked with Bouncy Castle (the verifier's ECDAA equation, party B
- * of ECDH and of ECMQV), every response code of the handlers' javadoc, and the lifetimes of the commit
- * state (kept by a Restart and by the volatile-state blob, renewed by a Reset).
+ * of ECDH, of ECMQV and of the SM2 key exchange), every response code of the handlers' javadoc, and
+ * the lifetimes of the commit state (kept by a Restart and by the volatile-state blob, renewed by a Reset).
  */
 class EphemeralCommandsTest {
     private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
@@ -257,6 +257,65 @@ class EphemeralCommandsTest {
         // each count serves once
         assertThat(t.run(new ZGen2Phase(keyA, tpms(b2.sPub().getQ()), tpms(b2.ePub().getQ()), TpmAlg.ECMQV, eph2.counter())).rc())
                 .isEqualTo(TpmRc.VALUE.atParameter(4));
+    }
+
+    private static final X9ECParameters SM2 = org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1");
+
+    private static TpmtPublic sm2Key(TpmtEccScheme scheme) {
+        return TpmtPublic.of(TpmAlg.SHA256, DECRYPTER, Bytes.EMPTY, new TpmsEccParms(TpmtSymDefObject.NULL, scheme, 0x0020,
+                TpmtKdfScheme.NULL));
+    }
+
+    private static ECPoint sm2Point(TpmsEccPoint p) {
+        return SM2.getCurve().createPoint(new BigInteger(1, p.x().toArray()), new BigInteger(1, p.y().toArray()));
+    }
+
+    /** GM/T 0003.3's x̄ on SM2 P-256: 2^127 + (x mod 2^127). */
+    private static BigInteger xBar(ECPoint p) {
+        return p.normalize().getAffineXCoord().toBigInteger().mod(BigInteger.ONE.shiftLeft(127)).setBit(127);
+    }
+
+    @Test
+    void zgen2Phase_sm2_outZ1IsPartyBsV_outZ2Empty() {
+        TestTpm t = TestTpm.started();
+        for (TpmtEccScheme scheme : new TpmtEccScheme[] {TpmtEccScheme.NULL, TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)}) {
+            int keyA = primary(t, sm2Key(scheme));
+            ECPoint pA = sm2Point((TpmsEccPoint) t.run(new dev.jtpm.types.command.ReadPublic(keyA)).orThrow().outPublic().unique());
+            EcEphemeralResponse eph = t.run(new EcEphemeral(0x0020)).orThrow();
+            ECPoint rA = sm2Point(eph.q());
+            BigInteger n = SM2.getN(), dB = new BigInteger(255, RNG).add(BigInteger.ONE), rB = new BigInteger(255, RNG).add(BigInteger.ONE);
+            ECPoint pB = SM2.getG().multiply(dB).normalize(), rBPoint = SM2.getG().multiply(rB).normalize();
+            ZGen2PhaseResponse z = t.run(new ZGen2Phase(keyA, tpms(pB), tpms(rBPoint), TpmAlg.SM2, eph.counter())).orThrow();
+            // party B: tB = dB + x̄2·rB, V = [h·tB](PA + [x̄1]RA), the TPM's U
+            BigInteger tB = dB.add(xBar(rBPoint).multiply(rB)).mod(n);
+            assertThat(sm2Point(z.outZ1())).isEqualTo(pA.add(rA.multiply(xBar(rA))).multiply(tB).normalize());
+            assertThat(z.outZ1().x().size()).isEqualTo(32);
+            assertThat(z.outZ2()).isEqualTo(TpmsEccPoint.EMPTY);
+            // the count is used up
+            assertThat(t.run(new ZGen2Phase(keyA, tpms(pB), tpms(rBPoint), TpmAlg.SM2, eph.counter())).rc())
+                    .isEqualTo(TpmRc.VALUE.atParameter(4));
+            t.run(new dev.jtpm.types.command.FlushContext(keyA)).orThrow();
+        }
+    }
+
+    @Test
+    void zgen2Phase_sm2Refusals_carryMsTpmsCodesAndIndexes() {
+        TestTpm t = TestTpm.started();
+        int sm2Scheme = primary(t, sm2Key(TpmtEccScheme.of(TpmAlg.SM2, TpmAlg.SHA256)));
+        int ecdhScheme = primary(t, sm2Key(TpmtEccScheme.of(TpmAlg.ECDH, TpmAlg.SHA256)));
+        int counter = t.run(new EcEphemeral(0x0020)).orThrow().counter();
+        ECPoint g7 = SM2.getG().multiply(BigInteger.valueOf(7)).normalize();
+        TpmsEccPoint good = tpms(g7), nist = tpms(P256.getG().multiply(BigInteger.valueOf(7)));
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, good, good, TpmAlg.ECDH, counter)).rc()).isEqualTo(TpmRc.SCHEME.atParameter(3));
+        assertThat(t.run(new ZGen2Phase(ecdhScheme, good, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.SCHEME.atParameter(3));
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, nist, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.ECC_POINT.atParameter(1));
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, good, nist, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.ECC_POINT.atParameter(2));
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, good, good, TpmAlg.SM2, counter + 1)).rc()).isEqualTo(TpmRc.VALUE.atParameter(4));
+        // QsB = -[x̄(QeB)]QeB: QsB + [x̄2]QeB is the point at infinity, and so is U
+        TpmsEccPoint cancelling = tpms(g7.multiply(xBar(g7)).negate());
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, cancelling, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.NO_RESULT);
+        // the refusals left the count usable
+        assertThat(t.run(new ZGen2Phase(sm2Scheme, good, good, TpmAlg.SM2, counter)).rc()).isEqualTo(TpmRc.SUCCESS);
     }
 
     @Test
