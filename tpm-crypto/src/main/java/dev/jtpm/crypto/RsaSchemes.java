@@ -91,7 +91,7 @@ public final class RsaSchemes {
         byte[] db = new byte[emLen - hLen - 1];
         db[db.length - sLen - 1] = 1;
         System.arraycopy(salt, 0, db, db.length - sLen, sLen);
-        xor(db, mgf1(hashAlg, h, db.length));
+        xor(db, Kdf.mgf1(hashAlg, h, db.length));
         db[0] &= (byte) (0xFF >>> (8 * emLen - emBits));
         byte[] em = new byte[emLen];
         System.arraycopy(db, 0, em, 0, db.length);
@@ -124,7 +124,7 @@ public final class RsaSchemes {
         byte[] h = Arrays.copyOfRange(em, emLen - hLen - 1, emLen - 1);
         int topMask = 0xFF << (8 - (8 * emLen - emBits)) & 0xFF;
         if ((db[0] & topMask) != 0) return false;
-        xor(db, mgf1(hashAlg, h, db.length));
+        xor(db, Kdf.mgf1(hashAlg, h, db.length));
         db[0] &= (byte) (0xFF >>> (8 * emLen - emBits));
         int i = 0;
         while (i < db.length && db[i] == 0) i++;
@@ -210,21 +210,6 @@ public final class RsaSchemes {
     private static OAEPParameterSpec oaepSpec(int hashAlg, byte[] label) {
         String h = Hashes.jcaName(hashAlg);
         return new OAEPParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), new PSource.PSpecified(label));
-    }
-
-    /** MGF1 (RFC 8017 B.2.1). */
-    static byte[] mgf1(int hashAlg, byte[] seed, int len) {
-        byte[] out = new byte[len];
-        MessageDigest md = Hashes.digest(hashAlg);
-        for (int counter = 0, off = 0; off < len; counter++) {
-            md.update(seed);
-            md.update(Octets.u32(counter));
-            byte[] b = md.digest();
-            int n = Math.min(b.length, len - off);
-            System.arraycopy(b, 0, out, off, n);
-            off += n;
-        }
-        return out;
     }
 
     private static void xor(byte[] a, byte[] b) {
