@@ -1,10 +1,14 @@
 package dev.jtpm.interop;
 
+import static dev.jtpm.interop.RawCommands.cat;
+import static dev.jtpm.interop.RawCommands.rc;
+import static dev.jtpm.interop.RawCommands.sized;
+import static dev.jtpm.interop.RawCommands.u16;
+import static dev.jtpm.interop.RawCommands.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.interop.JtpmServer.Protocol;
 import dev.jtpm.tss.SwtpmSocketTransport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -81,28 +85,14 @@ class SymmetricAlgorithmsInteropTest {
         }
     }
 
-    private static int rc(byte[] response) { return ByteBuffer.wrap(response, 6, 4).getInt(); }
-
-    private static byte[] cat(byte[]... parts) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        for (byte[] p : parts) o.writeBytes(p);
-        return o.toByteArray();
-    }
-
-    private static byte[] u16(int v) { return new byte[] {(byte) (v >>> 8), (byte) v}; }
-
-    private static byte[] u32(int v) { return ByteBuffer.allocate(4).putInt(v).array(); }
-
-    private static byte[] b2(byte[] v) { return cat(u16(v.length), v); }
-
     private static byte[] symcipher(int alg, int bits, int mode, int attributes) {
-        return cat(u16(0x25), u16(0x0b), u32(attributes), b2(new byte[0]), u16(alg), u16(bits), u16(mode), b2(new byte[0]));
+        return cat(u16(0x25), u16(0x0b), u32(attributes), sized(new byte[0]), u16(alg), u16(bits), u16(mode), sized(new byte[0]));
     }
 
     /** CreatePrimary(owner) → the response; {@code key} is inSensitive.data. */
     private static byte[] createPrimary(Raw t, byte[] publicArea, byte[] key) {
         return t.command(0x131, new int[] {0x40000001},
-                cat(b2(cat(b2(new byte[0]), b2(key))), b2(publicArea), b2(new byte[0]), u32(0)));
+                cat(sized(cat(sized(new byte[0]), sized(key))), sized(publicArea), sized(new byte[0]), u32(0)));
     }
 
     private static void skip2b(ByteBuffer b) {
@@ -126,11 +116,11 @@ class SymmetricAlgorithmsInteropTest {
     private static void flush(Raw t, int handle) { t.command(0x165, new int[0], u32(handle)); }
 
     private static byte[] encryptDecrypt(Raw t, int key, boolean decrypt, int mode, byte[] iv, byte[] data) {
-        return t.command(0x164, new int[] {key}, cat(new byte[] {(byte) (decrypt ? 1 : 0)}, u16(mode), b2(iv), b2(data)));
+        return t.command(0x164, new int[] {key}, cat(new byte[] {(byte) (decrypt ? 1 : 0)}, u16(mode), sized(iv), sized(data)));
     }
 
     private static byte[] encryptDecrypt2(Raw t, int key, boolean decrypt, int mode, byte[] iv, byte[] data) {
-        return t.command(0x193, new int[] {key}, cat(b2(data), new byte[] {(byte) (decrypt ? 1 : 0)}, u16(mode), b2(iv)));
+        return t.command(0x193, new int[] {key}, cat(sized(data), new byte[] {(byte) (decrypt ? 1 : 0)}, u16(mode), sized(iv)));
     }
 
     /** outData of an EncryptDecrypt(2) response. */
@@ -278,10 +268,10 @@ class SymmetricAlgorithmsInteropTest {
                     throw new IllegalStateException(e);
                 }
                 int alg = Integer.parseInt(c[0], 16);
-                byte[] sensitive = cat(u16(0x25), b2(new byte[0]), b2(seed), b2(key));
-                byte[] pub = cat(u16(0x25), u16(0x0b), u32(0x00060040), b2(new byte[0]), u16(alg), u16(Integer.parseInt(c[1])),
-                        u16(CFB), b2(unique));
-                byte[] r = t.command(0x167, new int[0], cat(b2(sensitive), b2(pub), u32(0x40000007)));
+                byte[] sensitive = cat(u16(0x25), sized(new byte[0]), sized(seed), sized(key));
+                byte[] pub = cat(u16(0x25), u16(0x0b), u32(0x00060040), sized(new byte[0]), u16(alg), u16(Integer.parseInt(c[1])),
+                        u16(CFB), sized(unique));
+                byte[] r = t.command(0x167, new int[0], cat(sized(sensitive), sized(pub), u32(0x40000007)));
                 out.add("load external " + String.join("/", c) + ": %08x".formatted(rc(r)));
                 if (rc(r) == 0) flush(t, handleOf(r));
             }
@@ -415,7 +405,7 @@ class SymmetricAlgorithmsInteropTest {
     // ---------------------------------------------------------------- CMAC: TPM2_MAC and TPM2_MAC_Start
 
     private static byte[] mac(Raw t, int key, byte[] data, int inScheme) {
-        return t.command(0x155, new int[] {key}, cat(b2(data), u16(inScheme)));
+        return t.command(0x155, new int[] {key}, cat(sized(data), u16(inScheme)));
     }
 
     /**
@@ -449,18 +439,18 @@ class SymmetricAlgorithmsInteropTest {
                 }
                 // a sequence gives the one-shot MAC
                 int h = handleOf(createPrimary(t, symcipher(ak[0], ak[1], CMAC, 0x00040052), keyOf(ak[0], ak[1])));
-                byte[] started = t.command(0x15b, new int[] {h}, cat(b2(new byte[0]), u16(NULL)));
+                byte[] started = t.command(0x15b, new int[] {h}, cat(sized(new byte[0]), u16(NULL)));
                 int seq = handleOf(started);
-                t.command(0x15c, new int[] {seq}, b2(Arrays.copyOfRange(data, 0, 20)));
-                t.command(0x15c, new int[] {seq}, b2(Arrays.copyOfRange(data, 20, 61)));
-                out.add("sequence: " + HEX.formatHex(t.command(0x13e, new int[] {seq}, cat(b2(Arrays.copyOfRange(data, 61, 64)),
+                t.command(0x15c, new int[] {seq}, sized(Arrays.copyOfRange(data, 0, 20)));
+                t.command(0x15c, new int[] {seq}, sized(Arrays.copyOfRange(data, 20, 61)));
+                out.add("sequence: " + HEX.formatHex(t.command(0x13e, new int[] {seq}, cat(sized(Arrays.copyOfRange(data, 61, 64)),
                         u32(0x40000001)))));
-                out.add("start with a hash: %08x".formatted(rc(t.command(0x15b, new int[] {h}, cat(b2(new byte[0]), u16(0x0b))))));
+                out.add("start with a hash: %08x".formatted(rc(t.command(0x15b, new int[] {h}, cat(sized(new byte[0]), u16(0x0b))))));
                 flush(t, h);
             }
             // keyed-hash keys: an HMAC scheme against CMAC or another hash; restricted keys; a key of another type
             for (int attributes : new int[] {0x00040072, 0x00050072}) {
-                byte[] kh = cat(u16(0x08), u16(0x0b), u32(attributes), b2(new byte[0]), u16(0x05), u16(0x0b), b2(new byte[0]));
+                byte[] kh = cat(u16(0x08), u16(0x0b), u32(attributes), sized(new byte[0]), u16(0x05), u16(0x0b), sized(new byte[0]));
                 int h = handleOf(createPrimary(t, kh, new byte[0]));
                 for (int inScheme : new int[] {NULL, CMAC, 0x0b, 0x0c, 0x99}) {
                     out.add("keyedhash %x in %x: %08x".formatted(attributes, inScheme, rc(mac(t, h, "abc".getBytes(), inScheme))));
@@ -593,21 +583,21 @@ class SymmetricAlgorithmsInteropTest {
         List<String> ours = sameOnBoth(t -> {
             List<String> out = new ArrayList<>();
             for (int[] sym : new int[][] {{TDES, 128}, {TDES, 192}, {CAMELLIA, 128}, {CAMELLIA, 256}}) {
-                byte[] rsaParent = cat(u16(0x01), u16(0x0b), u32(0x00030072), b2(new byte[0]), u16(sym[0]), u16(sym[1]), u16(CFB),
-                        u16(NULL), u16(2048), u32(0), b2(new byte[0]));
+                byte[] rsaParent = cat(u16(0x01), u16(0x0b), u32(0x00030072), sized(new byte[0]), u16(sym[0]), u16(sym[1]), u16(CFB),
+                        u16(NULL), u16(2048), u32(0), sized(new byte[0]));
                 byte[] r = createPrimary(t, rsaParent, new byte[0]);
                 out.add("parent %x/%d: %08x".formatted(sym[0], sym[1], rc(r)));
                 int parent = handleOf(r);
                 // a child storage key must repeat its parent's symmetric definition
-                byte[] childSame = cat(u16(0x23), u16(0x0b), u32(0x00030072), b2(new byte[0]), u16(sym[0]), u16(sym[1]), u16(CFB),
-                        u16(NULL), u16(3), u16(NULL), b2(new byte[0]), b2(new byte[0]));
-                byte[] childOther = cat(u16(0x23), u16(0x0b), u32(0x00030072), b2(new byte[0]), u16(AES), u16(128), u16(CFB),
-                        u16(NULL), u16(3), u16(NULL), b2(new byte[0]), b2(new byte[0]));
-                byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), b2(new byte[0]), u16(NULL), b2(new byte[0]));
+                byte[] childSame = cat(u16(0x23), u16(0x0b), u32(0x00030072), sized(new byte[0]), u16(sym[0]), u16(sym[1]), u16(CFB),
+                        u16(NULL), u16(3), u16(NULL), sized(new byte[0]), sized(new byte[0]));
+                byte[] childOther = cat(u16(0x23), u16(0x0b), u32(0x00030072), sized(new byte[0]), u16(AES), u16(128), u16(CFB),
+                        u16(NULL), u16(3), u16(NULL), sized(new byte[0]), sized(new byte[0]));
+                byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), sized(new byte[0]), u16(NULL), sized(new byte[0]));
                 for (byte[] child : new byte[][] {childSame, childOther, sealed}) {
                     byte[] sens = child == sealed ? "sealed secret".getBytes() : new byte[0];
                     byte[] created = t.command(0x153, new int[] {parent},
-                            cat(b2(cat(b2(new byte[0]), b2(sens))), b2(child), b2(new byte[0]), u32(0)));
+                            cat(sized(cat(sized(new byte[0]), sized(sens))), sized(child), sized(new byte[0]), u32(0)));
                     out.add(" create: %08x".formatted(rc(created)));
                     if (rc(created) != 0) continue;
                     ByteBuffer b = ByteBuffer.wrap(created, 14, created.length - 14);
@@ -615,7 +605,7 @@ class SymmetricAlgorithmsInteropTest {
                     b.get(priv);
                     byte[] pub = new byte[b.getShort() & 0xFFFF];
                     b.get(pub);
-                    byte[] loaded = t.command(0x157, new int[] {parent}, cat(b2(priv), b2(pub)));
+                    byte[] loaded = t.command(0x157, new int[] {parent}, cat(sized(priv), sized(pub)));
                     out.add(" load: %08x".formatted(rc(loaded)));
                     int h = handleOf(loaded);
                     if (child == sealed) {
@@ -632,7 +622,7 @@ class SymmetricAlgorithmsInteropTest {
                     if (rc(reloaded) == 0) flush(t, handleOf(reloaded));
                     // a private area corrupted under the parent's cipher fails its integrity check
                     priv[priv.length - 1] ^= 1;
-                    out.add(" load corrupted: %08x".formatted(rc(t.command(0x157, new int[] {parent}, cat(b2(priv), b2(pub))))));
+                    out.add(" load corrupted: %08x".formatted(rc(t.command(0x157, new int[] {parent}, cat(sized(priv), sized(pub))))));
                 }
                 flush(t, parent);
             }
@@ -655,34 +645,34 @@ class SymmetricAlgorithmsInteropTest {
                 byte[] r = createPrimary(t, symcipher(sym[0], sym[1], CFB, 0x00030072), new byte[0]);
                 out.add("parent %x/%d: %08x".formatted(sym[0], sym[1], rc(r)));
                 int parent = handleOf(r);
-                byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), b2(new byte[0]), u16(NULL), b2(new byte[0]));
+                byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), sized(new byte[0]), u16(NULL), sized(new byte[0]));
                 byte[] created = t.command(0x153, new int[] {parent},
-                        cat(b2(cat(b2(new byte[0]), b2("under a symcipher".getBytes()))), b2(sealed), b2(new byte[0]), u32(0)));
+                        cat(sized(cat(sized(new byte[0]), sized("under a symcipher".getBytes()))), sized(sealed), sized(new byte[0]), u32(0)));
                 out.add(" create: %08x".formatted(rc(created)));
                 ByteBuffer b = ByteBuffer.wrap(created, 14, created.length - 14);
                 byte[] priv = new byte[b.getShort() & 0xFFFF];
                 b.get(priv);
                 byte[] pub = new byte[b.getShort() & 0xFFFF];
                 b.get(pub);
-                byte[] loaded = t.command(0x157, new int[] {parent}, cat(b2(priv), b2(pub)));
+                byte[] loaded = t.command(0x157, new int[] {parent}, cat(sized(priv), sized(pub)));
                 out.add(" load: %08x".formatted(rc(loaded)));
                 int h = handleOf(loaded);
                 byte[] unsealed = t.command(0x15e, new int[] {h}, new byte[0]);
                 out.add(" unseal: %08x %s".formatted(rc(unsealed),
                         new String(Arrays.copyOfRange(unsealed, 16, 16 + ByteBuffer.wrap(unsealed, 14, 2).getShort()))));
-                byte[] changed = t.command(0x150, new int[] {h, parent}, b2("new".getBytes()));
+                byte[] changed = t.command(0x150, new int[] {h, parent}, sized("new".getBytes()));
                 out.add(" change auth: %08x".formatted(rc(changed)));
                 flush(t, h);
-                byte[] child = cat(u16(0x25), u16(0x0b), u32(0x00060072), b2(new byte[0]), u16(CAMELLIA), u16(128), u16(CFB), b2(new byte[0]));
-                byte[] cl = t.command(0x191, new int[] {parent}, cat(b2(cat(b2(new byte[0]), b2(new byte[0]))), b2(child)));
+                byte[] child = cat(u16(0x25), u16(0x0b), u32(0x00060072), sized(new byte[0]), u16(CAMELLIA), u16(128), u16(CFB), sized(new byte[0]));
+                byte[] cl = t.command(0x191, new int[] {parent}, cat(sized(cat(sized(new byte[0]), sized(new byte[0]))), sized(child)));
                 out.add(" create loaded: %08x".formatted(rc(cl)));
                 if (rc(cl) == 0) flush(t, handleOf(cl));
                 flush(t, parent);
             }
             int notParent = handleOf(createPrimary(t, symcipher(AES, 128, CFB, 0x00060072), new byte[0]));
-            byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), b2(new byte[0]), u16(NULL), b2(new byte[0]));
+            byte[] sealed = cat(u16(0x08), u16(0x0b), u32(0x00000052), sized(new byte[0]), u16(NULL), sized(new byte[0]));
             out.add("under an unrestricted key: %08x".formatted(rc(t.command(0x153, new int[] {notParent},
-                    cat(b2(cat(b2(new byte[0]), b2("x".getBytes()))), b2(sealed), b2(new byte[0]), u32(0))))));
+                    cat(sized(cat(sized(new byte[0]), sized("x".getBytes()))), sized(sealed), sized(new byte[0]), u32(0))))));
             flush(t, notParent);
             return out;
         });
@@ -698,10 +688,10 @@ class SymmetricAlgorithmsInteropTest {
             List<String> out = new ArrayList<>();
             for (int kdf : new int[] {0x07, 0x20, 0x21, 0x22, NULL}) {
                 byte[] kdfScheme = kdf == NULL ? u16(NULL) : cat(u16(kdf), u16(0x0b));
-                byte[] eccSign = cat(u16(0x23), u16(0x0b), u32(0x00040072), b2(new byte[0]), u16(NULL), u16(0x18), u16(0x0b), u16(3),
-                        kdfScheme, b2(new byte[0]), b2(new byte[0]));
-                byte[] eccParent = cat(u16(0x23), u16(0x0b), u32(0x00030072), b2(new byte[0]), u16(CAMELLIA), u16(128), u16(CFB),
-                        u16(NULL), u16(3), kdfScheme, b2(new byte[0]), b2(new byte[0]));
+                byte[] eccSign = cat(u16(0x23), u16(0x0b), u32(0x00040072), sized(new byte[0]), u16(NULL), u16(0x18), u16(0x0b), u16(3),
+                        kdfScheme, sized(new byte[0]), sized(new byte[0]));
+                byte[] eccParent = cat(u16(0x23), u16(0x0b), u32(0x00030072), sized(new byte[0]), u16(CAMELLIA), u16(128), u16(CFB),
+                        u16(NULL), u16(3), kdfScheme, sized(new byte[0]), sized(new byte[0]));
                 for (byte[] pub : new byte[][] {eccSign, eccParent}) {
                     byte[] r = createPrimary(t, pub, new byte[0]);
                     out.add("ecc kdf %x: %08x".formatted(kdf, rc(r)));
@@ -709,8 +699,8 @@ class SymmetricAlgorithmsInteropTest {
                 }
                 if (kdf == NULL) continue;
                 for (int attributes : new int[] {0x00020072, 0x00030072}) {   // decrypt, restricted decrypt (derivation parent)
-                    byte[] xor = cat(u16(0x08), u16(0x0b), u32(attributes), b2(new byte[0]), u16(0x0a), u16(0x0b), u16(kdf),
-                            b2(new byte[0]));
+                    byte[] xor = cat(u16(0x08), u16(0x0b), u32(attributes), sized(new byte[0]), u16(0x0a), u16(0x0b), u16(kdf),
+                            sized(new byte[0]));
                     byte[] r = createPrimary(t, xor, new byte[0]);
                     out.add("xor kdf %x attributes %x: %08x".formatted(kdf, attributes, rc(r)));
                     if (rc(r) == 0) flush(t, handleOf(r));
@@ -738,28 +728,28 @@ class SymmetricAlgorithmsInteropTest {
             for (int[] parentHash : new int[][] {{0x0b, 32}, {0x0c, 48}, {0x04, 5}}) {
                 byte[] bits = new byte[parentHash[1]];
                 for (int i = 0; i < bits.length; i++) bits[i] = (byte) i;
-                byte[] derivationParent = cat(u16(0x08), u16(0x0b), u32(0x00030040), b2(new byte[0]), u16(0x0a), u16(parentHash[0]),
-                        u16(0x22), b2(new byte[0]));
+                byte[] derivationParent = cat(u16(0x08), u16(0x0b), u32(0x00030040), sized(new byte[0]), u16(0x0a), u16(parentHash[0]),
+                        u16(0x22), sized(new byte[0]));
                 byte[] created = createPrimary(t, derivationParent, bits);
                 out.add("parent: %08x".formatted(rc(created)));
                 int parent = handleOf(created);
                 Map<String, byte[]> templates = new java.util.LinkedHashMap<>();
-                templates.put("aes", cat(u16(0x25), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(AES), u16(128), u16(ECB)));
-                templates.put("camellia", cat(u16(0x25), u16(0x0c), u32(0x00060050), b2(new byte[0]), u16(CAMELLIA), u16(256), u16(NULL)));
-                templates.put("tdes", cat(u16(0x25), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(TDES), u16(192), u16(CBC)));
-                templates.put("hmac", cat(u16(0x08), u16(0x0b), u32(0x00040050), b2(new byte[0]), u16(0x05), u16(0x0c)));
-                templates.put("sealed", cat(u16(0x08), u16(0x0d), u32(0x00000050), b2(new byte[0]), u16(NULL)));
+                templates.put("aes", cat(u16(0x25), u16(0x0b), u32(0x00060050), sized(new byte[0]), u16(AES), u16(128), u16(ECB)));
+                templates.put("camellia", cat(u16(0x25), u16(0x0c), u32(0x00060050), sized(new byte[0]), u16(CAMELLIA), u16(256), u16(NULL)));
+                templates.put("tdes", cat(u16(0x25), u16(0x0b), u32(0x00060050), sized(new byte[0]), u16(TDES), u16(192), u16(CBC)));
+                templates.put("hmac", cat(u16(0x08), u16(0x0b), u32(0x00040050), sized(new byte[0]), u16(0x05), u16(0x0c)));
+                templates.put("sealed", cat(u16(0x08), u16(0x0d), u32(0x00000050), sized(new byte[0]), u16(NULL)));
                 for (int[] curve : new int[][] {{2, 0x0b}, {3, 0x0b}, {4, 0x0c}, {5, 0x0d}}) {
-                    templates.put("ecc" + curve[0], cat(u16(0x23), u16(curve[1]), u32(0x00040050), b2(new byte[0]), u16(NULL), u16(0x18),
+                    templates.put("ecc" + curve[0], cat(u16(0x23), u16(curve[1]), u32(0x00040050), sized(new byte[0]), u16(NULL), u16(0x18),
                             u16(curve[1]), u16(curve[0]), u16(NULL)));
                 }
-                templates.put("derivation parent", cat(u16(0x08), u16(0x0b), u32(0x00030050), b2(new byte[0]), u16(0x0a), u16(0x0b),
+                templates.put("derivation parent", cat(u16(0x08), u16(0x0b), u32(0x00030050), sized(new byte[0]), u16(0x0a), u16(0x0b),
                         u16(0x22)));
-                templates.put("rsa", cat(u16(0x01), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(NULL), u16(NULL), u16(2048), u32(0)));
-                templates.put("sensitiveDataOrigin", cat(u16(0x25), u16(0x0b), u32(0x00060070), b2(new byte[0]), u16(AES), u16(128),
+                templates.put("rsa", cat(u16(0x01), u16(0x0b), u32(0x00060050), sized(new byte[0]), u16(NULL), u16(NULL), u16(2048), u32(0)));
+                templates.put("sensitiveDataOrigin", cat(u16(0x25), u16(0x0b), u32(0x00060070), sized(new byte[0]), u16(AES), u16(128),
                         u16(ECB)));
-                templates.put("fixedTPM", cat(u16(0x25), u16(0x0b), u32(0x00060052), b2(new byte[0]), u16(AES), u16(128), u16(ECB)));
-                byte[] given = cat(b2("sl".getBytes()), b2("sc".getBytes()));
+                templates.put("fixedTPM", cat(u16(0x25), u16(0x0b), u32(0x00060052), sized(new byte[0]), u16(AES), u16(128), u16(ECB)));
+                byte[] given = cat(sized("sl".getBytes()), sized("sc".getBytes()));
                 byte[][][] labelContexts = {
                         {"lab".getBytes(), "ctx".getBytes(), new byte[0]},
                         {new byte[0], new byte[0], new byte[0]},
@@ -770,7 +760,7 @@ class SymmetricAlgorithmsInteropTest {
                 for (var template : templates.entrySet()) {
                     for (byte[][] lc : labelContexts) {
                         byte[] r = t.command(0x191, new int[] {parent},
-                                cat(b2(cat(b2(pw), b2(lc[2]))), b2(cat(template.getValue(), b2(lc[0]), b2(lc[1])))));
+                                cat(sized(cat(sized(pw), sized(lc[2]))), sized(cat(template.getValue(), sized(lc[0]), sized(lc[1])))));
                         String what = "%x %s '%s' '%s' %s: ".formatted(parentHash[0], template.getKey(), new String(lc[0]),
                                 new String(lc[1]), HEX.formatHex(lc[2]));
                         out.add(what + HEX.formatHex(r));
@@ -780,7 +770,7 @@ class SymmetricAlgorithmsInteropTest {
                             case "aes" -> encryptDecryptWith(t, h, pw, ECB, new byte[0]);
                             case "camellia" -> encryptDecryptWith(t, h, pw, CFB, new byte[16]);
                             case "tdes" -> encryptDecryptWith(t, h, pw, NULL, new byte[8]);
-                            case "hmac" -> t.send(withPassword(0x155, h, pw, cat(b2("abc".getBytes()), u16(NULL))));
+                            case "hmac" -> t.send(withPassword(0x155, h, pw, cat(sized("abc".getBytes()), u16(NULL))));
                             case "sealed" -> t.send(withPassword(0x15e, h, pw, new byte[0]));
                             default -> new byte[0];
                         }));
@@ -791,9 +781,9 @@ class SymmetricAlgorithmsInteropTest {
                         if (rc(loaded) == 0) flush(t, handleOf(loaded));
                     }
                 }
-                byte[] aes = cat(u16(0x25), u16(0x0b), u32(0x00060050), b2(new byte[0]), u16(AES), u16(128), u16(ECB), b2(new byte[0]));
+                byte[] aes = cat(u16(0x25), u16(0x0b), u32(0x00060050), sized(new byte[0]), u16(AES), u16(128), u16(ECB), sized(new byte[0]));
                 out.add("create: %08x".formatted(rc(t.command(0x153, new int[] {parent},
-                        cat(b2(cat(b2(new byte[0]), b2(new byte[0]))), b2(aes), b2(new byte[0]), u32(0))))));
+                        cat(sized(cat(sized(new byte[0]), sized(new byte[0]))), sized(aes), sized(new byte[0]), u32(0))))));
                 flush(t, parent);
             }
             return out;
@@ -805,11 +795,11 @@ class SymmetricAlgorithmsInteropTest {
     /** A command on one handle with a password session of {@code pw}. */
     private static byte[] withPassword(int cc, int handle, byte[] pw, byte[] params) {
         return cat(u16(0x8002), u32(10 + 4 + 4 + 9 + pw.length + params.length), u32(cc), u32(handle), u32(9 + pw.length),
-                u32(0x40000009), u16(0), new byte[] {1}, b2(pw), params);
+                u32(0x40000009), u16(0), new byte[] {1}, sized(pw), params);
     }
 
     private static byte[] encryptDecryptWith(Raw t, int key, byte[] pw, int mode, byte[] iv) {
-        return t.send(withPassword(0x164, key, pw, cat(new byte[] {0}, u16(mode), b2(iv), b2(new byte[32]))));
+        return t.send(withPassword(0x164, key, pw, cat(new byte[] {0}, u16(mode), sized(iv), sized(new byte[32]))));
     }
 
     // ---------------------------------------------------------------- session parameter encryption
@@ -873,7 +863,7 @@ class SymmetricAlgorithmsInteropTest {
                 }
             }
             // a block cipher in a mode other than CFB: TPM_RC_MODE
-            byte[] ofb = t.command(0x176, new int[0], cat(u32(0x40000007), u32(0x40000007), b2(new byte[16]), b2(new byte[0]),
+            byte[] ofb = t.command(0x176, new int[0], cat(u32(0x40000007), u32(0x40000007), sized(new byte[16]), sized(new byte[0]),
                     new byte[] {0}, u16(CAMELLIA), u16(128), u16(OFB), u16(0x0b)));
             out.add("ofb session: %08x".formatted(rc(ofb)));
             return out;
@@ -883,7 +873,7 @@ class SymmetricAlgorithmsInteropTest {
 
     private static String encryptedSession(Raw t, int alg, int bits) throws Exception {
         byte[] nonce = HEX.parseHex("0f0e0d0c0b0a09080706050403020100");
-        byte[] started = t.command(0x176, new int[0], cat(u32(0x40000007), u32(0x40000007), b2(nonce), b2(new byte[0]),
+        byte[] started = t.command(0x176, new int[0], cat(u32(0x40000007), u32(0x40000007), sized(nonce), sized(new byte[0]),
                 new byte[] {0}, u16(alg), u16(bits), u16(CFB), u16(0x0b)));   // TPM_SE_HMAC
         if (rc(started) != 0) return "start %08x".formatted(rc(started));
         ByteBuffer b = ByteBuffer.wrap(started, 10, started.length - 10);
@@ -893,14 +883,14 @@ class SymmetricAlgorithmsInteropTest {
 
         // HierarchyChangeAuth(owner, newAuth) with newAuth encrypted (continueSession | decrypt)
         String newAuth = "pw-" + alg + "-" + bits;
-        byte[] params = b2(cfb(alg, bits, newAuth.getBytes(), nonce, nonceTpm, false));
+        byte[] params = sized(cfb(alg, bits, newAuth.getBytes(), nonce, nonceTpm, false));
         int attrs = 0x21;
         byte[] cpHash = sha256(u32(0x129), u32(0x40000001), params);
         byte[] mac = hmac(new byte[0], cpHash, nonce, nonceTpm, new byte[] {(byte) attrs});
         ByteBuffer w = ByteBuffer.allocate(512);
         w.putShort((short) 0x8002).putInt(0).putInt(0x129).putInt(0x40000001);
         w.putInt(4 + 2 + nonce.length + 1 + 2 + mac.length);
-        w.putInt(session).put(b2(nonce)).put((byte) attrs).put(b2(mac)).put(params);
+        w.putInt(session).put(sized(nonce)).put((byte) attrs).put(sized(mac)).put(params);
         w.putInt(2, w.position());
         byte[] r = t.send(Arrays.copyOf(w.array(), w.position()));
         if (rc(r) != 0) return "change auth %08x".formatted(rc(r));
@@ -912,18 +902,18 @@ class SymmetricAlgorithmsInteropTest {
         byte[] pw = newAuth.getBytes();
         ByteBuffer c = ByteBuffer.allocate(512);
         c.putShort((short) 0x8002).putInt(0).putInt(0x129).putInt(0x40000001).putInt(9 + pw.length)
-                .putInt(0x40000009).putShort((short) 0).put((byte) 1).put(b2(pw)).put(b2(new byte[0]));
+                .putInt(0x40000009).putShort((short) 0).put((byte) 1).put(sized(pw)).put(sized(new byte[0]));
         c.putInt(2, c.position());
         String reset = "%08x".formatted(rc(t.send(Arrays.copyOf(c.array(), c.position()))));
 
         // Hash("abc") with the response encrypted (continueSession | encrypt)
-        byte[] hashParams = cat(b2("abc".getBytes()), u16(0x0b), u32(0x40000007));
+        byte[] hashParams = cat(sized("abc".getBytes()), u16(0x0b), u32(0x40000007));
         int attrs2 = 0x41;
         byte[] mac2 = hmac(new byte[0], sha256(u32(0x17d), hashParams), nonce, nonceTpm2, new byte[] {(byte) attrs2});
         ByteBuffer w2 = ByteBuffer.allocate(512);
         w2.putShort((short) 0x8002).putInt(0).putInt(0x17d);
         w2.putInt(4 + 2 + nonce.length + 1 + 2 + mac2.length);
-        w2.putInt(session).put(b2(nonce)).put((byte) attrs2).put(b2(mac2)).put(hashParams);
+        w2.putInt(session).put(sized(nonce)).put((byte) attrs2).put(sized(mac2)).put(hashParams);
         w2.putInt(2, w2.position());
         byte[] r2 = t.send(Arrays.copyOf(w2.array(), w2.position()));
         if (rc(r2) != 0) return "hash %08x".formatted(rc(r2));
