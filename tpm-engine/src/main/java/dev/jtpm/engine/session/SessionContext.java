@@ -14,13 +14,13 @@ import dev.jtpm.types.codec.Wire.U8;
  */
 record SessionContext(@U8 int type, @U16 int authHash, Secret sessionKey, boolean bound, Bytes boundName,
                       Secret boundAuth, Bytes nonceTpm, Bytes nonceCaller, Bytes policyDigest, @U16 int symmetric,
-                      @U16 int symmetricKeyBitsOrHash) {
+                      @U16 int symmetricKeyBitsOrHash, AuthSession.Assertions assertions) {
 
     static SessionContext of(AuthSession s) {
         return new SessionContext(s.type(), s.authHash(), s.sessionKey(), s.boundName() != null,
                 s.boundName() == null ? Bytes.EMPTY : s.boundName(), s.boundAuth(), s.nonceTpm(), s.nonceCaller(),
                 s.policyDigest(), s.symmetric(),
-                s.symmetric() == dev.jtpm.types.TpmAlg.XOR ? s.symmetricHash() : s.symmetricKeyBits());
+                s.symmetric() == dev.jtpm.types.TpmAlg.XOR ? s.symmetricHash() : s.symmetricKeyBits(), s.assertions());
     }
 
     AuthSession toSession() {
@@ -28,6 +28,7 @@ record SessionContext(@U8 int type, @U16 int authHash, Secret sessionKey, boolea
         s.boundAuth(boundAuth);
         s.policyDigest(policyDigest);
         s.symmetric(symmetric, symmetricKeyBitsOrHash);
+        s.assertions(assertions);
         return s;
     }
 

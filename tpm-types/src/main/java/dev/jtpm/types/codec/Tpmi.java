@@ -217,6 +217,10 @@ public enum Tpmi {
             require(isSession(v) || TpmRh.inRange(v, TpmRh.TRANSIENT_FIRST, TpmRh.TRANSIENT_FIRST + 2), TpmRc.VALUE);
         }
     },
+    /** TPMI_SH_POLICY (Part 2, 9.8): a policy session handle, 0x03xxxxxx (TPM_RC_VALUE). */
+    SH_POLICY { void check(int v) { require(v >>> 24 == 0x03, TpmRc.VALUE); } },
+    /** TPMI_SH_HMAC (Part 2, 9.7): an HMAC session handle, 0x02xxxxxx (TPM_RC_VALUE). */
+    SH_HMAC { void check(int v) { require(v >>> 24 == 0x02, TpmRc.VALUE); } },
     /** TPMI_RSA_KEY_BITS (Part 2, 11.2.4): an implemented RSA key size (TPM_RC_VALUE). */
     RSA_KEY_BITS { void check(int v) { keyBits(TpmAlg.RSA, v); } },
     /** TPMI_AES_KEY_BITS (Part 2, 11.1): an implemented AES key size (TPM_RC_VALUE). */
