@@ -6,12 +6,14 @@ import dev.jtpm.engine.session.AuthValues;
 import dev.jtpm.engine.session.DictionaryAttack;
 import dev.jtpm.engine.session.Names;
 import dev.jtpm.engine.session.ParameterEncryption;
+import dev.jtpm.engine.state.HashSequence;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmCc;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmHt;
 import dev.jtpm.types.TpmRc;
@@ -23,16 +25,19 @@ import dev.jtpm.types.codec.Wire;
 import dev.jtpm.types.command.CommandTable;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import javax.crypto.Mac;
 
 /**
- * The handle and authorization stages of the pipeline (Part 1, 19; Part 3, 5.4–5.6): handle
- * existence, the authorization area, password (TPM_RS_PW) and HMAC-session authorization with
- * cpHash, and the response sessions with rpHash and fresh nonces. Policy sessions authorize only
- * when their digest equals the entity's authPolicy.
+ * The handle and authorization stages of the pipeline (Part 1, 19; Part 3, 5.4–5.6), in the shape of
+ * ms-tpm's SessionProcess.c: handle existence; the authorization area (RetrieveSessionData: attributes,
+ * encryption and audit roles); each session checked against its entity (ParseSessionBuffer and
+ * CheckAuthSession: lockout, policy-session requirements, authValue or authPolicy availability, the policy
+ * assertions of CheckPolicyAuthSession, password or HMAC over cpHash); and the response area
+ * (BuildResponseSession: fresh nonces, encryption of the first response parameter, audit digests, HMACs over
+ * rpHash; the password session answers continueSession SET; sessions without continueSession are flushed
+ * and policy sessions that continue start a fresh policy). Nothing here changes a session unless the
+ * command succeeds.
  */
 final class Authorization {
     private Authorization() {}
@@ -40,6 +45,8 @@ final class Authorization {
     /** MAX_SESSION_NUMBER. */
     static final int MAX_SESSIONS = 3;
     private static final int MAX_NONCE = 64, MIN_NONCE = 16;
+    /** ms-tpm's TPM_RH_UNASSIGNED for the exclusive audit session. */
+    static final int UNASSIGNED = TpmRh.UNASSIGNED;
 
     /** One entry of the command's authorization area. */
     record Session(int handle, Bytes nonce, int attributes, Bytes hmac) {}
@@ -49,13 +56,21 @@ final class Authorization {
         final List<Session> sessions;
         /** Per session: the HMAC/policy session, or null for a password session. */
         final List<AuthSession> authSessions = new ArrayList<>();
-        /** Per session: the authorized entity (null for an encryption-only session), and whether its authValue is part of the HMAC key. */
+        /** Per session: the authorized entity (null for a session used only for encryption or audit). */
         final List<Integer> entities = new ArrayList<>();
+        /** Per session: ms-tpm's includeAuth (the entity's authValue is part of the HMAC and encryption keys). */
         final List<Boolean> includeAuth = new ArrayList<>();
-        /** The sessions that decrypt the first command parameter and encrypt the first response parameter, or -1. */
-        int decryptIndex = -1, encryptIndex = -1;
+        /** Per session: the entity's authValue when the command was authorized (for an entity the command removes). */
+        final List<Secret> authAtCommand = new ArrayList<>();
+        /** Per session: the attributes to answer with (auditExclusive is the TPM's to set). */
+        final int[] responseAttributes;
+        /** The sessions that decrypt the first command parameter, encrypt the first response parameter, audit; or -1. */
+        int decryptIndex = -1, encryptIndex = -1, auditIndex = -1;
 
-        Checked(List<Session> sessions) { this.sessions = sessions; }
+        Checked(List<Session> sessions) {
+            this.sessions = sessions;
+            this.responseAttributes = new int[sessions.size()];
+        }
 
         static final Checked NONE = new Checked(List.of());
     }
@@ -121,10 +136,11 @@ final class Authorization {
     }
 
     /**
-     * Checks every session against the command's authorization roles. {@code params} are the
-     * parameter bytes as received (what cpHash covers).
+     * Checks every session against the command's authorization roles. {@code params} are the parameter
+     * bytes as received (what cpHash covers); {@code locality} is the command's.
      */
-    static Checked authorize(TpmState s, CommandTable.Entry entry, int[] handles, List<Session> sessions, byte[] params) {
+    static Checked authorize(TpmState s, CommandTable.Entry entry, int[] handles, List<Session> sessions, byte[] params,
+                             int locality) {
         List<Integer> authHandles = new ArrayList<>();
         List<Wire.Auth> authRoles = new ArrayList<>();
         for (int i = 0; i < handles.length; i++) {
@@ -133,103 +149,84 @@ final class Authorization {
                 authRoles.add(entry.authRoles().get(i));
             }
         }
-        if (sessions.size() < authHandles.size()) throw new TpmFailure(TpmRc.AUTH_MISSING);
         Checked checked = new Checked(sessions);
-        Set<Integer> seen = new HashSet<>();
+        // RetrieveSessionData: what each session is, and which ones encrypt, decrypt and audit
         for (int i = 0; i < sessions.size(); i++) {
             Session session = sessions.get(i);
             int n = i + 1;
-            boolean forAuth = i < authHandles.size();
+            int attrs = session.attributes();
+            checked.responseAttributes[i] = attrs;
             if (session.handle() == TpmRh.RS_PW) {
-                if (!forAuth) throw new TpmFailure(TpmRc.AUTH_CONTEXT);
+                if ((attrs & ~TpmSe.CONTINUE_SESSION) != 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
                 if (!session.nonce().isEmpty()) throw new TpmFailure(TpmRc.NONCE.atSession(n));
-                if ((session.attributes() & ~TpmSe.CONTINUE_SESSION) != 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
-                int entity = authHandles.get(i);
-                DictionaryAttack.checkNotLockedOut(s, entity, false);
-                checkAuthValueAvailable(s, entity, authRoles.get(i));
-                Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
-                Secret presented = Secret.of(session.hmac()).trimTrailingZeros();
-                if (!expected.equals(presented)) {
-                    throw new TpmFailure(DictionaryAttack.registerFailure(s, entity, false).atSession(n));
-                }
                 checked.authSessions.add(null);
-                checked.entities.add(entity);
-                checked.includeAuth.add(false);
                 continue;
             }
             int ht = TpmHt.of(session.handle());
             if (ht != TpmHt.HMAC_SESSION && ht != TpmHt.POLICY_SESSION) throw new TpmFailure(TpmRc.HANDLE.atSession(n));
             AuthSession as = s.sessions.get(session.handle());
             if (as == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_S0.value() + i));
-            if (!seen.add(session.handle())) throw new TpmFailure(TpmRc.HANDLE.atSession(n));
-            int attrs = session.attributes();
-            if ((attrs & (TpmSe.AUDIT | TpmSe.AUDIT_EXCLUSIVE | TpmSe.AUDIT_RESET)) != 0) {
-                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));        // audit sessions are not implemented
-            }
-            if ((attrs & (TpmSe.DECRYPT | TpmSe.ENCRYPT)) != 0 && as.symmetric() == TpmAlg.NULL) {
-                throw new TpmFailure(TpmRc.SYMMETRIC.atSession(n));
+            for (int j = 0; j < i; j++) {
+                if (sessions.get(j).handle() == session.handle()) throw new TpmFailure(TpmRc.HANDLE.atSession(n));
             }
             if ((attrs & TpmSe.DECRYPT) != 0) {
                 if (!entry.decrypt() || checked.decryptIndex >= 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                if (as.symmetric() == TpmAlg.NULL) throw new TpmFailure(TpmRc.SYMMETRIC.atSession(n));
                 checked.decryptIndex = i;
             }
             if ((attrs & TpmSe.ENCRYPT) != 0) {
                 if (!entry.encrypt() || checked.encryptIndex >= 0) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                if (as.symmetric() == TpmAlg.NULL) throw new TpmFailure(TpmRc.SYMMETRIC.atSession(n));
                 checked.encryptIndex = i;
             }
-            if (!forAuth && (attrs & (TpmSe.DECRYPT | TpmSe.ENCRYPT)) == 0) {
-                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));        // neither auth, audit nor encryption
+            if ((attrs & TpmSe.AUDIT) != 0) {
+                if (checked.auditIndex >= 0 || as.isPolicy()) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
+                if ((attrs & TpmSe.AUDIT_RESET) == 0 && as.audit() && (attrs & TpmSe.AUDIT_EXCLUSIVE) != 0
+                        && s.exclusiveAuditSession != session.handle()) {
+                    throw new TpmFailure(TpmRc.EXCLUSIVE);
+                }
+                checked.auditIndex = i;
+            } else if ((attrs & (TpmSe.AUDIT_EXCLUSIVE | TpmSe.AUDIT_RESET)) != 0) {
+                throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));   // Part 1, 19.6.9: only with audit
             }
             if (session.nonce().size() < MIN_NONCE) throw new TpmFailure(TpmRc.SIZE.atSession(n));
             checked.authSessions.add(as);
-            checked.entities.add(forAuth ? authHandles.get(i) : null);
-            checked.includeAuth.add(false);
         }
-        // second pass, now that the encryption sessions are known: the HMACs
+        if (sessions.size() < authHandles.size()) throw new TpmFailure(TpmRc.AUTH_MISSING);
+
+        // ParseSessionBuffer: each session in order, against its entity
+        Bytes[] cpHashes = new Bytes[0x100];
         for (int i = 0; i < sessions.size(); i++) {
-            AuthSession as = checked.authSessions.get(i);
-            if (as == null) continue;
             Session session = sessions.get(i);
+            AuthSession as = checked.authSessions.get(i);
             int n = i + 1;
-            Integer entity = checked.entities.get(i);
-            boolean lockoutBound = Names.of(s, TpmRh.LOCKOUT).equals(as.boundName());
-            byte[] authValue = new byte[0];
-            boolean includeAuth = false;
-            if (entity != null) {
-                DictionaryAttack.checkNotLockedOut(s, entity, lockoutBound);
-                Secret value = AuthValues.of(s, entity).trimTrailingZeros();
-                if (as.isPolicy()) {
-                    if (as.type() == TpmSe.TRIAL) throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));
-                    Bytes policy = AuthValues.policyOf(s, entity);
-                    if (policy.isEmpty() || AuthValues.policyAlgOf(s, entity) != as.authHash()
-                            || !MessageDigest.isEqual(policy.unsafeArray(), as.policyDigest().unsafeArray())) {
-                        throw new TpmFailure(TpmRc.POLICY_FAIL.atSession(n));
-                    }
+            Integer entity = i < authHandles.size() ? authHandles.get(i) : null;
+            checked.entities.add(entity);
+            checked.authAtCommand.add(entity == null ? Secret.EMPTY : AuthValues.of(s, entity).trimTrailingZeros());
+            try {
+                if (as == null) {
+                    if (entity == null) throw new TpmFailure(TpmRc.AUTH_CONTEXT);
+                    checked.includeAuth.add(false);
                 } else {
-                    checkAuthValueAvailable(s, entity, authRoles.get(i));
-                    includeAuth = !as.isBoundTo(Names.of(s, entity), value);
-                    if (includeAuth) authValue = value.toArray();
+                    if (as.isTrial()) throw new TpmFailure(TpmRc.ATTRIBUTES);
+                    if (as.daBound()) DictionaryAttack.checkLockedOut(s, as.lockoutBound());
+                    boolean includeAuth;
+                    if (entity == null) {
+                        includeAuth = false;     // encryption or audit only
+                    } else if (as.isPolicy()) {
+                        includeAuth = as.authValueNeeded() || as.passwordNeeded();
+                    } else {
+                        includeAuth = !as.isBoundTo(Names.of(s, entity), AuthValues.of(s, entity).trimTrailingZeros());
+                    }
+                    checked.includeAuth.add(includeAuth);
                 }
-            }
-            checked.includeAuth.set(i, includeAuth);
-            Mac mac = Hashes.hmac(as.authHash(), concat(as.sessionKey().toArray(), authValue));
-            mac.update(cpHash(as.authHash(), entry.commandCode(), s, handles, params).unsafeArray());
-            mac.update(session.nonce().unsafeArray());
-            mac.update(as.nonceTpm().unsafeArray());
-            if (i == 0) {
-                // the first session also covers the nonces of other sessions used for encryption (Part 1, 19.6.5)
-                if (checked.decryptIndex > 0) mac.update(checked.authSessions.get(checked.decryptIndex).nonceTpm().unsafeArray());
-                if (checked.encryptIndex > 0 && checked.encryptIndex != checked.decryptIndex) {
-                    mac.update(checked.authSessions.get(checked.encryptIndex).nonceTpm().unsafeArray());
+                if (entity != null) {
+                    checkAuthSession(s, entry, handles, params, locality, checked, i, entity, authRoles.get(i), cpHashes);
+                } else {
+                    checkSessionHmac(s, entry, handles, params, checked, i, cpHashes);
                 }
-            }
-            mac.update((byte) session.attributes());
-            byte[] expected = mac.doFinal();
-            if (!as.isPolicy() || !session.hmac().isEmpty()) {
-                if (!MessageDigest.isEqual(expected, session.hmac().unsafeArray())) {
-                    TpmRc rc = entity == null ? TpmRc.BAD_AUTH : DictionaryAttack.registerFailure(s, entity, lockoutBound);
-                    throw new TpmFailure(rc.atSession(n));
-                }
+            } catch (TpmFailure f) {
+                throw new TpmFailure(f.rc().atSession(n));
             }
         }
         // all checks passed: the callers' nonces become the sessions' nonceCaller
@@ -240,21 +237,177 @@ final class Authorization {
         return checked;
     }
 
+    /** ms-tpm's CheckAuthSession: one session that authorizes {@code entity} in {@code role}. */
+    private static void checkAuthSession(TpmState s, CommandTable.Entry entry, int[] handles, byte[] params, int locality,
+                                         Checked checked, int i, int entity, Wire.Auth role, Bytes[] cpHashes) {
+        AuthSession as = checked.authSessions.get(i);
+        boolean authUsed = as == null || checked.includeAuth.get(i);
+        if (authUsed && !DictionaryAttack.isExempt(s, entity)) DictionaryAttack.checkLockedOut(s, entity == TpmRh.LOCKOUT);
+        if (as == null || !as.isPolicy()) {
+            if (isPolicySessionRequired(s, entity, role)) throw new TpmFailure(TpmRc.AUTH_TYPE);
+            if (!isAuthValueAvailable(s, entity, role)) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
+        } else {
+            if (!isAuthPolicyAvailable(s, entity)) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
+            checkPolicySession(s, entry, handles, params, locality, as, entity, role);
+        }
+        if (as == null || as.passwordNeeded()) {
+            Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
+            Secret presented = Secret.of(checked.sessions.get(i).hmac()).trimTrailingZeros();
+            if (!expected.equals(presented)) throw new TpmFailure(incrementLockout(s, entity, as, false));
+        } else {
+            checkSessionHmac(s, entry, handles, params, checked, i, cpHashes);
+        }
+    }
+
+    /**
+     * ms-tpm's CheckPolicyAuthSession: the policy digest and hash against the entity's authPolicy, and every
+     * assertion the policy commands recorded.
+     */
+    private static void checkPolicySession(TpmState s, CommandTable.Entry entry, int[] handles, byte[] params, int locality,
+                                           AuthSession as, int entity, Wire.Auth role) {
+        int cc = entry.commandCode();
+        if (cc == TpmCc.POLICY_SECRET && !as.passwordNeeded() && !as.authValueNeeded()) throw new TpmFailure(TpmRc.MODE);
+        if (as.pcrSelected() && as.pcrCounter() != s.pcrs.updateCounter()) throw new TpmFailure(TpmRc.PCR_CHANGED);
+        Bytes policy = AuthValues.policyOf(s, entity);
+        if (!MessageDigest.isEqual(as.policyDigest().unsafeArray(), policy.unsafeArray())) {
+            throw new TpmFailure(TpmRc.POLICY_FAIL);
+        }
+        if (AuthValues.policyAlgOf(s, entity) != as.authHash()) throw new TpmFailure(TpmRc.POLICY_FAIL);
+        if (as.timeout() != 0 && Long.compareUnsigned(as.timeout(), s.time()) < 0) throw new TpmFailure(TpmRc.EXPIRED);
+        if (as.commandCode() != 0) {
+            if (as.commandCode() != cc) throw new TpmFailure(TpmRc.POLICY_CC);
+        } else if (role == Wire.Auth.ADMIN || role == Wire.Auth.DUP) {
+            throw new TpmFailure(TpmRc.POLICY_FAIL);
+        }
+        int allowed = as.commandLocality();
+        if (allowed != 0) {
+            boolean ok = locality < 5 ? (allowed & (1 << locality)) != 0 && allowed <= 31
+                    : locality > 31 && allowed == locality;
+            if (!ok) throw new TpmFailure(TpmRc.LOCALITY);
+        }
+        if (as.ppRequired()) throw new TpmFailure(TpmRc.PP);     // the platform never asserts physical presence
+        boolean ok = switch (as.restrictKind()) {
+            case NONE -> true;
+            case CP_HASH -> as.restrictHash().equals(cpHash(as.authHash(), cc, s, handles, params));
+            case NAME_HASH -> as.restrictHash().equals(nameHash(as.authHash(), s, handles));
+            case TEMPLATE_HASH -> templateHashMatches(as, cc, params);
+        };
+        if (!ok) throw new TpmFailure(TpmRc.POLICY_FAIL);
+        if (as.checkNvWritten()) {
+            // only an NV index has TPMA_NV_WRITTEN; jtpm has no NV indices yet, so the assertion cannot hold
+            throw new TpmFailure(TpmRc.POLICY_FAIL);
+        }
+    }
+
+    /** ms-tpm's CompareTemplateHash: H(the second parameter, a TPM2B) of Create, CreatePrimary or CreateLoaded. */
+    private static boolean templateHashMatches(AuthSession as, int cc, byte[] params) {
+        if (cc != TpmCc.CREATE && cc != TpmCc.CREATE_PRIMARY && cc != TpmCc.CREATE_LOADED) return false;
+        if (params.length < 2) return false;
+        int first = ((params[0] & 0xFF) << 8) | (params[1] & 0xFF);
+        int at = 2 + first;
+        if (at + 2 > params.length) return false;
+        int size = ((params[at] & 0xFF) << 8) | (params[at + 1] & 0xFF);
+        if (at + 2 + size > params.length) return false;
+        MessageDigest md = Hashes.digest(as.authHash());
+        md.update(params, at + 2, size);
+        return as.restrictHash().equals(Bytes.wrap(md.digest()));
+    }
+
+    /** ms-tpm's CheckSessionHMAC / ComputeCommandHMAC. */
+    private static void checkSessionHmac(TpmState s, CommandTable.Entry entry, int[] handles, byte[] params, Checked checked,
+                                         int i, Bytes[] cpHashes) {
+        AuthSession as = checked.authSessions.get(i);
+        Session session = checked.sessions.get(i);
+        Integer entity = checked.entities.get(i);
+        boolean includeAuth = checked.includeAuth.get(i);
+        byte[] key = hmacKey(as, includeAuth ? AuthValues.of(s, entity).trimTrailingZeros().toArray() : new byte[0]);
+        byte[] expected;
+        if (key.length == 0 && session.hmac().isEmpty()) {
+            expected = new byte[0];
+        } else {
+            Mac mac = Hashes.hmac(as.authHash(), key);
+            Bytes cp = cpHashes[as.authHash() & 0xFF];
+            if (cp == null) cpHashes[as.authHash() & 0xFF] = cp = cpHash(as.authHash(), entry.commandCode(), s, handles, params);
+            mac.update(cp.unsafeArray());
+            mac.update(session.nonce().unsafeArray());
+            mac.update(as.nonceTpm().unsafeArray());
+            if (i == 0 && entity != null) {
+                // the first authorization session also covers the nonces of the other encryption sessions (Part 1, 19.6.5)
+                if (checked.decryptIndex > 0) mac.update(checked.authSessions.get(checked.decryptIndex).nonceTpm().unsafeArray());
+                if (checked.encryptIndex > 0 && checked.encryptIndex != checked.decryptIndex) {
+                    mac.update(checked.authSessions.get(checked.encryptIndex).nonceTpm().unsafeArray());
+                }
+            }
+            mac.update((byte) session.attributes());
+            expected = mac.doFinal();
+        }
+        if (!MessageDigest.isEqual(expected, session.hmac().unsafeArray())) {
+            throw new TpmFailure(entity == null ? TpmRc.BAD_AUTH : incrementLockout(s, entity, as, includeAuth));
+        }
+    }
+
+    /**
+     * ms-tpm's IncrementLockout: a password failure counts unless the entity is DA-exempt; a session failure
+     * counts against the entity (lockoutAuth for a lockout-bound session) when the session is DA-bound, or the
+     * entity is protected and its authValue was used. TPM_RC_AUTH_FAIL when it counted, else TPM_RC_BAD_AUTH.
+     */
+    private static TpmRc incrementLockout(TpmState s, int entity, AuthSession as, boolean includeAuth) {
+        int handle = entity;
+        if (as == null) {
+            if (DictionaryAttack.isExempt(s, handle)) return TpmRc.BAD_AUTH;
+        } else {
+            if (as.lockoutBound()) handle = TpmRh.LOCKOUT;
+            if (!as.daBound() && (DictionaryAttack.isExempt(s, handle) || !includeAuth)) return TpmRc.BAD_AUTH;
+        }
+        DictionaryAttack.countFailure(s, handle);
+        return TpmRc.AUTH_FAIL;
+    }
+
+    /**
+     * ms-tpm's IsPolicySessionRequired: the DUP role; the ADMIN role unless the entity is an object with
+     * adminWithPolicy CLEAR or a sequence; a PCR whose group has an authPolicy.
+     */
+    private static boolean isPolicySessionRequired(TpmState s, int entity, Wire.Auth role) {
+        if (role == Wire.Auth.DUP) return true;
+        if (role == Wire.Auth.ADMIN) {
+            return switch (s.objects.get(entity)) {
+                case TpmObject o -> o.attributes().adminWithPolicy();
+                case HashSequence q -> false;
+                case null -> true;
+            };
+        }
+        return TpmHt.of(entity) == TpmHt.PCR && AuthValues.policyAlgOf(s, entity) != TpmAlg.NULL;
+    }
+
     /**
      * Whether a password or HMAC session may authorize this entity in this role (ms-tpm
-     * IsAuthValueAvailable; Part 1, 19.7.2): for a loaded object only if its sensitive area is loaded
-     * and userWithAuth is SET, or the role is ADMIN and adminWithPolicy is CLEAR. Otherwise
-     * TPM_RC_AUTH_UNAVAILABLE (a format-zero code, no index): the object needs a policy session.
+     * IsAuthValueAvailable; Part 1, 19.7.2): always for hierarchies, PCRs and sequences; for an object only
+     * if its sensitive area is loaded and userWithAuth is SET, or the role is ADMIN and adminWithPolicy is
+     * CLEAR.
      */
-    private static void checkAuthValueAvailable(TpmState s, int entity, Wire.Auth role) {
-        if (!(s.objects.get(entity) instanceof TpmObject o)) return;      // transient or persistent objects only
-        boolean available = !o.publicOnly()
-                && (o.attributes().userWithAuth() || role == Wire.Auth.ADMIN && !o.attributes().adminWithPolicy());
-        if (!available) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
+    private static boolean isAuthValueAvailable(TpmState s, int entity, Wire.Auth role) {
+        return switch (s.objects.get(entity)) {
+            case TpmObject o -> !o.publicOnly()
+                    && (o.attributes().userWithAuth() || role == Wire.Auth.ADMIN && !o.attributes().adminWithPolicy());
+            case null, default -> true;
+        };
+    }
+
+    /**
+     * ms-tpm's IsAuthPolicyAvailable: a hierarchy with a policy set, an object with its sensitive area loaded
+     * (never a sequence), a PCR whose group has a policy.
+     */
+    private static boolean isAuthPolicyAvailable(TpmState s, int entity) {
+        return switch (s.objects.get(entity)) {
+            case TpmObject o -> !o.publicOnly();
+            case HashSequence q -> false;
+            case null -> TpmHt.of(entity) == TpmHt.PCR ? AuthValues.policyAlgOf(s, entity) != TpmAlg.NULL
+                    : !AuthValues.policyOf(s, entity).isEmpty();
+        };
     }
 
     /** cpHash = H(commandCode || Name of each handle || parameters) (Part 1, 18.7). */
-    private static Bytes cpHash(int hashAlg, int cc, TpmState s, int[] handles, byte[] params) {
+    static Bytes cpHash(int hashAlg, int cc, TpmState s, int[] handles, byte[] params) {
         MessageDigest md = Hashes.digest(hashAlg);
         md.update(be32(cc));
         for (int h : handles) md.update(Names.of(s, h).unsafeArray());
@@ -262,12 +415,41 @@ final class Authorization {
         return Bytes.wrap(md.digest());
     }
 
-    /** The key material parameter encryption adds to the session key: the associated entity's authValue (HMAC sessions). */
+    /** nameHash = H(Name of each handle) (Part 3, TPM2_PolicyNameHash). */
+    private static Bytes nameHash(int hashAlg, TpmState s, int[] handles) {
+        MessageDigest md = Hashes.digest(hashAlg);
+        for (int h : handles) md.update(Names.of(s, h).unsafeArray());
+        return Bytes.wrap(md.digest());
+    }
+
+    /** rpHash = H(TPM_RC_SUCCESS || commandCode || parameters) (Part 1, 18.8). */
+    static Bytes rpHash(int hashAlg, int cc, byte[] responseParams) {
+        MessageDigest md = Hashes.digest(hashAlg);
+        md.update(be32(0));
+        md.update(be32(cc));
+        md.update(responseParams);
+        return Bytes.wrap(md.digest());
+    }
+
+    /** The key of a session's HMACs and parameter encryption: sessionKey || (authValue when includeAuth). */
+    private static byte[] hmacKey(AuthSession as, byte[] authValue) {
+        return concat(as.sessionKey().toArray(), authValue);
+    }
+
+    /** The entity's authValue for the session's keys, or nothing (ms-tpm's includeAuth). */
     private static byte[] extraKey(TpmState s, Checked checked, int i) {
-        Integer entity = checked.entities.get(i);
-        AuthSession as = checked.authSessions.get(i);
-        if (entity == null || as.isPolicy()) return new byte[0];
-        return AuthValues.of(s, entity).trimTrailingZeros().toArray();
+        if (!checked.includeAuth.get(i)) return new byte[0];
+        return currentAuth(s, checked, i).toArray();
+    }
+
+    /** The entity's authValue now, or as it was when the command was authorized if the command removed the entity. */
+    private static Secret currentAuth(TpmState s, Checked checked, int i) {
+        int entity = checked.entities.get(i);
+        int ht = TpmHt.of(entity);
+        if ((ht == TpmHt.TRANSIENT || ht == TpmHt.PERSISTENT) && s.objects.get(entity) == null) {
+            return checked.authAtCommand.get(i);
+        }
+        return AuthValues.of(s, entity).trimTrailingZeros();
     }
 
     /** Decrypts the first command parameter in place when a session has the decrypt attribute. */
@@ -278,47 +460,81 @@ final class Authorization {
     }
 
     /**
-     * Gives every HMAC and policy session a fresh nonceTPM and then, if a session has the encrypt
-     * attribute, encrypts the first response parameter in place with it.
+     * Gives every HMAC and policy session a fresh nonceTPM (of the size it had) and then, if a session has
+     * the encrypt attribute, encrypts the first response parameter in place with it.
      */
     static void prepareResponse(TpmState s, Checked checked, byte[] responseParams) {
         for (AuthSession as : checked.authSessions) {
-            if (as != null) as.nonceTpm(s.random(TpmAlg.digestSize(as.authHash())));
+            if (as != null) as.nonceTpm(s.random(as.nonceTpm().size()));
         }
         int i = checked.encryptIndex;
         if (i >= 0) ParameterEncryption.encryptResponse(checked.authSessions.get(i), extraKey(s, checked, i), responseParams);
     }
 
     /**
-     * Writes the response authorization area: for password sessions an empty nonce and HMAC; for
-     * HMAC and policy sessions the new nonceTPM and the response HMAC over rpHash (of the
-     * parameters as sent, so after encryption). Sessions without continueSession are flushed.
+     * ms-tpm's UpdateAuditSessionStatus: the audit session (re)starts its digest on first use or auditReset
+     * and becomes the exclusive one; any other use of sessions ends exclusivity; the audit digest is extended
+     * with cpHash and rpHash. {@code cpHash} is of the parameters as received.
+     */
+    static void audit(TpmState s, Checked checked, int cc, int[] handles, byte[] commandParams, byte[] responseParams) {
+        int auditHandle = UNASSIGNED;
+        for (int i = 0; i < checked.sessions.size(); i++) {
+            AuthSession as = checked.authSessions.get(i);
+            if (as == null || (checked.sessions.get(i).attributes() & TpmSe.AUDIT) == 0) continue;
+            int handle = checked.sessions.get(i).handle();
+            auditHandle = handle;
+            if (!as.audit() || (checked.sessions.get(i).attributes() & TpmSe.AUDIT_RESET) != 0) {
+                as.startAudit();
+                s.exclusiveAuditSession = handle;
+            } else if (s.exclusiveAuditSession != handle) {
+                s.exclusiveAuditSession = UNASSIGNED;
+            }
+            if (s.exclusiveAuditSession == handle) checked.responseAttributes[i] |= TpmSe.AUDIT_EXCLUSIVE;
+            else checked.responseAttributes[i] &= ~TpmSe.AUDIT_EXCLUSIVE;
+            MessageDigest md = Hashes.digest(as.authHash());
+            md.update(as.policyDigest().unsafeArray());
+            md.update(cpHash(as.authHash(), cc, s, handles, commandParams).unsafeArray());
+            md.update(rpHash(as.authHash(), cc, responseParams).unsafeArray());
+            as.policyDigest(Bytes.wrap(md.digest()));
+        }
+        if (auditHandle == UNASSIGNED) s.exclusiveAuditSession = UNASSIGNED;
+    }
+
+    /**
+     * Writes the response authorization area (ms-tpm's BuildResponseSession): for password sessions an empty
+     * nonce, continueSession SET and an empty HMAC; for HMAC and policy sessions the new nonceTPM and the
+     * response HMAC over rpHash (of the parameters as sent, so after encryption) — empty for a policy session
+     * with PolicyPassword, or when the key and the caller's HMAC are both empty. Sessions without
+     * continueSession are flushed; policy sessions that continue start a fresh policy.
      */
     static void writeResponseSessions(TpmState s, TpmWriter w, Checked checked, int cc, byte[] responseParams) {
         for (int i = 0; i < checked.sessions.size(); i++) {
             Session session = checked.sessions.get(i);
             AuthSession as = checked.authSessions.get(i);
-            int attrs = session.attributes();
+            int attrs = checked.responseAttributes[i];
             if (as == null) {
-                w.u16(0).u8(attrs).u16(0);
+                w.u16(0).u8(attrs | TpmSe.CONTINUE_SESSION).u16(0);
                 continue;
             }
-            MessageDigest md = Hashes.digest(as.authHash());
-            md.update(be32(0));
-            md.update(be32(cc));
-            md.update(responseParams);
-            byte[] rpHash = md.digest();
-            // the key is taken now: a command that changed the entity's authValue answers with the new one
-            byte[] authValue = checked.includeAuth.get(i)
-                    ? AuthValues.of(s, checked.entities.get(i)).trimTrailingZeros().toArray() : new byte[0];
-            Mac mac = Hashes.hmac(as.authHash(), concat(as.sessionKey().toArray(), authValue));
-            mac.update(rpHash);
-            mac.update(as.nonceTpm().unsafeArray());
-            mac.update(as.nonceCaller().unsafeArray());
-            mac.update((byte) attrs);
-            byte[] hmac = as.isPolicy() && session.hmac().isEmpty() ? new byte[0] : mac.doFinal();
+            byte[] hmac;
+            byte[] key = hmacKey(as, extraKey(s, checked, i));
+            if (as.isPolicy() && as.passwordNeeded() || key.length == 0 && session.hmac().isEmpty()) {
+                hmac = new byte[0];
+            } else {
+                Mac mac = Hashes.hmac(as.authHash(), key);
+                mac.update(rpHash(as.authHash(), cc, responseParams).unsafeArray());
+                mac.update(as.nonceTpm().unsafeArray());
+                mac.update(session.nonce().unsafeArray());
+                mac.update((byte) attrs);
+                hmac = mac.doFinal();
+            }
             w.sized(as.nonceTpm()).u8(attrs).sized(Bytes.wrap(hmac));
-            if ((attrs & TpmSe.CONTINUE_SESSION) == 0) s.sessions.remove(session.handle());
+            if ((attrs & TpmSe.CONTINUE_SESSION) == 0) {
+                s.sessions.remove(session.handle());
+                if (s.exclusiveAuditSession == session.handle()) s.exclusiveAuditSession = UNASSIGNED;
+            } else if (as.isPolicy()) {
+                as.resetPolicy(s.time());
+            }
         }
     }
 

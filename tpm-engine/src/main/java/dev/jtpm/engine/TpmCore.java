@@ -236,10 +236,11 @@ final class TpmCore {
         }
         Authorization.Checked auth = sessions.isEmpty() && entry.authHandleCount() == 0 ? Authorization.Checked.NONE
                 : Authorization.authorize(state, entry, handles, sessions,
-                        java.util.Arrays.copyOfRange(command, body.position(), size));
+                        java.util.Arrays.copyOfRange(command, body.position(), size), locality);
 
-        // parameters (decrypted first when a session says so)
-        byte[] paramBytes = java.util.Arrays.copyOfRange(command, body.position(), size);
+        // parameters (decrypted first when a session says so); cpHash is over them as received
+        byte[] receivedParams = java.util.Arrays.copyOfRange(command, body.position(), size);
+        byte[] paramBytes = receivedParams.clone();
         Authorization.decryptParameters(state, auth, paramBytes);
         TpmReader params = new TpmReader(paramBytes);
         Record in = TpmCodec.of(entry.command()).readCommand(handles, params);
@@ -267,15 +268,18 @@ final class TpmCore {
         @SuppressWarnings({"unchecked", "rawtypes"})
         TpmCodec.RecordCodec<Record> oc = (TpmCodec.RecordCodec) TpmCodec.of(entry.response());
         for (int h : oc.handles(out)) w.u32(h);
+        TpmWriter pw = new TpmWriter(64);
+        oc.writeParameters(pw, out);
+        byte[] responseParams = pw.toByteArray();
+        if (tag == TpmSt.SESSIONS) Authorization.prepareResponse(state, auth, responseParams);
+        if (cc != TpmCc.STARTUP && cc != TpmCc.CONTEXT_SAVE && cc != TpmCc.CONTEXT_LOAD && cc != TpmCc.FLUSH_CONTEXT) {
+            Authorization.audit(state, auth, cc, handles, receivedParams, responseParams);   // sessions not allowed there
+        }
         if (tag == TpmSt.SESSIONS) {
-            TpmWriter pw = new TpmWriter(64);
-            oc.writeParameters(pw, out);
-            byte[] responseParams = pw.toByteArray();
-            Authorization.prepareResponse(state, auth, responseParams);
             w.u32(responseParams.length).bytes(responseParams);
             Authorization.writeResponseSessions(state, w, auth, cc, responseParams);
         } else {
-            oc.writeParameters(w, out);
+            w.bytes(responseParams);
         }
         if (w.position() > MAX_COMMAND_SIZE) throw new IllegalStateException("response too large for cc " + cc);
         w.patchU32(2, w.position());

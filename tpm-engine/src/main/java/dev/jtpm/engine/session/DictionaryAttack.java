@@ -41,9 +41,18 @@ public final class DictionaryAttack {
      */
     public static void checkNotLockedOut(TpmState s, int handle, boolean lockoutBound) {
         if (isExempt(s, handle) && !lockoutBound) return;
+        checkLockedOut(s, handle == TpmRh.LOCKOUT || lockoutBound);
+    }
+
+    /**
+     * ms-tpm's CheckLockedOut: TPM_RC_LOCKOUT when lockoutAuth is disabled ({@code lockoutAuthCheck}) or
+     * failedTries reached maxTries; otherwise records that a protected entity was used (so a power cut
+     * before the result counts).
+     */
+    public static void checkLockedOut(TpmState s, boolean lockoutAuthCheck) {
         heal(s);
         PersistentState p = s.persistent;
-        if (handle == TpmRh.LOCKOUT || lockoutBound) {
+        if (lockoutAuthCheck) {
             if (!p.lockoutAuthEnabled) throw new TpmFailure(TpmRc.LOCKOUT);
             return;
         }
@@ -60,9 +69,18 @@ public final class DictionaryAttack {
      */
     public static TpmRc registerFailure(TpmState s, int handle, boolean lockoutBound) {
         if (isExempt(s, handle) && !lockoutBound) return TpmRc.BAD_AUTH;
+        countFailure(s, lockoutBound ? TpmRh.LOCKOUT : handle);
+        return TpmRc.AUTH_FAIL;
+    }
+
+    /**
+     * Counts a failed authorization against {@code handle} whatever its DA attributes (the caller decided
+     * it counts): lockoutAuth is disabled for TPM_RH_LOCKOUT, failedTries grows for anything else.
+     */
+    public static void countFailure(TpmState s, int handle) {
         PersistentState p = s.persistent;
         long now = s.clock();
-        if (handle == TpmRh.LOCKOUT || lockoutBound) {
+        if (handle == TpmRh.LOCKOUT) {
             p.lockoutAuthEnabled = false;
             s.lockoutAnchor = now;
         } else {
@@ -70,7 +88,6 @@ public final class DictionaryAttack {
             s.selfHealAnchor = now;
         }
         s.persistentPending = true;
-        return TpmRc.AUTH_FAIL;
     }
 
     /** Self-healing: one failure forgiven per recoveryTime; lockoutAuth back after lockoutRecovery. */

@@ -52,6 +52,8 @@ public final class TpmState {
     public long selfHealAnchor, lockoutAnchor;
     /** Persistent state changed outside a handler (dictionary-attack bookkeeping): commit it even if the command fails. */
     public boolean persistentPending;
+    /** g_exclusiveAuditSession: the audit session no other command has run outside of since its audit began, or TPM_RH_UNASSIGNED. */
+    public int exclusiveAuditSession = dev.jtpm.types.TpmRh.UNASSIGNED;
     /** The sequence number the next ContextSave uses. */
     public long contextCounter = 1;
     /** The D-RTM sequence started by _TPM_Hash_Start, or null. */

@@ -30,6 +30,7 @@ public final class FlushContextHandler implements CommandHandler<FlushContext, E
             case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
                 if (s.sessions.get(h) != null) s.sessions.remove(h);
                 else if (!s.sessions.removeSaved(h)) throw new TpmFailure(TpmRc.HANDLE.atParameter(1));
+                if (s.exclusiveAuditSession == h) s.exclusiveAuditSession = dev.jtpm.types.TpmRh.UNASSIGNED;
             }
             default -> throw new TpmFailure(TpmRc.VALUE.atParameter(1));
         }
