@@ -11,7 +11,10 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -306,9 +309,9 @@ class PolicyAssertionsDifferentialTest {
         return HEX.formatHex(r, 12, 12 + size);
     }
 
-    /** The command codes a TPM lists under TPM_CAP_COMMANDS. */
-    private static Set<Integer> commands(SwtpmSocketTransport t) throws IOException {
-        Set<Integer> out = new HashSet<>();
+    /** The command codes a TPM lists under TPM_CAP_COMMANDS, with their TPMA_CC. */
+    private static Map<Integer, Integer> commands(SwtpmSocketTransport t) throws IOException {
+        Map<Integer, Integer> out = new TreeMap<>();
         int next = 0x11F;
         while (true) {
             byte[] r = execute(t, command(CC_GET_CAPABILITY, cat(u32(2), u32(next), u32(256))));
@@ -319,12 +322,14 @@ class PolicyAssertionsDifferentialTest {
             for (int i = 0; i < count; i++) {
                 int attributes = u32At(r, 19 + 4 * i);
                 last = (attributes & 0xFFFF) | ((attributes & (1 << 29)) != 0 ? 0x20000000 : 0);
-                out.add(last);
+                out.put(last, attributes);
             }
             if (!more || count == 0) return out;
             next = last + 1;
         }
     }
+
+    private static String hex(Integer v) { return v == null ? "absent" : String.format("0x%08x", v); }
 
     @Test
     void policyAssertions_trialAndPolicySessions_sameCodesAndDigestsAsSwtpm() throws Exception {
@@ -336,8 +341,16 @@ class PolicyAssertionsDifferentialTest {
              SwtpmReference ref = new SwtpmReference();
              SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
              SwtpmSocketTransport sw = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
-            Set<Integer> onlySwtpm = commands(sw);
-            onlySwtpm.removeAll(commands(j));
+            Map<Integer, Integer> mine = commands(j), theirs = commands(sw);
+            Set<Integer> onlySwtpm = new HashSet<>(theirs.keySet());
+            onlySwtpm.removeAll(mine.keySet());
+            for (int cc : new int[] {CC_POLICY_PCR, CC_POLICY_LOCALITY, CC_POLICY_COMMAND_CODE, CC_POLICY_CP_HASH, CC_POLICY_NAME_HASH,
+                    CC_POLICY_AUTH_VALUE, CC_POLICY_PASSWORD, CC_POLICY_PP, CC_POLICY_OR, CC_POLICY_NV_WRITTEN, CC_POLICY_TEMPLATE,
+                    CC_POLICY_DUP_SELECT, CC_POLICY_COUNTER_TIMER, CC_POLICY_RESTART, CC_POLICY_GET_DIGEST}) {
+                if (!Objects.equals(mine.get(cc), theirs.get(cc))) {
+                    differences.add(String.format("TPMA_CC of 0x%x: jtpm %s, swtpm %s", cc, hex(mine.get(cc)), hex(theirs.get(cc))));
+                }
+            }
             for (Case c : cases) {
                 int hj = startSession(j, c.type(), c.hash()), hs = startSession(sw, c.type(), c.hash());
                 for (int i = 0; i < c.steps().size(); i++) {
