@@ -32,6 +32,25 @@ final class HandlerList {
         // Session commands (Part 3, 11)
         r.add(dev.jtpm.types.command.StartAuthSession.class,
                 new dev.jtpm.engine.command.session.StartAuthSessionHandler());
+        // Enhanced authorization (Part 3, 23), and TPM2_PolicyRestart (Part 3, 11.2)
+        r.add(dev.jtpm.types.command.PolicyRestart.class, new dev.jtpm.engine.command.policy.PolicyRestartHandler());
+        r.add(dev.jtpm.types.command.PolicyOr.class, new dev.jtpm.engine.command.policy.PolicyOrHandler());
+        r.add(dev.jtpm.types.command.PolicyPcr.class, new dev.jtpm.engine.command.policy.PolicyPcrHandler());
+        r.add(dev.jtpm.types.command.PolicyLocality.class, new dev.jtpm.engine.command.policy.PolicyLocalityHandler());
+        r.add(dev.jtpm.types.command.PolicyCounterTimer.class, new dev.jtpm.engine.command.policy.PolicyCounterTimerHandler());
+        r.add(dev.jtpm.types.command.PolicyCommandCode.class,
+                new dev.jtpm.engine.command.policy.PolicyCommandCodeHandler(cc -> TpmCore.HANDLERS.table().get(cc) != null));
+        r.add(dev.jtpm.types.command.PolicyPhysicalPresence.class,
+                new dev.jtpm.engine.command.policy.PolicyPhysicalPresenceHandler());
+        r.add(dev.jtpm.types.command.PolicyCpHash.class, new dev.jtpm.engine.command.policy.PolicyCpHashHandler());
+        r.add(dev.jtpm.types.command.PolicyNameHash.class, new dev.jtpm.engine.command.policy.PolicyNameHashHandler());
+        r.add(dev.jtpm.types.command.PolicyDuplicationSelect.class,
+                new dev.jtpm.engine.command.policy.PolicyDuplicationSelectHandler());
+        r.add(dev.jtpm.types.command.PolicyAuthValue.class, new dev.jtpm.engine.command.policy.PolicyAuthValueHandler());
+        r.add(dev.jtpm.types.command.PolicyPassword.class, new dev.jtpm.engine.command.policy.PolicyPasswordHandler());
+        r.add(dev.jtpm.types.command.PolicyGetDigest.class, new dev.jtpm.engine.command.policy.PolicyGetDigestHandler());
+        r.add(dev.jtpm.types.command.PolicyNvWritten.class, new dev.jtpm.engine.command.policy.PolicyNvWrittenHandler());
+        r.add(dev.jtpm.types.command.PolicyTemplate.class, new dev.jtpm.engine.command.policy.PolicyTemplateHandler());
         // Random number generator (Part 3, 16)
         r.add(GetRandom.class, new GetRandomHandler());
         r.add(StirRandom.class, new StirRandomHandler());

@@ -7,6 +7,7 @@ import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -317,11 +318,16 @@ public final class TpmCodec {
         }
         if (t == List.class) {
             Class<?> elem = (Class<?>) ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
-            Plan e = elem == Integer.class && c.isAnnotationPresent(Wire.U16.class) ? scalar(2) : elementPlan(elem);
+            Wire.Max elementMax = ((AnnotatedParameterizedType) c.getAnnotatedType()).getAnnotatedActualTypeArguments()[0]
+                    .getAnnotation(Wire.Max.class);
+            Plan e = elem == Integer.class && c.isAnnotationPresent(Wire.U16.class) ? scalar(2)
+                    : elem == Bytes.class && elementMax != null ? boundedBytes(elementMax.value()) : elementPlan(elem);
+            Wire.Min min = c.getAnnotation(Wire.Min.class);
+            int least = min == null ? 0 : min.value();
             return new Plan() {
                 public Object read(TpmReader r, Object[] s) {
                     int n = r.u32();
-                    if (n < 0 || n > limit) throw new TpmFailure(TpmRc.SIZE);
+                    if (n < least || n > limit) throw new TpmFailure(TpmRc.SIZE);
                     List<Object> out = new ArrayList<>(Math.min(n, 64));
                     for (int i = 0; i < n; i++) out.add(e.read(r, s));
                     return List.copyOf(out);
@@ -380,6 +386,18 @@ public final class TpmCodec {
                 int x = (Integer) v;
                 switch (width) { case 1 -> w.u8(x); case 2 -> w.u16(x); default -> w.u32(x); }
             }
+        };
+    }
+
+    /** A TPM2B element of at most {@code max} octets (TPM_RC_SIZE beyond). */
+    private static Plan boundedBytes(int max) {
+        return new Plan() {
+            public Object read(TpmReader r, Object[] s) {
+                int n = r.u16();
+                if (n > max) throw new TpmFailure(TpmRc.SIZE);
+                return r.bytes(n);
+            }
+            public void write(TpmWriter w, Object v, Object[] s) { w.sized((Bytes) v); }
         };
     }
 

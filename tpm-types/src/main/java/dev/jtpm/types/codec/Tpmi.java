@@ -221,6 +221,8 @@ public enum Tpmi {
     SH_POLICY { void check(int v) { require(v >>> 24 == 0x03, TpmRc.VALUE); } },
     /** TPMI_SH_HMAC (Part 2, 9.7): an HMAC session handle, 0x02xxxxxx (TPM_RC_VALUE). */
     SH_HMAC { void check(int v) { require(v >>> 24 == 0x02, TpmRc.VALUE); } },
+    /** TPM_EO (Part 2, 6.8): a defined operation, TPM_EO_EQ..TPM_EO_BITCLEAR (TPM_RC_VALUE, as TPM_EO_Unmarshal). */
+    EO { void check(int v) { require(v >= 0 && v <= 0x000B, TpmRc.VALUE); } },
     /** TPMI_RSA_KEY_BITS (Part 2, 11.2.4): an implemented RSA key size (TPM_RC_VALUE). */
     RSA_KEY_BITS { void check(int v) { keyBits(TpmAlg.RSA, v); } },
     /** TPMI_AES_KEY_BITS (Part 2, 11.1): an implemented AES key size (TPM_RC_VALUE). */

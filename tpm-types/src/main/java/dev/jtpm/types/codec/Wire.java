@@ -34,9 +34,16 @@ public final class Wire {
     @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
     public @interface SizeU8 {}
 
-    /** Upper bound of a {@code Bytes} or {@code Secret} size or a list count; larger input is TPM_RC_SIZE. */
-    @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
+    /**
+     * Upper bound of a {@code Bytes} or {@code Secret} size or a list count; larger input is TPM_RC_SIZE.
+     * On the element type of a {@code List<Bytes>} ({@code List<@Max(64) Bytes>}) it bounds each element.
+     */
+    @Retention(RetentionPolicy.RUNTIME) @Target({ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
     public @interface Max { int value(); }
+
+    /** Lower bound of a list count (TPML_DIGEST of TPM2_PolicyOR: at least two); smaller is TPM_RC_SIZE. */
+    @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
+    public @interface Min { int value(); }
 
     /** A nested structure inside a 16-bit size (TPM2B_PUBLIC and friends). */
     @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.RECORD_COMPONENT)
