@@ -95,7 +95,8 @@ final class Authorization {
                 }
             }
             case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
-                if (s.sessions.get(handle) == null) throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
+                // libtpms: a session that is not loaded is TPM_RC_REFERENCE_H0 + (index - 1), as an empty object slot
+                if (s.sessions.get(handle) == null) throw new TpmFailure(new TpmRc(TpmRc.REFERENCE_H0.value() + index - 1));
             }
             case TpmHt.TRANSIENT -> {
                 // libtpms: an object slot that holds nothing is TPM_RC_REFERENCE_H0 + (index - 1)
