@@ -25,9 +25,10 @@ import java.security.MessageDigest;
  *
  * <p>Response codes:
  * <ul>
- *   <li>TPM_RC_SIZE (parameter 3): keySign is shorter than two octets, or its digest is not the size of
- *       its nameAlg's;</li>
- *   <li>TPM_RC_HASH (parameter 3): keySign's nameAlg is not an implemented hash;</li>
+ *   <li>TPM_RC_HASH (parameter 3): keySign's nameAlg is not an implemented hash, or keySign is shorter than
+ *       two octets (libtpms 0.9 reads the two octets whatever keySign's size, so swtpm answers TPM_RC_HASH;
+ *       later ms-tpm-20-ref answers TPM_RC_SIZE there);</li>
+ *   <li>TPM_RC_SIZE (parameter 3): keySign's digest is not the size of its nameAlg's;</li>
  *   <li>TPM_RC_VALUE (parameter 1): approvedPolicy is not the session's policyDigest;</li>
  *   <li>TPM_RC_VALUE (parameter 4): checkTicket is not a ticket for aHash and keySign (the NULL ticket
  *       included);</li>
@@ -44,8 +45,8 @@ public final class PolicyAuthorizeHandler implements CommandHandler<PolicyAuthor
         AuthSession session = PolicySupport.session(s, cmd.policySession());
         // input validation
         byte[] keySign = cmd.keySign().unsafeArray();
-        if (keySign.length < 2) throw new TpmFailure(TpmRc.SIZE.atParameter(KEY_SIGN));
-        int hashAlg = (keySign[0] & 0xFF) << 8 | keySign[1] & 0xFF;
+        // libtpms reads the algorithm whatever the size: missing octets count as zero (no hash)
+        int hashAlg = keySign.length < 2 ? TpmAlg.NULL : (keySign[0] & 0xFF) << 8 | keySign[1] & 0xFF;
         if (!TpmiAlgHash.isImplemented(hashAlg)) throw new TpmFailure(TpmRc.HASH.atParameter(KEY_SIGN));
         if (TpmAlg.digestSize(hashAlg) != keySign.length - 2) throw new TpmFailure(TpmRc.SIZE.atParameter(KEY_SIGN));
         if (!session.isTrial()) {

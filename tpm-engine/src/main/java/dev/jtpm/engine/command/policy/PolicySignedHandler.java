@@ -38,8 +38,9 @@ import dev.jtpm.types.structure.TpmuSignature;
  *       without: in TPM time);</li>
  *   <li>TPM_RC_SIZE (parameter 2): cpHashA is not empty and not the size of the session's digest;</li>
  *   <li>TPM_RC_CPHASH: cpHashA differs from a cpHash the session already requires;</li>
- *   <li>TPM_RC_SCHEME (parameter 5): the signature has no hash (TPM_ALG_NULL), its scheme does not suit the
- *       key (or is ECDAA), or authObject is a sequence object;</li>
+ *   <li>TPM_RC_SCHEME (parameter 5): the NULL signature (auth is a TPMT_SIGNATURE, not TPMT_SIGNATURE+: refused
+ *       as libtpms' unmarshalling does, in trial sessions too); a scheme that does not suit the key (or ECDAA);
+ *       authObject is a sequence object;</li>
  *   <li>TPM_RC_HANDLE (parameter 5): an HMAC signature and a public-only keyed-hash object;</li>
  *   <li>TPM_RC_SIGNATURE (parameter 5): the signature does not verify;</li>
  *   <li>from unmarshalling and the pipeline: TPM_RC_VALUE (handles), TPM_RC_HANDLE / TPM_RC_REFERENCE_H0
@@ -52,6 +53,8 @@ public final class PolicySignedHandler implements CommandHandler<PolicySigned, P
     @Override
     public PolicySignedResponse execute(PolicySigned cmd, CommandContext ctx) {
         TpmState s = ctx.state();
+        // auth is a TPMT_SIGNATURE without "+": the NULL signature fails while unmarshalling, trial or not
+        if (cmd.auth().sigAlg() == TpmAlg.NULL) throw new TpmFailure(TpmRc.SCHEME.atParameter(AUTH));
         AuthSession session = PolicySupport.session(s, cmd.policySession());
         long authTimeout = 0;
         // input validation (not for a trial session)
