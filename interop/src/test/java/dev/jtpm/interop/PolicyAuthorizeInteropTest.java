@@ -280,13 +280,18 @@ class PolicyAuthorizeInteropTest {
         return command(CC_POLICY_AUTHORIZE, cat(u32(session), sized(approved), sized(ref), sized(keySign), ticket));
     }
 
-    /** The timeout and TPMT_TK_AUTH of a PolicySigned/PolicySecret response without sessions. */
+    /**
+     * The timeout and TPMT_TK_AUTH of a PolicySigned response (no sessions) or a PolicySecret response (a
+     * parameterSize, then the parameters, then the password session's response).
+     */
     private static AuthTicket authTicket(byte[] r) {
         assertThat(rc(r)).as("ticket-making command").isZero();
-        int at = 10;
+        boolean sessions = (r[0] & 0xFF) << 8 == 0x8000 && r[1] == 2;
+        int at = sessions ? 14 : 10;
+        int end = sessions ? 14 + u32At(r, 10) : r.length;
         int size = (r[at] & 0xFF) << 8 | r[at + 1] & 0xFF;
         byte[] timeout = Arrays.copyOfRange(r, at + 2, at + 2 + size);
-        return new AuthTicket(timeout, Arrays.copyOfRange(r, at + 2 + size, r.length));
+        return new AuthTicket(timeout, Arrays.copyOfRange(r, at + 2 + size, end));
     }
 
     /** A copy of a marshalled ticket (tag, hierarchy, TPM2B digest) with the digest's first octet flipped. */
@@ -359,6 +364,12 @@ class PolicyAuthorizeInteropTest {
         awaitTpmTime(t, 2100);
         out.put("PolicySigned expired (1 s of TPM time, no nonce)", hex(execute(t, policySigned(key, s.handle(), new byte[0],
                 new byte[0], REF, 1, rsassa(sign(u32(1), REF))))));
+        r = execute(t, command(0x186, cat(u16(0), u16(SHA256))));
+        assertThat(rc(r)).as("HashSequenceStart").isZero();
+        int sequence = u32At(r, 10);
+        out.put("PolicySigned hash sequence as authObject", hex(execute(t, policySigned(sequence, s.handle(), new byte[0],
+                new byte[0], REF, 0, sig0))));
+        assertThat(flush(t, sequence)).isZero();
         out.put("PolicySigned key handle not loaded", hex(execute(t, policySigned(0x80000005, s.handle(), new byte[0], new byte[0],
                 REF, 0, sig0))));
         assertThat(flush(t, s.handle())).isZero();
@@ -397,8 +408,10 @@ class PolicyAuthorizeInteropTest {
         out.put("PolicySigned ticket: timeout size and reset flag, tag, hierarchy, digest size", String.format(
                 "%d %02x %04x %08x %d", signedTicket.timeout().length, signedTicket.timeout()[0] & 0x80, u32At(tk0, 0) >>> 16,
                 u32At(tk0, 2), (tk0[6] & 0xFF) << 8 | tk0[7] & 0xFF));
-        out.put("PolicySecret ticket: tag, hierarchy", String.format("%04x %08x", u32At(secretTicket.ticket(), 0) >>> 16,
-                u32At(secretTicket.ticket(), 2)));
+        byte[] tk1 = secretTicket.ticket();
+        out.put("PolicySecret ticket: timeout size and reset flag, tag, hierarchy, digest size", String.format(
+                "%d %02x %04x %08x %d", secretTicket.timeout().length, secretTicket.timeout()[0] & 0x80, u32At(tk1, 0) >>> 16,
+                u32At(tk1, 2), (tk1[6] & 0xFF) << 8 | tk1[7] & 0xFF));
         assertThat(flush(t, s.handle())).isZero();
         s = start(t, SE_POLICY);
         byte[] to = signedTicket.timeout(), tk = signedTicket.ticket();
@@ -481,6 +494,8 @@ class PolicyAuthorizeInteropTest {
              SwtpmSocketTransport sw = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
             theirs = grid(sw);
         }
+        Files.write(Path.of("target", "policy-authorize-differential.txt"),
+                theirs.entrySet().stream().map(e -> e.getKey() + ": swtpm " + e.getValue() + ", jtpm " + mine.get(e.getKey())).toList());
         Map<String, String> differences = new LinkedHashMap<>();
         for (String c : theirs.keySet()) {
             if (!theirs.get(c).equals(mine.get(c))) {

@@ -15,8 +15,10 @@ import dev.jtpm.types.TpmSt;
 import dev.jtpm.types.TpmSu;
 import dev.jtpm.types.codec.TpmReader;
 import dev.jtpm.types.codec.TpmWriter;
+import dev.jtpm.types.command.CommandBytes;
 import dev.jtpm.types.command.CreatePrimary;
 import dev.jtpm.types.command.FlushContext;
+import dev.jtpm.types.command.HashSequenceStart;
 import dev.jtpm.types.command.LoadExternal;
 import dev.jtpm.types.command.PolicyAuthorize;
 import dev.jtpm.types.command.PolicySecret;
@@ -252,6 +254,15 @@ class PolicyAuthCommandsTest {
         TpmtSignature mac = TpmtSignature.of(new TpmuSignature.Hmac(new TpmtHa(TpmAlg.SHA256, Bytes.zeros(32))));
         assertThat(t.run(new PolicySigned(hmacKey, h, s.nonceTPM(), Bytes.EMPTY, REF, 0, mac)).rc())
                 .isEqualTo(TpmRc.HANDLE.atParameter(5));
+        // ECDAA cannot be checked without a commit
+        TpmtSignature ecdaa = TpmtSignature.of(new TpmuSignature.Ecc(TpmAlg.ECDAA, TpmAlg.SHA256, Bytes.zeros(32), Bytes.zeros(32)));
+        assertThat(t.run(new PolicySigned(eccKey, h, s.nonceTPM(), Bytes.EMPTY, REF, 0, ecdaa)).rc())
+                .isEqualTo(TpmRc.SCHEME.atParameter(5));
+        // a hash sequence has no key
+        t.run(new FlushContext(hmacKey)).orThrow();
+        int sequence = t.run(new HashSequenceStart(Bytes.EMPTY, TpmAlg.SHA256)).orThrow().sequenceHandle();
+        assertThat(t.run(new PolicySigned(sequence, h, s.nonceTPM(), Bytes.EMPTY, REF, 0, rsaSign(m))).rc())
+                .isEqualTo(TpmRc.SCHEME.atParameter(5));
         // nothing changed the digest
         assertThat(digest(t, h)).isEqualTo(Bytes.zeros(32));
         // and the right signature still works
@@ -399,6 +410,12 @@ class PolicyAuthCommandsTest {
                         Bytes.EMPTY, REF, pub.name(), ticket),
                 new PolicyTicket(h, r.timeout(), Bytes.EMPTY, REF, pub.name(), TpmtTkAuth.nullTicket()));
         for (PolicyTicket c : tampered) assertThat(t.run(c).rc()).isEqualTo(TpmRc.TICKET.atParameter(5));
+        // a ticket tag other than AUTH_SIGNED/AUTH_SECRET fails while unmarshalling (the ticket ends the command)
+        byte[] raw = CommandBytes.encode(new PolicyTicket(h, r.timeout(), Bytes.EMPTY, REF, pub.name(), ticket));
+        int tagAt = raw.length - (2 + 4 + 2 + ticket.digest().size());
+        raw[tagAt] = (byte) 0x80;
+        raw[tagAt + 1] = (byte) 0x24;                                   // TPM_ST_HASHCHECK
+        assertThat(new TpmRc(new TpmReader(t.raw(raw), 6, 4).u32())).isEqualTo(TpmRc.TAG.atParameter(5));
         // a cpHash conflicting with one the session already requires
         t.run(new PolicySecret(TpmRh.OWNER, h, Bytes.EMPTY, Bytes.zeros(32), Bytes.EMPTY, 0)).orThrow();
         assertThat(t.run(new PolicyTicket(h, r.timeout(), TestTpm.hash(TpmAlg.SHA256), REF, pub.name(), ticket)).rc())
