@@ -75,6 +75,11 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        // Enhanced authorization (Part 3, 23)
+        r.add(dev.jtpm.types.command.PolicySigned.class, new dev.jtpm.engine.command.policy.PolicySignedHandler());
+        r.add(dev.jtpm.types.command.PolicySecret.class, new dev.jtpm.engine.command.policy.PolicySecretHandler());
+        r.add(dev.jtpm.types.command.PolicyTicket.class, new dev.jtpm.engine.command.policy.PolicyTicketHandler());
+        r.add(dev.jtpm.types.command.PolicyAuthorize.class, new dev.jtpm.engine.command.policy.PolicyAuthorizeHandler());
         // Object commands (Part 3, 12) and TPM2_CreatePrimary (Part 3, 24.1)
         // [object]
         r.add(dev.jtpm.types.command.Create.class, new dev.jtpm.engine.command.object.CreateHandler());

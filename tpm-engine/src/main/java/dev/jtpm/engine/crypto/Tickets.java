@@ -90,6 +90,33 @@ public final class Tickets {
     }
 
     /**
+     * The HMAC of a TPMT_TK_AUTH (ms-tpm TicketComputeAuth; TPM2_PolicySigned, TPM2_PolicySecret, checked by
+     * TPM2_PolicyTicket): {@code HMAC(proof, tag || cpHashA || policyRef || entityName || timeout[64])}, then,
+     * when {@code timeout} is not 0, the time epoch, and when the ticket expires on reset, the reset count
+     * (the TPM2B values without their sizes).
+     *
+     * <p>ms-tpm's time epoch (g_timeEpoch) is a nonce that changes whenever TPM time starts again from 0, so
+     * a timeout measured in TPM time cannot outlive the power cycle it was made in. jtpm's TPM time starts
+     * at every _TPM_Init, and every TPM2_Startup after it changes resetCount or restartCount, so the epoch
+     * here is {@code resetCount || restartCount} (two UINT32): no new state, same effect. The value only
+     * has to agree with itself: only the TPM that made a ticket checks it.
+     *
+     * @param tag TPM_ST_AUTH_SIGNED or TPM_ST_AUTH_SECRET
+     * @param hierarchy the hierarchy whose proof keys the HMAC (TPM_RH_NULL: the nullProof)
+     * @param timeout the expiration in TPM time (ms), without the expires-on-reset flag
+     */
+    public static Bytes auth(TpmState s, int tag, int hierarchy, long timeout, boolean expiresOnReset, Bytes cpHashA,
+                             Bytes policyRef, Bytes entityName) {
+        byte[] time = java.nio.ByteBuffer.allocate(8).putLong(timeout).array();
+        byte[] epoch = timeout == 0 ? new byte[0]
+                : java.nio.ByteBuffer.allocate(8).putInt(s.persistent.resetCount).putInt(s.persistent.restartCount).array();
+        byte[] reset = timeout != 0 && expiresOnReset
+                ? java.nio.ByteBuffer.allocate(4).putInt(s.persistent.resetCount).array() : new byte[0];
+        return dev.jtpm.crypto.Tickets.compute(INTEGRITY_HASH, proof(s, hierarchy), tag, cpHashA.unsafeArray(),
+                policyRef.unsafeArray(), entityName.unsafeArray(), time, epoch, reset);
+    }
+
+    /**
      * True if {@code ticket} is a valid TPMT_TK_HASHCHECK for {@code digest} (of {@code hashAlg}),
      * produced by this TPM (since the last TPM Reset for the NULL hierarchy). A NULL ticket is never
      * valid; the comparison runs in constant time.

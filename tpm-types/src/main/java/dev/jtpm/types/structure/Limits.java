@@ -13,6 +13,8 @@ public final class Limits {
     public static final int MAX_DIGEST_SIZE = 64;
     /** sizeof(TPMT_HA): bounds TPM2B_DATA. */
     public static final int DATA_SIZE = 2 + MAX_DIGEST_SIZE;
+    /** sizeof(UINT64): bounds TPM2B_TIMEOUT (PolicySigned, PolicySecret, PolicyTicket). */
+    public static final int TIMEOUT_SIZE = 8;
     /** sizeof(TPMU_NAME): bounds TPM2B_NAME. */
     public static final int NAME_SIZE = 4 + MAX_DIGEST_SIZE;
     /** MAX_RSA_KEY_BYTES: RSA-4096. Bounds TPM2B_PUBLIC_KEY_RSA. */
