@@ -56,6 +56,8 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        r.add(dev.jtpm.types.command.PcrSetAuthPolicy.class, new dev.jtpm.engine.command.pcr.PcrSetAuthPolicyHandler());
+        r.add(dev.jtpm.types.command.PcrSetAuthValue.class, new dev.jtpm.engine.command.pcr.PcrSetAuthValueHandler());
         // Object commands (Part 3, 12) and TPM2_CreatePrimary (Part 3, 24.1)
         // [object]
         r.add(dev.jtpm.types.command.Create.class, new dev.jtpm.engine.command.object.CreateHandler());
