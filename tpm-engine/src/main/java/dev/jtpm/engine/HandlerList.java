@@ -49,6 +49,16 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.VerifySignature.class, new dev.jtpm.engine.command.signature.VerifySignatureHandler());
         r.add(dev.jtpm.types.command.Hmac.class, new dev.jtpm.engine.command.symmetric.HmacHandler());
         r.add(dev.jtpm.types.command.HmacStart.class, new dev.jtpm.engine.command.hash.HmacStartHandler());
+        // Attestation commands (Part 3, 18)
+        // [attestation]
+        r.add(dev.jtpm.types.command.GetSessionAuditDigest.class,
+                new dev.jtpm.engine.command.attestation.GetSessionAuditDigestHandler());
+        r.add(dev.jtpm.types.command.GetCommandAuditDigest.class,
+                new dev.jtpm.engine.command.attestation.GetCommandAuditDigestHandler());
+        // Command audit (Part 3, 21)
+        // [audit]
+        r.add(dev.jtpm.types.command.SetCommandCodeAuditStatus.class,
+                new dev.jtpm.engine.command.audit.SetCommandCodeAuditStatusHandler(() -> TpmCore.HANDLERS.table()));
         // Integrity collection: PCR (Part 3, 22)
         // [pcr]
         r.add(dev.jtpm.types.command.PcrExtend.class, new dev.jtpm.engine.command.pcr.PcrExtendHandler());
