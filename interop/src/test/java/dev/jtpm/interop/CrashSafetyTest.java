@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrashSafetyTest {
 
-    private static Process startServer(Path dir, int port) throws IOException {
+    static Process startServer(Path dir, int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.jtpm.cli.Main", "socket",
                 "--tpm2", "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
@@ -40,7 +40,7 @@ class CrashSafetyTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
     }
 
-    private static void awaitPort(int port, Process p) throws Exception {
+    static void awaitPort(int port, Process p) throws Exception {
         for (int i = 0; i < 600; i++) {
             if (!p.isAlive()) throw new AssertionError("server exited with " + p.exitValue());
             try (Socket s = new Socket("127.0.0.1", port)) {

@@ -453,6 +453,12 @@ final class Authorization {
         return AuthValues.of(s, entity).trimTrailingZeros();
     }
 
+    /** The cpHash of the audit session's hash, or null when no session audits this command. */
+    static Bytes auditCpHash(TpmState s, Checked checked, int cc, int[] handles, byte[] params) {
+        if (checked.auditIndex < 0) return null;
+        return cpHash(checked.authSessions.get(checked.auditIndex).authHash(), cc, s, handles, params);
+    }
+
     /** Decrypts the first command parameter in place when a session has the decrypt attribute. */
     static void decryptParameters(TpmState s, Checked checked, byte[] params) {
         int i = checked.decryptIndex;
@@ -475,9 +481,10 @@ final class Authorization {
     /**
      * ms-tpm's UpdateAuditSessionStatus: the audit session (re)starts its digest on first use or auditReset
      * and becomes the exclusive one; any other use of sessions ends exclusivity; the audit digest is extended
-     * with cpHash and rpHash. {@code cpHash} is of the parameters as received.
+     * with cpHash and rpHash. {@code auditCpHash} is the audit session's cpHash, computed before the command ran
+     * (with the Names its handles had then), or null when no session audits.
      */
-    static void audit(TpmState s, Checked checked, int cc, int[] handles, byte[] commandParams, byte[] responseParams) {
+    static void audit(TpmState s, Checked checked, int cc, Bytes auditCpHash, byte[] responseParams) {
         int auditHandle = UNASSIGNED;
         for (int i = 0; i < checked.sessions.size(); i++) {
             AuthSession as = checked.authSessions.get(i);
@@ -494,7 +501,7 @@ final class Authorization {
             else checked.responseAttributes[i] &= ~TpmSe.AUDIT_EXCLUSIVE;
             MessageDigest md = Hashes.digest(as.authHash());
             md.update(as.policyDigest().unsafeArray());
-            md.update(cpHash(as.authHash(), cc, s, handles, commandParams).unsafeArray());
+            md.update(auditCpHash.unsafeArray());
             md.update(rpHash(as.authHash(), cc, responseParams).unsafeArray());
             as.policyDigest(Bytes.wrap(md.digest()));
         }

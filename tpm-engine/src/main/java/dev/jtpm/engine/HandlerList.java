@@ -68,6 +68,16 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.VerifySignature.class, new dev.jtpm.engine.command.signature.VerifySignatureHandler());
         r.add(dev.jtpm.types.command.Hmac.class, new dev.jtpm.engine.command.symmetric.HmacHandler());
         r.add(dev.jtpm.types.command.HmacStart.class, new dev.jtpm.engine.command.hash.HmacStartHandler());
+        // Attestation commands (Part 3, 18)
+        // [attestation]
+        r.add(dev.jtpm.types.command.GetSessionAuditDigest.class,
+                new dev.jtpm.engine.command.attestation.GetSessionAuditDigestHandler());
+        r.add(dev.jtpm.types.command.GetCommandAuditDigest.class,
+                new dev.jtpm.engine.command.attestation.GetCommandAuditDigestHandler());
+        // Command audit (Part 3, 21)
+        // [audit]
+        r.add(dev.jtpm.types.command.SetCommandCodeAuditStatus.class,
+                new dev.jtpm.engine.command.audit.SetCommandCodeAuditStatusHandler(() -> TpmCore.HANDLERS.table()));
         // Integrity collection: PCR (Part 3, 22)
         // [pcr]
         r.add(dev.jtpm.types.command.PcrExtend.class, new dev.jtpm.engine.command.pcr.PcrExtendHandler());
@@ -75,6 +85,8 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.PcrRead.class, new dev.jtpm.engine.command.pcr.PcrReadHandler());
         r.add(dev.jtpm.types.command.PcrAllocate.class, new dev.jtpm.engine.command.pcr.PcrAllocateHandler());
         r.add(dev.jtpm.types.command.PcrReset.class, new dev.jtpm.engine.command.pcr.PcrResetHandler());
+        r.add(dev.jtpm.types.command.PcrSetAuthPolicy.class, new dev.jtpm.engine.command.pcr.PcrSetAuthPolicyHandler());
+        r.add(dev.jtpm.types.command.PcrSetAuthValue.class, new dev.jtpm.engine.command.pcr.PcrSetAuthValueHandler());
         // Enhanced authorization (Part 3, 23)
         r.add(dev.jtpm.types.command.PolicySigned.class, new dev.jtpm.engine.command.policy.PolicySignedHandler());
         r.add(dev.jtpm.types.command.PolicySecret.class, new dev.jtpm.engine.command.policy.PolicySecretHandler());

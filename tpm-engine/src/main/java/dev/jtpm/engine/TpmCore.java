@@ -4,6 +4,7 @@ import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
 import dev.jtpm.engine.command.hash.Drtm;
 import dev.jtpm.engine.platform.Platform;
+import dev.jtpm.engine.session.CommandAudit;
 import dev.jtpm.engine.platform.StateKind;
 import dev.jtpm.engine.state.PcrBanks;
 import dev.jtpm.engine.state.PersistentState;
@@ -246,6 +247,11 @@ final class TpmCore {
         Record in = TpmCodec.of(entry.command()).readCommand(handles, params);
         if (params.remaining() != 0) throw new TpmFailure(TpmRc.SIZE);
 
+        // what audit needs of the command, with the Names the handles have before it runs (ms-tpm: ParseSessionBuffer)
+        Bytes auditCpHash = Authorization.auditCpHash(state, auth, cc, handles, receivedParams);
+        Bytes commandAuditCpHash = state.persistent != null && CommandAudit.isAudited(state, cc)
+                ? Authorization.cpHash(CommandAudit.hashAlg(state), cc, state, handles, receivedParams) : null;
+
         // handler
         CommandContext ctx = new CommandContext(state, locality, cc);
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -260,7 +266,6 @@ final class TpmCore {
             state.persistent.orderlyData = Bytes.EMPTY;
             ctx.persistentChanged();
         }
-        if (ctx.isPersistentChanged() || state.persistentPending) commitPersistent();
 
         // response
         TpmWriter w = new TpmWriter(64);
@@ -273,8 +278,13 @@ final class TpmCore {
         byte[] responseParams = pw.toByteArray();
         if (tag == TpmSt.SESSIONS) Authorization.prepareResponse(state, auth, responseParams);
         if (cc != TpmCc.STARTUP && cc != TpmCc.CONTEXT_SAVE && cc != TpmCc.CONTEXT_LOAD && cc != TpmCc.FLUSH_CONTEXT) {
-            Authorization.audit(state, auth, cc, handles, receivedParams, responseParams);   // sessions not allowed there
+            Authorization.audit(state, auth, cc, auditCpHash, responseParams);   // sessions not allowed there
         }
+        if (commandAuditCpHash != null && state.persistent != null && CommandAudit.isAudited(state, cc)) {
+            CommandAudit.record(state, commandAuditCpHash, Authorization.rpHash(CommandAudit.hashAlg(state), cc, responseParams));
+        }
+        // once, after command audit (its counter is persistent), and only for a command that succeeded
+        if (ctx.isPersistentChanged() || state.persistentPending) commitPersistent();
         if (tag == TpmSt.SESSIONS) {
             w.u32(responseParams.length).bytes(responseParams);
             Authorization.writeResponseSessions(state, w, auth, cc, responseParams);

@@ -1,5 +1,6 @@
 package dev.jtpm.engine.session;
 
+import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.engine.state.TransientObject;
 import dev.jtpm.types.Bytes;
@@ -11,7 +12,10 @@ import dev.jtpm.types.TpmRh;
 public final class AuthValues {
     private AuthValues() {}
 
-    /** The entity's authValue (empty for PCRs, which have no PCR_SetAuthValue group here). */
+    /**
+     * The entity's authValue: a PCR of the authorization group (20..22) has the group's (TPM2_PCR_SetAuthValue),
+     * any other PCR an empty one.
+     */
     public static Secret of(TpmState s, int handle) {
         return switch (TpmHt.of(handle)) {
             case TpmHt.PERMANENT -> switch (handle) {
@@ -25,13 +29,18 @@ public final class AuthValues {
                 TransientObject o = s.objects.get(handle);
                 yield o == null ? Secret.EMPTY : o.authValue();
             }
+            case TpmHt.PCR -> PcrAttributes.authGroup(handle) ? s.pcrAuthValue : Secret.EMPTY;
             default -> Secret.EMPTY;
         };
     }
 
-    /** The entity's authPolicy (hierarchy policies from TPM2_SetPrimaryPolicy, an object's authPolicy), or empty. */
+    /**
+     * The entity's authPolicy (hierarchy policies from TPM2_SetPrimaryPolicy, an object's authPolicy, the policy
+     * of a PCR's policy group from TPM2_PCR_SetAuthPolicy), or empty.
+     */
     public static Bytes policyOf(TpmState s, int handle) {
         if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.publicArea().authPolicy();
+        if (TpmHt.of(handle) == TpmHt.PCR) return PcrAttributes.policyGroup(handle) ? s.persistent.pcrPolicy : Bytes.EMPTY;
         return switch (handle) {
             case TpmRh.OWNER -> s.persistent.ownerPolicy;
             case TpmRh.ENDORSEMENT -> s.persistent.endorsementPolicy;
@@ -44,6 +53,7 @@ public final class AuthValues {
     /** The hash of the entity's authPolicy, or TPM_ALG_NULL. */
     public static int policyAlgOf(TpmState s, int handle) {
         if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.publicArea().nameAlg();
+        if (TpmHt.of(handle) == TpmHt.PCR) return PcrAttributes.policyGroup(handle) ? s.persistent.pcrPolicyAlg : dev.jtpm.types.TpmAlg.NULL;
         return switch (handle) {
             case TpmRh.OWNER -> s.persistent.ownerAlg;
             case TpmRh.ENDORSEMENT -> s.persistent.endorsementAlg;

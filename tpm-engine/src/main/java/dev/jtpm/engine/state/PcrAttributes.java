@@ -50,4 +50,16 @@ public final class PcrAttributes {
 
     /** D-RTM PCRs (17..22) start as all-ones after _TPM_Init and are reset by _TPM_Hash_Start. */
     public static boolean isDrtm(int pcr) { return pcr >= 17 && pcr <= 22; }
+
+    /**
+     * True if the PCR belongs to the authorization group whose authValue TPM2_PCR_SetAuthValue sets: PCRs
+     * 20..22 (ms-tpm's and libtpms' PCRBelongsAuthGroup, one group, NUM_AUTHVALUE_PCR_GROUP = 1).
+     */
+    public static boolean authGroup(int pcr) { return pcr >= 20 && pcr <= 22; }
+
+    /**
+     * True if the PCR belongs to the policy group whose authPolicy TPM2_PCR_SetAuthPolicy sets: PCRs 20..22
+     * (PCRBelongsPolicyGroup, one group, NUM_POLICY_PCR_GROUP = 1).
+     */
+    public static boolean policyGroup(int pcr) { return pcr >= 20 && pcr <= 22; }
 }

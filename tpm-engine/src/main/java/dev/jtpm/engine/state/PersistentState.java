@@ -14,11 +14,23 @@ import java.util.Random;
  * State that survives power loss (Part 1, 36: "persistent" and orderly data): hierarchy seeds and
  * proofs, hierarchy auth values, the PCR allocation, Clock, reset counters, the TPM-established
  * flag and what Shutdown(STATE) saved. Serialized as a versioned blob with the one codec.
+ *
+ * <p>Versions: each version appends its fields at the end of the blob, as one record per version
+ * ({@link V2}, ...), nested last in {@link Blob}. A blob of an older version is read by appending the
+ * encodings of the defaults of every later version ({@code V2.DEFAULTS}, ...) and decoding that, so a
+ * state directory written by an older jtpm loads with the manufacture values of the newer fields.
+ * To add fields: a record {@code V3} with a {@code DEFAULTS} constant, a {@code V3 v3} component after
+ * {@code v2}, {@code VERSION = 3}, and a line in {@link #missingFields(int)}.
+ * <ul>
+ *   <li>1: the fields of {@link Blob} up to {@code persistentObjects};</li>
+ *   <li>2: {@link V2}: the PCR policy group (TPM2_PCR_SetAuthPolicy) and command audit (the audited
+ *       commands, auditHashAlg, auditCounter).</li>
+ * </ul>
  */
 public final class PersistentState {
     /** "JTPM" */
     static final int MAGIC = 0x4A54504D;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** TPM_SU_NONE_VALUE: no orderly shutdown happened. */
     public static final int SU_NONE = 0xFFFF;
     private static final int SEED_SIZE = 64;
@@ -47,6 +59,19 @@ public final class PersistentState {
     public Bytes ownerPolicy = Bytes.EMPTY, endorsementPolicy = Bytes.EMPTY, lockoutPolicy = Bytes.EMPTY;
     /** TPMA_PERMANENT.disableClear (TPM2_ClearControl). */
     public boolean disableClear;
+    /** The policy of the PCR policy group (PCRs 20..22, {@link PcrAttributes#policyGroup}): hash and digest, TPM_ALG_NULL and empty when unset. */
+    public int pcrPolicyAlg = dev.jtpm.types.TpmAlg.NULL;
+    public Bytes pcrPolicy = Bytes.EMPTY;
+    /**
+     * The audited command codes (ms-tpm gp.auditCommands), ascending; a new TPM audits
+     * TPM2_SetCommandCodeAuditStatus only (CommandAuditPreInstall_Init).
+     */
+    public java.util.SortedSet<Integer> auditCommands =
+            new java.util.TreeSet<>(java.util.Set.of(dev.jtpm.types.TpmCc.SET_COMMAND_CODE_AUDIT_STATUS));
+    /** The hash of the command audit digest: libtpms' CONTEXT_INTEGRITY_HASH_ALG (SHA-512) until changed. */
+    public int auditHashAlg = dev.jtpm.types.TpmAlg.SHA512;
+    /** The audit counter: incremented when a new command audit digest starts; TPM2_Clear zeroes it. */
+    public long auditCounter;
     /** Persistent objects (TPM2_EvictControl): handle → {@link TpmObject#marshal()}. */
     public java.util.SortedMap<Integer, Bytes> persistentObjects = new java.util.TreeMap<>(Integer::compareUnsigned);
 
@@ -78,7 +103,24 @@ public final class PersistentState {
                 Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
                 boolean lockoutAuthEnabled, boolean daUsed, @U16 int ownerAlg, Bytes ownerPolicy,
                 @U16 int endorsementAlg, Bytes endorsementPolicy, @U16 int lockoutAlg, Bytes lockoutPolicy,
-                boolean disableClear, List<PersistentObject> persistentObjects) {}
+                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2) {}
+
+    /** The fields version 2 added. */
+    record V2(@U16 int pcrPolicyAlg, Bytes pcrPolicy, @U16 int auditHashAlg, long auditCounter, List<Integer> auditCommands) {
+        /** What a version-1 blob reads as: the manufacture values. */
+        static final V2 DEFAULTS = of(new PersistentState());
+
+        static V2 of(PersistentState s) {
+            return new V2(s.pcrPolicyAlg, s.pcrPolicy, s.auditHashAlg, s.auditCounter, List.copyOf(s.auditCommands));
+        }
+    }
+
+    /** The encoded defaults of the fields that versions after {@code version} added (empty for the current one). */
+    private static byte[] missingFields(int version) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (version < 2) out.writeBytes(TpmCodec.encode(V2.DEFAULTS));
+        return out.toByteArray();
+    }
 
     /** One persistent object in the blob. */
     record PersistentObject(int handle, Bytes object) {}
@@ -90,18 +132,27 @@ public final class PersistentState {
                 restartCount, tpmEstablished, orderlyState, orderlyData, failedTries, maxTries, recoveryTime,
                 lockoutRecovery, lockoutAuthEnabled, daUsed, ownerAlg, ownerPolicy, endorsementAlg, endorsementPolicy,
                 lockoutAlg, lockoutPolicy, disableClear,
-                persistentObjects.entrySet().stream().map(e -> new PersistentObject(e.getKey(), e.getValue())).toList()));
+                persistentObjects.entrySet().stream().map(e -> new PersistentObject(e.getKey(), e.getValue())).toList(),
+                V2.of(this)));
     }
 
-    /** Parses a blob written by {@link #serialize()}; a corrupt blob gives TPM_RC_FAILURE. */
+    /**
+     * Parses a blob written by {@link #serialize()} of this or an earlier version (see the class comment);
+     * a corrupt blob, or one of a later version, gives TPM_RC_FAILURE.
+     */
     public static PersistentState deserialize(byte[] blob) {
         Blob b;
+        int version = blob.length >= 8 ? java.nio.ByteBuffer.wrap(blob, 4, 4).getInt() : -1;
+        if (version < 1 || version > VERSION) throw new TpmFailure(TpmRc.FAILURE);
+        byte[] missing = missingFields(version);
+        byte[] full = Arrays.copyOf(blob, blob.length + missing.length);
+        System.arraycopy(missing, 0, full, blob.length, missing.length);
         try {
-            b = TpmCodec.decode(Blob.class, blob);
+            b = TpmCodec.decode(Blob.class, full);
         } catch (TpmFailure e) {
             throw new TpmFailure(TpmRc.FAILURE);
         }
-        if (b.magic() != MAGIC || b.version() != VERSION || b.pcrAllocation().size() != 4) throw new TpmFailure(TpmRc.FAILURE);
+        if (b.magic() != MAGIC || b.pcrAllocation().size() != 4) throw new TpmFailure(TpmRc.FAILURE);
         PersistentState s = new PersistentState();
         s.eps = Secret.of(b.eps());
         s.sps = Secret.of(b.sps());
@@ -134,6 +185,12 @@ public final class PersistentState {
         s.lockoutPolicy = b.lockoutPolicy();
         s.disableClear = b.disableClear();
         for (PersistentObject o : b.persistentObjects()) s.persistentObjects.put(o.handle(), o.object());
+        s.pcrPolicyAlg = b.v2().pcrPolicyAlg();
+        s.pcrPolicy = b.v2().pcrPolicy();
+        s.auditHashAlg = b.v2().auditHashAlg();
+        s.auditCounter = b.v2().auditCounter();
+        s.auditCommands = new java.util.TreeSet<>();
+        s.auditCommands.addAll(b.v2().auditCommands());
         return s;
     }
 }

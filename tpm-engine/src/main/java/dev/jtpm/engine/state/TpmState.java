@@ -21,6 +21,16 @@ public final class TpmState {
     public boolean started;
     /** Hierarchy enables, platformAuth and platformPolicy (reset by Startup(CLEAR), kept by a Resume). */
     public StateClearData stateClear = StateClearData.INITIAL;
+    /**
+     * The authValue of the PCR authorization group (PCRs 20..22, {@link PcrAttributes#authGroup}; TPM2_PCR_SetAuthValue):
+     * state-clear data (ms-tpm gc.pcrAuthValues), reset by Startup(CLEAR) and TPM2_Clear, kept by a Resume.
+     */
+    public Secret pcrAuthValue = Secret.EMPTY;
+    /**
+     * The command audit digest (ms-tpm gr.commandAuditDigest): empty when no digest is running, one octet
+     * after TPM2_SetCommandCodeAuditStatus changed the algorithm; TPM-Reset data (kept by Restart and Resume).
+     */
+    public Bytes commandAuditDigest = Bytes.EMPTY;
     /** phEnable: set by every TPM2_Startup, cleared by HierarchyControl. */
     public boolean phEnable = true;
     public Secret nullProof;

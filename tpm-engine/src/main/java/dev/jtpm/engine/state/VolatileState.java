@@ -16,7 +16,8 @@ import java.util.List;
  * stopped and resumed (or migrated) without a new TPM2_Startup: PCRs and their update counter,
  * Time and Clock, the null proof, the state-clear data (enables, platformAuth/Policy), the start-up facts later commands depend on
  * (TPMA_STARTUP_CLEAR.orderly, the Startup locality that Shutdown(STATE) records, whether an
- * H-CRTM event preceded Startup), the self-test progress and the commit state (nonce, counter, array). Transient objects in flight (hash
+ * H-CRTM event preceded Startup), the self-test progress, the commit state (nonce, counter, array), the PCR group's
+ * authValue and the command audit digest. Transient objects in flight (hash
  * sequences) are not carried: a resumed TPM starts with empty object slots.
  */
 public final class VolatileState {
@@ -24,12 +25,13 @@ public final class VolatileState {
 
     /** "JTPv" */
     static final int MAGIC = 0x4A545076;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
                 int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, StateClearData stateClear, boolean phEnable,
                 boolean selfTestDone, @U16 List<Integer> testedAlgorithms, boolean orderlyStartup,
-                @U8 int startupLocality, boolean drtmPreStartup, Bytes commit) {}
+                @U8 int startupLocality, boolean drtmPreStartup, Bytes commit, Bytes pcrAuthValue,
+                Bytes commandAuditDigest) {}
 
     /** The volatile part of {@code s} as a blob. */
     public static byte[] serialize(TpmState s) {
@@ -38,23 +40,28 @@ public final class VolatileState {
         return TpmCodec.encode(new Blob(MAGIC, VERSION, s.started, s.time(), s.clock(),
                 Arrays.stream(s.pcrs.allocation()).boxed().toList(), s.pcrs.updateCounter(), values,
                 s.nullProof.toBytes(), s.stateClear, s.phEnable, s.selfTestDone, List.copyOf(s.testedAlgorithms),
-                s.orderlyStartup, s.startupLocality, s.drtmPreStartup, s.commit.toBytes()));
+                s.orderlyStartup, s.startupLocality, s.drtmPreStartup, s.commit.toBytes(), s.pcrAuthValue.toBytes(),
+                s.commandAuditDigest));
     }
 
     /**
      * Restores the volatile part of {@code s} from a blob; a corrupt blob gives TPM_RC_FAILURE. A version-1
-     * blob (before the commit state was kept) restores with a fresh commit state, as after a TPM Reset.
+     * blob (before the commit state was kept) restores with a fresh commit state, as after a TPM Reset; a
+     * version-1 or -2 blob (before the PCR authValue and the command audit digest) with both empty.
      */
     public static void restore(TpmState s, byte[] blob) {
         Blob b;
-        boolean v1 = blob.length >= 8 && java.nio.ByteBuffer.wrap(blob, 4, 4).getInt() == 1;
+        int version = blob.length >= 8 ? java.nio.ByteBuffer.wrap(blob, 4, 4).getInt() : -1;
+        boolean v1 = version == 1;
+        // empty TPM2Bs for the fields a version lacks: v1 the commit, v1 and v2 pcrAuthValue and commandAuditDigest
+        int missing = version == 1 ? 6 : version == 2 ? 4 : 0;
         try {
-            b = TpmCodec.decode(Blob.class, v1 ? Arrays.copyOf(blob, blob.length + 2) : blob);   // v1: no commit TPM2B
+            b = TpmCodec.decode(Blob.class, Arrays.copyOf(blob, blob.length + missing));
         } catch (TpmFailure e) {
             throw new TpmFailure(TpmRc.FAILURE);
         }
         int banks = b.allocation().size();
-        if (b.magic() != MAGIC || (b.version() != VERSION && !v1) || banks != 4 || b.pcrValues().size() != banks * PcrAttributes.COUNT)
+        if (b.magic() != MAGIC || version < 1 || version > VERSION || banks != 4 || b.pcrValues().size() != banks * PcrAttributes.COUNT)
             throw new TpmFailure(TpmRc.FAILURE);
         PcrBanks pcrs = new PcrBanks(b.allocation().stream().mapToInt(Integer::intValue).toArray());
         int i = 0;
@@ -82,6 +89,8 @@ public final class VolatileState {
         CommitState commit = v1 ? CommitState.reset(s.platform.entropy()) : CommitState.fromBytes(b.commit());
         if (commit == null) throw new TpmFailure(TpmRc.FAILURE);
         s.commit = commit;
+        s.pcrAuthValue = Secret.of(b.pcrAuthValue());
+        s.commandAuditDigest = b.commandAuditDigest();
         s.objects.clear();
     }
 }

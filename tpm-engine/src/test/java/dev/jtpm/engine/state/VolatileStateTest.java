@@ -79,4 +79,29 @@ class VolatileStateTest {
         assertThat(toDo).doesNotContain(TpmAlg.SHA1).isNotEmpty();
         assertThat(resumed(t).run(new IncrementalSelfTest(List.of())).orThrow().toDoList()).isEqualTo(toDo);
     }
+
+    @Test
+    void version2Blob_restoresWithEmptyPcrAuthValueAndAuditDigest() {
+        TestTpm t = TestTpm.started();
+        byte[] v3 = VolatileState.serialize(t.state());                  // both empty: two empty TPM2Bs at the end
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 4);
+        java.nio.ByteBuffer.wrap(v2).putInt(4, 2);
+        TestTpm other = new TestTpm();
+        other.state().persistent = t.state().persistent;
+        other.state().pcrAuthValue = dev.jtpm.types.Secret.of(new byte[] {1});
+        VolatileState.restore(other.state(), v2);
+        assertThat(other.state().pcrAuthValue).isEqualTo(dev.jtpm.types.Secret.EMPTY);
+        assertThat(other.state().commandAuditDigest).isEqualTo(dev.jtpm.types.Bytes.EMPTY);
+        assertThat(other.state().pcrs.updateCounter()).isEqualTo(t.state().pcrs.updateCounter());
+    }
+
+    @Test
+    void commandAuditDigest_survivesTheVolatileBlob() {
+        TestTpm t = TestTpm.started();
+        t.state().commandAuditDigest = dev.jtpm.types.Bytes.of((byte) 1, (byte) 2);
+        TestTpm other = new TestTpm();
+        other.state().persistent = t.state().persistent;
+        VolatileState.restore(other.state(), VolatileState.serialize(t.state()));
+        assertThat(other.state().commandAuditDigest).isEqualTo(dev.jtpm.types.Bytes.of((byte) 1, (byte) 2));
+    }
 }

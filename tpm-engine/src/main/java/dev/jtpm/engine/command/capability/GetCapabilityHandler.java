@@ -47,14 +47,14 @@ import java.util.function.Supplier;
  * <li>TPM_CAP_ALGS: the {@link Algorithms} table; {@code property} is a TPM_ALG_ID (low 16 bits).
  * <li>TPM_CAP_HANDLES: PCRs 0..23, the permanent handles the TPM accepts, loaded transient
  *     objects; persistent objects, NV indices and sessions: none yet (empty lists).
- * <li>TPM_CAP_COMMANDS: the TPMA_CC of every registered command; PP_COMMANDS and AUDIT_COMMANDS:
- *     empty.
+ * <li>TPM_CAP_COMMANDS: the TPMA_CC of every registered command; PP_COMMANDS: empty; AUDIT_COMMANDS:
+ *     the audited command codes (TPM2_SetCommandCodeAuditStatus).
  * <li>TPM_CAP_PCRS: the current allocation, one TPMS_PCR_SELECTION per implemented hash (empty
  *     bit maps included); {@code propertyCount} 0 gives an empty list with moreData YES.
  * <li>TPM_CAP_TPM_PROPERTIES: {@link TpmProperties}; a request never crosses from the fixed to
  *     the variable group.
- * <li>TPM_CAP_PCR_PROPERTIES: PCR_SAVE, EXTEND_L0..4, RESET_L0..4, NO_INCREMENT and DRTM_RESET
- *     from {@link PcrAttributes}.
+ * <li>TPM_CAP_PCR_PROPERTIES: PCR_SAVE, EXTEND_L0..4, RESET_L0..4, NO_INCREMENT, DRTM_RESET, POLICY and
+ *     AUTH from {@link PcrAttributes}.
  * <li>TPM_CAP_ECC_CURVES: the implemented curves (none yet).
  * </ul>
  * In failure mode only TPM_CAP_TPM_PROPERTIES answers, with the properties that identify the TPM
@@ -90,7 +90,7 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
     private static final int[] PCR_PROPERTIES = {TpmPt.PCR_SAVE, TpmPt.PCR_EXTEND_L0, TpmPt.PCR_RESET_L0,
             TpmPt.PCR_EXTEND_L1, TpmPt.PCR_RESET_L1, TpmPt.PCR_EXTEND_L2, TpmPt.PCR_RESET_L2, TpmPt.PCR_EXTEND_L3,
             TpmPt.PCR_RESET_L3, TpmPt.PCR_EXTEND_L4, TpmPt.PCR_RESET_L4, TpmPt.PCR_NO_INCREMENT,
-            TpmPt.PCR_DRTM_RESET};
+            TpmPt.PCR_DRTM_RESET, TpmPt.PCR_POLICY, TpmPt.PCR_AUTH};
 
     private final Supplier<CommandTable> commands;
 
@@ -112,7 +112,7 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
             case TpmCap.HANDLES -> handles(s, property, count);
             case TpmCap.COMMANDS -> commandList(property, count);
             case TpmCap.PP_COMMANDS -> answer(new TpmlPpCommands(List.of()), false);
-            case TpmCap.AUDIT_COMMANDS -> answer(new TpmlAuditCommands(List.of()), false);
+            case TpmCap.AUDIT_COMMANDS -> auditCommands(s, property, count);
             case TpmCap.PCRS -> pcrs(s, property, count);
             case TpmCap.TPM_PROPERTIES -> tpmProperties(TpmProperties.all(s, commands.get()), property, count);
             case TpmCap.PCR_PROPERTIES -> pcrProperties(property, count);
@@ -217,12 +217,22 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
         return answer(new TpmlTaggedPcrProperty(page.items()), page.more());
     }
 
+    /** ms-tpm CommandAuditCapGetCCList: the audited commands from {@code start} on, ascending (no vendor commands). */
+    private static GetCapabilityResponse auditCommands(TpmState s, int start, int count) {
+        List<Integer> candidates = new ArrayList<>();
+        for (int cc : s.persistent.auditCommands) if (Integer.compareUnsigned(cc, start) >= 0) candidates.add(cc);
+        Page<Integer> page = Page.of(candidates, count, MAX_CAP_CC);
+        return answer(new TpmlAuditCommands(page.items()), page.more());
+    }
+
     private static boolean hasPcrProperty(int tag, int pcr) {
         return switch (tag) {
             case TpmPt.PCR_SAVE -> PcrAttributes.stateSave(pcr);
             case TpmPt.PCR_NO_INCREMENT -> PcrAttributes.noIncrement(pcr);
             // D-RTM PCRs are those locality 4 resets (ms-tpm's definition)
             case TpmPt.PCR_DRTM_RESET -> (PcrAttributes.resetLocalities(pcr) & 0x10) != 0;
+            case TpmPt.PCR_POLICY -> PcrAttributes.policyGroup(pcr);
+            case TpmPt.PCR_AUTH -> PcrAttributes.authGroup(pcr);
             default -> {
                 // TPM_PT_PCR_EXTEND_Ln = 2n + 1, TPM_PT_PCR_RESET_Ln = 2n + 2
                 int locality = (tag - 1) / 2;

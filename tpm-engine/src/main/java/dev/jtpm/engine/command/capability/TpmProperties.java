@@ -153,8 +153,8 @@ public final class TpmProperties {
         p.put(TpmPt.LOCKOUT_INTERVAL, ps.recoveryTime);
         p.put(TpmPt.LOCKOUT_RECOVERY, ps.lockoutRecovery);
         p.put(TpmPt.NV_WRITE_RECOVERY, 0);
-        p.put(TpmPt.AUDIT_COUNTER_0, 0);
-        p.put(TpmPt.AUDIT_COUNTER_1, 0);
+        p.put(TpmPt.AUDIT_COUNTER_0, (int) (ps.auditCounter >>> 32));
+        p.put(TpmPt.AUDIT_COUNTER_1, (int) ps.auditCounter);
         return p;
     }
 }

@@ -50,6 +50,8 @@ public final class ClearHandler implements CommandHandler<Clear, EmptyResponse> 
         p.clockSafe = true;
         p.resetCount = 0;
         p.restartCount = 0;
+        p.auditCounter = 0;
+        s.pcrAuthValue = Secret.EMPTY;        // ms-tpm PCR_ClearAuth
         s.pcrs.changed();
         s.primaryKeys.clear(); // keys of the replaced seed
         ctx.persistentChanged();

@@ -3,6 +3,8 @@ package dev.jtpm.engine.command.signature;
 import dev.jtpm.crypto.Hashes;
 import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
+import dev.jtpm.engine.crypto.EcdaaSign;
+import dev.jtpm.engine.crypto.SignSchemes;
 import dev.jtpm.engine.crypto.Signatures;
 import dev.jtpm.engine.crypto.Tickets;
 import dev.jtpm.engine.state.TpmObject;
@@ -43,12 +45,12 @@ public final class SignHandler implements CommandHandler<Sign, SignResponse> {
     @Override
     public SignResponse execute(Sign cmd, CommandContext ctx) {
         // input validation
-        if (!(ctx.state().objects.get(cmd.keyHandle()) instanceof TpmObject key) || !SignatureSupport.isSigningKey(key)
+        if (!(ctx.state().objects.get(cmd.keyHandle()) instanceof TpmObject key) || !SignSchemes.isSigningKey(key)
                 || key.publicOnly()) {
             throw new TpmFailure(TpmRc.KEY.atHandle(1));
         }
         if (key.attributes().x509Sign()) throw new TpmFailure(TpmRc.ATTRIBUTES.atHandle(1));
-        SignatureSupport.Scheme scheme = SignatureSupport.selectScheme(key, cmd.inScheme());
+        SignSchemes.Scheme scheme = SignSchemes.selectScheme(key, cmd.inScheme());
         if (scheme == null) throw new TpmFailure(TpmRc.SCHEME.atParameter(2));
         if (!cmd.validation().digest().isEmpty() || key.attributes().restricted()) {
             if (!Tickets.isValidHashCheck(ctx.state(), cmd.validation(), scheme.hashAlg(), cmd.digest())) {

@@ -13,7 +13,9 @@ import dev.jtpm.types.structure.TpmiAlgHash;
  * What Shutdown(STATE) saves for the next Startup: the PCR update counter, the locality of the
  * Startup that began this cycle, PCRs 0..15 of every bank, and the state-clear data (hierarchy
  * enables, platformAuth, platformPolicy) a Resume restores, and the commit state (nonce, counter, array of
- * TPM2_Commit/TPM2_EC_Ephemeral), which a Restart and a Resume keep (ms-tpm saves gr at Shutdown(STATE)).
+ * TPM2_Commit/TPM2_EC_Ephemeral), which a Restart and a Resume keep (ms-tpm saves gr at Shutdown(STATE)),
+ * then the PCR group's authValue (state-clear data, for a Resume) and the command audit digest (kept by
+ * Restart and Resume). Fields are only ever appended; a reader takes the defaults for what older data lacks.
  */
 final class OrderlyData {
     private OrderlyData() {}
@@ -28,6 +30,8 @@ final class OrderlyData {
         }
         TpmCodec.of(StateClearData.class).write(w, s.stateClear);
         w.sized(s.commit.toBytes());
+        w.sized(s.pcrAuthValue.toBytes());
+        w.sized(s.commandAuditDigest);
         return Bytes.wrap(w.toByteArray());
     }
 
@@ -58,6 +62,29 @@ final class OrderlyData {
         TpmCodec.of(StateClearData.class).read(r);
         if (r.remaining() < 2) return null;
         return dev.jtpm.engine.state.CommitState.fromBytes(r.bytes(r.u16()));
+    }
+
+    /** The saved authValue of the PCR group, or empty. */
+    static dev.jtpm.types.Secret pcrAuthValue(Bytes data) {
+        TpmReader r = afterCommit(data);
+        return r == null || r.remaining() < 2 ? dev.jtpm.types.Secret.EMPTY : dev.jtpm.types.Secret.of(r.bytes(r.u16()));
+    }
+
+    /** The saved command audit digest, or empty. */
+    static Bytes commandAuditDigest(Bytes data) {
+        TpmReader r = afterCommit(data);
+        if (r == null || r.remaining() < 2) return Bytes.EMPTY;
+        r.bytes(r.u16());
+        return r.remaining() < 2 ? Bytes.EMPTY : r.bytes(r.u16());
+    }
+
+    private static TpmReader afterCommit(Bytes data) {
+        TpmReader r = new TpmReader(data.unsafeArray());
+        readPcrs(r, null);
+        TpmCodec.of(StateClearData.class).read(r);
+        if (r.remaining() < 2) return null;
+        r.bytes(r.u16());
+        return r;
     }
 
     private static void readPcrs(TpmReader r, TpmState into) {

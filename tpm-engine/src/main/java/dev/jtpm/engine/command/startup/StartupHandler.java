@@ -51,19 +51,24 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
         if (orderlyState) {                   // Restart or Resume: the commit state saved by Shutdown(STATE)
             dev.jtpm.engine.state.CommitState commit = OrderlyData.commit(p.orderlyData);
             if (commit != null) s.commit = commit;
+            s.commandAuditDigest = OrderlyData.commandAuditDigest(p.orderlyData);
         }
         if (resume) {
             OrderlyData.restorePcrs(s, p.orderlyData);
             s.stateClear = OrderlyData.stateClear(p.orderlyData);
+            s.pcrAuthValue = OrderlyData.pcrAuthValue(p.orderlyData);
             p.restartCount++;
         } else if (orderlyState) {            // TPM Restart
             p.restartCount++;
             s.stateClear = StateClearData.INITIAL;
+            s.pcrAuthValue = Secret.EMPTY;
         } else {                              // TPM Reset
             counter = 0;
             p.resetCount++;
             p.restartCount = 0;
             s.stateClear = StateClearData.INITIAL;
+            s.pcrAuthValue = Secret.EMPTY;
+            s.commandAuditDigest = Bytes.EMPTY;        // ms-tpm CommandAuditStartup
             s.nullProof = Secret.of(s.random(64).unsafeArray());
             s.commit = dev.jtpm.engine.state.CommitState.reset(s.platform.entropy());
         }

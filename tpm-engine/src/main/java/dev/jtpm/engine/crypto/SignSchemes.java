@@ -1,20 +1,22 @@
-package dev.jtpm.engine.command.signature;
+package dev.jtpm.engine.crypto;
 
-import dev.jtpm.engine.crypto.Signatures;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.structure.TpmtSigScheme;
 import dev.jtpm.types.structure.TpmuSigScheme;
 
-/** Checks shared by the signing commands (ms-tpm's IsSigningObject and CryptSelectSignScheme). */
-final class SignatureSupport {
-    private SignatureSupport() {}
+/**
+ * Checks shared by the signing commands, TPM2_Sign and the attestation commands (ms-tpm's IsSigningObject and
+ * CryptSelectSignScheme).
+ */
+public final class SignSchemes {
+    private SignSchemes() {}
 
     /** A chosen scheme and its hash. */
-    record Scheme(int scheme, int hashAlg) {}
+    public record Scheme(int scheme, int hashAlg) {}
 
     /** ms-tpm IsSigningObject: sign set and not a symmetric cipher key. */
-    static boolean isSigningKey(TpmObject key) {
+    public static boolean isSigningKey(TpmObject key) {
         return key.attributes().signEncrypt() && key.publicArea().type() != TpmAlg.SYMCIPHER;
     }
 
@@ -27,7 +29,7 @@ final class SignatureSupport {
      * any other with TPM_RC_SCHEME before it looks at the ticket or the digest size (compared with swtpm
      * 0.7.1 by the interop SignDifferentialTest), where ms-tpm would fail later, in CryptSign.
      */
-    static Scheme selectScheme(TpmObject key, TpmtSigScheme in) {
+    public static Scheme selectScheme(TpmObject key, TpmtSigScheme in) {
         int keyScheme = Signatures.keyScheme(key.publicArea());
         int keyHash = Signatures.keySchemeHash(key.publicArea());
         int inHash = switch (in.details()) {

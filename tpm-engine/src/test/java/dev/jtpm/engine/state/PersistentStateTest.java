@@ -1,0 +1,87 @@
+package dev.jtpm.engine.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmCc;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.codec.TpmCodec;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The persistent blob: round trip, and blobs of the earlier version (state directories written before it). */
+class PersistentStateTest {
+
+    private static PersistentState sample() {
+        PersistentState s = PersistentState.manufacture(new Random(7), new int[] {0xFFFFFF, 0xFFFFFF, 0, 0});
+        s.ownerAuth = Secret.of(new byte[] {1, 2, 3});
+        s.failedTries = 2;
+        s.clock = 123_456;
+        s.persistentObjects.put(0x81000001, Bytes.of((byte) 9, (byte) 8));
+        return s;
+    }
+
+    @Test
+    void version2_roundTripsTheNewFields() {
+        PersistentState s = sample();
+        s.pcrPolicyAlg = TpmAlg.SHA256;
+        s.pcrPolicy = Bytes.wrap(new byte[32]);
+        s.auditHashAlg = TpmAlg.SHA384;
+        s.auditCounter = 0x1_0000_0002L;
+        s.auditCommands.add(TpmCc.GET_RANDOM);
+        PersistentState back = PersistentState.deserialize(s.serialize());
+        assertThat(back.pcrPolicyAlg).isEqualTo(TpmAlg.SHA256);
+        assertThat(back.pcrPolicy).isEqualTo(s.pcrPolicy);
+        assertThat(back.auditHashAlg).isEqualTo(TpmAlg.SHA384);
+        assertThat(back.auditCounter).isEqualTo(0x1_0000_0002L);
+        assertThat(back.auditCommands).containsExactly(TpmCc.SET_COMMAND_CODE_AUDIT_STATUS, TpmCc.GET_RANDOM);
+        assertThat(back.serialize()).isEqualTo(s.serialize());
+    }
+
+    /**
+     * A version-1 blob, as jtpm wrote it before version 2: the version-2 blob without its trailing V2 record
+     * and with 1 in the version field (version 2 only appended). Checked against a fixed prefix of octets too.
+     */
+    @Test
+    void version1Blob_loadsWithTheManufactureValuesOfTheVersion2Fields() {
+        PersistentState s = sample();
+        s.auditCounter = 5;               // not in a v1 blob: must come back as the default
+        byte[] v2 = s.serialize();
+        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length;
+        byte[] v1 = Arrays.copyOf(v2, v2.length - tail);
+        ByteBuffer.wrap(v1).putInt(4, 1);
+        assertThat(HexFormat.of().formatHex(v1, 0, 8)).isEqualTo("4a54504d00000001");
+
+        PersistentState back = PersistentState.deserialize(v1);
+        assertThat(back.ownerAuth).isEqualTo(s.ownerAuth);
+        assertThat(back.failedTries).isEqualTo(2);
+        assertThat(back.clock).isEqualTo(123_456);
+        assertThat(back.persistentObjects).isEqualTo(s.persistentObjects);
+        assertThat(back.pcrPolicyAlg).isEqualTo(TpmAlg.NULL);
+        assertThat(back.pcrPolicy).isEqualTo(Bytes.EMPTY);
+        assertThat(back.auditHashAlg).isEqualTo(TpmAlg.SHA512);
+        assertThat(back.auditCounter).isZero();
+        assertThat(back.auditCommands).containsExactly(TpmCc.SET_COMMAND_CODE_AUDIT_STATUS);
+        // and it is written back as version 2
+        assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(2);
+    }
+
+    @Test
+    void laterVersion_truncatedOrTrailingBytes_areFailure() {
+        byte[] blob = sample().serialize();
+        byte[] later = blob.clone();
+        ByteBuffer.wrap(later).putInt(4, 3);
+        assertThatThrownBy(() -> PersistentState.deserialize(later)).isInstanceOf(TpmFailure.class);
+        assertThatThrownBy(() -> PersistentState.deserialize(Arrays.copyOf(blob, blob.length - 1))).isInstanceOf(TpmFailure.class);
+        assertThatThrownBy(() -> PersistentState.deserialize(Arrays.copyOf(blob, blob.length + 1))).isInstanceOf(TpmFailure.class);
+        byte[] v1WithV2Tail = blob.clone();
+        ByteBuffer.wrap(v1WithV2Tail).putInt(4, 1);       // a v1 blob cannot carry the v2 fields
+        assertThatThrownBy(() -> PersistentState.deserialize(v1WithV2Tail)).isInstanceOf(TpmFailure.class);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.jtpm.types.command;
+
+import dev.jtpm.types.codec.Wire.*;
+import dev.jtpm.types.structure.*;
+
+/** Response of TPM2_GetCommandAuditDigest (Part 3, 18.5). */
+public record GetCommandAuditDigestResponse(@Sized TpmsAttest auditInfo, TpmtSignature signature) {}
