@@ -48,13 +48,16 @@ class PolicySessionInteropTest {
             Tools.tpm2(t, "tpm2_policypcr", "-S", f("ps.ctx"), "-l", "sha256:7,16").ok();
             assertThat(Tools.tpm2(t, "tpm2_unseal", "-c", f("seal.ctx"), "-p", "session:" + f("ps.ctx")).ok().out())
                     .isEqualTo("sealed to PCRs 7 and 16");
+            flushTransient();
             // the policy session started a fresh policy after the Unseal: without PolicyPCR again it fails
             assertThat(Tools.tpm2(t, "tpm2_unseal", "-c", f("seal.ctx"), "-p", "session:" + f("ps.ctx")).exit()).isNotZero();
+            flushTransient();
             // PolicyPCR then PCR_Extend in between: TPM_RC_PCR_CHANGED
             Tools.tpm2(t, "tpm2_policypcr", "-S", f("ps.ctx"), "-l", "sha256:7,16").ok();
             Tools.tpm2(t, "tpm2_pcrextend", "7:sha256=" + "11".repeat(32)).ok();     // PCR 7 counts (16 and 23 do not)
             Tools.Run r = Tools.tpm2(t, "tpm2_unseal", "-c", f("seal.ctx"), "-p", "session:" + f("ps.ctx"));
             assertThat(r.outcome()).isEqualTo("0x128");
+            flushTransient();
             // with the PCRs as they are now, the policy digest differs: TPM_RC_POLICY_FAIL
             Tools.tpm2(t, "tpm2_policyrestart", "-S", f("ps.ctx")).ok();
             Tools.tpm2(t, "tpm2_policypcr", "-S", f("ps.ctx"), "-l", "sha256:7,16").ok();
@@ -112,6 +115,7 @@ class PolicySessionInteropTest {
                 Tools.tpm2(t, kind, "-S", f("ps.ctx")).ok();
                 assertThat(Tools.tpm2(t, "tpm2_unseal", "-c", f("seal.ctx"), "-p", "session:" + f("ps.ctx") + "+wrong").exit())
                         .isNotZero();
+                flushTransient();
                 // a failed authorization leaves the policy as it was: the right authValue now succeeds
                 assertThat(Tools.tpm2(t, "tpm2_unseal", "-c", f("seal.ctx"), "-p", "session:" + f("ps.ctx") + "+objpass")
                         .ok().out()).isEqualTo("needs " + kind);

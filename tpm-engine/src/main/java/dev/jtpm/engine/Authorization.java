@@ -44,7 +44,8 @@ final class Authorization {
 
     /** MAX_SESSION_NUMBER. */
     static final int MAX_SESSIONS = 3;
-    private static final int MAX_NONCE = 64, MIN_NONCE = 16;
+    /** The largest TPM2B_NONCE; no smallest: ms-tpm checks none (tpm2-tss sends an empty nonceCaller with PolicyPassword). */
+    private static final int MAX_NONCE = 64;
     /** ms-tpm's TPM_RH_UNASSIGNED for the exclusive audit session. */
     static final int UNASSIGNED = TpmRh.UNASSIGNED;
 
@@ -190,7 +191,6 @@ final class Authorization {
             } else if ((attrs & (TpmSe.AUDIT_EXCLUSIVE | TpmSe.AUDIT_RESET)) != 0) {
                 throw new TpmFailure(TpmRc.ATTRIBUTES.atSession(n));   // Part 1, 19.6.9: only with audit
             }
-            if (session.nonce().size() < MIN_NONCE) throw new TpmFailure(TpmRc.SIZE.atSession(n));
             checked.authSessions.add(as);
         }
         if (sessions.size() < authHandles.size()) throw new TpmFailure(TpmRc.AUTH_MISSING);
