@@ -254,7 +254,7 @@ final class Authorization {
         if (as == null || as.passwordNeeded()) {
             Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
             Secret presented = Secret.of(checked.sessions.get(i).hmac()).trimTrailingZeros();
-            if (!expected.equals(presented)) throw new TpmFailure(incrementLockout(s, entity, as, false));
+            if (!expected.equals(presented)) throw new TpmFailure(incrementLockout(s, entity, as, as != null && checked.includeAuth.get(i)));
         } else {
             checkSessionHmac(s, entry, handles, params, checked, i, cpHashes);
         }

@@ -179,6 +179,29 @@ class SessionRulesTest {
     }
 
     @Test
+    void boundSession_leavesOutTheBoundEntitysAuth_untilThatAuthChanges() throws Exception {
+        TestTpm t = TestTpm.started();
+        byte[] ownerAuth = "owner-1".getBytes();
+        t.run(new dev.jtpm.types.command.HierarchyChangeAuth(TpmRh.OWNER, Secret.of(ownerAuth))).orThrow();
+        StartAuthSessionResponse s = hmacSession(t, TpmRh.NULL, TpmRh.OWNER, Bytes.EMPTY);
+        byte[] key = Kdf.kdfa(TpmAlg.SHA256, ownerAuth, "ATH", s.nonceTPM().toArray(), NONCE.toArray(), 256);
+        int cc = 0x129;   // TPM2_HierarchyChangeAuth(OWNER, newAuth)
+        byte[] params = new TpmWriter().sized(Bytes.wrap("owner-2".getBytes())).toByteArray();
+        // bound to the owner and authorizing the owner: the HMAC key is the session key alone
+        byte[] r = t.raw(command(cc, TpmRh.OWNER, u32(TpmRh.OWNER), params, s.sessionHandle(), s.nonceTPM(),
+                TpmSe.CONTINUE_SESSION, key, false));
+        assertThat(rc(r)).isEqualTo(TpmRc.SUCCESS);
+        TpmReader rd = new TpmReader(r, 14, r.length - 14);         // after parameterSize (0): the new nonceTPM
+        Bytes nonceTpm = rd.bytes(rd.u16());
+        // the owner's authValue changed since the bind: now the session is like an unbound one, key || authValue
+        params = new TpmWriter().sized(Bytes.EMPTY).toByteArray();
+        assertThat(rc(t.raw(command(cc, TpmRh.OWNER, u32(TpmRh.OWNER), params, s.sessionHandle(), nonceTpm,
+                TpmSe.CONTINUE_SESSION, key, false)))).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
+        assertThat(rc(t.raw(command(cc, TpmRh.OWNER, u32(TpmRh.OWNER), params, s.sessionHandle(), nonceTpm,
+                TpmSe.CONTINUE_SESSION, concat(key, "owner-2".getBytes()), false)))).isEqualTo(TpmRc.SUCCESS);
+    }
+
+    @Test
     void tpmKey_mustBeAnAsymmetricDecryptionKeyWithItsPrivatePart() {
         TestTpm t = TestTpm.started();
         TpmtPublic signer = TpmtPublic.of(TpmAlg.SHA256, dev.jtpm.types.structure.TpmaObject.of(
