@@ -63,6 +63,30 @@ class SaltedSessionInteropTest {
     }
 
     @Test
+    void saltedSessions_ofEverySessionHash_encryptBothWays() throws Exception {
+        Tools.require("tpm2_startauthsession");
+        Path dir = Files.createTempDirectory("jtpm-salted");
+        try (JtpmServer s = JtpmServer.started(Protocol.SWTPM)) {
+            String t = s.tcti();
+            for (String keyAlg : new String[] {"rsa", "ecc"}) {
+                String primary = dir.resolve(keyAlg + ".ctx").toString();
+                Tools.tpm2(t, "tpm2_createprimary", "-C", "o", "-G", keyAlg, "-c", primary).ok();
+                Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
+                for (String hash : new String[] {"sha1", "sha256", "sha384", "sha512"}) {
+                    String session = dir.resolve(keyAlg + hash + ".ctx").toString();
+                    Tools.tpm2(t, "tpm2_startauthsession", "--hmac-session", "-g", hash, "-c", primary, "-S", session).ok();
+                    Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
+                    // an encrypted response (GetRandom) and an encrypted command parameter (newAuth)
+                    assertThat(Tools.tpm2(t, "tpm2_getrandom", "-S", session, "--hex", "16").ok().out().trim()).hasSize(32);
+                    Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "-p", "session:" + session, keyAlg + hash).ok();
+                    Tools.tpm2(t, "tpm2_changeauth", "-c", "o", "-p", keyAlg + hash).ok();
+                    Tools.tpm2(t, "tpm2_flushcontext", session).ok();
+                }
+            }
+        }
+    }
+
+    @Test
     void rsaSaltedBoundSession_encryptsParameters_andAuthorizes() throws Exception {
         saltedSessionKeepsTheSecretOffTheWire("rsa");
     }
