@@ -3,7 +3,8 @@
 # on free 127.0.0.1 ports) driven by the same raw-socket client; writes docs/benchmarks.md.
 #
 #   bench/side-by-side.sh [--no-build] [--jmh] [SideBySide options: --iterations N --warmup N --rounds R
-#                          --swtpm PROGRAM --jtpm-launcher --jtpm-jvm-arg ARG --out FILE|-]
+#                          --swtpm PROGRAM --jtpm-launcher --jtpm-jvm-arg ARG --out FILE|-
+#                          --keys-only|--no-keys --key-scale F --sessions-only|--no-sessions --session-scale F]
 #
 # --jmh also runs the brief JMH benchmarks of the in-process engine and writes their section.
 set -eu

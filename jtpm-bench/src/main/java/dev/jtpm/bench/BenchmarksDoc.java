@@ -15,6 +15,7 @@ final class BenchmarksDoc {
     static final String SIDE_BY_SIDE = "side-by-side";
     static final String SIDE_BY_SIDE_SHORT = "side-by-side-short";
     static final String SIDE_BY_SIDE_KEYS = "side-by-side-keys";
+    static final String SIDE_BY_SIDE_SESSIONS = "side-by-side-sessions";
     static final String JMH = "jmh";
 
     private BenchmarksDoc() {}
@@ -61,6 +62,9 @@ final class BenchmarksDoc {
 
                 <!-- BEGIN side-by-side-keys -->
                 <!-- END side-by-side-keys -->
+
+                <!-- BEGIN side-by-side-sessions -->
+                <!-- END side-by-side-sessions -->
 
                 <!-- BEGIN side-by-side-short -->
                 <!-- END side-by-side-short -->

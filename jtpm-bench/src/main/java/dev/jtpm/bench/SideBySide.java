@@ -26,7 +26,10 @@ import java.util.Locale;
  * measured and 500 warm-up, as each leaves a client port in TIME_WAIT for a minute; written into its
  * own section), {@code --no-keys} / {@code --keys-only} (leave out / measure only the key commands of
  * {@link KeyBench}: Sign and CreatePrimary, into their own section), {@code --key-scale F} (multiplies
- * the key commands' default counts, e.g. 0.2 for a quick look).
+ * the key commands' default counts, e.g. 0.2 for a quick look), {@code --no-sessions} / {@code --sessions-only}
+ * (leave out / measure only the authorization sessions of {@link SessionBench}, into their own section; with
+ * {@code --keys-only} too, both of these sections and nothing else), {@code --session-scale F} (multiplies the
+ * session measurements' default counts).
  *
  * <p>jtpm is started with the JVM options of the {@code jtpm} launcher, read from its
  * {@code jvm_options=(...)} line, so that the benchmark measures what users run.
@@ -48,6 +51,9 @@ public final class SideBySide {
     private boolean keys = true;
     private boolean keysOnly;
     private double keyScale = 1.0;
+    private boolean sessions = true;
+    private boolean sessionsOnly;
+    private double sessionScale = 1.0;
 
     private SideBySide() {}
 
@@ -73,6 +79,9 @@ public final class SideBySide {
                 case "--no-keys" -> keys = false;
                 case "--keys-only" -> keysOnly = true;
                 case "--key-scale" -> keyScale = Double.parseDouble(value(args, ++i, a));
+                case "--no-sessions" -> sessions = false;
+                case "--sessions-only" -> sessionsOnly = true;
+                case "--session-scale" -> sessionScale = Double.parseDouble(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -81,8 +90,14 @@ public final class SideBySide {
         if (rounds < 1 || iterations < rounds) throw new IllegalArgumentException("need --iterations >= --rounds >= 1");
         if (out == null) out = root.resolve("docs/benchmarks.md");
         if (keysOnly && (!keys || perCommand)) throw new IllegalArgumentException("--keys-only needs the key commands and one connection");
+        if (sessionsOnly && (!sessions || perCommand)) {
+            throw new IllegalArgumentException("--sessions-only needs the session measurements and one connection");
+        }
         if (!(keyScale > 0 && keyScale <= 100)) throw new IllegalArgumentException("--key-scale must be in (0, 100]");
-        if (perCommand) keys = false; // key commands are measured over the kept connection only
+        if (!(sessionScale > 0 && sessionScale <= 100)) throw new IllegalArgumentException("--session-scale must be in (0, 100]");
+        if (perCommand) keys = sessions = false; // key and session commands are measured over the kept connection only
+        if (keysOnly && !sessionsOnly) sessions = false;
+        if (sessionsOnly && !keysOnly) keys = false;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -157,7 +172,7 @@ public final class SideBySide {
             Subject sw = startSubject("swtpm", List.of(swtpm), started);
             System.err.printf("jtpm pid %d on 127.0.0.1:%d, swtpm pid %d on 127.0.0.1:%d%n", jtpm.server.pid(),
                     jtpm.server.dataPort, sw.server.pid(), sw.server.dataPort);
-            if (!keysOnly) {
+            if (!keysOnly && !sessionsOnly) {
                 for (Subject s : List.of(jtpm, sw)) warmUp(s);
                 measure(jtpm, sw);
                 String table = table(jtpm, sw);
@@ -169,6 +184,11 @@ public final class SideBySide {
                 String table = keyTable(measureKeys(jtpm, sw));
                 System.out.println(table);
                 writeSection(BenchmarksDoc.SIDE_BY_SIDE_KEYS, keySection(environment, swtpmVersion, table));
+            }
+            if (sessions) {
+                String table = sessionTable(measureSessions(jtpm, sw));
+                System.out.println(table);
+                writeSection(BenchmarksDoc.SIDE_BY_SIDE_SESSIONS, sessionSection(environment, swtpmVersion, table));
             }
             jtpm.client.close();
             sw.client.close();
@@ -222,6 +242,36 @@ public final class SideBySide {
                 + " scripts that run tpm2_createprimary do); \"a new template each time\" puts a counter into the"
                 + " unique field, so each command derives a key nothing derived before (the same sequence of templates"
                 + " on both servers). Warm-up + measured commands per server: " + counts
+                + "; measured in " + keyRounds() + " interleaved rounds."
+                + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (below 1: jtpm is faster).\n\n"
+                + table;
+    }
+
+    private String sessionSection(String environment, String swtpmVersion, String table) throws IOException {
+        StringBuilder counts = new StringBuilder();
+        for (SessionBench k : SessionBench.values()) {
+            counts.append(counts.isEmpty() ? "" : "; ").append(k.label()).append(": ").append(sessionScaled(k.warmup))
+                    .append(" + ").append(sessionScaled(k.iterations));
+        }
+        return "## Side by side with swtpm: authorization sessions\n\n" + environment + " swtpm: "
+                + swtpmVersion.replaceAll("\\.$", "") + ".\n\n" + serversLine()
+                + " One client, one TCP connection per server, raw command bytes. A row is a sequence of commands;"
+                + " its time is the sum of their round trips (the client's work between them, such as patching in"
+                + " the session handle or computing an HMAC, is not in it). Sessions use SHA-256, no symmetric"
+                + " algorithm, no bind, and a 32-octet nonceCaller. Salted rows: tpmKey is a storage primary of the"
+                + " provisioning guidance's template (RSA-2048 or ECC P-256, restricted decrypt, AES-128-CFB) made"
+                + " before the measurement; the RSA salts (8, each a random 32 octets, cycled) are encrypted by the"
+                + " client with OAEP (SHA-256, label \"SECRET\" with its NUL) to each server's own key, so those command bytes"
+                + " differ between the servers; the ECC salt is one ephemeral P-256 point (the same on both)."
+                + " Before measuring, each salt is proven on each server: the salted session authorizes a TPM2_Create"
+                + " with the HMAC of the session key the client derived, and the response HMAC is checked."
+                + " Policy row: a sealed keyed-hash object (userWithAuth clear) whose authPolicy is TPM2_PolicyPCR of"
+                + " SHA-256 PCR 16 (computed by the client from TPM2_PCR_Read), under an ECC P-256 storage primary; measured are TPM2_StartAuthSession (policy),"
+                + " TPM2_PolicyPCR (empty pcrDigest) and TPM2_Unseal with that session (continueSession clear, so the"
+                + " Unseal ends it; empty HMAC); the unsealed data is compared every time. Sign row: an ECDSA P-256"
+                + " key with authValue \"benchpass\", one unbound, unsalted HMAC session (continueSession set) for the"
+                + " whole run; every command carries a new nonceCaller and the HMAC over the nonceTPM of the previous"
+                + " response, and every response HMAC is checked. Warm-up + measured sequences per server: " + counts
                 + "; measured in " + keyRounds() + " interleaved rounds."
                 + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (below 1: jtpm is faster).\n\n"
                 + table;
@@ -322,6 +372,55 @@ public final class SideBySide {
 
     private int keyRounds() { return Math.min(rounds, 5); }
 
+    private int sessionScaled(int n) { return Math.max(1, (int) Math.round(n * sessionScale)); }
+
+    /** The samples of one session measurement on both servers. */
+    private record SessionSamples(SessionBench bench, long[] jtpm, long[] swtpm) {}
+
+    /**
+     * Measures every {@link SessionBench} on both servers: its fixture prepared (and checked) on each, a
+     * warm-up, then interleaved rounds as {@link #measureKeys} does; the fixtures' objects are flushed at the end.
+     */
+    private List<SessionSamples> measureSessions(Subject a, Subject b) throws IOException {
+        List<SessionSamples> result = new ArrayList<>();
+        for (SessionBench k : SessionBench.values()) {
+            int n = sessionScaled(k.iterations), w = sessionScaled(k.warmup), r = Math.min(keyRounds(), n);
+            List<Subject> both = List.of(a, b);
+            SessionBench.Fixture[] fixture = new SessionBench.Fixture[2];
+            for (int s = 0; s < 2; s++) fixture[s] = k.prepare(both.get(s).client, both.get(s).server.name);
+            for (int s = 0; s < 2; s++) {
+                for (int i = 0; i < w; i++) fixture[s].once(i);
+            }
+            long[][] samples = {new long[n], new long[n]};
+            int perRound = n / r;
+            for (int round = 0; round < r; round++) {
+                int from = round * perRound, to = round == r - 1 ? n : from + perRound;
+                for (int s : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                    for (int i = from; i < to; i++) samples[s][i] = fixture[s].once(w + i);
+                }
+            }
+            for (int s = 0; s < 2; s++) fixture[s].close();
+            System.err.printf("%s done%n", k.label());
+            result.add(new SessionSamples(k, samples[0], samples[1]));
+        }
+        return result;
+    }
+
+    private static String sessionTable(List<SessionSamples> all) {
+        StringBuilder t = new StringBuilder();
+        t.append("| sequence | jtpm median µs | jtpm p99 µs | swtpm median µs | swtpm p99 µs | median ratio | p99 ratio |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (SessionSamples k : all) t.append(row(k.bench().label(), k.jtpm(), k.swtpm()));
+        return t.toString();
+    }
+
+    private static String row(String label, long[] jtpmSamples, long[] swtpmSamples) {
+        LatencyStats j = LatencyStats.of(jtpmSamples, jtpmSamples.length), s = LatencyStats.of(swtpmSamples, swtpmSamples.length);
+        return "| " + label + " | " + f(j.medianMicros()) + " | " + f(j.p99Micros()) + " | " + f(s.medianMicros()) + " | "
+                + f(s.p99Micros()) + " | " + String.format(Locale.ROOT, "%.2f", j.medianMicros() / s.medianMicros()) + " | "
+                + String.format(Locale.ROOT, "%.2f", j.p99Micros() / s.p99Micros()) + " |\n";
+    }
+
     /** The samples of one key command on both servers. */
     private record KeySamples(KeyBench bench, long[] jtpm, long[] swtpm) {}
 
@@ -392,14 +491,7 @@ public final class SideBySide {
         StringBuilder t = new StringBuilder();
         t.append("| command | jtpm median µs | jtpm p99 µs | swtpm median µs | swtpm p99 µs | median ratio | p99 ratio |\n");
         t.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (KeySamples k : all) {
-            LatencyStats j = LatencyStats.of(k.jtpm(), k.jtpm().length), s = LatencyStats.of(k.swtpm(), k.swtpm().length);
-            t.append("| ").append(k.bench().label()).append(" | ").append(f(j.medianMicros())).append(" | ")
-                    .append(f(j.p99Micros())).append(" | ").append(f(s.medianMicros())).append(" | ")
-                    .append(f(s.p99Micros())).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.2f", j.medianMicros() / s.medianMicros())).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.2f", j.p99Micros() / s.p99Micros())).append(" |\n");
-        }
+        for (KeySamples k : all) t.append(row(k.bench().label(), k.jtpm(), k.swtpm()));
         return t.toString();
     }
 
