@@ -19,7 +19,8 @@ import javax.crypto.spec.PSource;
 /**
  * The RSA schemes of Part 1 §11.4.4 (PKCS #1 v2.2 / RFC 8017) as TPM2_Sign, TPM2_VerifySignature,
  * TPM2_RSA_Encrypt and TPM2_RSA_Decrypt use them: signatures and the raw primitive over
- * {@link RsaKey#privateOperation} (blinded CRT, the two halves in parallel), decryption over the JDK's RSA.
+ * {@link RsaKey#privateOperation} (blinded CRT, the two halves in parallel), and so is OAEP decryption; PKCS#1 v1.5
+ * decryption goes over the JDK's RSA.
  *
  * <ul>
  *   <li><b>RSASSA</b>: EMSA-PKCS1-v1_5 over a digest the caller computed (DigestInfo added here).</li>
@@ -147,16 +148,36 @@ public final class RsaSchemes {
         }
     }
 
-    /** RSAES-OAEP decryption; empty if the ciphertext or its padding is bad. */
+    /**
+     * RSAES-OAEP decryption (RFC 8017, 7.1.2) over the key's private operation (blinded CRT, the halves in
+     * parallel) rather than the JDK's sequential one; empty if the ciphertext or its padding is bad. Every check
+     * runs to the end whatever fails first, and one answer stands for every failure (no padding oracle by code).
+     */
     public static Optional<Bytes> decryptOaep(RsaKey key, int hashAlg, byte[] label, byte[] ciphertext) {
-        if (!fits(key, ciphertext)) return Optional.empty();
-        try {
-            Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
-            c.init(Cipher.DECRYPT_MODE, key.toPrivateKey(), oaepSpec(hashAlg, label));
-            return Optional.of(Bytes.wrap(c.doFinal(ciphertext)));
-        } catch (GeneralSecurityException e) {
-            return Optional.empty();
+        int k = key.modulusBytes(), hLen = Hashes.digestSize(hashAlg);
+        if (!fits(key, ciphertext) || k < 2 * hLen + 2) return Optional.empty();
+        byte[] em = rawPrivate(key, ciphertext);
+        byte[] seed = Arrays.copyOfRange(em, 1, 1 + hLen);
+        byte[] db = Arrays.copyOfRange(em, 1 + hLen, k);
+        xor(seed, Kdf.mgf1(hashAlg, db, hLen));
+        xor(db, Kdf.mgf1(hashAlg, seed, db.length));
+        byte[] lHash = Hashes.digest(hashAlg).digest(label);
+        int bad = em[0] & 0xFF;
+        for (int i = 0; i < hLen; i++) bad |= (db[i] ^ lHash[i]) & 0xFF;
+        // PS (zeros), then 0x01, then the message: find the first non-zero octet after lHash without branching on data
+        int separator = -1;
+        boolean inPadding = true;
+        for (int i = hLen; i < db.length; i++) {
+            int v = db[i] & 0xFF;
+            boolean one = v == 1, zero = v == 0;
+            if (inPadding && one) separator = i;
+            if (inPadding && !zero && !one) bad |= 1;
+            inPadding &= zero;
         }
+        if (separator < 0) bad |= 1;
+        Arrays.fill(em, (byte) 0);
+        if (bad != 0) return Optional.empty();
+        return Optional.of(Bytes.wrap(Arrays.copyOfRange(db, separator + 1, db.length)));
     }
 
     /** RSAES-PKCS1-v1_5 encryption. */
