@@ -127,6 +127,8 @@ class AuthorizationFuzzTest {
         Random rnd = new Random(20261207);
         World w = world(t);
         List<byte[]> seeds = seeds(w);
+        int succeeded = 0;
+        java.util.Set<Integer> codes = new java.util.HashSet<>();
         for (int i = 0; i < 30_000; i++) {
             byte[] cmd = FuzzTest.mutate(seeds.get(rnd.nextInt(seeds.size())), rnd);
             byte[] rsp = t.raw(cmd);
@@ -135,6 +137,8 @@ class AuthorizationFuzzTest {
             assertThat(bb.getShort(0) & 0xFFFF).isIn(0x8001, 0x8002);
             assertThat(bb.getInt(2)).as("size field").isEqualTo(rsp.length);
             assertThat(bb.getInt(6)).as("TPM_RC_FAILURE after %s", Bytes.of(cmd)).isNotEqualTo(0x101);
+            if (bb.getInt(6) == 0) succeeded++;
+            codes.add(bb.getInt(6));
             if (i % 500 == 499) {
                 assertThat(t.run(new GetTestResult()).orThrow().testResult()).as("failure mode after %d commands", i).isZero();
                 if (!t.tpm.isStarted()) t.run(new Startup(dev.jtpm.types.TpmSu.CLEAR));
@@ -144,5 +148,8 @@ class AuthorizationFuzzTest {
             }
         }
         assertThat(t.run(new GetTestResult()).orThrow().testResult()).isZero();
+        // the mutations reach the handlers and the authorization checks, not only the header
+        assertThat(succeeded).isGreaterThan(1_000);
+        assertThat(codes).hasSizeGreaterThan(40);
     }
 }
