@@ -202,6 +202,17 @@ class SessionRulesTest {
     }
 
     @Test
+    void replayedCommand_isRefused_becauseNonceTpmMoved() throws Exception {
+        TestTpm t = TestTpm.started();
+        StartAuthSessionResponse s = hmacSession(t, TpmRh.NULL, TpmRh.NULL, Bytes.EMPTY);
+        // an unbound, unsalted session and PCR 16's empty authValue: the HMAC key is empty, the HMAC is still real
+        byte[] cmd = command(CC_PCR_RESET, 16, u32(16), new byte[0], s.sessionHandle(), s.nonceTPM(),
+                TpmSe.CONTINUE_SESSION, new byte[0], false);
+        assertThat(rc(t.raw(cmd))).isEqualTo(TpmRc.SUCCESS);
+        assertThat(rc(t.raw(cmd))).isEqualTo(TpmRc.BAD_AUTH.atSession(1));      // the same octets again
+    }
+
+    @Test
     void tpmKey_mustBeAnAsymmetricDecryptionKeyWithItsPrivatePart() {
         TestTpm t = TestTpm.started();
         TpmtPublic signer = TpmtPublic.of(TpmAlg.SHA256, dev.jtpm.types.structure.TpmaObject.of(
