@@ -29,6 +29,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // `jtpm socket ...`, the path QEMU, libvirt and swtpm_setup start: its options are swtpm's and parsed by
+        // SwtpmSocket, so go there without building the picocli model (a large share of a cold start)
+        if (args.length > 0 && args[0].equals("socket")) {
+            System.exit(dev.jtpm.server.SwtpmSocket.run(java.util.List.of(args).subList(1, args.length), System.getenv(),
+                    System.out, System.err, null));
+        }
         System.exit(execute(args));
     }
 }
