@@ -6,6 +6,7 @@ import dev.jtpm.engine.session.AuthValues;
 import dev.jtpm.engine.session.DictionaryAttack;
 import dev.jtpm.engine.session.Names;
 import dev.jtpm.engine.session.ParameterEncryption;
+import dev.jtpm.engine.session.PhysicalPresence;
 import dev.jtpm.engine.state.HashSequence;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmObject;
@@ -241,6 +242,10 @@ final class Authorization {
     /** ms-tpm's CheckAuthSession: one session that authorizes {@code entity} in {@code role}. */
     private static void checkAuthSession(TpmState s, CommandTable.Entry entry, int[] handles, byte[] params, int locality,
                                          Checked checked, int i, int entity, Wire.Auth role, Bytes[] cpHashes) {
+        // physical presence first: without it nothing else is worth checking
+        if (entity == TpmRh.PLATFORM && PhysicalPresence.isRequired(s, entry.commandCode()) && !PhysicalPresence.isAsserted(s)) {
+            throw new TpmFailure(TpmRc.PP);
+        }
         AuthSession as = checked.authSessions.get(i);
         boolean authUsed = as == null || checked.includeAuth.get(i);
         if (authUsed && !DictionaryAttack.isExempt(s, entity)) DictionaryAttack.checkLockedOut(s, entity == TpmRh.LOCKOUT);

@@ -132,6 +132,11 @@ final class HandlerList {
                 new dev.jtpm.engine.command.dictionaryattack.DictionaryAttackLockResetHandler());
         r.add(dev.jtpm.types.command.DictionaryAttackParameters.class,
                 new dev.jtpm.engine.command.dictionaryattack.DictionaryAttackParametersHandler());
+        // Miscellaneous management functions (Part 3, 26)
+        // [misc]
+        r.add(dev.jtpm.types.command.PpCommands.class,
+                new dev.jtpm.engine.command.misc.PpCommandsHandler(() -> TpmCore.HANDLERS.table()));
+        r.add(dev.jtpm.types.command.SetAlgorithmSet.class, new dev.jtpm.engine.command.misc.SetAlgorithmSetHandler());
         // Context management (Part 3, 28)
         r.add(dev.jtpm.types.command.FlushContext.class, new dev.jtpm.engine.command.context.FlushContextHandler());
         r.add(dev.jtpm.types.command.ContextSave.class, new dev.jtpm.engine.command.context.ContextSaveHandler());

@@ -21,12 +21,14 @@ public final class TestTpm {
     public final Platform platform;
     public final Tpm tpm;
     public int locality;
+    /** Whether the platform asserts physical presence (never, unless a test sets it). */
+    public final java.util.concurrent.atomic.AtomicBoolean physicalPresence = new java.util.concurrent.atomic.AtomicBoolean();
 
     public TestTpm() { this(NvStore.inMemory()); }
 
     public TestTpm(NvStore nv) {
         this.nv = nv;
-        this.platform = new Platform(nv, millis::get, new Random(42));
+        this.platform = new Platform(nv, millis::get, new Random(42), physicalPresence::get);
         // SHA-1 and SHA-256 banks: the tests were written against this allocation (libtpms has all four)
         this.tpm = new Tpm(platform, TpmProfile.withBanks(dev.jtpm.types.TpmAlg.SHA1, dev.jtpm.types.TpmAlg.SHA256));
         tpm.init();

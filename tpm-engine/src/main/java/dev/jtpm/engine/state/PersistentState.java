@@ -25,12 +25,14 @@ import java.util.Random;
  *   <li>1: the fields of {@link Blob} up to {@code persistentObjects};</li>
  *   <li>2: {@link V2}: the PCR policy group (TPM2_PCR_SetAuthPolicy) and command audit (the audited
  *       commands, auditHashAlg, auditCounter).</li>
+ *   <li>3: {@link V3}: the commands that need physical presence (TPM2_PP_Commands) and the algorithm set
+ *       (TPM2_SetAlgorithmSet).</li>
  * </ul>
  */
 public final class PersistentState {
     /** "JTPM" */
     static final int MAGIC = 0x4A54504D;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** TPM_SU_NONE_VALUE: no orderly shutdown happened. */
     public static final int SU_NONE = 0xFFFF;
     private static final int SEED_SIZE = 64;
@@ -72,6 +74,15 @@ public final class PersistentState {
     public int auditHashAlg = dev.jtpm.types.TpmAlg.SHA512;
     /** The audit counter: incremented when a new command audit digest starts; TPM2_Clear zeroes it. */
     public long auditCounter;
+    /**
+     * The commands that need physical presence when platformAuth/platformPolicy authorizes them (ms-tpm gp.ppList),
+     * ascending; a new TPM lists TPM2_PP_Commands only, the one command whose physical presence is required
+     * (PhysicalPresencePreInstall_Init).
+     */
+    public java.util.SortedSet<Integer> ppCommands =
+            new java.util.TreeSet<>(java.util.Set.of(dev.jtpm.types.TpmCc.PP_COMMANDS));
+    /** The vendor-defined algorithm set (ms-tpm gp.algorithmSet, TPM2_SetAlgorithmSet): 0 at manufacture. */
+    public int algorithmSet;
     /** Persistent objects (TPM2_EvictControl): handle → {@link TpmObject#marshal()}. */
     public java.util.SortedMap<Integer, Bytes> persistentObjects = new java.util.TreeMap<>(Integer::compareUnsigned);
 
@@ -103,7 +114,7 @@ public final class PersistentState {
                 Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
                 boolean lockoutAuthEnabled, boolean daUsed, @U16 int ownerAlg, Bytes ownerPolicy,
                 @U16 int endorsementAlg, Bytes endorsementPolicy, @U16 int lockoutAlg, Bytes lockoutPolicy,
-                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2) {}
+                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2, V3 v3) {}
 
     /** The fields version 2 added. */
     record V2(@U16 int pcrPolicyAlg, Bytes pcrPolicy, @U16 int auditHashAlg, long auditCounter, List<Integer> auditCommands) {
@@ -115,10 +126,19 @@ public final class PersistentState {
         }
     }
 
+    /** The fields version 3 added. */
+    record V3(List<Integer> ppCommands, int algorithmSet) {
+        /** What a version-1 or -2 blob reads as: the manufacture values. */
+        static final V3 DEFAULTS = of(new PersistentState());
+
+        static V3 of(PersistentState s) { return new V3(List.copyOf(s.ppCommands), s.algorithmSet); }
+    }
+
     /** The encoded defaults of the fields that versions after {@code version} added (empty for the current one). */
     private static byte[] missingFields(int version) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         if (version < 2) out.writeBytes(TpmCodec.encode(V2.DEFAULTS));
+        if (version < 3) out.writeBytes(TpmCodec.encode(V3.DEFAULTS));
         return out.toByteArray();
     }
 
@@ -133,7 +153,7 @@ public final class PersistentState {
                 lockoutRecovery, lockoutAuthEnabled, daUsed, ownerAlg, ownerPolicy, endorsementAlg, endorsementPolicy,
                 lockoutAlg, lockoutPolicy, disableClear,
                 persistentObjects.entrySet().stream().map(e -> new PersistentObject(e.getKey(), e.getValue())).toList(),
-                V2.of(this)));
+                V2.of(this), V3.of(this)));
     }
 
     /**
@@ -191,6 +211,9 @@ public final class PersistentState {
         s.auditCounter = b.v2().auditCounter();
         s.auditCommands = new java.util.TreeSet<>();
         s.auditCommands.addAll(b.v2().auditCommands());
+        s.ppCommands = new java.util.TreeSet<>();
+        s.ppCommands.addAll(b.v3().ppCommands());
+        s.algorithmSet = b.v3().algorithmSet();
         return s;
     }
 }

@@ -45,7 +45,7 @@ class PersistentStateTest {
     }
 
     /**
-     * A version-1 blob, as jtpm wrote it before version 2: the version-2 blob without its trailing V2 record
+     * A version-1 blob, as jtpm wrote it before version 2: the current blob without its trailing V2 and V3 records
      * and with 1 in the version field (version 2 only appended). Checked against a fixed prefix of octets too.
      */
     @Test
@@ -53,7 +53,7 @@ class PersistentStateTest {
         PersistentState s = sample();
         s.auditCounter = 5;               // not in a v1 blob: must come back as the default
         byte[] v2 = s.serialize();
-        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length;
+        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length + TpmCodec.encode(PersistentState.V3.of(s)).length;
         byte[] v1 = Arrays.copyOf(v2, v2.length - tail);
         ByteBuffer.wrap(v1).putInt(4, 1);
         assertThat(HexFormat.of().formatHex(v1, 0, 8)).isEqualTo("4a54504d00000001");
@@ -68,15 +68,47 @@ class PersistentStateTest {
         assertThat(back.auditHashAlg).isEqualTo(TpmAlg.SHA512);
         assertThat(back.auditCounter).isZero();
         assertThat(back.auditCommands).containsExactly(TpmCc.SET_COMMAND_CODE_AUDIT_STATUS);
-        // and it is written back as version 2
-        assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(2);
+        assertThat(back.ppCommands).containsExactly(TpmCc.PP_COMMANDS);
+        assertThat(back.algorithmSet).isZero();
+        // and it is written back as the current version
+        assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(PersistentState.VERSION);
+    }
+
+    @Test
+    void version3_roundTripsTheNewFields() {
+        PersistentState s = sample();
+        s.ppCommands.add(TpmCc.CLEAR);
+        s.ppCommands.add(TpmCc.HIERARCHY_CONTROL);
+        s.algorithmSet = 0xCAFE0001;
+        PersistentState back = PersistentState.deserialize(s.serialize());
+        assertThat(back.ppCommands).containsExactly(TpmCc.HIERARCHY_CONTROL, TpmCc.CLEAR, TpmCc.PP_COMMANDS);
+        assertThat(back.algorithmSet).isEqualTo(0xCAFE0001);
+        assertThat(back.serialize()).isEqualTo(s.serialize());
+    }
+
+    /** A version-2 blob (before TPM2_PP_Commands): the current blob without its V3 record, 2 in the version field. */
+    @Test
+    void version2Blob_loadsWithTheManufactureValuesOfTheVersion3Fields() {
+        PersistentState s = sample();
+        s.auditCounter = 5;
+        s.ppCommands.add(TpmCc.CLEAR);    // not in a v2 blob: must come back as the default
+        s.algorithmSet = 7;
+        byte[] v3 = s.serialize();
+        byte[] v2 = Arrays.copyOf(v3, v3.length - TpmCodec.encode(PersistentState.V3.of(s)).length);
+        ByteBuffer.wrap(v2).putInt(4, 2);
+
+        PersistentState back = PersistentState.deserialize(v2);
+        assertThat(back.auditCounter).isEqualTo(5);
+        assertThat(back.ppCommands).containsExactly(TpmCc.PP_COMMANDS);
+        assertThat(back.algorithmSet).isZero();
+        assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(PersistentState.VERSION);
     }
 
     @Test
     void laterVersion_truncatedOrTrailingBytes_areFailure() {
         byte[] blob = sample().serialize();
         byte[] later = blob.clone();
-        ByteBuffer.wrap(later).putInt(4, 3);
+        ByteBuffer.wrap(later).putInt(4, PersistentState.VERSION + 1);
         assertThatThrownBy(() -> PersistentState.deserialize(later)).isInstanceOf(TpmFailure.class);
         assertThatThrownBy(() -> PersistentState.deserialize(Arrays.copyOf(blob, blob.length - 1))).isInstanceOf(TpmFailure.class);
         assertThatThrownBy(() -> PersistentState.deserialize(Arrays.copyOf(blob, blob.length + 1))).isInstanceOf(TpmFailure.class);

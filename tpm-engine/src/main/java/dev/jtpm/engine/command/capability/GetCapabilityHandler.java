@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  * <li>TPM_CAP_ALGS: the {@link Algorithms} table; {@code property} is a TPM_ALG_ID (low 16 bits).
  * <li>TPM_CAP_HANDLES: PCRs 0..23, the permanent handles the TPM accepts, loaded transient
  *     objects; persistent objects, NV indices and sessions: none yet (empty lists).
- * <li>TPM_CAP_COMMANDS: the TPMA_CC of every registered command; PP_COMMANDS: empty; AUDIT_COMMANDS:
+ * <li>TPM_CAP_COMMANDS: the TPMA_CC of every registered command; PP_COMMANDS: the commands that need
+ *     physical presence ({@code PhysicalPresence}: TPM2_PP_Commands at manufacture); AUDIT_COMMANDS:
  *     the audited command codes (TPM2_SetCommandCodeAuditStatus).
  * <li>TPM_CAP_PCRS: the current allocation, one TPMS_PCR_SELECTION per implemented hash (empty
  *     bit maps included); {@code propertyCount} 0 gives an empty list with moreData YES.
@@ -111,7 +112,7 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
             case TpmCap.ALGS -> algorithms(property & 0xFFFF, count);
             case TpmCap.HANDLES -> handles(s, property, count);
             case TpmCap.COMMANDS -> commandList(property, count);
-            case TpmCap.PP_COMMANDS -> answer(new TpmlPpCommands(List.of()), false);
+            case TpmCap.PP_COMMANDS -> ppCommands(s, property, count);
             case TpmCap.AUDIT_COMMANDS -> auditCommands(s, property, count);
             case TpmCap.PCRS -> pcrs(s, property, count);
             case TpmCap.TPM_PROPERTIES -> tpmProperties(TpmProperties.all(s, commands.get()), property, count);
@@ -183,6 +184,19 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
         }
         Page<Integer> page = Page.of(candidates, count, MAX_CAP_CC);
         return answer(new TpmlCca(page.items()), page.more());
+    }
+
+    /**
+     * ms-tpm PhysicalPresenceCapGetCCList: the commands that need physical presence from {@code start} on, ascending;
+     * a start beyond 16 bits or among vendor codes lists nothing, as for TPM_CAP_COMMANDS.
+     */
+    private static GetCapabilityResponse ppCommands(TpmState s, int start, int count) {
+        List<Integer> candidates = new ArrayList<>();
+        if ((start & 0xFFFF0000) == 0) {
+            for (int cc : s.persistent.ppCommands) if (cc >= start) candidates.add(cc);
+        }
+        Page<Integer> page = Page.of(candidates, count, MAX_CAP_CC);
+        return answer(new TpmlPpCommands(page.items()), page.more());
     }
 
     // ---------------------------------------------------------------- PCRs
