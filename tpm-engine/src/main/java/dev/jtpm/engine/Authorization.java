@@ -291,7 +291,7 @@ final class Authorization {
                     : locality > 31 && allowed == locality;
             if (!ok) throw new TpmFailure(TpmRc.LOCALITY);
         }
-        if (as.ppRequired()) throw new TpmFailure(TpmRc.PP);     // the platform never asserts physical presence
+        if (as.ppRequired() && !PhysicalPresence.isAsserted(s)) throw new TpmFailure(TpmRc.PP);   // swtpm never asserts it
         boolean ok = switch (as.restrictKind()) {
             case NONE -> true;
             case CP_HASH -> as.restrictHash().equals(cpHash(as.authHash(), cc, s, handles, params));
