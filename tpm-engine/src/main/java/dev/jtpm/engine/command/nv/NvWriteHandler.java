@@ -14,7 +14,7 @@ import dev.jtpm.types.structure.TpmaNv;
 
 /**
  * TPM2_NV_Write (Part 3, 31.7). The first write of an ordinary index clears the rest of it (ms-tpm
- * NvWriteIndexData).
+ * NvWriteIndexData): to 0xFF in NV (libtpms' _plat__NvMemoryClear), to zeros in the RAM of an orderly index.
  *
  * <p>Response codes: TPM_RC_NV_LOCKED, TPM_RC_NV_AUTHORIZATION ({@link NvSupport#writeAccess}); TPM_RC_ATTRIBUTES for
  * a counter, bit-field or extend index; TPM_RC_VALUE (parameter 2) for an offset beyond the index; TPM_RC_NV_RANGE
@@ -34,7 +34,11 @@ public final class NvWriteHandler implements CommandHandler<NvWrite, EmptyRespon
         if (cmd.data().size() > size - cmd.offset()) throw new TpmFailure(TpmRc.NV_RANGE);
         if (nv.has(TpmaNv.WRITEALL) && cmd.data().size() < size) throw new TpmFailure(TpmRc.NV_RANGE);
 
-        byte[] data = nv.has(TpmaNv.WRITTEN) || type != TpmaNv.NT_ORDINARY ? nv.data().toArray() : new byte[size];
+        byte[] data = nv.data().toArray();
+        if (!nv.has(TpmaNv.WRITTEN) && type == TpmaNv.NT_ORDINARY) {
+            // libtpms: erased NV (0xFF) for an index in NV, zeros for the RAM of an orderly one
+            java.util.Arrays.fill(data, nv.has(TpmaNv.ORDERLY) ? (byte) 0 : (byte) 0xFF);
+        }
         System.arraycopy(cmd.data().unsafeArray(), 0, data, cmd.offset(), cmd.data().size());
         NvIndex written = nv.withData(Bytes.wrap(data)).withAttributes(nv.attributes() | TpmaNv.WRITTEN);
         if (NvIndices.update(s, written)) ctx.persistentChanged();
