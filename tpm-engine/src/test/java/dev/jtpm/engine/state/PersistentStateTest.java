@@ -53,7 +53,7 @@ class PersistentStateTest {
         PersistentState s = sample();
         s.auditCounter = 5;               // not in a v1 blob: must come back as the default
         byte[] v2 = s.serialize();
-        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length;
+        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length + TpmCodec.encode(PersistentState.V3.DEFAULTS).length;
         byte[] v1 = Arrays.copyOf(v2, v2.length - tail);
         ByteBuffer.wrap(v1).putInt(4, 1);
         assertThat(HexFormat.of().formatHex(v1, 0, 8)).isEqualTo("4a54504d00000001");
@@ -68,15 +68,29 @@ class PersistentStateTest {
         assertThat(back.auditHashAlg).isEqualTo(TpmAlg.SHA512);
         assertThat(back.auditCounter).isZero();
         assertThat(back.auditCommands).containsExactly(TpmCc.SET_COMMAND_CODE_AUDIT_STATUS);
-        // and it is written back as version 2
-        assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(2);
+        assertThat(back.nvIndices).isEmpty();
+        // and it is written back as the current version
+        assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(3);
+    }
+
+    @Test
+    void version3_roundTripsNvIndices() {
+        PersistentState s = sample();
+        var pub = new dev.jtpm.types.structure.TpmsNvPublic(0x01000001, TpmAlg.SHA256,
+                dev.jtpm.types.structure.TpmaNv.OWNERREAD | dev.jtpm.types.structure.TpmaNv.OWNERWRITE, Bytes.EMPTY, 4);
+        s.nvIndices.put(0x01000001, new dev.jtpm.engine.state.NvIndex(pub, dev.jtpm.types.Secret.of(new byte[] {7}),
+                Bytes.of((byte) 1, (byte) 2, (byte) 3, (byte) 4)));
+        s.nvMaxCounter = 99;
+        PersistentState back = PersistentState.deserialize(s.serialize());
+        assertThat(back.nvIndices).isEqualTo(s.nvIndices);
+        assertThat(back.nvMaxCounter).isEqualTo(99);
     }
 
     @Test
     void laterVersion_truncatedOrTrailingBytes_areFailure() {
         byte[] blob = sample().serialize();
         byte[] later = blob.clone();
-        ByteBuffer.wrap(later).putInt(4, 3);
+        ByteBuffer.wrap(later).putInt(4, 4);
         assertThatThrownBy(() -> PersistentState.deserialize(later)).isInstanceOf(TpmFailure.class);
         assertThatThrownBy(() -> PersistentState.deserialize(Arrays.copyOf(blob, blob.length - 1))).isInstanceOf(TpmFailure.class);
         assertThatThrownBy(() -> PersistentState.deserialize(Arrays.copyOf(blob, blob.length + 1))).isInstanceOf(TpmFailure.class);
