@@ -8,6 +8,8 @@ import dev.jtpm.engine.session.Names;
 import dev.jtpm.engine.session.ParameterEncryption;
 import dev.jtpm.engine.session.PhysicalPresence;
 import dev.jtpm.engine.state.HashSequence;
+import dev.jtpm.engine.state.NvIndex;
+import dev.jtpm.engine.state.NvIndices;
 import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
@@ -21,6 +23,7 @@ import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.TpmSe;
 import dev.jtpm.types.codec.TpmReader;
+import dev.jtpm.types.structure.TpmaNv;
 import dev.jtpm.types.codec.TpmWriter;
 import dev.jtpm.types.codec.Wire;
 import dev.jtpm.types.command.CommandTable;
@@ -106,6 +109,10 @@ final class Authorization {
             }
             case TpmHt.PERSISTENT -> {
                 if (s.objects.get(handle) == null) throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
+            }
+            case TpmHt.NV_INDEX -> {
+                // ms-tpm NvIndexIsAccessible: defined, and its hierarchy (shEnable / phEnableNV) enabled
+                if (!NvIndices.isAccessible(s, handle)) throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
             }
             default -> throw new TpmFailure(TpmRc.HANDLE.atHandle(index));
         }
@@ -249,20 +256,57 @@ final class Authorization {
         AuthSession as = checked.authSessions.get(i);
         boolean authUsed = as == null || checked.includeAuth.get(i);
         if (authUsed && !DictionaryAttack.isExempt(s, entity)) DictionaryAttack.checkLockedOut(s, entity == TpmRh.LOCKOUT);
+        int cc = entry.commandCode();
         if (as == null || !as.isPolicy()) {
             if (isPolicySessionRequired(s, entity, role)) throw new TpmFailure(TpmRc.AUTH_TYPE);
-            if (!isAuthValueAvailable(s, entity, role)) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
+            if (!isAuthValueAvailable(s, entity, role, cc)) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
         } else {
-            if (!isAuthPolicyAvailable(s, entity)) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
+            if (!isAuthPolicyAvailable(s, entity, role, cc)) throw new TpmFailure(TpmRc.AUTH_UNAVAILABLE);
             checkPolicySession(s, entry, handles, params, locality, as, entity, role);
         }
-        if (as == null || as.passwordNeeded()) {
-            Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
-            Secret presented = Secret.of(checked.sessions.get(i).hmac()).trimTrailingZeros();
-            if (!expected.equals(presented)) throw new TpmFailure(incrementLockout(s, entity, as, as != null && checked.includeAuth.get(i)));
-        } else {
-            checkSessionHmac(s, entry, handles, params, checked, i, cpHashes);
+        TpmFailure failure = null;
+        try {
+            if (as == null || as.passwordNeeded()) {
+                Secret expected = AuthValues.of(s, entity).trimTrailingZeros();
+                Secret presented = Secret.of(checked.sessions.get(i).hmac()).trimTrailingZeros();
+                if (!expected.equals(presented)) throw new TpmFailure(incrementLockout(s, entity, as, as != null && checked.includeAuth.get(i)));
+            } else {
+                checkSessionHmac(s, entry, handles, params, checked, i, cpHashes);
+            }
+        } catch (TpmFailure f) {
+            failure = f;
         }
+        if (TpmHt.of(entity) == TpmHt.NV_INDEX && authUsed) updatePinCount(s, entity, failure == null);
+        if (failure != null) throw failure;
+    }
+
+    /**
+     * The PIN counters of CheckAuthSession, when the authValue of a written PIN index was used: a PIN Fail index
+     * counts a failure in pinCount and a success zeroes it; a PIN Pass index counts a success. Written to NV even
+     * when the command then fails (as the dictionary-attack count).
+     */
+    private static void updatePinCount(TpmState s, int entity, boolean success) {
+        NvIndex nv = NvIndices.get(s, entity);
+        if (nv == null || !nv.has(TpmaNv.WRITTEN)) return;
+        long pin = nv.u64();
+        long count = pin >>> 32, limit = pin & 0xFFFFFFFFL;
+        if (nv.type() == TpmaNv.NT_PIN_FAIL) {
+            count = success ? 0 : (count + 1) & 0xFFFFFFFFL;
+        } else if (nv.type() == TpmaNv.NT_PIN_PASS && success) {
+            count = (count + 1) & 0xFFFFFFFFL;
+        } else {
+            return;
+        }
+        if (NvIndices.update(s, nv.withU64(count << 32 | limit))) s.persistentPending = true;
+    }
+
+    /**
+     * ms-tpm's IsWriteOperation (CommandCodeAttributes.c): the commands that authorize an NV index for writing, which
+     * decides between AUTHWRITE/POLICYWRITE and AUTHREAD/POLICYREAD. TPM2_NV_WriteLock counts as a write.
+     */
+    static boolean isWriteOperation(int cc) {
+        return cc == TpmCc.NV_WRITE || cc == TpmCc.NV_INCREMENT || cc == TpmCc.NV_SET_BITS || cc == TpmCc.NV_EXTEND
+                || cc == TpmCc.NV_WRITE_LOCK;
     }
 
     /**
@@ -300,8 +344,9 @@ final class Authorization {
         };
         if (!ok) throw new TpmFailure(TpmRc.POLICY_FAIL);
         if (as.checkNvWritten()) {
-            // only an NV index has TPMA_NV_WRITTEN; jtpm has no NV indices yet, so the assertion cannot hold
-            throw new TpmFailure(TpmRc.POLICY_FAIL);
+            // only an NV index has TPMA_NV_WRITTEN; it must be in the state PolicyNvWritten asked for
+            NvIndex nv = TpmHt.of(entity) == TpmHt.NV_INDEX ? NvIndices.get(s, entity) : null;
+            if (nv == null || nv.has(TpmaNv.WRITTEN) != as.nvWrittenState()) throw new TpmFailure(TpmRc.POLICY_FAIL);
         }
     }
 
@@ -389,9 +434,20 @@ final class Authorization {
      * Whether a password or HMAC session may authorize this entity in this role (ms-tpm
      * IsAuthValueAvailable; Part 1, 19.7.2): always for hierarchies, PCRs and sequences; for an object only
      * if its sensitive area is loaded and userWithAuth is SET, or the role is ADMIN and adminWithPolicy is
-     * CLEAR.
+     * CLEAR; for an NV index, AUTHWRITE for a write operation, else AUTHREAD, or for a PIN index that it is
+     * written and pinCount &lt; pinLimit.
      */
-    private static boolean isAuthValueAvailable(TpmState s, int entity, Wire.Auth role) {
+    private static boolean isAuthValueAvailable(TpmState s, int entity, Wire.Auth role, int cc) {
+        if (TpmHt.of(entity) == TpmHt.NV_INDEX) {
+            NvIndex nv = NvIndices.get(s, entity);
+            if (isWriteOperation(cc)) return nv.has(TpmaNv.AUTHWRITE);
+            if (TpmaNv.isPin(nv.attributes())) {
+                if (!nv.has(TpmaNv.WRITTEN)) return false;
+                long pin = nv.u64();
+                return Integer.compareUnsigned((int) (pin >>> 32), (int) pin) < 0;
+            }
+            return nv.has(TpmaNv.AUTHREAD);
+        }
         return switch (s.objects.get(entity)) {
             case TpmObject o -> !o.publicOnly()
                     && (o.attributes().userWithAuth() || role == Wire.Auth.ADMIN && !o.attributes().adminWithPolicy());
@@ -401,9 +457,16 @@ final class Authorization {
 
     /**
      * ms-tpm's IsAuthPolicyAvailable: a hierarchy with a policy set, an object with its sensitive area loaded
-     * (never a sequence), a PCR whose group has a policy.
+     * (never a sequence), a PCR whose group has a policy, an NV index with a policy when a policy session is
+     * required (ADMIN role) or POLICYWRITE for a write operation, POLICYREAD otherwise.
      */
-    private static boolean isAuthPolicyAvailable(TpmState s, int entity) {
+    private static boolean isAuthPolicyAvailable(TpmState s, int entity, Wire.Auth role, int cc) {
+        if (TpmHt.of(entity) == TpmHt.NV_INDEX) {
+            NvIndex nv = NvIndices.get(s, entity);
+            if (nv.publicArea().authPolicy().isEmpty()) return false;
+            if (isPolicySessionRequired(s, entity, role)) return true;
+            return nv.has(isWriteOperation(cc) ? TpmaNv.POLICYWRITE : TpmaNv.POLICYREAD);
+        }
         return switch (s.objects.get(entity)) {
             case TpmObject o -> !o.publicOnly();
             case HashSequence q -> false;
@@ -455,6 +518,9 @@ final class Authorization {
         if ((ht == TpmHt.TRANSIENT || ht == TpmHt.PERSISTENT) && s.objects.get(entity) == null) {
             return checked.authAtCommand.get(i);
         }
+        // an NV index the command removed (NV_UndefineSpaceSpecial): ms-tpm's SessionRemoveAssociationToHandle
+        // re-associates the session with TPM_RH_NULL, whose authValue is empty
+        if (ht == TpmHt.NV_INDEX && NvIndices.get(s, entity) == null) return Secret.EMPTY;
         return AuthValues.of(s, entity).trimTrailingZeros();
     }
 

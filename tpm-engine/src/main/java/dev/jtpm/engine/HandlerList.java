@@ -146,6 +146,25 @@ final class HandlerList {
         r.add(ReadClock.class, new ReadClockHandler());
         r.add(ClockSet.class, new ClockSetHandler());
         r.add(ClockRateAdjust.class, new ClockRateAdjustHandler());
+        // Non-volatile storage (Part 3, 31), TPM2_PolicyNV (23.9) and TPM2_PolicyAuthorizeNV (23.22)
+        // [nv]
+        r.add(dev.jtpm.types.command.NvDefineSpace.class, new dev.jtpm.engine.command.nv.NvDefineSpaceHandler());
+        r.add(dev.jtpm.types.command.NvUndefineSpace.class, new dev.jtpm.engine.command.nv.NvUndefineSpaceHandler());
+        r.add(dev.jtpm.types.command.NvUndefineSpaceSpecial.class,
+                new dev.jtpm.engine.command.nv.NvUndefineSpaceSpecialHandler());
+        r.add(dev.jtpm.types.command.NvReadPublic.class, new dev.jtpm.engine.command.nv.NvReadPublicHandler());
+        r.add(dev.jtpm.types.command.NvWrite.class, new dev.jtpm.engine.command.nv.NvWriteHandler());
+        r.add(dev.jtpm.types.command.NvIncrement.class, new dev.jtpm.engine.command.nv.NvIncrementHandler());
+        r.add(dev.jtpm.types.command.NvExtend.class, new dev.jtpm.engine.command.nv.NvExtendHandler());
+        r.add(dev.jtpm.types.command.NvSetBits.class, new dev.jtpm.engine.command.nv.NvSetBitsHandler());
+        r.add(dev.jtpm.types.command.NvWriteLock.class, new dev.jtpm.engine.command.nv.NvWriteLockHandler());
+        r.add(dev.jtpm.types.command.NvGlobalWriteLock.class, new dev.jtpm.engine.command.nv.NvGlobalWriteLockHandler());
+        r.add(dev.jtpm.types.command.NvRead.class, new dev.jtpm.engine.command.nv.NvReadHandler());
+        r.add(dev.jtpm.types.command.NvReadLock.class, new dev.jtpm.engine.command.nv.NvReadLockHandler());
+        r.add(dev.jtpm.types.command.NvChangeAuth.class, new dev.jtpm.engine.command.nv.NvChangeAuthHandler());
+        r.add(dev.jtpm.types.command.NvCertify.class, new dev.jtpm.engine.command.nv.NvCertifyHandler());
+        r.add(dev.jtpm.types.command.PolicyNv.class, new dev.jtpm.engine.command.policy.PolicyNvHandler());
+        r.add(dev.jtpm.types.command.PolicyAuthorizeNv.class, new dev.jtpm.engine.command.policy.PolicyAuthorizeNvHandler());
         // Capability commands (Part 3, 30) and TestParms
         // [capability]
         r.add(dev.jtpm.types.command.GetCapability.class,

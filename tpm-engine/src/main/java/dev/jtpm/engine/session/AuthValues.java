@@ -30,6 +30,10 @@ public final class AuthValues {
                 yield o == null ? Secret.EMPTY : o.authValue();
             }
             case TpmHt.PCR -> PcrAttributes.authGroup(handle) ? s.pcrAuthValue : Secret.EMPTY;
+            case TpmHt.NV_INDEX -> {
+                dev.jtpm.engine.state.NvIndex nv = dev.jtpm.engine.state.NvIndices.get(s, handle);
+                yield nv == null ? Secret.EMPTY : nv.authValue();
+            }
             default -> Secret.EMPTY;
         };
     }
@@ -41,6 +45,10 @@ public final class AuthValues {
     public static Bytes policyOf(TpmState s, int handle) {
         if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.publicArea().authPolicy();
         if (TpmHt.of(handle) == TpmHt.PCR) return PcrAttributes.policyGroup(handle) ? s.persistent.pcrPolicy : Bytes.EMPTY;
+        if (TpmHt.of(handle) == TpmHt.NV_INDEX) {
+            dev.jtpm.engine.state.NvIndex nv = dev.jtpm.engine.state.NvIndices.get(s, handle);
+            return nv == null ? Bytes.EMPTY : nv.publicArea().authPolicy();
+        }
         return switch (handle) {
             case TpmRh.OWNER -> s.persistent.ownerPolicy;
             case TpmRh.ENDORSEMENT -> s.persistent.endorsementPolicy;
@@ -54,6 +62,10 @@ public final class AuthValues {
     public static int policyAlgOf(TpmState s, int handle) {
         if (s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o) return o.publicArea().nameAlg();
         if (TpmHt.of(handle) == TpmHt.PCR) return PcrAttributes.policyGroup(handle) ? s.persistent.pcrPolicyAlg : dev.jtpm.types.TpmAlg.NULL;
+        if (TpmHt.of(handle) == TpmHt.NV_INDEX) {
+            dev.jtpm.engine.state.NvIndex nv = dev.jtpm.engine.state.NvIndices.get(s, handle);
+            return nv == null ? dev.jtpm.types.TpmAlg.NULL : nv.publicArea().nameAlg();
+        }
         return switch (handle) {
             case TpmRh.OWNER -> s.persistent.ownerAlg;
             case TpmRh.ENDORSEMENT -> s.persistent.endorsementAlg;

@@ -13,7 +13,7 @@ import dev.jtpm.types.TpmRh;
  * in failedTries; at maxTries the TPM is in lockout (TPM_RC_LOCKOUT) until failedTries heals by one
  * every recoveryTime seconds of powered time, or TPM2_DictionaryAttackLockReset. A failure of
  * lockoutAuth disables it for lockoutRecovery seconds (0: until the next Startup). Permanent
- * handles other than TPM_RH_LOCKOUT, PCRs and sequence objects (noDA) are exempt: their failures
+ * handles other than TPM_RH_LOCKOUT, PCRs, sequence objects and NV indices with TPMA_NV_NO_DA are exempt: their failures
  * answer TPM_RC_BAD_AUTH instead of TPM_RC_AUTH_FAIL.
  */
 public final class DictionaryAttack {
@@ -25,6 +25,10 @@ public final class DictionaryAttack {
             case TpmHt.PERMANENT -> handle != TpmRh.LOCKOUT;
             case TpmHt.TRANSIENT, TpmHt.PERSISTENT -> s.objects.get(handle) instanceof HashSequence   // sequences are noDA
                     || s.objects.get(handle) instanceof dev.jtpm.engine.state.TpmObject o && o.attributes().noDa();
+            case TpmHt.NV_INDEX -> {
+                dev.jtpm.engine.state.NvIndex nv = dev.jtpm.engine.state.NvIndices.get(s, handle);
+                yield nv != null && nv.has(dev.jtpm.types.structure.TpmaNv.NO_DA);
+            }
             default -> true;
         };
     }

@@ -19,20 +19,22 @@ import java.util.Random;
  * ({@link V2}, ...), nested last in {@link Blob}. A blob of an older version is read by appending the
  * encodings of the defaults of every later version ({@code V2.DEFAULTS}, ...) and decoding that, so a
  * state directory written by an older jtpm loads with the manufacture values of the newer fields.
- * To add fields: a record {@code V3} with a {@code DEFAULTS} constant, a {@code V3 v3} component after
- * {@code v2}, {@code VERSION = 3}, and a line in {@link #missingFields(int)}.
+ * To add fields: a record {@code V5} with a {@code DEFAULTS} constant, a {@code V5 v5} component after
+ * {@code v4}, {@code VERSION = 5}, and a line in {@link #missingFields(int)}.
  * <ul>
  *   <li>1: the fields of {@link Blob} up to {@code persistentObjects};</li>
  *   <li>2: {@link V2}: the PCR policy group (TPM2_PCR_SetAuthPolicy) and command audit (the audited
  *       commands, auditHashAlg, auditCounter).</li>
  *   <li>3: {@link V3}: the commands that need physical presence (TPM2_PP_Commands) and the algorithm set
  *       (TPM2_SetAlgorithmSet).</li>
+ *   <li>4: {@link V4}: NV indices (public area, authValue, data; an orderly index as last saved) and the NV
+ *       maxCounter that new counters start from.</li>
  * </ul>
  */
 public final class PersistentState {
     /** "JTPM" */
     static final int MAGIC = 0x4A54504D;
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** TPM_SU_NONE_VALUE: no orderly shutdown happened. */
     public static final int SU_NONE = 0xFFFF;
     private static final int SEED_SIZE = 64;
@@ -85,6 +87,10 @@ public final class PersistentState {
     public int algorithmSet;
     /** Persistent objects (TPM2_EvictControl): handle → {@link TpmObject#marshal()}. */
     public java.util.SortedMap<Integer, Bytes> persistentObjects = new java.util.TreeMap<>(Integer::compareUnsigned);
+    /** NV indices by handle (see {@link NvIndices}); an orderly index as last saved from RAM. */
+    public java.util.SortedMap<Integer, NvIndex> nvIndices = new java.util.TreeMap<>(Integer::compareUnsigned);
+    /** ms-tpm s_maxCounter: the largest value a deleted counter had; a new counter starts above it. */
+    public long nvMaxCounter;
 
     /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, the given PCR banks. */
     public static PersistentState manufacture(Random entropy, int[] pcrAllocation) {
@@ -114,7 +120,7 @@ public final class PersistentState {
                 Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
                 boolean lockoutAuthEnabled, boolean daUsed, @U16 int ownerAlg, Bytes ownerPolicy,
                 @U16 int endorsementAlg, Bytes endorsementPolicy, @U16 int lockoutAlg, Bytes lockoutPolicy,
-                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2, V3 v3) {}
+                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2, V3 v3, V4 v4) {}
 
     /** The fields version 2 added. */
     record V2(@U16 int pcrPolicyAlg, Bytes pcrPolicy, @U16 int auditHashAlg, long auditCounter, List<Integer> auditCommands) {
@@ -134,11 +140,17 @@ public final class PersistentState {
         static V3 of(PersistentState s) { return new V3(List.copyOf(s.ppCommands), s.algorithmSet); }
     }
 
+    /** The fields version 4 added: NV indices and maxCounter. */
+    record V4(List<NvIndex> nvIndices, long nvMaxCounter) {
+        static final V4 DEFAULTS = new V4(List.of(), 0);
+    }
+
     /** The encoded defaults of the fields that versions after {@code version} added (empty for the current one). */
     private static byte[] missingFields(int version) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         if (version < 2) out.writeBytes(TpmCodec.encode(V2.DEFAULTS));
         if (version < 3) out.writeBytes(TpmCodec.encode(V3.DEFAULTS));
+        if (version < 4) out.writeBytes(TpmCodec.encode(V4.DEFAULTS));
         return out.toByteArray();
     }
 
@@ -153,7 +165,7 @@ public final class PersistentState {
                 lockoutRecovery, lockoutAuthEnabled, daUsed, ownerAlg, ownerPolicy, endorsementAlg, endorsementPolicy,
                 lockoutAlg, lockoutPolicy, disableClear,
                 persistentObjects.entrySet().stream().map(e -> new PersistentObject(e.getKey(), e.getValue())).toList(),
-                V2.of(this), V3.of(this)));
+                V2.of(this), V3.of(this), new V4(List.copyOf(nvIndices.values()), nvMaxCounter)));
     }
 
     /**
@@ -214,6 +226,8 @@ public final class PersistentState {
         s.ppCommands = new java.util.TreeSet<>();
         s.ppCommands.addAll(b.v3().ppCommands());
         s.algorithmSet = b.v3().algorithmSet();
+        for (NvIndex nv : b.v4().nvIndices()) s.nvIndices.put(nv.handle(), nv);
+        s.nvMaxCounter = b.v4().nvMaxCounter();
         return s;
     }
 }

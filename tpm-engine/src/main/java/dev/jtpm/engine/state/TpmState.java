@@ -69,6 +69,9 @@ public final class TpmState {
     /** The D-RTM sequence started by _TPM_Hash_Start, or null. */
     public HashSequence drtmSequence;
 
+    /** The RAM copies of orderly NV indices (ms-tpm s_indexOrderlyRam; see {@link NvIndices}). */
+    public final java.util.Map<Integer, NvIndex> nvRam = new java.util.HashMap<>();
+
     /** Persistent objects unmarshalled on first use (cleared whenever the persistent set changes). */
     private final java.util.Map<Integer, TpmObject> persistentCache = new java.util.HashMap<>();
 

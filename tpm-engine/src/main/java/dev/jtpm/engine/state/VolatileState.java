@@ -17,7 +17,7 @@ import java.util.List;
  * Time and Clock, the null proof, the state-clear data (enables, platformAuth/Policy), the start-up facts later commands depend on
  * (TPMA_STARTUP_CLEAR.orderly, the Startup locality that Shutdown(STATE) records, whether an
  * H-CRTM event preceded Startup), the self-test progress, the commit state (nonce, counter, array), the PCR group's
- * authValue and the command audit digest. Transient objects in flight (hash
+ * authValue, the command audit digest and the RAM of orderly NV indices. Transient objects in flight (hash
  * sequences) are not carried: a resumed TPM starts with empty object slots.
  */
 public final class VolatileState {
@@ -25,13 +25,13 @@ public final class VolatileState {
 
     /** "JTPv" */
     static final int MAGIC = 0x4A545076;
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
                 int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, StateClearData stateClear, boolean phEnable,
                 boolean selfTestDone, @U16 List<Integer> testedAlgorithms, boolean orderlyStartup,
                 @U8 int startupLocality, boolean drtmPreStartup, Bytes commit, Bytes pcrAuthValue,
-                Bytes commandAuditDigest) {}
+                Bytes commandAuditDigest, List<NvIndex> nvRam) {}
 
     /** The volatile part of {@code s} as a blob. */
     public static byte[] serialize(TpmState s) {
@@ -41,7 +41,7 @@ public final class VolatileState {
                 Arrays.stream(s.pcrs.allocation()).boxed().toList(), s.pcrs.updateCounter(), values,
                 s.nullProof.toBytes(), s.stateClear, s.phEnable, s.selfTestDone, List.copyOf(s.testedAlgorithms),
                 s.orderlyStartup, s.startupLocality, s.drtmPreStartup, s.commit.toBytes(), s.pcrAuthValue.toBytes(),
-                s.commandAuditDigest));
+                s.commandAuditDigest, List.copyOf(s.nvRam.values())));
     }
 
     /**
@@ -54,7 +54,8 @@ public final class VolatileState {
         int version = blob.length >= 8 ? java.nio.ByteBuffer.wrap(blob, 4, 4).getInt() : -1;
         boolean v1 = version == 1;
         // empty TPM2Bs for the fields a version lacks: v1 the commit, v1 and v2 pcrAuthValue and commandAuditDigest
-        int missing = version == 1 ? 6 : version == 2 ? 4 : 0;
+        // and an empty list (four zero octets) for the orderly NV RAM, which version 4 added
+        int missing = (version == 1 ? 6 : version == 2 ? 4 : 0) + (version < 4 ? 4 : 0);
         try {
             b = TpmCodec.decode(Blob.class, Arrays.copyOf(blob, blob.length + missing));
         } catch (TpmFailure e) {
@@ -91,6 +92,8 @@ public final class VolatileState {
         s.commit = commit;
         s.pcrAuthValue = Secret.of(b.pcrAuthValue());
         s.commandAuditDigest = b.commandAuditDigest();
+        s.nvRam.clear();
+        for (NvIndex nv : b.nvRam()) s.nvRam.put(nv.handle(), nv);
         s.objects.clear();
     }
 }

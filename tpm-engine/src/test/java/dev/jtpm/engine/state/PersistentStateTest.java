@@ -53,7 +53,8 @@ class PersistentStateTest {
         PersistentState s = sample();
         s.auditCounter = 5;               // not in a v1 blob: must come back as the default
         byte[] v2 = s.serialize();
-        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length + TpmCodec.encode(PersistentState.V3.of(s)).length;
+        int tail = TpmCodec.encode(PersistentState.V2.of(s)).length + TpmCodec.encode(PersistentState.V3.of(s)).length
+                + TpmCodec.encode(PersistentState.V4.DEFAULTS).length;
         byte[] v1 = Arrays.copyOf(v2, v2.length - tail);
         ByteBuffer.wrap(v1).putInt(4, 1);
         assertThat(HexFormat.of().formatHex(v1, 0, 8)).isEqualTo("4a54504d00000001");
@@ -70,6 +71,7 @@ class PersistentStateTest {
         assertThat(back.auditCommands).containsExactly(TpmCc.SET_COMMAND_CODE_AUDIT_STATUS);
         assertThat(back.ppCommands).containsExactly(TpmCc.PP_COMMANDS);
         assertThat(back.algorithmSet).isZero();
+        assertThat(back.nvIndices).isEmpty();
         // and it is written back as the current version
         assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(PersistentState.VERSION);
     }
@@ -94,7 +96,8 @@ class PersistentStateTest {
         s.ppCommands.add(TpmCc.CLEAR);    // not in a v2 blob: must come back as the default
         s.algorithmSet = 7;
         byte[] v3 = s.serialize();
-        byte[] v2 = Arrays.copyOf(v3, v3.length - TpmCodec.encode(PersistentState.V3.of(s)).length);
+        byte[] v2 = Arrays.copyOf(v3, v3.length - TpmCodec.encode(PersistentState.V3.of(s)).length
+                - TpmCodec.encode(PersistentState.V4.DEFAULTS).length);
         ByteBuffer.wrap(v2).putInt(4, 2);
 
         PersistentState back = PersistentState.deserialize(v2);
@@ -102,6 +105,19 @@ class PersistentStateTest {
         assertThat(back.ppCommands).containsExactly(TpmCc.PP_COMMANDS);
         assertThat(back.algorithmSet).isZero();
         assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(PersistentState.VERSION);
+    }
+
+    @Test
+    void version4_roundTripsNvIndices() {
+        PersistentState s = sample();
+        var pub = new dev.jtpm.types.structure.TpmsNvPublic(0x01000001, TpmAlg.SHA256,
+                dev.jtpm.types.structure.TpmaNv.OWNERREAD | dev.jtpm.types.structure.TpmaNv.OWNERWRITE, Bytes.EMPTY, 4);
+        s.nvIndices.put(0x01000001, new dev.jtpm.engine.state.NvIndex(pub, dev.jtpm.types.Secret.of(new byte[] {7}),
+                Bytes.of((byte) 1, (byte) 2, (byte) 3, (byte) 4)));
+        s.nvMaxCounter = 99;
+        PersistentState back = PersistentState.deserialize(s.serialize());
+        assertThat(back.nvIndices).isEqualTo(s.nvIndices);
+        assertThat(back.nvMaxCounter).isEqualTo(99);
     }
 
     @Test

@@ -193,6 +193,19 @@ public enum Tpmi {
                     TpmRc.VALUE);
         }
     },
+    /** TPMI_RH_NV_INDEX (Part 2, 9.18): NV_INDEX_FIRST..NV_INDEX_LAST (TPM_RC_VALUE). */
+    RH_NV_INDEX { void check(int v) { require(TpmRh.inRange(v, TpmRh.NV_INDEX_FIRST, TpmRh.NV_INDEX_LAST), TpmRc.VALUE); } },
+    /** TPMI_RH_NV_AUTH (Part 2, 9.17): owner, platform or an NV index (TPM_RC_VALUE). */
+    RH_NV_AUTH {
+        void check(int v) {
+            require(v == TpmRh.OWNER || v == TpmRh.PLATFORM || TpmRh.inRange(v, TpmRh.NV_INDEX_FIRST, TpmRh.NV_INDEX_LAST),
+                    TpmRc.VALUE);
+        }
+    },
+    /** TPMA_NV (Part 2, 13.4): no reserved bit set (TPM_RC_RESERVED_BITS), as libtpms' TPMA_NV_Unmarshal. */
+    TPMA_NV { void check(int v) { require((v & dev.jtpm.types.structure.TpmaNv.RESERVED) == 0, TpmRc.RESERVED_BITS); } },
+    /** TPMS_NV_PUBLIC.dataSize: at most MAX_NV_INDEX_SIZE (TPM_RC_SIZE), as libtpms' TPMS_NV_PUBLIC_Unmarshal. */
+    NV_DATA_SIZE { void check(int v) { require(v <= dev.jtpm.types.structure.TpmaNv.MAX_NV_INDEX_SIZE, TpmRc.SIZE); } },
     /** TPMI_DH_PERSISTENT (Part 2, 9.5): PERSISTENT_FIRST..PERSISTENT_LAST (TPM_RC_VALUE). */
     DH_PERSISTENT {
         void check(int v) { require(TpmRh.inRange(v, TpmRh.PERSISTENT_FIRST, TpmRh.PERSISTENT_LAST), TpmRc.VALUE); }

@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  * <ul>
  * <li>TPM_CAP_ALGS: the {@link Algorithms} table; {@code property} is a TPM_ALG_ID (low 16 bits).
  * <li>TPM_CAP_HANDLES: PCRs 0..23, the permanent handles the TPM accepts, loaded transient
- *     objects; persistent objects, NV indices and sessions: none yet (empty lists).
+ *     objects, persistent objects, NV indices, loaded sessions.
  * <li>TPM_CAP_COMMANDS: the TPMA_CC of every registered command; PP_COMMANDS: the commands that need
  *     physical presence ({@code PhysicalPresence}: TPM2_PP_Commands at manufacture); AUDIT_COMMANDS:
  *     the audited command codes (TPM2_SetCommandCodeAuditStatus).
@@ -164,7 +164,7 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
             }
             // none of these exist yet
             case TpmHt.PERSISTENT -> from(List.copyOf(s.persistent.persistentObjects.keySet()), start);
-            case TpmHt.NV_INDEX -> List.of();
+            case TpmHt.NV_INDEX -> from(dev.jtpm.engine.state.NvIndices.handles(s), start);
             default -> throw new TpmFailure(TpmRc.HANDLE.atParameter(2));
         };
         Page<Integer> page = Page.of(candidates, count, MAX_CAP_HANDLES);

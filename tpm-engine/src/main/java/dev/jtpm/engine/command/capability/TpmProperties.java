@@ -135,7 +135,7 @@ public final class TpmProperties {
         p.put(TpmPt.STARTUP_CLEAR, (s.phEnable ? PH_ENABLE : 0) | (s.stateClear.shEnable() ? SH_ENABLE : 0)
                 | (s.stateClear.ehEnable() ? EH_ENABLE : 0) | (s.stateClear.phEnableNV() ? PH_ENABLE_NV : 0)
                 | (s.orderlyStartup ? ORDERLY : 0));
-        p.put(TpmPt.HR_NV_INDEX, 0);
+        p.put(TpmPt.HR_NV_INDEX, dev.jtpm.engine.state.NvIndices.handles(s).size());
         p.put(TpmPt.HR_LOADED, s.sessions.count());
         p.put(TpmPt.HR_LOADED_AVAIL, LOADED_SESSIONS - s.sessions.count());
         p.put(TpmPt.HR_ACTIVE, s.sessions.count());
@@ -144,8 +144,8 @@ public final class TpmProperties {
         int persistent = s.persistent.persistentObjects.size();
         p.put(TpmPt.HR_PERSISTENT, persistent);
         p.put(TpmPt.HR_PERSISTENT_AVAIL, dev.jtpm.engine.command.context.EvictControlHandler.MAX_PERSISTENT - persistent);
-        p.put(TpmPt.NV_COUNTERS, 0);
-        p.put(TpmPt.NV_COUNTERS_AVAIL, 0);
+        p.put(TpmPt.NV_COUNTERS, dev.jtpm.engine.state.NvIndices.counters(s));
+        p.put(TpmPt.NV_COUNTERS_AVAIL, dev.jtpm.engine.state.NvIndices.countersAvailable(s));
         p.put(TpmPt.ALGORITHM_SET, 0);
         p.put(TpmPt.LOADED_CURVES, Algorithms.eccCurves().size());
         p.put(TpmPt.LOCKOUT_COUNTER, ps.failedTries);

@@ -40,6 +40,7 @@ public final class ClearHandler implements CommandHandler<Clear, EmptyResponse> 
         HierarchySupport.flushObjects(s, TpmRh.ENDORSEMENT);
         s.removePersistentObjects(TpmRh.OWNER);
         s.removePersistentObjects(TpmRh.ENDORSEMENT);
+        dev.jtpm.engine.state.NvIndices.flushOwnerIndices(s);   // ms-tpm NvFlushHierarchy(TPM_RH_OWNER)
         PersistentState defaults = new PersistentState();
         p.failedTries = defaults.failedTries;
         p.maxTries = defaults.maxTries;

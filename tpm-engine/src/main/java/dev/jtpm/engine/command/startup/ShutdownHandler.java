@@ -13,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * TPM2_Shutdown (Part 3, 9.4): records an orderly shutdown; STATE also saves PCRs 0..15 and the
- * PCR update counter for a later Startup(STATE).
+ * PCR update counter for a later Startup(STATE). Either saves the RAM of orderly NV indices.
  *
  * <p>Response codes: TPM_RC_VALUE (parameter 1) for an unknown shutdownType; TPM_RC_TYPE
  * (parameter 1) for STATE after TPM2_PCR_Allocate changed the banks in this cycle (the saved PCRs
@@ -29,6 +29,7 @@ public final class ShutdownHandler implements CommandHandler<Shutdown, EmptyResp
         if (type == TpmSu.STATE && !Arrays.equals(s.persistent.pcrAllocation, s.pcrs.allocation())) {
             throw new TpmFailure(TpmRc.TYPE.atParameter(1));
         }
+        dev.jtpm.engine.state.NvIndices.saveOrderly(s);   // ms-tpm NvUpdateIndexOrderlyData
         s.persistent.orderlyData = type == TpmSu.STATE ? OrderlyData.save(s) : Bytes.EMPTY;
         s.persistent.orderlyState = type;
         ctx.persistentChanged();

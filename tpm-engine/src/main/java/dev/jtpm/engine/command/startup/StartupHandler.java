@@ -73,6 +73,10 @@ public final class StartupHandler implements CommandHandler<Startup, EmptyRespon
             s.commit = dev.jtpm.engine.state.CommitState.reset(s.platform.entropy());
         }
         s.phEnable = true;
+        // NV indices (ms-tpm NvEntityStartup): orderly RAM back, start-up attributes, orderly counters advanced
+        dev.jtpm.engine.state.NvIndices.startup(s, resume ? dev.jtpm.engine.state.NvIndices.StartupType.RESUME
+                : orderlyState ? dev.jtpm.engine.state.NvIndices.StartupType.RESTART
+                : dev.jtpm.engine.state.NvIndices.StartupType.RESET, p.orderlyState != PersistentState.SU_NONE);
         s.pcrs.setUpdateCounter(counter + initialized);
         s.objects.clear();
         s.startupLocality = locality;

@@ -1,0 +1,13 @@
+package dev.jtpm.types.command;
+
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmCc;
+import dev.jtpm.types.codec.Tpmi;
+import dev.jtpm.types.codec.Wire.*;
+import dev.jtpm.types.structure.*;
+
+/** TPM2_NV_SetBits (Part 3, 31.10): authHandle TPMI_RH_NV_AUTH (USER role); bits a UINT64. */
+@CommandCode(TpmCc.NV_SET_BITS)
+public record NvSetBits(@Handle(auth = Auth.USER) @Is(Tpmi.RH_NV_AUTH) int authHandle,
+                        @Handle @Is(Tpmi.RH_NV_INDEX) int nvIndex, long bits) implements TpmCommand<EmptyResponse> {}
