@@ -255,6 +255,28 @@ class AttestationDifferentialTest {
             }
             compare("Certify object TPM_RH_NULL", j, kj, oj, s, ks, os, (k, o) -> certify(RH_NULL, k.handle(), new byte[0], u16(NULL)));
             compare("Certify object not loaded", j, kj, oj, s, ks, os, (k, o) -> certify(0x80000010, k.handle(), new byte[0], u16(NULL)));
+            // an object with adminWithPolicy in Certify's ADMIN role, given a password session; a signer without
+            // userWithAuth in the USER role
+            byte[] policy = new byte[32];
+            Arrays.fill(policy, (byte) 0x11);
+            byte[] adminArea = cat(u16(0x0001, SHA256), u32(FIXED | SIGN | (1 << 7)), sized(policy), u16(NULL), u16(0x0014, SHA256),
+                    u16(1024), u32(0), u16(0));
+            byte[] noUserArea = cat(u16(0x0001, SHA256), u32((FIXED & ~(1 << 6)) | SIGN), sized(policy), u16(NULL),
+                    u16(0x0014, SHA256), u16(1024), u32(0), u16(0));
+            Key aj = create(j, OWNER, adminArea, "jtpm admin"), as = create(s, OWNER, adminArea, "swtpm admin");
+            compare("Certify adminWithPolicy object, password", j, kj, aj, s, ks, as,
+                    (k, o) -> certify(o.handle(), k.handle(), new byte[0], u16(NULL)));
+            compare("Certify adminWithPolicy signer (USER role), password", j, kj, aj, s, ks, as,
+                    (k, o) -> certify(k.handle(), o.handle(), new byte[0], u16(NULL)));
+            assertThat(flush(j, aj.handle())).isZero();
+            assertThat(flush(s, as.handle())).isZero();
+            Key uj = create(j, OWNER, noUserArea, "jtpm no user"), us = create(s, OWNER, noUserArea, "swtpm no user");
+            compare("Certify signer without userWithAuth, password", j, kj, uj, s, ks, us,
+                    (k, o) -> certify(k.handle(), o.handle(), new byte[0], u16(NULL)));
+            compare("Quote signer without userWithAuth, password", j, kj, uj, s, ks, us,
+                    (k, o) -> quote(o.handle(), new byte[0], u16(NULL), PCRS_SHA256));
+            assertThat(flush(j, uj.handle())).isZero();
+            assertThat(flush(s, us.handle())).isZero();
             compare("GetTime privacy owner", j, kj, oj, s, ks, os, (k, o) -> twoSessions(0x14C, OWNER, k.handle(),
                     cat(sized(new byte[0]), u16(NULL))));
         }
