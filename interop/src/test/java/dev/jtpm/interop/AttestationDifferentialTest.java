@@ -134,6 +134,12 @@ class AttestationDifferentialTest {
              SwtpmReference ref = new SwtpmReference();
              SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
              SwtpmSocketTransport s = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
+            // TPMA_CC of the attestation commands (GetCapability(TPM_CAP_COMMANDS, cc, 1))
+            for (int cc : new int[] {0x148, 0x14A, 0x158, 0x14C, 0x133, 0x14D}) {
+                byte[] cap = command(0x17A, cat(u32(2), u32(cc), u32(1)));
+                String a = hex.formatHex(execute(j, cap)), b = hex.formatHex(execute(s, cap));
+                if (!a.equals(b)) differences.add(String.format("TPMA_CC of 0x%x: jtpm %s, swtpm %s", cc, a, b));
+            }
             // the object certified when the signer is TPM_RH_NULL, and whose creation ticket is checked
             byte[] objectArea = rsa(FIXED | SIGN, u16(0x0014, SHA256));
             Key oj = create(j, OWNER, objectArea, "jtpm object"), os = create(s, OWNER, objectArea, "swtpm object");
