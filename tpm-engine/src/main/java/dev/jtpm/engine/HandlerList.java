@@ -70,10 +70,15 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.HmacStart.class, new dev.jtpm.engine.command.hash.HmacStartHandler());
         // Attestation commands (Part 3, 18)
         // [attestation]
+        r.add(dev.jtpm.types.command.Certify.class, new dev.jtpm.engine.command.attestation.CertifyHandler());
+        r.add(dev.jtpm.types.command.CertifyCreation.class,
+                new dev.jtpm.engine.command.attestation.CertifyCreationHandler());
+        r.add(dev.jtpm.types.command.Quote.class, new dev.jtpm.engine.command.attestation.QuoteHandler());
         r.add(dev.jtpm.types.command.GetSessionAuditDigest.class,
                 new dev.jtpm.engine.command.attestation.GetSessionAuditDigestHandler());
         r.add(dev.jtpm.types.command.GetCommandAuditDigest.class,
                 new dev.jtpm.engine.command.attestation.GetCommandAuditDigestHandler());
+        r.add(dev.jtpm.types.command.GetTime.class, new dev.jtpm.engine.command.attestation.GetTimeHandler());
         // Command audit (Part 3, 21)
         // [audit]
         r.add(dev.jtpm.types.command.SetCommandCodeAuditStatus.class,

@@ -21,8 +21,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The attestation structure and its signature, shared by the attestation commands (Part 3, 18: GetCommandAuditDigest,
- * GetSessionAuditDigest; later Quote, Certify, GetTime, ...): ms-tpm's Attest_spt.c (FillInAttestInfo, SignAttestInfo,
+ * The attestation structure and its signature, shared by the attestation commands (Part 3, 18: Certify,
+ * CertifyCreation, Quote, GetSessionAuditDigest, GetCommandAuditDigest, GetTime): ms-tpm's Attest_spt.c (FillInAttestInfo, SignAttestInfo,
  * IsSigningObject) with CryptSelectSignScheme ({@link SignSchemes}).
  *
  * <p>Use: {@link #signer} in a handler's input validation (it throws the key and scheme codes with the indices the
@@ -91,11 +91,16 @@ public final class Attestation {
         return new Signer(key, signHandle, scheme.scheme(), scheme.hashAlg(), count);
     }
 
+    /** TPM_PT_FIRMWARE_VERSION_1 || TPM_PT_FIRMWARE_VERSION_2, in plain (GetTime's TPMS_TIME_ATTEST_INFO). */
+    public static long firmwareVersion() {
+        return ((long) TpmProperties.FIRMWARE_VERSION_1 << 32) | Integer.toUnsignedLong(TpmProperties.FIRMWARE_VERSION_2);
+    }
+
     /** ms-tpm FillInAttestInfo. */
     static TpmsAttest fill(TpmState s, Signer signer, Bytes qualifyingData, TpmuAttest attested) {
         Bytes qualifiedSigner = signer.key() == null ? Bytes.wrap(ByteBuffer.allocate(4).putInt(TpmRh.NULL).array())
                 : signer.anonymous() ? Bytes.EMPTY : signer.key().qualifiedName();
-        long firmware = ((long) TpmProperties.FIRMWARE_VERSION_1 << 32) | Integer.toUnsignedLong(TpmProperties.FIRMWARE_VERSION_2);
+        long firmware = firmwareVersion();
         int resetCount = s.persistent.resetCount, restartCount = s.persistent.restartCount;
         int hierarchy = signer.key() == null ? TpmRh.NULL : signer.key().hierarchy();
         if (hierarchy != TpmRh.ENDORSEMENT && hierarchy != TpmRh.PLATFORM) {

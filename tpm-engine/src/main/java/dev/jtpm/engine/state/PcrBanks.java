@@ -5,7 +5,11 @@ import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.structure.TpmiAlgHash;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.jtpm.types.structure.TpmlPcrSelection;
+import dev.jtpm.types.structure.TpmsPcrSelection;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The PCR values of every implemented bank (TPM-reset lifetime) and the PCR update counter. Only
@@ -51,6 +55,36 @@ public final class PcrBanks {
     public boolean isBankAllocated(int alg) {
         int b = bank(alg);
         return b >= 0 && allocation[b] != 0;
+    }
+
+    /**
+     * ms-tpm's FilterPcr on each selection of a list: the bits of PCRs that are not allocated (or beyond the
+     * implemented PCRs) are cleared; each selection keeps its hash and its sizeofSelect.
+     */
+    public TpmlPcrSelection filter(TpmlPcrSelection in) {
+        List<TpmsPcrSelection> out = new ArrayList<>(in.pcrSelections().size());
+        for (TpmsPcrSelection sel : in.pcrSelections()) {
+            byte[] bits = new byte[sel.pcrSelect().size()];
+            for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
+                if (sel.isSelected(pcr) && isAllocated(sel.hash(), pcr)) bits[pcr / 8] |= (byte) (1 << (pcr % 8));
+            }
+            out.add(new TpmsPcrSelection(sel.hash(), Bytes.wrap(bits)));
+        }
+        return new TpmlPcrSelection(out);
+    }
+
+    /**
+     * ms-tpm's PCRComputeCurrentDigest over a filtered selection ({@link #filter}): H_hashAlg of the selected
+     * PCR values, selection by selection in the order given, each bank's PCRs ascending.
+     */
+    public Bytes currentDigest(int hashAlg, TpmlPcrSelection filtered) {
+        MessageDigest md = digest(hashAlg);
+        for (TpmsPcrSelection sel : filtered.pcrSelections()) {
+            for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
+                if (sel.isSelected(pcr)) md.update(values[bank(sel.hash())][pcr]);
+            }
+        }
+        return Bytes.wrap(md.digest());
     }
 
     /** The value of a PCR (allocated or not). */

@@ -7,7 +7,7 @@ import dev.jtpm.types.codec.Wire.*;
 import dev.jtpm.types.structure.*;
 
 /**
- * TPM2_GetCommandAuditDigest (Part 3, 18.5): signs the command audit digest; privacyHandle is
+ * TPM2_GetCommandAuditDigest (Part 3, 18.6): signs the command audit digest; privacyHandle is
  * TPMI_RH_ENDORSEMENT (USER role), signHandle TPMI_DH_OBJECT+ (USER role).
  */
 @CommandCode(TpmCc.GET_COMMAND_AUDIT_DIGEST)

@@ -7,7 +7,7 @@ import dev.jtpm.types.codec.Wire.*;
 import dev.jtpm.types.structure.*;
 
 /**
- * TPM2_GetSessionAuditDigest (Part 3, 18.4): signs the audit digest of a session; privacyAdminHandle is
+ * TPM2_GetSessionAuditDigest (Part 3, 18.5): signs the audit digest of a session; privacyAdminHandle is
  * TPMI_RH_ENDORSEMENT (USER role), signHandle TPMI_DH_OBJECT+ (USER role), sessionHandle TPMI_SH_HMAC (no
  * authorization).
  */

@@ -11,7 +11,7 @@ import dev.jtpm.types.command.GetCommandAuditDigestResponse;
 import dev.jtpm.types.structure.TpmsCommandAuditInfo;
 
 /**
- * TPM2_GetCommandAuditDigest (Part 3, 18.5): a TPMS_ATTEST of type TPM_ST_ATTEST_COMMAND_AUDIT holding the audit
+ * TPM2_GetCommandAuditDigest (Part 3, 18.6): a TPMS_ATTEST of type TPM_ST_ATTEST_COMMAND_AUDIT holding the audit
  * counter, the audit hash, the command audit digest and the digest of the audited command codes
  * ({@link CommandAudit#commandDigest}), signed by signHandle ({@link Attestation}; TPM_ALG_NULL signature for
  * TPM_RH_NULL). A signed digest is consumed: the command audit digest becomes empty, so the next audited command

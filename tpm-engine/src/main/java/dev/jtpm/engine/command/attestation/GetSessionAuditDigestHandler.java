@@ -12,7 +12,7 @@ import dev.jtpm.types.command.GetSessionAuditDigestResponse;
 import dev.jtpm.types.structure.TpmsSessionAuditInfo;
 
 /**
- * TPM2_GetSessionAuditDigest (Part 3, 18.4): a TPMS_ATTEST of type TPM_ST_ATTEST_SESSION_AUDIT holding the audit
+ * TPM2_GetSessionAuditDigest (Part 3, 18.5): a TPMS_ATTEST of type TPM_ST_ATTEST_SESSION_AUDIT holding the audit
  * digest of an audit session and whether it is the exclusive audit session, signed by signHandle
  * ({@link Attestation}; TPM_ALG_NULL signature for TPM_RH_NULL). The session is left as it is.
  *

@@ -1,10 +1,8 @@
 package dev.jtpm.engine.command.policy;
 
-import dev.jtpm.crypto.Hashes;
 import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
 import dev.jtpm.engine.session.AuthSession;
-import dev.jtpm.engine.state.PcrAttributes;
 import dev.jtpm.engine.state.PcrBanks;
 import dev.jtpm.engine.state.TpmState;
 import dev.jtpm.types.Bytes;
@@ -15,10 +13,6 @@ import dev.jtpm.types.codec.TpmCodec;
 import dev.jtpm.types.command.EmptyResponse;
 import dev.jtpm.types.command.PolicyPcr;
 import dev.jtpm.types.structure.TpmlPcrSelection;
-import dev.jtpm.types.structure.TpmsPcrSelection;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * TPM2_PolicyPCR (Part 3, 23.7): policyDigest := H(policyDigest || TPM_CC_PolicyPCR || pcrs || pcrDigest).
@@ -62,26 +56,8 @@ public final class PolicyPcrHandler implements CommandHandler<PolicyPcr, EmptyRe
     }
 
     /** ms-tpm's FilterPcr on each selection: the bits of PCRs that are not allocated are cleared. */
-    static TpmlPcrSelection allocatedOnly(PcrBanks banks, TpmlPcrSelection in) {
-        List<TpmsPcrSelection> out = new ArrayList<>(in.pcrSelections().size());
-        for (TpmsPcrSelection sel : in.pcrSelections()) {
-            byte[] bits = new byte[sel.pcrSelect().size()];
-            for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
-                if (sel.isSelected(pcr) && banks.isAllocated(sel.hash(), pcr)) bits[pcr / 8] |= (byte) (1 << (pcr % 8));
-            }
-            out.add(new TpmsPcrSelection(sel.hash(), Bytes.wrap(bits)));
-        }
-        return new TpmlPcrSelection(out);
-    }
+    static TpmlPcrSelection allocatedOnly(PcrBanks banks, TpmlPcrSelection in) { return banks.filter(in); }
 
     /** H_hashAlg of the selected PCR values, in selection order, each bank's PCRs ascending. */
-    static Bytes currentDigest(PcrBanks banks, int hashAlg, TpmlPcrSelection pcrs) {
-        MessageDigest md = Hashes.digest(hashAlg);
-        for (TpmsPcrSelection sel : pcrs.pcrSelections()) {
-            for (int pcr = 0; pcr < PcrAttributes.COUNT; pcr++) {
-                if (sel.isSelected(pcr)) md.update(banks.read(sel.hash(), pcr).unsafeArray());
-            }
-        }
-        return Bytes.wrap(md.digest());
-    }
+    static Bytes currentDigest(PcrBanks banks, int hashAlg, TpmlPcrSelection pcrs) { return banks.currentDigest(hashAlg, pcrs); }
 }

@@ -64,7 +64,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * TPM2_GetCommandAuditDigest and TPM2_GetSessionAuditDigest (Part 3, 18.5 and 18.4) over
+ * TPM2_GetCommandAuditDigest and TPM2_GetSessionAuditDigest (Part 3, 18.6 and 18.5) over
  * {@code engine.crypto.Attestation}: the TPMS_ATTEST fields, obfuscation computed independently, signatures
  * checked with the JDK, and every response code of the handlers.
  */
