@@ -29,8 +29,8 @@ import dev.jtpm.types.structure.TpmtSymDefObject;
  * <p>Response codes:
  * <ul>
  *   <li>TPM_RC_ATTRIBUTES (handle 1): the object is fixedParent (and so fixedTPM objects too);</li>
- *   <li>TPM_RC_TYPE (handle 1): the object's nameAlg is TPM_ALG_NULL, or it is a public area alone (jtpm: ms-tpm
- *       would marshal an empty sensitive area), or a sequence;</li>
+ *   <li>TPM_RC_TYPE (handle 1): the object is a sequence; its nameAlg is TPM_ALG_NULL or it is a public area alone
+ *       (a guard: authorization refuses both first, with TPM_RC_AUTH_UNAVAILABLE or a policy that cannot match);</li>
  *   <li>TPM_RC_TYPE (handle 2): newParentHandle is neither TPM_RH_NULL nor an RSA/ECC restricted decryption key
  *       without sign;</li>
  *   <li>TPM_RC_SYMMETRIC (parameter 2): the object is encryptedDuplication and symmetricAlg is TPM_ALG_NULL;
