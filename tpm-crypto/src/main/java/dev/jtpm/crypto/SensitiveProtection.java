@@ -167,6 +167,84 @@ public final class SensitiveProtection {
         return unsized(rest);
     }
 
+    /**
+     * ms-tpm's ProduceOuterWrap without an IV, over any content: what a duplication blob (the content is the
+     * marshalled TPM2B_SENSITIVE, inner-wrapped or not) and a credential blob (a marshalled TPM2B_DIGEST) carry:
+     * {@code size(outerHMAC) || outerHMAC || CFB(symAlg, KDFa(nameAlg, seed, "STORAGE", name), IV = 0, content)}
+     * with {@code outerHMAC = HMAC_nameAlg(KDFa(nameAlg, seed, "INTEGRITY"), encrypted || name)}.
+     *
+     * @param content the octets to protect, as they are (no size is added)
+     * @return the TPM2B_PRIVATE or TPM2B_ID_OBJECT buffer (without the TPM2B's own size)
+     */
+    public static Bytes outerWrap(int nameAlg, Secret seed, int symAlg, int symKeyBits, byte[] name, byte[] content) {
+        byte[] enc = Symmetric.cfbZeroIv(symAlg, storageKey(nameAlg, seed, name, symKeyBits), content, true);
+        byte[] mac = Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), enc, name);
+        return Bytes.wrap(Octets.concat(Octets.sized(mac), enc));
+    }
+
+    /**
+     * ms-tpm's UnwrapOuter without an IV ({@link #outerWrap}'s inverse), refusing in its order: the integrity
+     * TPM2B larger than any digest (SIZE) or past the end (INSUFFICIENT), then an HMAC that does not match
+     * (INTEGRITY: also when the integrity field is shorter than the digest).
+     *
+     * @return the decrypted content after the integrity field, or the refusal
+     */
+    public static Unwrapped outerUnwrap(int nameAlg, Secret seed, int symAlg, int symKeyBits, byte[] name, byte[] buffer) {
+        if (buffer.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        int macSize = Octets.u16(buffer, 0);
+        if (macSize > MAX_DIGEST_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
+        if (buffer.length < 2 + macSize) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+        byte[] mac = Arrays.copyOfRange(buffer, 2, 2 + macSize);
+        byte[] enc = Arrays.copyOfRange(buffer, 2 + macSize, buffer.length);
+        if (!MessageDigest.isEqual(mac, Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), enc, name))) {
+            return new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY);
+        }
+        return new Unwrapped.Ok(Secret.of(Symmetric.cfbZeroIv(symAlg, storageKey(nameAlg, seed, name, symKeyBits), enc, false)));
+    }
+
+    /**
+     * The inner duplication wrapper over a marshalled TPM2B_SENSITIVE (ms-tpm ProduceInnerIntegrity and the CFB
+     * that follows, Part 1 §23.3.2.2): {@code CFB(symAlg, key, IV = 0, size(d) || d || sized)} with
+     * {@code d = H_nameAlg(sized || name)}.
+     *
+     * @param nameAlg the duplicated object's nameAlg
+     * @param sized the marshalled TPM2B_SENSITIVE (with its size)
+     */
+    public static Bytes innerWrapSized(int nameAlg, int symAlg, Secret encryptionKey, byte[] name, byte[] sized) {
+        byte[] plain = Octets.concat(Octets.sized(Hashes.hash(nameAlg, sized, name)), sized);
+        try {
+            return Bytes.wrap(Symmetric.cfbZeroIv(symAlg, encryptionKey.toArray(), plain, true));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /**
+     * Removes the inner wrapper in ms-tpm's order (decrypt, then CheckInnerIntegrity): the inner digest's TPM2B
+     * larger than any digest (SIZE) or past the end (INSUFFICIENT), a digest that does not match H_nameAlg(rest ||
+     * name) (INTEGRITY).
+     *
+     * @return what follows the inner digest field (the marshalled TPM2B_SENSITIVE when the digest is of nameAlg's
+     *     size), or the refusal
+     */
+    public static Unwrapped innerUnwrapSized(int nameAlg, int symAlg, Secret encryptionKey, byte[] name, byte[] encrypted) {
+        byte[] plain = Symmetric.cfbZeroIv(symAlg, encryptionKey.toArray(), encrypted, false);
+        try {
+            if (plain.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+            int size = Octets.u16(plain, 0);
+            if (size > MAX_DIGEST_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
+            if (plain.length < 2 + size) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
+            byte[] digest = Arrays.copyOfRange(plain, 2, 2 + size);
+            byte[] rest = Arrays.copyOfRange(plain, 2 + size, plain.length);
+            if (!MessageDigest.isEqual(digest, Hashes.hash(nameAlg, rest, name))) {
+                return new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY);
+            }
+            return new Unwrapped.Ok(Secret.of(rest));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
     static Unwrapped unsized(byte[] plain) {
         if (plain.length < 2 || Octets.u16(plain, 0) != plain.length - 2) return new Unwrapped.Refused(Unwrapped.Failure.SENSITIVE);
         Secret s = Secret.of(Arrays.copyOfRange(plain, 2, plain.length));

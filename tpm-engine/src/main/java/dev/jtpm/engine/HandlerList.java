@@ -107,6 +107,14 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.ObjectChangeAuth.class, new dev.jtpm.engine.command.object.ObjectChangeAuthHandler());
         r.add(dev.jtpm.types.command.CreateLoaded.class, new dev.jtpm.engine.command.object.CreateLoadedHandler());
         r.add(dev.jtpm.types.command.CreatePrimary.class, new dev.jtpm.engine.command.object.CreatePrimaryHandler());
+        r.add(dev.jtpm.types.command.MakeCredential.class, new dev.jtpm.engine.command.object.MakeCredentialHandler());
+        r.add(dev.jtpm.types.command.ActivateCredential.class,
+                new dev.jtpm.engine.command.object.ActivateCredentialHandler());
+        // Duplication commands (Part 3, 13)
+        // [duplication]
+        r.add(dev.jtpm.types.command.Duplicate.class, new dev.jtpm.engine.command.duplication.DuplicateHandler());
+        r.add(dev.jtpm.types.command.Import.class, new dev.jtpm.engine.command.duplication.ImportHandler());
+        r.add(dev.jtpm.types.command.Rewrap.class, new dev.jtpm.engine.command.duplication.RewrapHandler());
         // Asymmetric primitives (Part 3, 14)
         // [asymmetric]
         r.add(dev.jtpm.types.command.RsaEncrypt.class, new dev.jtpm.engine.command.asymmetric.RsaEncryptHandler());

@@ -51,6 +51,23 @@ public final class TestTpm {
         return CommandBytes.decode(command, tpm.execute(CommandBytes.encode(command, passwords), locality));
     }
 
+    /**
+     * Runs a command with one session per authorized handle: {@code sessions[i]} is a session handle (a policy
+     * session, with an empty nonce and HMAC, continueSession) or TPM_RS_PW for an empty password.
+     */
+    public <R extends Record, C extends Record & TpmCommand<R>> CommandBytes.Result<R> runWithSessions(C command, int... sessions) {
+        byte[] bytes = CommandBytes.encode(command, java.util.Collections.nCopies(sessions.length, Bytes.EMPTY));
+        int handles = dev.jtpm.types.codec.TpmCodec.of(command.getClass()).handleCount();
+        for (int i = 0; i < sessions.length; i++) {
+            int at = 10 + 4 * handles + 4 + 9 * i;
+            bytes[at] = (byte) (sessions[i] >>> 24);
+            bytes[at + 1] = (byte) (sessions[i] >>> 16);
+            bytes[at + 2] = (byte) (sessions[i] >>> 8);
+            bytes[at + 3] = (byte) sessions[i];
+        }
+        return CommandBytes.decode(command, tpm.execute(bytes, locality));
+    }
+
     /** The TPM's live state, to check what no command exposes (proofs, object slots). */
     public dev.jtpm.engine.state.TpmState state() { return tpm.state(); }
 

@@ -63,14 +63,18 @@ import java.util.function.Supplier;
  *
  * <p>Methods that fail throw {@link TpmFailure} with the code ms-tpm returns; where ms-tpm adds the
  * index of a parameter, the caller passes it ({@code publicIndex}, {@code sensitiveIndex}).
+ *
+ * <p>Public for the duplication commands (Part 3, 13), which share Object_spt.c with this chapter in ms-tpm:
+ * {@link #object}, {@link #storageParent}, {@link #isStorage}, {@link #validateForLoad}, {@link #toPrivate},
+ * {@link #marshalSensitive}, {@link #symmetricOf}, {@link #symKeyBits}, {@link #refusal}.
  */
-final class ObjectSupport {
+public final class ObjectSupport {
     private ObjectSupport() {}
 
     // ---------------------------------------------------------------- entities
 
     /** The loaded object at {@code handle}, or TPM_RC_TYPE at that handle for a sequence object. */
-    static TpmObject object(TpmState s, int handle, int handleIndex) {
+    public static TpmObject object(TpmState s, int handle, int handleIndex) {
         TransientObject o = s.objects.get(handle);
         if (o instanceof TpmObject t) return t;
         if (o == null) throw new TpmFailure(TpmRc.HANDLE.atHandle(handleIndex));
@@ -78,7 +82,7 @@ final class ObjectSupport {
     }
 
     /** The parent at {@code handle} (ms-tpm ObjectIsParent): TPM_RC_TYPE at that handle when it is no storage parent. */
-    static TpmObject storageParent(TpmState s, int handle, int handleIndex) {
+    public static TpmObject storageParent(TpmState s, int handle, int handleIndex) {
         TransientObject o = s.objects.get(handle);
         if (o instanceof TpmObject t && t.isStorageParent()) return t;
         throw new TpmFailure(TpmRc.TYPE.atHandle(handleIndex));
@@ -288,7 +292,7 @@ final class ObjectSupport {
     }
 
     /** The symmetric definition of a storage key's parameters. */
-    static TpmtSymDefObject symmetricOf(TpmtPublic pub) {
+    public static TpmtSymDefObject symmetricOf(TpmtPublic pub) {
         return switch (pub.parameters()) {
             case TpmsRsaParms p -> p.symmetric();
             case TpmsEccParms p -> p.symmetric();
@@ -448,7 +452,7 @@ final class ObjectSupport {
         return Bytes.wrap(Hashes.hash(nameAlg, seedValue.toArray(), key.toArray()));
     }
 
-    static int symKeyBits(TpmtSymDefObject sym) {
+    public static int symKeyBits(TpmtSymDefObject sym) {
         return switch (sym.keyBits()) {
             case TpmuSymKeyBits.Aes k -> k.keyBits();
             case TpmuSymKeyBits.Sm4 k -> k.keyBits();
@@ -485,7 +489,7 @@ final class ObjectSupport {
      * (TPM_RC_BINDING), both without an index, and the point's octet length does not matter; a TPM_ALG_NULL
      * nameAlg skips the on-curve and binding checks.
      */
-    static void validateForLoad(TpmObject parent, TpmtPublic pub, TpmtSensitive sens, int publicIndex, int sensitiveIndex) {
+    public static void validateForLoad(TpmObject parent, TpmtPublic pub, TpmtSensitive sens, int publicIndex, int sensitiveIndex) {
         if (sens != null && sens.sensitiveType() != pub.type()) throw new TpmFailure(TpmRc.TYPE.atParameter(sensitiveIndex));
         if (sens == null || pub.nameAlg() == TpmAlg.NULL) {
             schemeChecks(null, pub, publicIndex);
@@ -573,21 +577,93 @@ final class ObjectSupport {
      * with a random IV): the authValue is first padded with zeros to the size of the object's nameAlg
      * digest (ms-tpm's MarshalSensitive), so a blob does not tell how long the authValue is.
      */
-    static Bytes toPrivate(TpmObject parent, Bytes name, TpmtSensitive sensitive) {
+    public static Bytes toPrivate(TpmObject parent, Bytes name, TpmtSensitive sensitive) {
         TpmtSymDefObject sym = symmetricOf(parent.publicArea());
         int nameAlg = ((name.unsafeArray()[0] & 0xFF) << 8) | (name.unsafeArray()[1] & 0xFF);
-        byte[] auth = sensitive.authValue().toArray();
-        int padded = Math.max(auth.length, Hashes.digestSize(nameAlg));
-        TpmtSensitive toMarshal = new TpmtSensitive(sensitive.sensitiveType(), Secret.of(Arrays.copyOf(auth, padded)),
-                sensitive.seedValue(), sensitive.sensitive());
-        Arrays.fill(auth, (byte) 0);
-        byte[] marshalled = TpmCodec.encode(toMarshal);
+        byte[] marshalled = marshalSensitive(nameAlg, sensitive);
         try {
             return SensitiveProtection.wrapPrivate(parent.publicArea().nameAlg(), parent.seedValue(), sym.algorithm(),
                     symKeyBits(sym), name.unsafeArray(), Secret.of(marshalled), IV_RANDOM);
         } finally {
             Arrays.fill(marshalled, (byte) 0);
         }
+    }
+
+    /**
+     * A TPMT_SENSITIVE marshalled as ms-tpm's MarshalSensitive marshals it (without the size): the authValue
+     * padded with zeros to the size of {@code nameAlg}'s digest, so a blob does not tell how long it is.
+     */
+    public static byte[] marshalSensitive(int nameAlg, TpmtSensitive sensitive) {
+        byte[] auth = sensitive.authValue().toArray();
+        int padded = Math.max(auth.length, Hashes.digestSize(nameAlg));
+        TpmtSensitive toMarshal = new TpmtSensitive(sensitive.sensitiveType(), Secret.of(Arrays.copyOf(auth, padded)),
+                sensitive.seedValue(), sensitive.sensitive());
+        Arrays.fill(auth, (byte) 0);
+        return TpmCodec.encode(toMarshal);
+    }
+
+    /** The response code of a refused unwrap (without an index). */
+    public static TpmRc refusal(Unwrapped.Failure failure) {
+        return switch (failure) {
+            case INTEGRITY -> TpmRc.INTEGRITY;
+            case SENSITIVE -> TpmRc.SENSITIVE;
+            case SIZE -> TpmRc.SIZE;
+            case INSUFFICIENT -> TpmRc.INSUFFICIENT;
+            case VALUE -> TpmRc.VALUE;
+        };
+    }
+
+    /**
+     * ms-tpm's ObjectIsStorage: a loaded RSA or ECC key, restricted, decrypt and not sign, public area alone
+     * allowed (a new parent loaded with TPM2_LoadExternal). Unlike {@link #storageParent}, a symmetric key
+     * is not one: it cannot receive a seed.
+     */
+    public static boolean isStorage(TransientObject o) {
+        if (!(o instanceof TpmObject t)) return false;
+        TpmaObject a = t.attributes();
+        int type = t.publicArea().type();
+        return a.restricted() && a.decrypt() && !a.signEncrypt() && (type == TpmAlg.RSA || type == TpmAlg.ECC);
+    }
+
+    // ---------------------------------------------------------------- credentials (Part 1, 24)
+
+    /**
+     * ms-tpm's SecretToCredential: the TPM2B_ID_OBJECT of {@code credential} for the object named {@code name},
+     * protected by the seed shared with {@code protector} (its nameAlg for KDFa and HMAC, its symmetric
+     * definition for CFB): {@code outerHMAC || CFB(size(credential) || credential)}, no IV.
+     */
+    static Bytes secretToCredential(TpmObject protector, Bytes name, Secret seed, Bytes credential) {
+        TpmtSymDefObject sym = symmetricOf(protector.publicArea());
+        byte[] content = new byte[2 + credential.size()];
+        content[0] = (byte) (credential.size() >>> 8);
+        content[1] = (byte) credential.size();
+        System.arraycopy(credential.unsafeArray(), 0, content, 2, credential.size());
+        return SensitiveProtection.outerWrap(protector.publicArea().nameAlg(), seed, sym.algorithm(), symKeyBits(sym),
+                name.unsafeArray(), content);
+    }
+
+    /**
+     * ms-tpm's CredentialToSecret, failing without an index: the outer wrapper's integrity field too large
+     * (TPM_RC_SIZE) or cut short (TPM_RC_INSUFFICIENT), its HMAC wrong (TPM_RC_INTEGRITY); then the decrypted
+     * TPM2B_DIGEST cut short (TPM_RC_INSUFFICIENT), larger than a digest or followed by more octets
+     * (TPM_RC_SIZE).
+     */
+    static Bytes credentialToSecret(TpmObject protector, Bytes name, Secret seed, Bytes blob) {
+        TpmtSymDefObject sym = symmetricOf(protector.publicArea());
+        Unwrapped u = SensitiveProtection.outerUnwrap(protector.publicArea().nameAlg(), seed, sym.algorithm(),
+                symKeyBits(sym), name.unsafeArray(), blob.unsafeArray());
+        return switch (u) {
+            case Unwrapped.Refused r -> throw new TpmFailure(refusal(r.failure()));
+            case Unwrapped.Ok ok -> {
+                byte[] p = ok.plain().toArray();
+                if (p.length < 2) throw new TpmFailure(TpmRc.INSUFFICIENT);
+                int size = ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
+                if (size > dev.jtpm.types.structure.Limits.MAX_DIGEST_SIZE) throw new TpmFailure(TpmRc.SIZE);
+                if (p.length < 2 + size) throw new TpmFailure(TpmRc.INSUFFICIENT);
+                if (p.length != 2 + size) throw new TpmFailure(TpmRc.SIZE);
+                yield Bytes.wrap(Arrays.copyOfRange(p, 2, p.length));
+            }
+        };
     }
 
     /**
@@ -601,13 +677,7 @@ final class ObjectSupport {
         Unwrapped u = SensitiveProtection.unwrapPrivate(parent.publicArea().nameAlg(), parent.seedValue(), sym.algorithm(),
                 symKeyBits(sym), name.unsafeArray(), inPrivate.unsafeArray());
         return switch (u) {
-            case Unwrapped.Refused r -> throw new TpmFailure((switch (r.failure()) {
-                case INTEGRITY -> TpmRc.INTEGRITY;
-                case SENSITIVE -> TpmRc.SENSITIVE;
-                case SIZE -> TpmRc.SIZE;
-                case INSUFFICIENT -> TpmRc.INSUFFICIENT;
-                case VALUE -> TpmRc.VALUE;
-            }).atParameter(privateIndex));
+            case Unwrapped.Refused r -> throw new TpmFailure(refusal(r.failure()).atParameter(privateIndex));
             case Unwrapped.Ok ok -> {
                 try {
                     yield TpmCodec.decode(TpmtSensitive.class, ok.plain().toArray());
