@@ -27,12 +27,6 @@ import org.junit.jupiter.api.Test;
  * message); swtpm lists no vendor commands. tpm2-tools' {@code tpm2_getcap commands} prints the same words decoded.
  */
 class CommandListParityTest {
-    /** Commands that other branches are implementing (issue 8): NV_*, PolicyNV, PolicyAuthorizeNV, attestation,
-     *  credentials and duplication. Missing today only because those branches are not merged yet. */
-    private static final Set<Integer> ISSUE_8 = Set.of(TpmCc.POLICY_NV, TpmCc.POLICY_AUTHORIZE_NV, TpmCc.QUOTE,
-            TpmCc.CERTIFY, TpmCc.CERTIFY_CREATION, TpmCc.GET_TIME, TpmCc.MAKE_CREDENTIAL, TpmCc.ACTIVATE_CREDENTIAL,
-            TpmCc.DUPLICATE, TpmCc.IMPORT, TpmCc.REWRAP);
-
     /** Command code → why jtpm's TPMA_CC differs from swtpm's. None. */
     private static final Map<Integer, String> DOCUMENTED_DIFFERENCES = Map.of();
 
@@ -84,8 +78,6 @@ class CommandListParityTest {
         return String.format("0x%08x", cc);
     }
 
-    static boolean isIssue8(int cc) { return ISSUE_8.contains(cc) || name(cc).startsWith("NV_"); }
-
     private static String attributes(int a) {
         return String.format("nv=%d extensive=%d flushed=%d cHandles=%d rHandle=%d V=%d res=%d (0x%08x)", a >>> 22 & 1,
                 a >>> 23 & 1, a >>> 24 & 1, a >>> 25 & 7, a >>> 28 & 1, a >>> 29 & 1, a >>> 30 & 3, a);
@@ -103,17 +95,11 @@ class CommandListParityTest {
         assertThat(differences).as("TPMA_CC differences").isEmpty();
     }
 
-    /**
-     * Every command swtpm lists, jtpm lists too. Fails today, naming the missing codes: issue 8's commands (other
-     * branches) and TPM2_CertifyX509 (0x197), which no branch implements yet; so this test is not disabled.
-     */
+    /** Every command swtpm lists, jtpm lists too (the missing ones are named). */
     @Test
     void jtpmListsEveryCommandSwtpmLists() {
-        List<Integer> missing = swtpm.keySet().stream().filter(cc -> !jtpm.containsKey(cc)).toList();
-        List<String> others = missing.stream().filter(cc -> !isIssue8(cc)).map(CommandListParityTest::name).toList();
-        List<String> issue8 = missing.stream().filter(CommandListParityTest::isIssue8).map(CommandListParityTest::name).toList();
+        List<String> missing = swtpm.keySet().stream().filter(cc -> !jtpm.containsKey(cc)).map(CommandListParityTest::name).toList();
         List<String> extra = jtpm.keySet().stream().filter(cc -> !swtpm.containsKey(cc)).map(CommandListParityTest::name).toList();
-        assertThat(missing.stream().map(CommandListParityTest::name).toList()).as("commands swtpm lists and jtpm lacks: outside issue 8 %s; issue 8's %s (jtpm-only: %s)",
-                others, issue8, extra).isEmpty();
+        assertThat(missing).as("commands swtpm lists and jtpm lacks (jtpm-only: %s)", extra).isEmpty();
     }
 }
