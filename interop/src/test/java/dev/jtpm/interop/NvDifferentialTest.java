@@ -213,18 +213,10 @@ class NvDifferentialTest {
 
     @Test
     void nvAttributeAndAuthorizationGrid_sameResponseCodesAsSwtpm() throws Exception {
-        Tools.require("swtpm");
-        List<String> a, b;
-        try (JtpmServer jtpm = JtpmServer.started(JtpmServer.Protocol.SWTPM);
-             SwtpmReference ref = new SwtpmReference();
-             SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
-             SwtpmSocketTransport s = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
-            a = run(j);
-            b = run(s);
-        }
+        RawCommands.Sides sides = RawCommands.onBoth(NvDifferentialTest::run);
+        List<String> a = sides.jtpm(), b = sides.swtpm();
         assertThat(a).hasSameSizeAs(b);
-        List<String> differences = new ArrayList<>();
-        for (int i = 0; i < a.size(); i++) if (!a.get(i).equals(b.get(i))) differences.add(a.get(i) + " | swtpm " + b.get(i));
+        List<String> differences = sides.differences();
         assertThat(differences).as("of %d lines", a.size()).isEmpty();
         assertThat(a).anyMatch(l -> l.endsWith("define 0x000"));
     }

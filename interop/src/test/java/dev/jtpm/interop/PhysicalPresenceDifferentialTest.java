@@ -97,17 +97,9 @@ class PhysicalPresenceDifferentialTest {
 
     @Test
     void ppCommandsAndSetAlgorithmSet_sameAnswersAsSwtpm() throws Exception {
-        Tools.require("swtpm");
-        List<String> a, b;
-        try (JtpmServer jtpm = JtpmServer.started(JtpmServer.Protocol.SWTPM);
-             SwtpmReference ref = new SwtpmReference();
-             SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
-             SwtpmSocketTransport s = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
-            a = run(j);
-            b = run(s);
-        }
-        List<String> differences = new ArrayList<>();
-        for (int i = 0; i < a.size(); i++) if (!a.get(i).equals(b.get(i))) differences.add(a.get(i) + " | swtpm " + b.get(i));
+        RawCommands.Sides sides = RawCommands.onBoth(PhysicalPresenceDifferentialTest::run);
+        List<String> a = sides.jtpm(), b = sides.swtpm();
+        List<String> differences = sides.differences();
         assertThat(differences).as("jtpm %s", a).isEmpty();
         assertThat(a).contains("PP_Commands, platform: 0x990", "SetAlgorithmSet(0x1): 0x000",
                 "PP list: 80010000001700000000000000000300000001" + "0000012d");

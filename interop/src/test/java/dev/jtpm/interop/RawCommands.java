@@ -3,6 +3,7 @@ package dev.jtpm.interop;
 import dev.jtpm.tss.SwtpmSocketTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Raw TPM command octets for the differential tests, which send the same bytes to jtpm and to swtpm
@@ -77,5 +78,35 @@ final class RawCommands {
     /** TPM2_FlushContext of {@code handle}, its response code. */
     static int flush(SwtpmSocketTransport t, int handle) throws IOException {
         return rc(execute(t, command(0x165, u32(handle))));
+    }
+
+    /** A script of raw commands against one TPM: one line per step (what was sent and the answer's code). */
+    @FunctionalInterface
+    interface Script {
+        List<String> run(SwtpmSocketTransport tpm) throws IOException;
+    }
+
+    /** What a script said on jtpm and on swtpm, line for line. */
+    record Sides(List<String> jtpm, List<String> swtpm) {
+        /** The lines that differ, as "jtpm's line | swtpm's line" (a shorter side counts as different). */
+        List<String> differences() {
+            List<String> d = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.max(jtpm.size(), swtpm.size()); i++) {
+                String a = i < jtpm.size() ? jtpm.get(i) : "(none)", b = i < swtpm.size() ? swtpm.get(i) : "(none)";
+                if (!a.equals(b)) d.add(a + " | swtpm " + b);
+            }
+            return d;
+        }
+    }
+
+    /** Runs {@code script} on a fresh jtpm and on a fresh swtpm 0.7.1, both started here and stopped at the end. */
+    static Sides onBoth(Script script) throws IOException {
+        Tools.require("swtpm");
+        try (JtpmServer jtpm = JtpmServer.started(JtpmServer.Protocol.SWTPM);
+             SwtpmReference ref = new SwtpmReference();
+             SwtpmSocketTransport j = SwtpmSocketTransport.tcp("127.0.0.1", jtpm.port());
+             SwtpmSocketTransport s = SwtpmSocketTransport.tcp("127.0.0.1", ref.port())) {
+            return new Sides(script.run(j), script.run(s));
+        }
     }
 }
