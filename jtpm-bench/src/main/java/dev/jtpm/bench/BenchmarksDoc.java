@@ -16,6 +16,7 @@ final class BenchmarksDoc {
     static final String SIDE_BY_SIDE_SHORT = "side-by-side-short";
     static final String SIDE_BY_SIDE_KEYS = "side-by-side-keys";
     static final String SIDE_BY_SIDE_SESSIONS = "side-by-side-sessions";
+    static final String SIDE_BY_SIDE_NV = "side-by-side-nv";
     static final String JMH = "jmh";
 
     private BenchmarksDoc() {}
@@ -65,6 +66,9 @@ final class BenchmarksDoc {
 
                 <!-- BEGIN side-by-side-sessions -->
                 <!-- END side-by-side-sessions -->
+
+                <!-- BEGIN side-by-side-nv -->
+                <!-- END side-by-side-nv -->
 
                 <!-- BEGIN side-by-side-short -->
                 <!-- END side-by-side-short -->

@@ -28,7 +28,7 @@ final class ServerProcess implements AutoCloseable {
     final int dataPort;
     final int ctrlPort;
     private final Process process;
-    private final Path stateDir;
+    final Path stateDir;
     private final Path log;
 
     private ServerProcess(String name, Process process, int dataPort, Path stateDir, Path log) {

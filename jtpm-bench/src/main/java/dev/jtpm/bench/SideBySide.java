@@ -29,7 +29,10 @@ import java.util.Locale;
  * the key commands' default counts, e.g. 0.2 for a quick look), {@code --no-sessions} / {@code --sessions-only}
  * (leave out / measure only the authorization sessions of {@link SessionBench}, into their own section; with
  * {@code --keys-only} too, both of these sections and nothing else), {@code --session-scale F} (multiplies the
- * session measurements' default counts).
+ * session measurements' default counts), {@code --no-nv} / {@code --nv-only} (leave out / measure only the NV,
+ * Quote and ActivateCredential commands of {@link NvBench}, issue 8's rows, into their own section; the {@code
+ * --...-only} options combine: each names a section to measure, and nothing else is), {@code --nv-scale F}
+ * (multiplies their default counts).
  *
  * <p>jtpm is started with the JVM options of the {@code jtpm} launcher, read from its
  * {@code jvm_options=(...)} line, so that the benchmark measures what users run.
@@ -54,6 +57,9 @@ public final class SideBySide {
     private boolean sessions = true;
     private boolean sessionsOnly;
     private double sessionScale = 1.0;
+    private boolean nv = true;
+    private boolean nvOnly;
+    private double nvScale = 1.0;
 
     private SideBySide() {}
 
@@ -82,6 +88,9 @@ public final class SideBySide {
                 case "--no-sessions" -> sessions = false;
                 case "--sessions-only" -> sessionsOnly = true;
                 case "--session-scale" -> sessionScale = Double.parseDouble(value(args, ++i, a));
+                case "--no-nv" -> nv = false;
+                case "--nv-only" -> nvOnly = true;
+                case "--nv-scale" -> nvScale = Double.parseDouble(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -94,11 +103,19 @@ public final class SideBySide {
             throw new IllegalArgumentException("--sessions-only needs the session measurements and one connection");
         }
         if (!(keyScale > 0 && keyScale <= 100)) throw new IllegalArgumentException("--key-scale must be in (0, 100]");
+        if (nvOnly && (!nv || perCommand)) throw new IllegalArgumentException("--nv-only needs the NV measurements and one connection");
         if (!(sessionScale > 0 && sessionScale <= 100)) throw new IllegalArgumentException("--session-scale must be in (0, 100]");
-        if (perCommand) keys = sessions = false; // key and session commands are measured over the kept connection only
-        if (keysOnly && !sessionsOnly) sessions = false;
-        if (sessionsOnly && !keysOnly) keys = false;
+        if (!(nvScale > 0 && nvScale <= 100)) throw new IllegalArgumentException("--nv-scale must be in (0, 100]");
+        if (perCommand) keys = sessions = nv = false; // these are measured over the kept connection only
+        if (onlySome()) {
+            keys &= keysOnly;
+            sessions &= sessionsOnly;
+            nv &= nvOnly;
+        }
     }
+
+    /** Whether some {@code --...-only} option names the sections to measure (then the basic one is left out). */
+    private boolean onlySome() { return keysOnly || sessionsOnly || nvOnly; }
 
     private static String value(String[] args, int i, String option) {
         if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
@@ -172,7 +189,7 @@ public final class SideBySide {
             Subject sw = startSubject("swtpm", List.of(swtpm), started);
             System.err.printf("jtpm pid %d on 127.0.0.1:%d, swtpm pid %d on 127.0.0.1:%d%n", jtpm.server.pid(),
                     jtpm.server.dataPort, sw.server.pid(), sw.server.dataPort);
-            if (!keysOnly && !sessionsOnly) {
+            if (!onlySome()) {
                 for (Subject s : List.of(jtpm, sw)) warmUp(s);
                 measure(jtpm, sw);
                 String table = table(jtpm, sw);
@@ -189,6 +206,16 @@ public final class SideBySide {
                 String table = sessionTable(measureSessions(jtpm, sw));
                 System.out.println(table);
                 writeSection(BenchmarksDoc.SIDE_BY_SIDE_SESSIONS, sessionSection(environment, swtpmVersion, table));
+            }
+            if (nv) {
+                int nvBytes = Math.min(NvBench.NV_DATA_SIZE, Math.min(NvBench.nvBufferMax(jtpm.client, "jtpm"),
+                        NvBench.nvBufferMax(sw.client, "swtpm")));
+                String disk = StateDisk.describe(jtpm.server.stateDir, sw.server.stateDir);
+                String table = nvTable(measureNv(jtpm, sw, nvBytes), nvBytes);
+                String floor = StateDisk.fsyncFloor(jtpm.server.stateDir.getParent(), nvScaled(300), 2048);
+                System.out.println(table);
+                System.out.println(floor);
+                writeSection(BenchmarksDoc.SIDE_BY_SIDE_NV, nvSection(environment, swtpmVersion, nvBytes, disk, table, floor));
             }
             jtpm.client.close();
             sw.client.close();
@@ -275,6 +302,42 @@ public final class SideBySide {
                 + "; measured in " + keyRounds() + " interleaved rounds."
                 + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (below 1: jtpm is faster).\n\n"
                 + table;
+    }
+
+    private String nvSection(String environment, String swtpmVersion, int nvBytes, String disk, String table, String floor)
+            throws IOException {
+        StringBuilder counts = new StringBuilder();
+        for (NvBench k : NvBench.values()) {
+            counts.append(counts.isEmpty() ? "" : "; ").append(k.label(nvBytes)).append(": ").append(nvScaled(k.warmup))
+                    .append(" + ").append(nvScaled(k.iterations));
+        }
+        return "## Side by side with swtpm: NV, Quote and ActivateCredential\n\n" + environment + " swtpm: "
+                + swtpmVersion.replaceAll("\\.$", "") + ".\n\n" + serversLine()
+                + " " + disk
+                + " One client, one TCP connection per server, raw command bytes, empty passwords (password sessions)."
+                + " NV: owner-defined indices (TPMA_NV_AUTHWRITE | TPMA_NV_AUTHREAD, SHA-256 Name, no policy), each"
+                + " authorized with its own empty password; the ordinary index holds " + NvBench.NV_DATA_SIZE + " octets and"
+                + " NV_Write/NV_Read move " + nvBytes + " at offset 0 (TPM_PT_NV_BUFFER_MAX, asked of both servers, is at least that)."
+                + " NV_Write alternates two data patterns; neither index is orderly, so every NV_Write and every"
+                + " non-orderly NV_Increment changes the NV state both servers keep on disk; the orderly counter"
+                + " lives in RAM and is saved at its first write and when its low 8 bits roll over (every 256th increment)."
+                + " Before measuring, the data read back is compared with what was written, each counter is shown to"
+                + " count up by one, and at the end its value is compared with the number of increments sent."
+                + " Quote: a primary restricted signing key in the owner hierarchy (ECC P-256 with ECDSA SHA-256, or"
+                + " RSA-2048 with RSASSA SHA-256), inScheme NULL, PCR selection sha256:0-7, 16 octets of qualifyingData;"
+                + " the first quote of each server is decoded (magic, type, extraData, PCR selection) and its signature"
+                + " verified with the JDK; every measured response is checked for the qualifyingData."
+                + " ActivateCredential: an EK made with the high-range RSA-2048 template (restricted decrypt,"
+                + " AES-128-CFB, userWithAuth, so a password authorizes keyHandle's USER role) in the endorsement"
+                + " hierarchy, an ECC P-256 restricted signing key (adminWithPolicy clear, so a password authorizes"
+                + " activateHandle's ADMIN role) made and loaded under it, and one credential blob and secret made by"
+                + " each server's own TPM2_MakeCredential before measuring (so those command bytes differ between the"
+                + " servers; the blob is only unwrapped, so the same one is activated again and again); every"
+                + " response's certInfo is compared with the credential."
+                + " Warm-up + measured commands per server: " + counts
+                + "; measured in " + keyRounds() + " interleaved rounds."
+                + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (below 1: jtpm is faster).\n\n"
+                + table + "\n" + floor;
     }
 
     private Subject startSubject(String name, List<String> prefix, List<ServerProcess> started) throws IOException {
@@ -384,26 +447,65 @@ public final class SideBySide {
     private List<SessionSamples> measureSessions(Subject a, Subject b) throws IOException {
         List<SessionSamples> result = new ArrayList<>();
         for (SessionBench k : SessionBench.values()) {
-            int n = sessionScaled(k.iterations), w = sessionScaled(k.warmup), r = Math.min(keyRounds(), n);
-            List<Subject> both = List.of(a, b);
-            SessionBench.Fixture[] fixture = new SessionBench.Fixture[2];
-            for (int s = 0; s < 2; s++) fixture[s] = k.prepare(both.get(s).client, both.get(s).server.name);
-            for (int s = 0; s < 2; s++) {
-                for (int i = 0; i < w; i++) fixture[s].once(i);
-            }
-            long[][] samples = {new long[n], new long[n]};
-            int perRound = n / r;
-            for (int round = 0; round < r; round++) {
-                int from = round * perRound, to = round == r - 1 ? n : from + perRound;
-                for (int s : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
-                    for (int i = from; i < to; i++) samples[s][i] = fixture[s].once(w + i);
-                }
-            }
-            for (int s = 0; s < 2; s++) fixture[s].close();
+            long[][] samples = measureFixtures(a, b, sessionScaled(k.iterations), sessionScaled(k.warmup), k::prepare);
             System.err.printf("%s done%n", k.label());
             result.add(new SessionSamples(k, samples[0], samples[1]));
         }
         return result;
+    }
+
+    /** Prepares a {@link SessionBench.Fixture} on one server. */
+    private interface FixtureMaker {
+        SessionBench.Fixture prepare(RawTpmClient client, String server) throws IOException;
+    }
+
+    /**
+     * One fixture measurement on both servers: prepared (and checked) on each, {@code w} warm-up sequences
+     * each, then {@code n} measured each in interleaved rounds as {@link #measureKeys} does; closed at the end.
+     * Returns the samples of a, then of b.
+     */
+    private long[][] measureFixtures(Subject a, Subject b, int n, int w, FixtureMaker maker) throws IOException {
+        int r = Math.min(keyRounds(), n);
+        List<Subject> both = List.of(a, b);
+        SessionBench.Fixture[] fixture = new SessionBench.Fixture[2];
+        for (int s = 0; s < 2; s++) fixture[s] = maker.prepare(both.get(s).client, both.get(s).server.name);
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < w; i++) fixture[s].once(i);
+        }
+        long[][] samples = {new long[n], new long[n]};
+        int perRound = n / r;
+        for (int round = 0; round < r; round++) {
+            int from = round * perRound, to = round == r - 1 ? n : from + perRound;
+            for (int s : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                for (int i = from; i < to; i++) samples[s][i] = fixture[s].once(w + i);
+            }
+        }
+        for (int s = 0; s < 2; s++) fixture[s].close();
+        return samples;
+    }
+
+    private int nvScaled(int n) { return Math.max(1, (int) Math.round(n * nvScale)); }
+
+    /** The samples of one NV, Quote or ActivateCredential measurement on both servers. */
+    private record NvSamples(NvBench bench, long[] jtpm, long[] swtpm) {}
+
+    private List<NvSamples> measureNv(Subject a, Subject b, int nvBytes) throws IOException {
+        List<NvSamples> result = new ArrayList<>();
+        for (NvBench k : NvBench.values()) {
+            long[][] samples = measureFixtures(a, b, nvScaled(k.iterations), nvScaled(k.warmup),
+                    (client, server) -> k.prepare(client, server, nvBytes));
+            System.err.printf("%s done%n", k.label(nvBytes));
+            result.add(new NvSamples(k, samples[0], samples[1]));
+        }
+        return result;
+    }
+
+    private static String nvTable(List<NvSamples> all, int nvBytes) {
+        StringBuilder t = new StringBuilder();
+        t.append("| command | jtpm median µs | jtpm p99 µs | swtpm median µs | swtpm p99 µs | median ratio | p99 ratio |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (NvSamples k : all) t.append(row(k.bench().label(nvBytes), k.jtpm(), k.swtpm()));
+        return t.toString();
     }
 
     private static String sessionTable(List<SessionSamples> all) {

@@ -44,7 +44,7 @@ class SessionBenchTest {
     }
 
     /** One connection: header, then the rest, answered by {@code Tpm.execute}. */
-    private static void serve(ServerSocket ss, Tpm tpm) {
+    static void serve(ServerSocket ss, Tpm tpm) {
         try (Socket s = ss.accept()) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
