@@ -38,6 +38,14 @@ final class JtpmServer implements AutoCloseable {
         return new JtpmServer(tempDir(), protocol, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false));
     }
 
+    /**
+     * A started TPM, as {@link #started}, whose stop sends no automatic TPM2_Shutdown (swtpm's disable-auto-shutdown):
+     * {@link #restart()} is then a stop without a shutdown, as a power loss.
+     */
+    static JtpmServer startedWithoutAutoShutdown(Protocol protocol) {
+        return new JtpmServer(tempDir(), protocol, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, true));
+    }
+
     /** A TPM that is initialized but not started (as tpm2-pytss and `tpm2_startup -c` want it). */
     static JtpmServer initialized(Protocol protocol) {
         return new JtpmServer(tempDir(), protocol, new SwtpmFlags(true, SwtpmFlags.Startup.NONE, false));
@@ -78,7 +86,10 @@ final class JtpmServer implements AutoCloseable {
 
     TpmInstance instance() { return instance; }
 
-    /** Stops the server (as its process would stop) and starts a new one on the same state. */
+    /**
+     * Stops the server (as its process would stop: with an automatic TPM2_Shutdown(STATE) unless the last command was
+     * one, or started {@link #startedWithoutAutoShutdown without}) and starts a new one on the same state.
+     */
     void restart() {
         instance.close();
         start();

@@ -288,6 +288,7 @@ final class Authorization {
     private static void updatePinCount(TpmState s, int entity, boolean success) {
         NvIndex nv = NvIndices.get(s, entity);
         if (nv == null || !nv.has(TpmaNv.WRITTEN)) return;
+        if (nv.type() != TpmaNv.NT_PIN_FAIL && nv.type() != TpmaNv.NT_PIN_PASS) return;   // only PIN data is a UINT64 here
         long pin = nv.u64();
         long count = pin >>> 32, limit = pin & 0xFFFFFFFFL;
         if (nv.type() == TpmaNv.NT_PIN_FAIL) {

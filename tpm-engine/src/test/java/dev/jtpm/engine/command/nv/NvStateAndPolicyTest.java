@@ -121,6 +121,23 @@ class NvStateAndPolicyTest {
         assertThat(read64(t, INDEX)).isEqualTo((1L << 32) | 5);
     }
 
+    @Test
+    void indexPassword_onAShortWrittenIndex_isNotAPinCounter() {
+        // the PIN bookkeeping looked at the data as a UINT64 before asking the type: a written index shorter than
+        // 8 octets, authorized with its own password (right or wrong), put the TPM into failure mode
+        TestTpm t = TestTpm.started();
+        Bytes pw = bytes("pw");
+        for (int size : new int[] {1, 4, 7}) {
+            int h = INDEX + size;
+            define(t, TpmRh.OWNER, pub(h, AUTH_RW | TpmaNv.NO_DA, size), pw);
+            Bytes data = Bytes.wrap(new byte[size]);
+            assertThat(t.run(new NvWrite(h, h, data, 0), List.of(pw)).rc()).isEqualTo(TpmRc.SUCCESS);
+            assertThat(t.run(new NvRead(h, h, size, 0), List.of(pw)).rc()).isEqualTo(TpmRc.SUCCESS);
+            assertThat(t.run(new NvRead(h, h, size, 0), List.of(bytes("wrong"))).rc()).isEqualTo(TpmRc.BAD_AUTH.atSession(1));
+            assertThat(t.run(new NvRead(h, h, size, 0), List.of(pw)).orThrow().data()).isEqualTo(data);
+        }
+    }
+
     // ---------------------------------------------------------------- PolicyNV
 
     @Test
