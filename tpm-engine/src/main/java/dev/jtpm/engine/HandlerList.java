@@ -79,6 +79,7 @@ final class HandlerList {
         r.add(dev.jtpm.types.command.GetCommandAuditDigest.class,
                 new dev.jtpm.engine.command.attestation.GetCommandAuditDigestHandler());
         r.add(dev.jtpm.types.command.GetTime.class, new dev.jtpm.engine.command.attestation.GetTimeHandler());
+        r.add(dev.jtpm.types.command.CertifyX509.class, new dev.jtpm.engine.command.attestation.CertifyX509Handler());
         // Command audit (Part 3, 21)
         // [audit]
         r.add(dev.jtpm.types.command.SetCommandCodeAuditStatus.class,

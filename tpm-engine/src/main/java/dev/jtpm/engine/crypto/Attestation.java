@@ -68,10 +68,16 @@ public final class Attestation {
             if (anonymous() && !qualifyingData.isEmpty()) {
                 digest = Hashes.hash(hashAlg, qualifyingData.toArray(), digest);
             }
-            TpmtSignature sig = scheme == TpmAlg.ECDAA
-                    ? EcdaaSign.sign(s, key, hashAlg, count, Bytes.wrap(digest))
-                    : Signatures.sign(key, scheme, hashAlg, Bytes.wrap(digest), s.platform.entropy()::nextBytes);
-            return new Signed(attest, sig);
+            return new Signed(attest, signDigest(s, Bytes.wrap(digest)));
+        }
+
+        /**
+         * ms-tpm CryptSign with the chosen scheme: the signature of {@code digest} (ECDAA with the command's count).
+         * Failures as {@link #sign}; the caller has made sure there is a key.
+         */
+        public TpmtSignature signDigest(TpmState s, Bytes digest) {
+            return scheme == TpmAlg.ECDAA ? EcdaaSign.sign(s, key, hashAlg, count, digest)
+                    : Signatures.sign(key, scheme, hashAlg, digest, s.platform.entropy()::nextBytes);
         }
     }
 
