@@ -58,18 +58,20 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, p, port, stateDir, log);
     }
 
-    /** A port P such that P and P+1 were both free on 127.0.0.1 just now. */
+    /**
+     * A port P such that P and P+1 were both free on 127.0.0.1 just now, below Linux's ephemeral range (32768–60999):
+     * a client polling a port inside it until the server listens can be handed that port as its own source port and
+     * connect to itself.
+     */
     static int freePortPair() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket a = new ServerSocket(0, 1, lo)) {
-                int p = a.getLocalPort();
-                if (p >= 65535) continue;
-                try (ServerSocket b = new ServerSocket(p + 1, 1, lo)) {
-                    return p;
-                } catch (IOException busy) {
-                    // try another
-                }
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int p = 20000 + 2 * random.nextInt(6300);
+            try (ServerSocket a = new ServerSocket(p, 1, lo); ServerSocket b = new ServerSocket(p + 1, 1, lo)) {
+                return p;
+            } catch (IOException busy) {
+                // try another
             }
         }
         throw new IOException("no two adjacent free ports on 127.0.0.1");

@@ -49,9 +49,12 @@ class Tpm2ToolsInteropTest {
     }
 
     static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(a.getLocalPort() + 1)) {
-                return a.getLocalPort();
+        // below Linux's ephemeral range (32768-60999): a client polling a port in it can connect to itself
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int p = 20000 + 2 * random.nextInt(6300);
+            try (ServerSocket a = new ServerSocket(p); ServerSocket b = new ServerSocket(p + 1)) {
+                return p;
             } catch (IOException retry) {
                 // neighbour taken
             }
