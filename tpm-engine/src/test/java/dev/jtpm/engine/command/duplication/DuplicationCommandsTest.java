@@ -495,4 +495,35 @@ class DuplicationCommandsTest {
         RewrapResponse ok = t.run(new Rewrap(TpmRh.NULL, h, b(new byte[max - 34]), name, Bytes.EMPTY)).orThrow();
         assertThat(ok.outDuplicate().size()).isEqualTo(max);
     }
+
+    /**
+     * PolicyDuplicationSelect (with includeObject NO: the policy names only the new parent) lets Duplicate move the
+     * object to that parent and to no other: the pipeline compares the session's nameHash with the command's
+     * handles (TPM_RC_POLICY_FAIL for another parent).
+     */
+    @Test
+    void duplicate_underPolicyDuplicationSelect_onlyToTheSelectedParent() throws Exception {
+        TestTpm t = TestTpm.started();
+        int srk = primary(t, Templates.RSA_2048_SRK).objectHandle();
+        External parent = externalRsaParent(t);
+        Bytes parentName = parent.pub().name();
+        Bytes policy = TestTpm.hash(TpmAlg.SHA256, new byte[32], u32(TpmCc.POLICY_DUPLICATION_SELECT), parentName.toArray(),
+                new byte[] {0});
+        CreateResponse c = t.run(new Create(srk, TpmsSensitiveCreate.EMPTY, eccSigner(DUPLICABLE_SIGNER, policy), Bytes.EMPTY,
+                NO_PCRS)).orThrow();
+        var l = t.run(new Load(srk, c.outPrivate(), c.outPublic())).orThrow();
+        for (int target : new int[] {srk, parent.handle()}) {
+            int s = t.run(new StartAuthSession(TpmRh.NULL, TpmRh.NULL, Bytes.zeros(16), Bytes.EMPTY, TpmSe.POLICY,
+                    TpmtSymDef.NULL, TpmAlg.SHA256)).orThrow().sessionHandle();
+            t.run(new dev.jtpm.types.command.PolicyDuplicationSelect(s, l.name(), parentName, false)).orThrow();
+            var r = t.runWithSessions(new Duplicate(l.objectHandle(), target, Bytes.EMPTY, AES128), s);
+            if (target == srk) {
+                assertThat(r.rc()).isEqualTo(TpmRc.POLICY_FAIL.atSession(1));
+                t.run(new FlushContext(s));
+            } else {
+                assertThat(r.rc()).as("to the selected parent").isEqualTo(TpmRc.SUCCESS);
+                assertThat(r.orThrow().duplicate().size()).isPositive();
+            }
+        }
+    }
 }
