@@ -221,6 +221,10 @@ final class Authorization {
                     if (as.daBound()) DictionaryAttack.checkLockedOut(s, as.lockoutBound());
                     boolean includeAuth;
                     if (entity == null) {
+                        // a session that authorizes nothing must encrypt, decrypt or audit (ms-tpm ParseSessionBuffer)
+                        if ((session.attributes() & (TpmSe.AUDIT | TpmSe.ENCRYPT | TpmSe.DECRYPT)) == 0) {
+                            throw new TpmFailure(TpmRc.ATTRIBUTES);
+                        }
                         includeAuth = false;     // encryption or audit only
                     } else if (as.isPolicy()) {
                         includeAuth = as.authValueNeeded() || as.passwordNeeded();

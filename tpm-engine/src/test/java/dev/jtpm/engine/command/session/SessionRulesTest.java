@@ -213,6 +213,19 @@ class SessionRulesTest {
     }
 
     @Test
+    void extraSession_thatNeitherEncryptsNorAudits_isAttributes() throws Exception {
+        TestTpm t = TestTpm.started();
+        StartAuthSessionResponse s = hmacSession(t, TpmRh.NULL, TpmRh.NULL, Bytes.EMPTY);
+        // GetRandom authorizes nothing: its one session must encrypt or audit
+        TpmWriter w = new TpmWriter();
+        w.u16(TpmSt.SESSIONS).u32(0).u32(0x17B);
+        w.u32(4 + 2 + NONCE.size() + 1 + 2).u32(s.sessionHandle()).sized(NONCE).u8(TpmSe.CONTINUE_SESSION).u16(0);
+        w.u16(8);
+        w.patchU32(2, w.position());
+        assertThat(rc(t.raw(w.toByteArray()))).isEqualTo(TpmRc.ATTRIBUTES.atSession(1));
+    }
+
+    @Test
     void tpmKey_mustBeAnAsymmetricDecryptionKeyWithItsPrivatePart() {
         TestTpm t = TestTpm.started();
         TpmtPublic signer = TpmtPublic.of(TpmAlg.SHA256, dev.jtpm.types.structure.TpmaObject.of(
