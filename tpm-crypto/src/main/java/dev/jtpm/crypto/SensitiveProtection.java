@@ -96,15 +96,9 @@ public final class SensitiveProtection {
      * refusing with the failures of the class comment, in its order.
      */
     public static Unwrapped unwrapPrivate(int nameAlg, Secret seed, int symAlg, int symKeyBits, byte[] name, byte[] buffer) {
-        if (buffer.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
-        int macSize = Octets.u16(buffer, 0);
-        if (macSize > MAX_DIGEST_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
-        if (buffer.length < 2 + macSize) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
-        byte[] mac = Arrays.copyOfRange(buffer, 2, 2 + macSize);
-        byte[] rest = Arrays.copyOfRange(buffer, 2 + macSize, buffer.length);
-        if (!MessageDigest.isEqual(mac, Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), rest, name))) {
-            return new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY);
-        }
+        Integrity checked = checkIntegrity(nameAlg, seed, name, buffer);
+        if (checked.refused() != null) return checked.refused();
+        byte[] rest = checked.rest();
         if (rest.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
         int ivSize = Octets.u16(rest, 0);
         if (ivSize > MAX_SYM_BLOCK_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
@@ -190,15 +184,9 @@ public final class SensitiveProtection {
      * @return the decrypted content after the integrity field, or the refusal
      */
     public static Unwrapped outerUnwrap(int nameAlg, Secret seed, int symAlg, int symKeyBits, byte[] name, byte[] buffer) {
-        if (buffer.length < 2) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
-        int macSize = Octets.u16(buffer, 0);
-        if (macSize > MAX_DIGEST_SIZE) return new Unwrapped.Refused(Unwrapped.Failure.SIZE);
-        if (buffer.length < 2 + macSize) return new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT);
-        byte[] mac = Arrays.copyOfRange(buffer, 2, 2 + macSize);
-        byte[] enc = Arrays.copyOfRange(buffer, 2 + macSize, buffer.length);
-        if (!MessageDigest.isEqual(mac, Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), enc, name))) {
-            return new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY);
-        }
+        Integrity checked = checkIntegrity(nameAlg, seed, name, buffer);
+        if (checked.refused() != null) return checked.refused();
+        byte[] enc = checked.rest();
         return new Unwrapped.Ok(Secret.of(Symmetric.cfbZeroIv(symAlg, storageKey(nameAlg, seed, name, symKeyBits), enc, false)));
     }
 
@@ -252,6 +240,24 @@ public final class SensitiveProtection {
         return new Unwrapped.Ok(s);
     }
 
+    /** What follows a matching outer integrity field, or why it does not match. */
+    private record Integrity(byte[] rest, Unwrapped.Refused refused) {}
 
-
+    /**
+     * The outer integrity check that private areas, duplication blobs and credential blobs share (ms-tpm's
+     * UnwrapOuter): {@code size || HMAC(KDFa(nameAlg, seed, "INTEGRITY"), rest || name) || rest}, refusing a size
+     * past any digest (SIZE), past the end (INSUFFICIENT), and an HMAC that does not match (INTEGRITY).
+     */
+    private static Integrity checkIntegrity(int nameAlg, Secret seed, byte[] name, byte[] buffer) {
+        if (buffer.length < 2) return new Integrity(null, new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT));
+        int macSize = Octets.u16(buffer, 0);
+        if (macSize > MAX_DIGEST_SIZE) return new Integrity(null, new Unwrapped.Refused(Unwrapped.Failure.SIZE));
+        if (buffer.length < 2 + macSize) return new Integrity(null, new Unwrapped.Refused(Unwrapped.Failure.INSUFFICIENT));
+        byte[] mac = Arrays.copyOfRange(buffer, 2, 2 + macSize);
+        byte[] rest = Arrays.copyOfRange(buffer, 2 + macSize, buffer.length);
+        if (!MessageDigest.isEqual(mac, Hashes.hmac(nameAlg, integrityKey(nameAlg, seed), rest, name))) {
+            return new Integrity(null, new Unwrapped.Refused(Unwrapped.Failure.INTEGRITY));
+        }
+        return new Integrity(rest, null);
+    }
 }

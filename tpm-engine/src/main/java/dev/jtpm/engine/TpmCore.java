@@ -235,13 +235,13 @@ final class TpmCore {
         if (tag == TpmSt.SESSIONS) {
             sessions = Authorization.parse(body);
         }
-        Authorization.Checked auth = sessions.isEmpty() && entry.authHandleCount() == 0 ? Authorization.Checked.NONE
-                : Authorization.authorize(state, entry, handles, sessions,
-                        java.util.Arrays.copyOfRange(command, body.position(), size), locality);
-
-        // parameters (decrypted first when a session says so); cpHash is over them as received
+        // cpHash is over the parameters as received; decryption works on a copy, made only when a session decrypts
         byte[] receivedParams = java.util.Arrays.copyOfRange(command, body.position(), size);
-        byte[] paramBytes = receivedParams.clone();
+        Authorization.Checked auth = sessions.isEmpty() && entry.authHandleCount() == 0 ? Authorization.Checked.NONE
+                : Authorization.authorize(state, entry, handles, sessions, receivedParams, locality);
+
+        // parameters (decrypted first when a session says so)
+        byte[] paramBytes = auth.decryptIndex >= 0 ? receivedParams.clone() : receivedParams;
         Authorization.decryptParameters(state, auth, paramBytes);
         TpmReader params = new TpmReader(paramBytes);
         Record in = TpmCodec.of(entry.command()).readCommand(handles, params);
