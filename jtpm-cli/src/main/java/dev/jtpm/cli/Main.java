@@ -19,6 +19,10 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (no {@code System.exit}): for tests. */
     public static int execute(String... args) {
+        // swtpm_ioctl's getopt_long_only syntax, parsed by IoctlCommand itself
+        if (args.length > 0 && args[0].equals("ioctl")) {
+            return IoctlCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err, System.in);
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.getSubcommands().get("socket").setUnmatchedOptionsArePositionalParams(true);
         cl.setParameterExceptionHandler((ex, a) -> {
