@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
  * getopt's prefix matching and messages.
  */
 @Command(name = "ioctl", description = "Send control commands to a swtpm/jtpm control channel (swtpm_ioctl's options; --help).")
-final class IoctlCommand implements Callable<Integer> {
-    static final String PROGRAM = "jtpm ioctl";
+public final class IoctlCommand implements Callable<Integer> {
+    public static final String PROGRAM = "jtpm ioctl";
     private static final int DEFAULT_TCP_PORT = 6546;
     /** sizeof(ptm_hdata.u.req.data): swtpm_ioctl's HASH_DATA chunk. */
     private static final int HASH_CHUNK = 4096;
@@ -74,7 +74,7 @@ final class IoctlCommand implements Callable<Integer> {
     }
 
     /** Runs {@code jtpm ioctl ARGS}; returns the exit code (0 or 1, as swtpm_ioctl's EXIT_SUCCESS/EXIT_FAILURE). */
-    static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
+    public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
         Request r = new Request();
         List<String> positional = new ArrayList<>();
         int pcommandIndex = -1;
