@@ -276,12 +276,29 @@ class VolatileStateMigrationTest {
         TestTpm t = TestTpm.started();
         int seq = t.run(new HashSequenceStart(Bytes.EMPTY, TpmAlg.SHA1)).orThrow().sequenceHandle();
         t.run(new SequenceUpdate(seq, Bytes.wrap(new byte[10]))).orThrow();
-        t.run(new StartAuthSession(TpmRh.NULL, TpmRh.NULL, NONCE, Bytes.EMPTY, TpmSe.POLICY, TpmtSymDef.NULL, TpmAlg.SHA256)).orThrow();
+        int policy = t.run(new StartAuthSession(TpmRh.NULL, TpmRh.NULL, NONCE, Bytes.EMPTY, TpmSe.POLICY, TpmtSymDef.NULL,
+                TpmAlg.SHA256)).orThrow().sessionHandle();
+        t.run(new PolicyCommandCode(policy, 0x129)).orThrow();
+        int audit = t.run(new StartAuthSession(TpmRh.NULL, TpmRh.NULL, NONCE, Bytes.EMPTY, TpmSe.HMAC,
+                new TpmtSymDef(TpmAlg.AES, new TpmuSymKeyBits.Aes(128), new TpmuSymMode.Block(TpmAlg.AES, TpmAlg.CFB)), TpmAlg.SHA384)).orThrow().sessionHandle();
+        t.state().sessions.get(audit).startAudit();
+        t.state().exclusiveAuditSession = audit;
+        t.state().contextCounter = 77;
+        t.state().selfHealAnchor = 5;
+        t.state().lockoutAnchor = 6;
+        t.run(new ContextSave(policy)).orThrow();
         byte[] blob = VolatileState.serialize(t.state());
         TestTpm other = new TestTpm();
         other.state().persistent = t.state().persistent;
         VolatileState.restore(other.state(), blob);
         assertThat(VolatileState.serialize(other.state())).isEqualTo(blob);
+        assertThat(other.state().exclusiveAuditSession).isEqualTo(audit);
+        assertThat(other.state().sessions.get(audit).audit()).isTrue();
+        assertThat(other.state().sessions.get(audit).symmetric()).isEqualTo(TpmAlg.AES);
+        assertThat(other.state().sessions.savedSequence(policy)).isEqualTo(77L);
+        assertThat(other.state().contextCounter).isEqualTo(78);
+        assertThat(other.state().selfHealAnchor).isEqualTo(5);
+        assertThat(other.state().lockoutAnchor).isEqualTo(6);
     }
 
     @Test
