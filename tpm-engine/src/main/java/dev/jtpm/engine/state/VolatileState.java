@@ -74,6 +74,9 @@ public final class VolatileState {
         }
     }
 
+    /** How many octets version 5's fields take at the end of {@link #serialize}'s blob of {@code s} (tests cut blobs back to older versions). */
+    public static int v5Length(TpmState s) { return TpmCodec.encode(V5.of(s)).length; }
+
     /** The encoded defaults of the fields that versions after {@code version} added (empty for the current one). */
     private static byte[] missingFields(int version) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
