@@ -18,16 +18,19 @@ import java.util.Arrays;
  */
 public final class SwtpmControl implements AutoCloseable {
     private final Endpoint endpoint;
-    private final SocketChannel held;
+    private final boolean persistent;
+    /** The held connection ({@link #connect}); null when a new one is needed. */
+    private SocketChannel held;
 
     /** A client of the control channel at {@code endpoint}: one connection per command. */
     public SwtpmControl(Endpoint endpoint) {
         this.endpoint = endpoint;
-        this.held = null;
+        this.persistent = false;
     }
 
     private SwtpmControl(Endpoint endpoint, SocketChannel held) {
         this.endpoint = endpoint;
+        this.persistent = true;
         this.held = held;
     }
 
@@ -40,6 +43,7 @@ public final class SwtpmControl implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (held != null) held.close();
+        held = null;
     }
 
     /**
@@ -57,10 +61,25 @@ public final class SwtpmControl implements AutoCloseable {
 
     /** Sends one request (on a fresh connection, or the held one) and reads its reply. */
     public Reply send(CtrlRequest request) throws IOException {
-        if (held != null) return exchange(held, request);
-        try (SocketChannel ch = endpoint.connect()) {
-            return exchange(ch, request);
+        if (!persistent) {
+            try (SocketChannel ch = endpoint.connect()) {
+                return exchange(ch, request);
+            }
         }
+        if (held == null) held = endpoint.connect();
+        Reply r;
+        try {
+            r = exchange(held, request);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        if (r.bytes.length == 4 && CtrlCommand.of(BigEndian.u32(request.encode(), 0)) == CtrlCommand.GET_STATEBLOB) {
+            // swtpm sends 4 octets for some GET_STATEBLOB errors and its 16-octet header for others: what may
+            // follow is unknown, so the next request gets a fresh connection
+            close();
+        }
+        return r;
     }
 
     private static Reply exchange(SocketChannel ch, CtrlRequest request) throws IOException {

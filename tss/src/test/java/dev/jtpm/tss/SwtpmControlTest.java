@@ -62,17 +62,21 @@ class SwtpmControlTest {
     }
 
     @Test
-    void connected_sendsEveryRequestOverOneConnection_andAFatalStateBlobErrorIsFourBytes() throws Exception {
+    void connected_sendsRequestsOverOneConnection_andReconnectsAfterAFourByteStateBlobError() throws Exception {
         ServerSocket s = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
-        java.util.List<Integer> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread server = Thread.ofVirtual().start(() -> {
-            try (s; Socket c = s.accept()) {
-                java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
-                for (int i = 0; i < 3; i++) {
-                    int code = in.readInt();
-                    codes.add(code);
-                    if (code == 0x0c) in.readFully(new byte[12]);
-                    c.getOutputStream().write(code == 0x0c ? CtrlResponse.result(0x0a) : CtrlResponse.capability(0xffff));
+            try (s) {
+                for (int conn = 0; conn < 2; conn++) {
+                    try (Socket c = s.accept()) {
+                        java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+                        for (int i = 0; i < (conn == 0 ? 2 : 1); i++) {
+                            int code = in.readInt();
+                            seen.add(conn + ":" + code);
+                            if (code == 0x0c) in.readFully(new byte[12]);
+                            c.getOutputStream().write(code == 0x0c ? CtrlResponse.result(0x0a) : CtrlResponse.capability(0xffff));
+                        }
+                    }
                 }
             } catch (IOException ignored) {
                 // test server ends
@@ -86,7 +90,7 @@ class SwtpmControlTest {
             assertThat(c.capabilities()).isEqualTo(0xffff);
         }
         server.join();
-        assertThat(codes).containsExactly(1, 0x0c, 1);
+        assertThat(seen).containsExactly("0:1", "0:12", "1:1");
     }
 
     @Test
