@@ -3,9 +3,14 @@ package dev.jtpm.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code jtpm} command: {@code socket}, {@code ioctl} and {@code start}. */
+/**
+ * Entry point of the {@code jtpm} command: {@code socket}, {@code cuse}, {@code chardev}, {@code ioctl} and
+ * {@code start}. The swtpm front-ends ({@code socket}, {@code cuse}, {@code chardev}) parse swtpm's own
+ * option syntax and bypass picocli.
+ */
 @Command(name = "jtpm", mixinStandardHelpOptions = true, version = "jtpm " + dev.jtpm.server.SwtpmSocket.VERSION,
-        description = "A virtual TPM 2.0 in pure Java.",
+        description = {"A virtual TPM 2.0 in pure Java.",
+                "Also: socket, cuse, chardev (swtpm's front-ends; see jtpm <command> --help)."},
         subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class})
 public final class Main implements Runnable {
 
@@ -19,6 +24,13 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (no {@code System.exit}): for tests. */
     public static int execute(String... args) {
+        if (args.length > 0) {
+            dev.jtpm.server.SwtpmDevice.Kind device = deviceKind(args[0]);
+            if (device != null) {
+                return dev.jtpm.server.SwtpmDevice.run(device, java.util.List.of(args).subList(1, args.length), System.getenv(),
+                        System.out, System.err);
+            }
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.getSubcommands().get("socket").setUnmatchedOptionsArePositionalParams(true);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -36,5 +48,13 @@ public final class Main implements Runnable {
                     System.out, System.err, null));
         }
         System.exit(execute(args));
+    }
+
+    private static dev.jtpm.server.SwtpmDevice.Kind deviceKind(String word) {
+        return switch (word) {
+            case "cuse" -> dev.jtpm.server.SwtpmDevice.Kind.CUSE;
+            case "chardev" -> dev.jtpm.server.SwtpmDevice.Kind.CHARDEV;
+            default -> null;
+        };
     }
 }
