@@ -104,6 +104,7 @@ public final class InstanceHost implements AutoCloseable {
     public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log) throws IOException {
         Files.createDirectories(dir);
         if (endpoints instanceof Endpoints.Sockets s) Files.createDirectories(s.dir());
+        dev.jtpm.server.ConnectionThreads.acceptOnVirtualThreads(); // idle instances hold no platform thread
         InstanceHost h = new InstanceHost(dir, endpoints, log);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
             List<Path> homes = new ArrayList<>();
