@@ -215,22 +215,36 @@ public final class LocalCa {
         return g.generateKeyPair();
     }
 
-    /** An exclusive lock on the directory's lock file, waited for. */
+    /** Serializes this JVM's threads: a file lock is held by the process, so threads must not overlap on it. */
+    private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
+
+    /** An exclusive lock on the directory's lock file (and the in-process lock), waited for. */
     private static AutoCloseable0 lock(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(LOCK), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        IN_PROCESS.lock();
+        FileChannel ch;
         FileLock l;
         try {
-            l = ch.lock();
+            ch = FileChannel.open(dir.resolve(LOCK), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+            try {
+                l = ch.lock();
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            IN_PROCESS.unlock();
             throw e;
         }
         return () -> {
             try {
                 l.release();
             } finally {
-                ch.close();
+                try {
+                    ch.close();
+                } finally {
+                    IN_PROCESS.unlock();
+                }
             }
         };
     }
