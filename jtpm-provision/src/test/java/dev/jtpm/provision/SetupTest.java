@@ -347,4 +347,51 @@ class SetupTest {
         assertThat(platform.getSubjectAlternativeNames().iterator().next().get(1).toString())
                 .contains(HexFormat.of().formatHex(System.getProperty("os.name").replace(' ', '_').getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void logfile_takesEveryLine() throws Exception {
+        Path dir = Files.createTempDirectory("jtpm-setup");
+        Path log = Files.createTempDirectory("jtpm-log").resolve("setup.log");
+        Result r = setup("--tpm2", "--tpm-state", dir.toString(), "--createek", "--logfile", log.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(Files.readString(log)).contains("Successfully created rsa2048 EK with handle 0x81010001.",
+                "Successfully authored TPM state.");
+        r = setup("--tpm2", "--tpm-state", dir.toString(), "--createek", "--logfile", log.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEmpty();
+        assertThat(Files.readString(log)).contains("Found existing TPM state");
+    }
+
+    @Test
+    void anotherCreateCertsTool_isRunAsSwtpmSetupRunsIt() throws Exception {
+        Path work = Files.createTempDirectory("jtpm-tool");
+        // a certificate tool that records its arguments and writes a certificate from jtpm's CA into --dir
+        X509Certificate fixed = LocalCa.open(ca).issueEk("x", LocalCaTest.rsa().getPublic(),
+                Setup.tpmInfo(), TcgCertificates.KeyUse.STANDARD);
+        Files.write(work.resolve("fixed.der"), fixed.getEncoded());
+        Path tool = work.resolve("mytool");
+        Files.writeString(tool, "#!/bin/sh\necho \"$@\" >> " + work.resolve("args") + "\n"
+                + "while [ $# -gt 0 ]; do case $1 in --dir) d=$2;; --type) t=$2;; esac; shift; done\n"
+                + "cp " + work.resolve("fixed.der") + " $d/$t.cert\n");
+        Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path conf = work.resolve("swtpm_setup.conf");
+        Files.writeString(conf, "create_certs_tool = " + tool + "\ncreate_certs_tool_config = /my/conf\n"
+                + "create_certs_tool_options = /my/options\nactive_pcr_banks = sha1\n");
+        Path dir = Files.createTempDirectory("jtpm-setup");
+        Result r = setup("--tpm2", "--tpm-state", dir.toString(), "--create-ek-cert", "--create-platform-cert", "--config",
+                conf.toString(), "--vmid", "vm1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> calls = Files.readAllLines(work.resolve("args"));
+        assertThat(calls).hasSize(3);                                   // RSA EK, platform, P-384 EK
+        assertThat(calls.get(0)).startsWith("--type ek --ek ").contains("--vmid vm1", "--tpm-spec-family 2.0",
+                "--tpm-spec-level 0", "--tpm-spec-revision 164", "--tpm-manufacturer id:4A54504D", "--tpm-model jtpm",
+                "--tpm-version id:00010000", "--tpm2", "--configfile /my/conf", "--optsfile /my/options");
+        assertThat(calls.get(1)).startsWith("--type platform");
+        assertThat(calls.get(2)).startsWith("--type ek --ek x=").contains(",id=secp384r1");
+        Loaded t = new Loaded(dir, Optional.empty());
+        assertThat(t.nvData(0x01C00002)).isEqualTo(fixed.getEncoded());
+        for (TpmsPcrSelection s : t.pcrAllocation())                      // active_pcr_banks of the config
+            assertThat(s.pcrSelect().equals(Bytes.zeros(3))).isEqualTo(s.hash() != TpmAlg.SHA1);
+    }
 }
