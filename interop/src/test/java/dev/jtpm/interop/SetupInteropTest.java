@@ -141,4 +141,23 @@ class SetupInteropTest {
         assertThat(bad.err().strip().lines()).hasSize(1).first().asString().contains("--no-such-option");
         assertThat(bad.out()).isEmpty();
     }
+
+    @Test
+    void pwdfileFd_asLibvirtPassesIt_encryptsTheStateInSwtpmsContainer() throws Exception {
+        Tools.require("bash");
+        Path work = Files.createTempDirectory("jtpm-setup-fd");
+        Path state = Files.createDirectories(work.resolve("state")), pwd = work.resolve("pwd");
+        Files.writeString(pwd, "a libvirt secret");
+        String javaExe = ProcessHandle.current().info().command().orElse("java");
+        String cmd = "exec '" + javaExe + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
+                + "' dev.jtpm.cli.Main setup --tpm2 --tpm-state '" + state + "' --createek --pwdfile-fd 3"
+                + " --cipher aes-256-cbc --vmid vm:1 3<'" + pwd + "'";
+        Tools.run(Map.of(), null, "bash", "-c", cmd).ok();
+        byte[] file = Files.readAllBytes(state.resolve("tpm2-00.permall"));
+        assertThat(file[5] & 0x09).isEqualTo(0x09);                       // ENCRYPTED | ENCRYPTED_256BIT_KEY
+        var key = dev.jtpm.wire.StateKey.fromPassphrase("a libvirt secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), 32,
+                dev.jtpm.wire.StateKey.Kdf.PBKDF2);
+        assertThat(dev.jtpm.wire.StateBlob.decodeFile(file, java.util.Optional.of(key))).isNotEmpty();
+        assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("JTPM");
+    }
 }
