@@ -159,5 +159,20 @@ class SetupInteropTest {
                 dev.jtpm.wire.StateKey.Kdf.PBKDF2);
         assertThat(dev.jtpm.wire.StateBlob.decodeFile(file, java.util.Optional.of(key))).isNotEmpty();
         assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("JTPM");
+
+        // jtpm socket --key pwdfile=… serves it: the EK is there
+        int port = FreePorts.pair();
+        Process server = new ProcessBuilder(javaExe, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.jtpm.cli.Main", "socket", "--tpm2", "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1", "--tpmstate", "dir=" + state,
+                "--key", "pwdfile=" + pwd + ",mode=aes-256-cbc", "--flags", "not-need-init,startup-clear")
+                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        try {
+            CrashSafetyTest.awaitPort(port, server);
+            assertThat(Tools.tpm2("swtpm:host=127.0.0.1,port=" + port, "tpm2_getcap", "handles-persistent").ok().out())
+                    .contains("0x81010001", "0x81010016");
+        } finally {
+            stop(server);
+        }
     }
 }

@@ -5,12 +5,10 @@ import dev.jtpm.engine.platform.NvStore;
 import dev.jtpm.engine.platform.Platform;
 import dev.jtpm.engine.platform.StateKind;
 import dev.jtpm.server.DirectoryStateStore;
-import dev.jtpm.server.StateLockedException;
+import dev.jtpm.server.StateKeyException;
 import dev.jtpm.server.SwtpmSocket;
 import dev.jtpm.server.TpmIdentity;
 import dev.jtpm.tss.InProcessTransport;
-import dev.jtpm.wire.StateBlob;
-import dev.jtpm.wire.StateBlobException;
 import dev.jtpm.wire.StateKey;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +33,8 @@ import java.util.function.Consumer;
  * {@code jtpm setup}: swtpm_setup 0.7.1's command line (TPM 2 only) over an in-process TPM. The TPM is
  * manufactured in memory and its state written to the directory only when every step succeeded, under
  * the state directory's {@code .lock} (the lock a running server holds: such a directory is refused and
- * left as it was).
+ * left as it was), through {@link DirectoryStateStore} (swtpm's file names and container, encrypted with
+ * {@code --keyfile/--pwdfile[-fd] --cipher} as {@code jtpm socket --key} reads it).
  */
 public final class Setup {
     private Setup() {}
@@ -219,24 +218,25 @@ public final class Setup {
         Manufacture.Certificates certs = ekCert || platformCert
                 ? certificates(a, conf, env, log) : null;
 
-        DirectoryStateStore lock;
-        try {
-            lock = DirectoryStateStore.open(dir, DirectoryStateStore.DEFAULT_MODE);
-        } catch (StateLockedException e) {
-            throw new SetupException("jtpm setup: " + e.getMessage());
+        // the server's lock (fcntl on .lock), without reading the old state: --overwrite may replace a state
+        // encrypted under another key
+        DirectoryStateStore store = DirectoryStateStore.open(dir, DirectoryStateStore.DEFAULT_MODE, key, false);
+        if (!store.lock(0)) {
+            store.close();
+            throw new SetupException("jtpm setup: state directory " + dir + " is in use: another server holds the lock on "
+                    + dir.resolve(".lock"));
         }
-        try (lock) {
+        try (store) {
             log.info("Starting vTPM " + (reconfigure ? "reconfiguration" : "manufacturing") + " as "
                     + System.getProperty("user.name") + " @ " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
             NvStore mem = NvStore.inMemory();
             if (reconfigure) {
                 for (StateKind k : StateKind.values()) {
-                    Path f = dir.resolve("tpm2-00." + k.fileSuffix());
-                    if (!Files.exists(f)) continue;
                     try {
-                        mem.store(k, StateBlob.decodeFile(Files.readAllBytes(f), key));
-                    } catch (StateBlobException e) {
-                        throw new SetupException("jtpm setup: " + f + ": " + e.getMessage());
+                        byte[] blob = store.load(k);
+                        if (blob != null) mem.store(k, blob);
+                    } catch (StateKeyException e) {
+                        throw new SetupException("jtpm setup: " + e.getMessage());
                     }
                 }
             }
@@ -249,11 +249,11 @@ public final class Setup {
                     a.has("ecc-p256"), pcrBanks, reconfigure);
             List<Manufacture.MadeEk> made = m.run(options, certs);
             tpm.powerOff();
+            // only now, everything made: the state files (temporary file, fsync, rename; encrypted with the key)
             for (StateKind k : StateKind.values()) {
                 byte[] blob = mem.load(k);
-                Path f = dir.resolve("tpm2-00." + k.fileSuffix());
-                if (blob == null) Files.deleteIfExists(f);
-                else LocalCa.writeAtomically(f, StateBlob.encodeFile(blob, key), "rw-r-----");
+                if (blob == null) store.delete(k);
+                else store.store(k, blob);
             }
             if (a.has("write-ek-cert-files")) {
                 Path out = Path.of(a.get("write-ek-cert-files"));
