@@ -147,6 +147,10 @@ public final class Setup {
         } catch (SetupException e) {
             log.error(e.getMessage());
             return 1;
+        } catch (java.nio.file.AccessDeniedException e) {
+            log.error("jtpm setup: need read/write rights on " + e.getFile() + " for user " + System.getProperty("user.name"));
+            log.error("An error occurred. Authoring the TPM state failed.");
+            return 1;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             log.error("jtpm setup: " + e.getMessage());
             log.error("An error occurred. Authoring the TPM state failed.");
@@ -165,6 +169,7 @@ public final class Setup {
             if (a.has(o)) throw new SetupException("jtpm setup: --" + o + " is for TPM 1.2, which jtpm does not support");
         if (a.has("runas") && !a.get("runas").equals(System.getProperty("user.name")))
             throw new SetupException("jtpm setup: --runas is not supported (run jtpm setup as " + a.get("runas") + ")");
+        if (a.has("tpm")) log.info("Note: --tpm is ignored: jtpm setup manufactures the TPM in-process.");
         if (a.has("swtpm_ioctl")) log.info("Warning: --swtpm_ioctl is deprecated and has no effect.");
         if (a.has("tcsd-system-ps-file")) log.info("Warning: --tcsd-system-ps-file is deprecated and has no effect.");
         String state = a.get("tpm-state");

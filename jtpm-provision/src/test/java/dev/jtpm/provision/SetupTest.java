@@ -394,4 +394,33 @@ class SetupTest {
         for (TpmsPcrSelection s : t.pcrAllocation())                      // active_pcr_banks of the config
             assertThat(s.pcrSelect().equals(Bytes.zeros(3))).isEqualTo(s.hash() != TpmAlg.SHA1);
     }
+
+    @Test
+    void libvirtsCommandLines_asLibvirt9PassesThem() throws Exception {
+        // unprivileged libvirt: config files first, then the manufacture line, then the same line again on start
+        Path cfg = Files.createTempDirectory("jtpm-xdg");
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", cfg.toString(), "HOME", "/nonexistent");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assertThat(setup(env, "--create-config-files", root ? "root,skip-if-exist" : "skip-if-exist").exit()).isZero();
+        Path dir = Files.createTempDirectory("jtpm-libvirt").resolve("tpm2");
+        Files.createDirectories(dir);
+        Path log = dir.resolveSibling("vm-swtpm.log");
+        String[] line = {"--tpm2", "--tpm-state", dir.toString(), "--vmid", "vm1:0b3a5e7c-6c1e-4d4e-9a8b-1f2e3d4c5b6a",
+                "--logfile", log.toString(), "--createek", "--create-ek-cert", "--create-platform-cert", "--lock-nvram",
+                "--not-overwrite"};
+        Result r = setup(env, line);
+        assertThat(r.exit()).as(Files.readString(log)).isZero();
+        var before = snapshot(dir);
+        assertThat(setup(env, line).exit()).isZero();
+        assertSameFiles(before, snapshot(dir));
+        Loaded t = new Loaded(dir, Optional.empty());
+        assertThat(cert(t.nvData(0x01C00002)).getSubjectX500Principal().getName())
+                .isEqualTo("CN=vm1:0b3a5e7c-6c1e-4d4e-9a8b-1f2e3d4c5b6a");
+        // --reconfigure --pcr-banks, as libvirt runs it when active PCR banks are configured
+        r = setup(env, "--tpm2", "--tpm-state", dir.toString(), "--logfile", log.toString(), "--pcr-banks", "sha256,sha384",
+                "--reconfigure");
+        assertThat(r.exit()).as(Files.readString(log)).isZero();
+        for (TpmsPcrSelection s : new Loaded(dir, Optional.empty()).pcrAllocation())
+            assertThat(s.pcrSelect().equals(Bytes.zeros(3))).isEqualTo(s.hash() != TpmAlg.SHA256 && s.hash() != TpmAlg.SHA384);
+    }
 }
