@@ -114,6 +114,11 @@ class SetupInteropTest {
                         .isEqualTo(Files.readString(tpmPem).strip());
             }
 
+            // --lock-nvram: the certificate cannot be rewritten
+            Path junk = work.resolve("junk");
+            Files.write(junk, new byte[16]);
+            assertThat(Tools.tpm2(t, "tpm2_nvwrite", "0x01c00002", "-C", "p", "-i", junk.toString()).exit()).isNotZero();
+
             // tpm2_createek regenerates the EKs: RSA = L-1 at 0x81010001, ECC = L-2 (P-256) at 0x81010002
             for (String[] alg : new String[][] {{"rsa", "0x81010001"}, {"ecc", "0x81010002"}}) {
                 Path ctx = work.resolve(alg[0] + ".ctx");

@@ -423,4 +423,19 @@ class SetupTest {
         for (TpmsPcrSelection s : new Loaded(dir, Optional.empty()).pcrAllocation())
             assertThat(s.pcrSelect().equals(Bytes.zeros(3))).isEqualTo(s.hash() != TpmAlg.SHA256 && s.hash() != TpmAlg.SHA384);
     }
+
+    @Test
+    void aStepThatFails_leavesNoState() throws Exception {
+        Path dir = Files.createTempDirectory("jtpm-setup");
+        Result r = setup("--tpm2", "--tpm-state", dir.toString(), "--createek", "--pcr-banks", "sha3-256");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("No PCR banks could be allocated");
+        assertThat(dir.resolve("tpm2-00.permall")).doesNotExist();
+        // and an existing state survives a failed --overwrite (swtpm_setup would have deleted it first)
+        assertThat(setup("--tpm2", "--tpm-state", dir.toString(), "--createek").exit()).isZero();
+        var before = snapshot(dir);
+        assertThat(setup("--tpm2", "--tpm-state", dir.toString(), "--createek", "--overwrite", "--pcr-banks", "md5").exit())
+                .isEqualTo(1);
+        assertSameFiles(before, snapshot(dir));
+    }
 }
