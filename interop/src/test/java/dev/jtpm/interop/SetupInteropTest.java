@@ -70,7 +70,7 @@ class SetupInteropTest {
         int port = FreePorts.pair();
         Process server = CrashSafetyTest.startServer(state, port);
         try {
-            CrashSafetyTest.awaitPort(port, server);
+            SetupDifferentialTest.awaitPorts(port, server);
             String t = "swtpm:host=127.0.0.1,port=" + port;
 
             // a directory the server holds: one line, exit 1, no file added or removed (the running server itself
@@ -173,7 +173,7 @@ class SetupInteropTest {
                 "--key", "pwdfile=" + pwd + ",mode=aes-256-cbc", "--flags", "not-need-init,startup-clear")
                 .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
         try {
-            CrashSafetyTest.awaitPort(port, server);
+            SetupDifferentialTest.awaitPorts(port, server);
             assertThat(Tools.tpm2("swtpm:host=127.0.0.1,port=" + port, "tpm2_getcap", "handles-persistent").ok().out())
                     .contains("0x81010001", "0x81010016");
         } finally {

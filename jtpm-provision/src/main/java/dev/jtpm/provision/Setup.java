@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * {@code jtpm setup}: swtpm_setup 0.7.1's command line (TPM 2 only) over an in-process TPM. The TPM is
