@@ -212,7 +212,7 @@ public final class Setup {
                 log.info("Not overwriting existing state file.");
                 return 0;
             }
-            if (!overwrite) throw new SetupException("Found existing TPM state '" + permall + "'.");
+            if (!overwrite) throw new SetupException("Found existing TPM state '" + permall.getFileName() + "'.");
         }
         if (reconfigure && !exists) throw new SetupException("jtpm setup: no TPM state in " + dir + " to reconfigure");
         if (!Files.isDirectory(dir)) throw new SetupException("jtpm setup: " + dir + " is not a directory");
