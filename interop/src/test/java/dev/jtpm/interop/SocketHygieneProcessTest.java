@@ -232,6 +232,45 @@ class SocketHygieneProcessTest {
         }
     }
 
+    /** libvirt 9's command line for an encrypted vTPM: secrets on inherited descriptors (qemu_tpm.c). */
+    @Test
+    void libvirtCommandLine_keysOnPwdFds() throws Exception {
+        Tools.require("swtpm_ioctl");
+        Path dir = Files.createTempDirectory("jtpm-hyg");
+        Path pw = Files.writeString(dir.resolve("secret"), "libvirt secret value");
+        Path mpw = Files.writeString(dir.resolve("msecret"), "libvirt secret value");
+        Path ctrl = dir.resolve("vm-swtpm.sock"), state = dir.resolve("tpm2"), log = dir.resolve("vm-swtpm.log");
+        Path pid = dir.resolve("vm-swtpm.pid");
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "exec 5<\"$1\" 6<\"$2\"; shift 2; exec \"$@\"", "sh",
+                pw.toString(), mpw.toString()));
+        cmd.addAll(java("--ctrl", "type=unixio,path=" + ctrl + ",mode=0600", "--tpmstate", "dir=" + state + ",mode=0600",
+                "--log", "file=" + log + ",level=20", "--terminate", "--tpm2", "--pid", "file=" + pid,
+                "--key", "pwdfd=5,mode=aes-256-cbc", "--migration-key", "pwdfd=6,mode=aes-256-cbc"));
+        Proc p = start(Map.of(), cmd);
+        try {
+            assertThat(awaitFile(p.p(), pid)).as(p.errors()).isTrue();
+            SwtpmControl c = new SwtpmControl(new Endpoint.Unix(ctrl));
+            assertThat(c.init(0)).isZero();
+            assertThat(c.config()).isEqualTo(Ptm.CONFIG_FLAG_FILE_KEY | Ptm.CONFIG_FLAG_MIGRATION_KEY);
+            dev.jtpm.wire.StateKey key = dev.jtpm.wire.StateKey.fromPassphrase(Files.readAllBytes(pw), 32,
+                    dev.jtpm.wire.StateKey.Kdf.PBKDF2);
+            byte[] blob = c.stateBlob(Ptm.BLOB_TYPE_PERMANENT);
+            byte[] fromBlob = dev.jtpm.wire.StateBlob.decodeMigration(blob, false, java.util.Optional.empty(),
+                    java.util.Optional.of(key));
+            byte[] file = Files.readAllBytes(state.resolve("tpm2-00.permall"));
+            assertThat(dev.jtpm.wire.StateBlob.decodeFile(file, java.util.Optional.of(key))).isEqualTo(fromBlob);
+            assertThat(mode(state.resolve("tpm2-00.permall"))).isEqualTo("rw-------");
+            assertThat(mode(ctrl)).isEqualTo("rw-------");
+            ioctl(ctrl, "-s");
+            assertThat(p.waitExit()).isZero();
+            assertThat(ctrl).doesNotExist();
+            assertThat(pid).doesNotExist();
+            assertThat(Files.readString(log)).doesNotContain("libvirt secret");
+        } finally {
+            p.p().destroyForcibly();
+        }
+    }
+
     @Test
     void printCapabilities_andBadOptions() throws Exception {
         Proc caps = start(Map.of(), java("--print-capabilities"));
