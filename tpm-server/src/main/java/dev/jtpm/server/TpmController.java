@@ -274,19 +274,23 @@ public final class TpmController {
      * @throws StateBlobException TPM_RETRY when there is no such blob, TPM_FAIL for an unknown type
      */
     public synchronized MigrationBlob stateBlob(int blobType, int stateFlags) throws StateBlobException {
-        byte[] payload = statePayload(blobType);
-        Optional<StateKey> fk = fileKey();
-        boolean decrypted = (stateFlags & Ptm.STATE_FLAG_DECRYPTED) != 0;
-        byte[] blob = StateBlob.encodeMigration(payload, fk, migrationKey, decrypted);
-        if (blobType == Ptm.BLOB_TYPE_SAVESTATE && releaseLockOutgoing && store instanceof StateStore s) {
-            try {
-                s.unlock();
-                lockingRetries = DEFAULT_LOCKING_RETRIES;
-            } catch (IOException e) {
-                log.error("jtpm: could not release the state storage lock: " + e.getMessage());
+        try {
+            byte[] payload = statePayload(blobType);
+            Optional<StateKey> fk = fileKey();
+            boolean decrypted = (stateFlags & Ptm.STATE_FLAG_DECRYPTED) != 0;
+            byte[] blob = StateBlob.encodeMigration(payload, fk, migrationKey, decrypted);
+            return new MigrationBlob(blob, fk.isPresent() && !decrypted);
+        } finally {
+            // swtpm releases it once the savestate answer is sent, also when that answer is TPM_RETRY (no blob)
+            if (blobType == Ptm.BLOB_TYPE_SAVESTATE && releaseLockOutgoing && store instanceof StateStore s) {
+                try {
+                    s.unlock();
+                    lockingRetries = DEFAULT_LOCKING_RETRIES;
+                } catch (IOException e) {
+                    log.error("jtpm: could not release the state storage lock: " + e.getMessage());
+                }
             }
         }
-        return new MigrationBlob(blob, fk.isPresent() && !decrypted);
     }
 
     /** {@link #stateBlob(int, int)} with no flags, the blob only. */
