@@ -112,9 +112,7 @@ public final class CreateLoadedHandler implements CommandHandler<CreateLoaded, C
             template = (TpmtPublic) decoded;
             ObjectSupport.createChecks(parent, template, inSensitive.data().size(), 2);
             if (primary) {
-                byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
-                        inSensitive.data().toArray());
-                source = new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, parentHandle), context, s.primaryKeys);
+                source = ObjectSupport.primarySource(s, parentHandle, template, inSensitive);
             } else {
                 RandomBits random = b -> s.platform.entropy().nextBytes(b);
                 source = new ObjectSupport.Source.Random(random);

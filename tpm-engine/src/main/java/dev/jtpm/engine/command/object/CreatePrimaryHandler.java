@@ -47,10 +47,8 @@ public final class CreatePrimaryHandler implements CommandHandler<CreatePrimary,
         Secret auth = ObjectSupport.adjustAuth(cmd.inSensitive().userAuth(), template.nameAlg(), 1);
 
         // command output
-        byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
-                cmd.inSensitive().data().toArray());
         ObjectSupport.Created c = ObjectSupport.create(template, cmd.inSensitive(), auth,
-                new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, hierarchy), context, s.primaryKeys));
+                ObjectSupport.primarySource(s, hierarchy, template, cmd.inSensitive()));
         TpmObject object = new TpmObject(c.publicArea(), c.sensitive(),
                 ObjectSupport.qualifiedName(ObjectSupport.handleName(hierarchy), template.nameAlg(), c.publicArea().name()),
                 hierarchy, true);
