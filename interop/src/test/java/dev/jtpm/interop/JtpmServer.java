@@ -51,6 +51,11 @@ final class JtpmServer implements AutoCloseable {
         return new JtpmServer(tempDir(), protocol, new SwtpmFlags(true, SwtpmFlags.Startup.NONE, false));
     }
 
+    /** A TPM on existing state in {@code stateDir}, with the given start-up flags. */
+    static JtpmServer onState(Path stateDir, SwtpmFlags flags) {
+        return new JtpmServer(stateDir, Protocol.SWTPM, flags);
+    }
+
     static Path tempDir() {
         try {
             return Files.createTempDirectory("jtpm-interop");

@@ -1,0 +1,229 @@
+package dev.jtpm.interop;
+
+import static dev.jtpm.interop.Tools.tpm2;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jtpm.server.SwtpmFlags;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9 item 6, taking over a swtpm TPM: swtpm_setup manufactures a swtpm state with EKs and an EK certificate;
+ * swtpm then gets an SRK at 0x81000001, a sealed secret, an RSA and an ECC signing key (their blobs kept), NV
+ * indices, an extended PCR, and stops after TPM2_Shutdown(STATE). {@code jtpm import-state} converts the directory;
+ * jtpm, started on it with TPM2_Startup(STATE), shows the same EK Names (and tpm2_createek makes them again), the EK
+ * certificate's key is the EK's, the secret unseals, both keys load and sign (openssl verifies), the NV data and the
+ * PCR equal swtpm's, and primaries of several templates in every hierarchy come out as on swtpm.
+ */
+class ImportStateInteropTest {
+
+    private static final String SIGN = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
+
+    /** Templates created on both TPMs: hierarchy, tpm2_createprimary -G and -a (when not the default). */
+    private static final String[][] PRIMARIES = {
+        {"o", "rsa2048"}, {"o", "rsa3072"}, {"o", "ecc256"}, {"o", "ecc384"}, {"o", "aes128cfb"}, {"o", "hmac", SIGN},
+        {"o", "xor:sha256"}, {"o", "rsa2048:rsassa-sha256:null", SIGN}, {"o", "ecc256:ecdsa-sha256:null", SIGN},
+        {"o", "rsa3072:rsapss-sha384:null", SIGN}, {"o", "ecc384:ecdsa-sha384:null", SIGN},
+        {"e", "rsa2048"}, {"e", "ecc384"}, {"e", "aes256cfb"}, {"p", "ecc256"}, {"p", "rsa2048"},
+    };
+
+    @Test
+    void takesOverSwtpmState() throws Exception {
+        Tools.require("swtpm_setup");
+        Path work = JtpmServer.tempDir();
+        Path swtpmDir = work.resolve("swtpm"), jtpmDir = work.resolve("jtpm");
+        Files.createDirectories(swtpmDir);
+        manufacture(work, swtpmDir);
+
+        byte[] secret = "the secret sealed under swtpm's SRK".getBytes();
+        Files.write(work.resolve("secret.dat"), secret);
+        Files.write(work.resolve("msg.txt"), "a message to sign".getBytes());
+        Files.write(work.resolve("nv.dat"), "NV data written by swtpm, 32 oct".getBytes());
+        Map<String, String> onSwtpm;
+        try (Swtpm swtpm = new Swtpm(swtpmDir)) {
+            String t = swtpm.tcti();
+            tpm2(t, "tpm2_createprimary", "-Q", "-C", "o", "-c", p(work, "srk.ctx")).ok();
+            tpm2(t, "tpm2_evictcontrol", "-Q", "-C", "o", "-c", p(work, "srk.ctx"), "0x81000001").ok();
+            tpm2(t, "tpm2_flushcontext", "-t").ok();
+            tpm2(t, "tpm2_create", "-Q", "-C", "0x81000001", "-i", p(work, "secret.dat"), "-u", p(work, "seal.pub"),
+                    "-r", p(work, "seal.priv")).ok();
+            tpm2(t, "tpm2_create", "-Q", "-C", "0x81000001", "-G", "rsa2048:rsassa-sha256:null", "-u", p(work, "rsa.pub"),
+                    "-r", p(work, "rsa.priv")).ok();
+            tpm2(t, "tpm2_create", "-Q", "-C", "0x81000001", "-G", "ecc256:ecdsa-sha256:null", "-u", p(work, "ecc.pub"),
+                    "-r", p(work, "ecc.priv")).ok();
+            tpm2(t, "tpm2_nvdefine", "-Q", "0x01500001", "-C", "o", "-s", "32", "-a", "ownerread|ownerwrite|authread|authwrite").ok();
+            tpm2(t, "tpm2_nvwrite", "-Q", "0x01500001", "-C", "o", "-i", p(work, "nv.dat")).ok();
+            tpm2(t, "tpm2_nvdefine", "-Q", "0x01500002", "-C", "o", "-a", "nt=counter|ownerread|ownerwrite|authread|authwrite").ok();
+            tpm2(t, "tpm2_nvincrement", "-Q", "0x01500002", "-C", "o").ok();
+            tpm2(t, "tpm2_nvincrement", "-Q", "0x01500002", "-C", "o").ok();
+            tpm2(t, "tpm2_pcrextend", "10:sha256=" + "ab".repeat(32)).ok();
+            onSwtpm = observe(t, work);
+            tpm2(t, "tpm2_shutdown").ok();
+            swtpm.stop();
+        }
+        assertThat(Files.exists(swtpmDir.resolve("tpm2-00.volatilestate"))).isFalse();
+
+        // the import, and its refusal to overwrite
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", swtpmDir.toString(), "--tpmstate", "dir=" + jtpmDir))
+                .isZero();
+        byte[] imported = Files.readAllBytes(jtpmDir.resolve("tpm2-00.permall"));
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", swtpmDir.toString(), "--tpmstate", "dir=" + jtpmDir))
+                .isEqualTo(1);
+        assertThat(Files.readAllBytes(jtpmDir.resolve("tpm2-00.permall"))).isEqualTo(imported);
+
+        try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.NONE, false))) {
+            String t = jtpm.tcti();
+            tpm2(t, "tpm2_startup").ok(); // TPM2_Startup(STATE): swtpm stopped after Shutdown(STATE)
+            Map<String, String> onJtpm = observe(t, work);
+            assertThat(onJtpm).isEqualTo(onSwtpm);
+
+            // the EK certificate at 0x01C00002 holds the EK's public key
+            tpm2(t, "tpm2_readpublic", "-Q", "-c", "0x81010001", "-f", "pem", "-o", p(work, "ek.pem")).ok();
+            tpm2(t, "tpm2_nvread", "-Q", "0x01c00002", "-C", "o", "-o", p(work, "ekcert.der")).ok();
+            String certKey = openssl("x509", "-inform", "der", "-in", p(work, "ekcert.der"), "-noout", "-pubkey").ok().out();
+            assertThat(certKey.strip()).isEqualTo(Files.readString(work.resolve("ek.pem")).strip());
+
+            // the sealed secret unseals, both keys load and sign
+            tpm2(t, "tpm2_load", "-Q", "-C", "0x81000001", "-u", p(work, "seal.pub"), "-r", p(work, "seal.priv"),
+                    "-c", p(work, "seal.ctx")).ok();
+            tpm2(t, "tpm2_unseal", "-c", p(work, "seal.ctx"), "-o", p(work, "unsealed.dat")).ok();
+            assertThat(Files.readAllBytes(work.resolve("unsealed.dat"))).isEqualTo(secret);
+            tpm2(t, "tpm2_flushcontext", "-t").ok();
+            for (String[] k : new String[][] {{"rsa", "rsassa"}, {"ecc", "ecdsa"}}) {
+                String ctx = p(work, k[0] + ".ctx");
+                tpm2(t, "tpm2_load", "-Q", "-C", "0x81000001", "-u", p(work, k[0] + ".pub"), "-r", p(work, k[0] + ".priv"),
+                        "-c", ctx).ok();
+                tpm2(t, "tpm2_readpublic", "-Q", "-c", ctx, "-f", "pem", "-o", p(work, k[0] + ".pem")).ok();
+                tpm2(t, "tpm2_sign", "-c", ctx, "-g", "sha256", "-s", k[1], "-f", "plain", "-o", p(work, k[0] + ".sig"),
+                        p(work, "msg.txt")).ok();
+                assertThat(openssl("dgst", "-sha256", "-verify", p(work, k[0] + ".pem"), "-signature", p(work, k[0] + ".sig"),
+                        p(work, "msg.txt")).ok().out()).as(k[0]).contains("Verified OK");
+                tpm2(t, "tpm2_flushcontext", "-t").ok();
+            }
+        }
+    }
+
+    /** A state without a TPM 2 permall, or with volatile state, is refused with exit 1 and nothing written. */
+    @Test
+    void refusesWhatItCannotTakeOver() throws Exception {
+        Path work = JtpmServer.tempDir();
+        Path from = work.resolve("from"), to = work.resolve("to");
+        Files.createDirectories(from);
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
+        Files.write(from.resolve("tpm-00.permall"), new byte[] {1, 2, 3});
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
+        Files.write(from.resolve("tpm2-00.permall"), new byte[] {2, 1, 0, 10, 0, 0, 0, 0, 0, 10});
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
+        Files.write(from.resolve("tpm2-00.volatilestate"), new byte[] {0});
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
+        assertThat(Files.exists(to.resolve("tpm2-00.permall"))).isFalse();
+    }
+
+    /** What both TPMs must show alike: EK Names, createek Names, NV data, the PCR, primaries of many templates. */
+    private static Map<String, String> observe(String t, Path work) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String h : List.of("0x81010001", "0x81010016", "0x81000001")) m.put("name " + h, name(t, h));
+        for (String g : List.of("rsa", "ecc")) {
+            tpm2(t, "tpm2_createek", "-c", p(work, "ek.ctx"), "-G", g, "-u", p(work, "ek.pub")).ok();
+            m.put("createek " + g, name(t, p(work, "ek.ctx")));
+            tpm2(t, "tpm2_flushcontext", "-t").ok();
+        }
+        m.put("nv 0x01500001", tpm2(t, "tpm2_nvread", "0x01500001", "-C", "o", "-s", "32").ok().out());
+        m.put("nv 0x01500002", tpm2(t, "tpm2_nvread", "0x01500002", "-C", "o").ok().out());
+        m.put("pcr", tpm2(t, "tpm2_pcrread", "sha256:0,10,16").ok().out());
+        m.put("nv public", tpm2(t, "tpm2_nvreadpublic").ok().out());
+        m.put("persistent", tpm2(t, "tpm2_getcap", "handles-persistent").ok().out());
+        for (String[] pr : PRIMARIES) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("tpm2_createprimary", "-Q", "-C", pr[0], "-G", pr[1],
+                    "-c", p(work, "prim.ctx")));
+            if (pr.length > 2) cmd.addAll(List.of("-a", pr[2]));
+            Tools.Run r = tpm2(t, cmd.toArray(String[]::new));
+            assertThat(r.exit()).as(String.join(" ", pr) + ": " + r.err()).isZero();
+            m.put("primary " + pr[0] + " " + pr[1], name(t, p(work, "prim.ctx")));
+            tpm2(t, "tpm2_flushcontext", "-t").ok();
+        }
+        return m;
+    }
+
+    private static String name(String t, String object) {
+        String out = tpm2(t, "tpm2_readpublic", "-c", object).ok().out();
+        return out.lines().filter(l -> l.startsWith("name:")).findFirst().orElseThrow();
+    }
+
+    /** swtpm_setup --create-ek-cert --createek with a private local CA and configuration under {@code work}. */
+    private static void manufacture(Path work, Path state) throws IOException {
+        Path ca = work.resolve("localca");
+        Files.createDirectories(ca);
+        Path caConf = work.resolve("swtpm-localca.conf"), setupConf = work.resolve("swtpm_setup.conf");
+        Files.writeString(caConf, "statedir = " + ca + "\nsigningkey = " + ca.resolve("signkey.pem") + "\nissuercert = "
+                + ca.resolve("issuercert.pem") + "\ncertserial = " + ca.resolve("certserial") + "\n");
+        Files.writeString(setupConf, "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = " + caConf
+                + "\ncreate_certs_tool_options = /etc/swtpm-localca.options\n");
+        Tools.run(Map.of("XDG_CONFIG_HOME", work.toString()), null, "swtpm_setup", "--tpm2", "--tpm-state", state.toString(),
+                "--create-ek-cert", "--createek", "--config", setupConf.toString()).ok();
+    }
+
+    private static String p(Path dir, String name) { return dir.resolve(name).toString(); }
+
+    private static Tools.Run openssl(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "openssl";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return Tools.run(Map.of(), null, cmd);
+    }
+
+    /** swtpm 0.7.1 on a given state directory (started, not-need-init and startup-clear), stopped with swtpm_ioctl -s. */
+    private static final class Swtpm implements AutoCloseable {
+        private final Process process;
+        private final int port;
+
+        Swtpm(Path dir) {
+            port = FreePorts.pair();
+            try {
+                process = new ProcessBuilder("swtpm", "socket", "--tpm2", "--server", "type=tcp,port=" + port
+                        + ",bindaddr=127.0.0.1", "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                        "--flags", "not-need-init,startup-clear", "--tpmstate", "dir=" + dir).redirectErrorStream(true)
+                        .redirectOutput(dir.resolveSibling("swtpm.log").toFile()).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (int i = 0; ; i++) {
+                try (Socket s = new Socket("127.0.0.1", port + 1)) {
+                    break;
+                } catch (IOException e) {
+                    if (i > 400 || !process.isAlive()) throw new IllegalStateException("swtpm did not start");
+                    try {
+                        Thread.sleep(25);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(ie);
+                    }
+                }
+            }
+        }
+
+        String tcti() { return "swtpm:host=127.0.0.1,port=" + port; }
+
+        /** CMD_SHUTDOWN (swtpm_ioctl -s): swtpm writes its state and exits. */
+        void stop() throws InterruptedException {
+            Tools.run(Map.of(), null, "swtpm_ioctl", "--tcp", "127.0.0.1:" + (port + 1), "-s").ok();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+            }
+        }
+    }
+}
