@@ -111,6 +111,95 @@ class ImportStateInteropTest {
         }
     }
 
+    /**
+     * A state encrypted with a passphrase (swtpm_setup --pwdfile --cipher aes-256-cbc): the import needs the same
+     * --key; without it, or with another passphrase, it is refused and nothing is written. With it, jtpm shows the EK
+     * swtpm shows.
+     */
+    @Test
+    void takesOverEncryptedState() throws Exception {
+        Tools.require("swtpm_setup");
+        Path work = JtpmServer.tempDir();
+        Path swtpmDir = work.resolve("swtpm"), jtpmDir = work.resolve("jtpm");
+        Files.createDirectories(swtpmDir);
+        Path pwd = work.resolve("pwd"), wrong = work.resolve("wrong");
+        Files.writeString(pwd, "a state passphrase");
+        Files.writeString(wrong, "another passphrase");
+        manufacture(work, swtpmDir, "--pwdfile", pwd.toString(), "--cipher", "aes-256-cbc");
+        String key = "pwdfile=" + pwd + ",mode=aes-256-cbc";
+        String ekName;
+        try (Swtpm swtpm = new Swtpm(swtpmDir, "--key", key)) {
+            ekName = name(swtpm.tcti(), "0x81010001");
+            tpm2(swtpm.tcti(), "tpm2_shutdown", "-c").ok();
+            swtpm.stop();
+        }
+        String from = swtpmDir.toString(), to = "dir=" + jtpmDir;
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from, "--tpmstate", to)).isEqualTo(1);
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from, "--tpmstate", to,
+                "--key", "pwdfile=" + wrong + ",mode=aes-256-cbc")).isEqualTo(1);
+        assertThat(Files.exists(jtpmDir.resolve("tpm2-00.permall"))).isFalse();
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from, "--tpmstate", to, "--key", key)).isZero();
+        try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false))) {
+            assertThat(name(jtpm.tcti(), "0x81010001")).isEqualTo(ekName);
+        }
+    }
+
+    /**
+     * A state whose seeds are at SEED_COMPAT_LEVEL_ORIGINAL (libtpms before 0.8: its RSA prime candidates differ): made
+     * by setting the three levels of a fresh state to 0 (PERSISTENT_DATA's version-4 block). swtpm and jtpm then
+     * derive the same RSA primaries at that level, in the endorsement, storage and platform hierarchies.
+     */
+    @Test
+    void followsTheOriginalSeedCompatibilityLevel() throws Exception {
+        Tools.require("swtpm_setup");
+        Path work = JtpmServer.tempDir();
+        Path swtpmDir = work.resolve("swtpm"), jtpmDir = work.resolve("jtpm");
+        Files.createDirectories(swtpmDir);
+        manufacture(work, swtpmDir);
+        Path permall = swtpmDir.resolve("tpm2-00.permall");
+        byte[] b = Files.readAllBytes(permall);
+        byte[] levels = {1, 0, 6, 1, 1, 1, 1, 0, 0}; // block present, 6 octets: EP, SP, PP levels 1, empty v5 block
+        int at = indexOf(b, levels);
+        assertThat(at).isPositive();
+        b[at + 3] = b[at + 4] = b[at + 5] = 0;
+        Files.write(permall, b);
+        String[][] rsa = {{"e", "rsa2048"}, {"o", "rsa2048"}, {"o", "rsa3072"}, {"p", "rsa2048"}};
+        Map<String, String> onSwtpm = new LinkedHashMap<>(), onJtpm = new LinkedHashMap<>();
+        try (Swtpm swtpm = new Swtpm(swtpmDir)) {
+            primaries(swtpm.tcti(), work, rsa, onSwtpm);
+            tpm2(swtpm.tcti(), "tpm2_shutdown", "-c").ok();
+            swtpm.stop();
+        }
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", swtpmDir.toString(), "--tpmstate", "dir=" + jtpmDir))
+                .isZero();
+        try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false))) {
+            primaries(jtpm.tcti(), work, rsa, onJtpm);
+        }
+        assertThat(onJtpm).isEqualTo(onSwtpm);
+    }
+
+    private static void primaries(String t, Path work, String[][] templates, Map<String, String> into) {
+        tpm2(t, "tpm2_createek", "-c", p(work, "ek.ctx"), "-G", "rsa", "-u", p(work, "ek.pub")).ok();
+        into.put("createek rsa", name(t, p(work, "ek.ctx")));
+        tpm2(t, "tpm2_flushcontext", "-t").ok();
+        for (String[] pr : templates) {
+            tpm2(t, "tpm2_createprimary", "-Q", "-C", pr[0], "-G", pr[1], "-c", p(work, "prim.ctx")).ok();
+            into.put("primary " + pr[0] + " " + pr[1], name(t, p(work, "prim.ctx")));
+            tpm2(t, "tpm2_flushcontext", "-t").ok();
+        }
+    }
+
+    private static int indexOf(byte[] b, byte[] pattern) {
+        int found = -1;
+        outer:
+        for (int i = 0; i + pattern.length <= b.length; i++) {
+            for (int j = 0; j < pattern.length; j++) if (b[i + j] != pattern[j]) continue outer;
+            if (found >= 0) return -2; // not unique
+            found = i;
+        }
+        return found;
+    }
+
     /** A state without a TPM 2 permall, or with volatile state, is refused with exit 1 and nothing written. */
     @Test
     void refusesWhatItCannotTakeOver() throws Exception {
@@ -159,7 +248,7 @@ class ImportStateInteropTest {
     }
 
     /** swtpm_setup --create-ek-cert --createek with a private local CA and configuration under {@code work}. */
-    private static void manufacture(Path work, Path state) throws IOException {
+    private static void manufacture(Path work, Path state, String... extra) throws IOException {
         Path ca = work.resolve("localca");
         Files.createDirectories(ca);
         Path caConf = work.resolve("swtpm-localca.conf"), setupConf = work.resolve("swtpm_setup.conf");
@@ -167,8 +256,10 @@ class ImportStateInteropTest {
                 + ca.resolve("issuercert.pem") + "\ncertserial = " + ca.resolve("certserial") + "\n");
         Files.writeString(setupConf, "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = " + caConf
                 + "\ncreate_certs_tool_options = /etc/swtpm-localca.options\n");
-        Tools.run(Map.of("XDG_CONFIG_HOME", work.toString()), null, "swtpm_setup", "--tpm2", "--tpm-state", state.toString(),
-                "--create-ek-cert", "--createek", "--config", setupConf.toString()).ok();
+        List<String> cmd = new java.util.ArrayList<>(List.of("swtpm_setup", "--tpm2", "--tpm-state", state.toString(),
+                "--create-ek-cert", "--createek", "--config", setupConf.toString()));
+        cmd.addAll(List.of(extra));
+        Tools.run(Map.of("XDG_CONFIG_HOME", work.toString()), null, cmd.toArray(String[]::new)).ok();
     }
 
     private static String p(Path dir, String name) { return dir.resolve(name).toString(); }
@@ -185,12 +276,14 @@ class ImportStateInteropTest {
         private final Process process;
         private final int port;
 
-        Swtpm(Path dir) {
+        Swtpm(Path dir, String... extra) {
             port = FreePorts.pair();
+            List<String> cmd = new java.util.ArrayList<>(List.of("swtpm", "socket", "--tpm2", "--server", "type=tcp,port=" + port
+                    + ",bindaddr=127.0.0.1", "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                    "--flags", "not-need-init,startup-clear", "--tpmstate", "dir=" + dir));
+            cmd.addAll(List.of(extra));
             try {
-                process = new ProcessBuilder("swtpm", "socket", "--tpm2", "--server", "type=tcp,port=" + port
-                        + ",bindaddr=127.0.0.1", "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                        "--flags", "not-need-init,startup-clear", "--tpmstate", "dir=" + dir).redirectErrorStream(true)
+                process = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dir.resolveSibling("swtpm.log").toFile()).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
