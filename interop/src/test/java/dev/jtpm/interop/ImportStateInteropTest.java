@@ -64,7 +64,14 @@ class ImportStateInteropTest {
             tpm2(t, "tpm2_nvdefine", "-Q", "0x01500002", "-C", "o", "-a", "nt=counter|ownerread|ownerwrite|authread|authwrite").ok();
             tpm2(t, "tpm2_nvincrement", "-Q", "0x01500002", "-C", "o").ok();
             tpm2(t, "tpm2_nvincrement", "-Q", "0x01500002", "-C", "o").ok();
+            tpm2(t, "tpm2_nvdefine", "-Q", "0x01500003", "-C", "o", "-a",
+                    "nt=counter|ownerread|ownerwrite|authread|authwrite|orderly").ok();
+            for (int i = 0; i < 3; i++) tpm2(t, "tpm2_nvincrement", "-Q", "0x01500003", "-C", "o").ok();
+            tpm2(t, "tpm2_nvdefine", "-Q", "0x01500004", "-C", "o", "-a", "nt=bits|ownerread|ownerwrite|authread|authwrite").ok();
+            tpm2(t, "tpm2_nvsetbits", "-Q", "0x01500004", "-C", "o", "-i", "0x5").ok();
             tpm2(t, "tpm2_pcrextend", "10:sha256=" + "ab".repeat(32)).ok();
+            tpm2(t, "tpm2_changeauth", "-c", "l", "lockpass").ok();
+            tpm2(t, "tpm2_dictionarylockout", "-s", "-n", "7", "-t", "120", "-l", "300", "-p", "lockpass").ok();
             onSwtpm = observe(t, work);
             tpm2(t, "tpm2_shutdown").ok();
             swtpm.stop();
@@ -84,6 +91,8 @@ class ImportStateInteropTest {
             tpm2(t, "tpm2_startup").ok(); // TPM2_Startup(STATE): swtpm stopped after Shutdown(STATE)
             Map<String, String> onJtpm = observe(t, work);
             assertThat(onJtpm).isEqualTo(onSwtpm);
+            // the lockout authValue came along
+            tpm2(t, "tpm2_dictionarylockout", "-c", "-p", "lockpass").ok();
 
             // the EK certificate at 0x01C00002 holds the EK's public key
             tpm2(t, "tpm2_readpublic", "-Q", "-c", "0x81010001", "-f", "pem", "-o", p(work, "ek.pem")).ok();
@@ -227,7 +236,12 @@ class ImportStateInteropTest {
         }
         m.put("nv 0x01500001", tpm2(t, "tpm2_nvread", "0x01500001", "-C", "o", "-s", "32").ok().out());
         m.put("nv 0x01500002", tpm2(t, "tpm2_nvread", "0x01500002", "-C", "o").ok().out());
+        m.put("nv 0x01500003", tpm2(t, "tpm2_nvread", "0x01500003", "-C", "o").ok().out());
+        m.put("nv 0x01500004", tpm2(t, "tpm2_nvread", "0x01500004", "-C", "o").ok().out());
         m.put("pcr", tpm2(t, "tpm2_pcrread", "sha256:0,10,16").ok().out());
+        m.put("pcr banks", tpm2(t, "tpm2_getcap", "pcrs").ok().out());
+        m.put("dictionary attack", tpm2(t, "tpm2_getcap", "properties-variable").ok().out().lines()
+                .filter(l -> l.matches(".*(AuthSet|disableClear|inLockout|MAX_AUTH_FAIL|LOCKOUT_).*")).toList().toString());
         m.put("nv public", tpm2(t, "tpm2_nvreadpublic").ok().out());
         m.put("persistent", tpm2(t, "tpm2_getcap", "handles-persistent").ok().out());
         for (String[] pr : PRIMARIES) {
