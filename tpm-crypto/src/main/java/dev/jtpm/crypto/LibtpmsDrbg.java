@@ -38,6 +38,8 @@ public final class LibtpmsDrbg implements RandomBits {
     private final byte[] key = new byte[32];
     private final byte[] v = new byte[16];
     private final int seedCompatLevel;
+    /** key || V right after instantiation: what identifies this generator's stream (for caches). */
+    private byte[] instantiation;
 
     private LibtpmsDrbg(int seedCompatLevel) {
         this.seedCompatLevel = seedCompatLevel;
@@ -56,10 +58,38 @@ public final class LibtpmsDrbg implements RandomBits {
         byte[] s = seed.toArray();
         try {
             d.update(df(s, PRIMARY_OBJECT_CREATION, templateName, sensitiveData));
+            d.instantiation = d.state();
         } finally {
             Arrays.fill(s, (byte) 0);
         }
         return d;
+    }
+
+    /**
+     * The working state right after instantiation (key || V, 48 octets): equal for two generators exactly when they
+     * produce the same stream. Secret: it determines every key drawn.
+     */
+    public Secret instantiation() { return Secret.of(instantiation); }
+
+    /** An independent generator in this one's current state. */
+    public LibtpmsDrbg copy() {
+        LibtpmsDrbg c = new LibtpmsDrbg(seedCompatLevel);
+        c.restore(this);
+        return c;
+    }
+
+    /** Puts this generator in {@code other}'s current state (the state after a cached key). */
+    public void restore(LibtpmsDrbg other) {
+        System.arraycopy(other.key, 0, key, 0, 32);
+        System.arraycopy(other.v, 0, v, 0, 16);
+        instantiation = other.instantiation;
+    }
+
+    private byte[] state() {
+        byte[] st = new byte[48];
+        System.arraycopy(key, 0, st, 0, 32);
+        System.arraycopy(v, 0, st, 32, 16);
+        return st;
     }
 
     /** The SEED_COMPAT_LEVEL this generator was instantiated with. */

@@ -344,7 +344,7 @@ public final class ObjectSupport {
          * libtpms' primary derivation ({@link LibtpmsDrbg}, for a state imported from swtpm): key first, then
          * (endorsement hierarchy) a reseed with shProof and ehProof, then the seedValue, all from one DRBG.
          */
-        record Libtpms(LibtpmsDrbg drbg, List<Secret> reseed) implements Source {}
+        record Libtpms(LibtpmsDrbg drbg, List<Secret> reseed, PrimaryKeyCache keys) implements Source {}
     }
 
     /**
@@ -369,7 +369,7 @@ public final class ObjectSupport {
                 : LibtpmsRsaPrimes.PRIME_ADJUST_FIX;
         boolean eps = hierarchy == TpmRh.ENDORSEMENT;
         return new Source.Libtpms(LibtpmsDrbg.primary(seed, name, in.data().toArray(), level),
-                eps ? List.of(s.persistent.shProof, s.persistent.ehProof) : List.of());
+                eps ? List.of(s.persistent.shProof, s.persistent.ehProof) : List.of(), s.primaryKeys);
     }
 
     /**
@@ -405,7 +405,7 @@ public final class ObjectSupport {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
                     case Source.Primary pr -> pr.keys().rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
                     case Source.Derived d -> throw new IllegalArgumentException("RSA keys are not derived");
-                    case Source.Libtpms l -> LibtpmsRsaPrimes.generate(l.drbg(), p.keyBits(), e, a.signEncrypt());
+                    case Source.Libtpms l -> l.keys().libtpmsRsa(l.drbg(), p.keyBits(), e, a.signEncrypt());
                 };
                 TpmtPublic pub = template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(fixed(key.n(), p.keyBits() / 8))));
                 Secret prime = Secret.of(fixed(key.p(), p.keyBits() / 16));

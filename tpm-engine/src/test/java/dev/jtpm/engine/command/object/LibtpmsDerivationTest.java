@@ -72,4 +72,26 @@ class LibtpmsDerivationTest {
         t.run(new ChangeEps(TpmRh.PLATFORM)).orThrow();
         assertThat(t.state().persistent.epsDerivation).isEqualTo(PersistentState.DERIVATION_LIBTPMS);
     }
+
+    /**
+     * A repeated RSA CreatePrimary takes the key from the TPM's cache and leaves the DRBG where the derivation left
+     * it: the storage key's seedValue (the protection of its children) is the same, so a child created under the first
+     * one loads under the second.
+     */
+    @Test
+    void cachedRsaPrimary_givesTheSameSeedValue() {
+        TestTpm t = tpm(PersistentState.DERIVATION_LIBTPMS);
+        t.state().persistent.sps = EPS;
+        t.state().persistent.spsDerivation = PersistentState.DERIVATION_LIBTPMS;
+        CreatePrimaryResponse first = t.run(new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, Templates.RSA_2048_SRK,
+                Bytes.EMPTY, NO_PCRS)).orThrow();
+        var seed1 = ((dev.jtpm.engine.state.TpmObject) t.state().objects.get(first.objectHandle())).sensitive().seedValue();
+        assertThat(t.state().primaryKeys.size()).isEqualTo(1);
+        CreatePrimaryResponse second = t.run(new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, Templates.RSA_2048_SRK,
+                Bytes.EMPTY, NO_PCRS)).orThrow();
+        var seed2 = ((dev.jtpm.engine.state.TpmObject) t.state().objects.get(second.objectHandle())).sensitive().seedValue();
+        assertThat(second.name()).isEqualTo(first.name());
+        assertThat(seed2).isEqualTo(seed1);
+        assertThat(seed1.size()).isEqualTo(32);
+    }
 }
