@@ -147,7 +147,10 @@ class ImportStateInteropTest {
         assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from, "--tpmstate", to,
                 "--key", "pwdfile=" + wrong + ",mode=aes-256-cbc")).isEqualTo(1);
         assertThat(Files.exists(jtpmDir.resolve("tpm2-00.permall"))).isFalse();
-        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from, "--tpmstate", to, "--key", key)).isZero();
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from, "--tpmstate", to + ",mode=0600", "--key", key))
+                .isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(jtpmDir.resolve("tpm2-00.permall")))).isEqualTo("rw-------");
         try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false))) {
             assertThat(name(jtpm.tcti(), "0x81010001")).isEqualTo(ekName);
         }
@@ -223,6 +226,13 @@ class ImportStateInteropTest {
         Files.write(from.resolve("tpm2-00.volatilestate"), new byte[] {0});
         assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
         assertThat(Files.exists(to.resolve("tpm2-00.permall"))).isFalse();
+        // bad options: exit 2
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", to.toString())).isEqualTo(2);
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to + ",mode=9"))
+                .isEqualTo(2);
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to,
+                "--key", "nonsense=1")).isEqualTo(2);
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--tpmstate", "dir=" + to)).isEqualTo(2);
     }
 
     /** What both TPMs must show alike: EK Names, createek Names, NV data, the PCR, primaries of many templates. */

@@ -27,7 +27,8 @@ final class ImportStateCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, paramLabel = "SWTPM_DIR", description = "the swtpm state directory")
     Path from;
 
-    @Option(names = "--tpmstate", required = true, paramLabel = "dir=JTPM_DIR", description = "the jtpm state directory to write")
+    @Option(names = "--tpmstate", required = true, paramLabel = "dir=JTPM_DIR[,mode=0640]",
+            description = "the jtpm state directory to write (swtpm's syntax; backend-uri=dir://… too)")
     String tpmstate;
 
     @Option(names = "--key", paramLabel = "file=…|pwdfile=…", description = "the key of an encrypted swtpm state (swtpm's --key syntax)")
@@ -39,10 +40,21 @@ final class ImportStateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String dir = null;
+        int mode = dev.jtpm.server.DirectoryStateStore.DEFAULT_MODE;
         for (String part : tpmstate.split(",")) {
             if (part.startsWith("dir=")) dir = part.substring(4);
             else if (part.startsWith("backend-uri=dir://")) dir = part.substring("backend-uri=dir://".length());
-            else if (!part.startsWith("mode=")) {
+            else if (part.startsWith("mode=")) {
+                try {
+                    mode = Integer.parseInt(part.substring(5), 8);
+                } catch (NumberFormatException e) {
+                    mode = -1;
+                }
+                if (mode < 0 || mode > 0777) {
+                    System.err.println("jtpm import-state: --tpmstate: mode must be octal permission bits, e.g. mode=0600");
+                    return 2;
+                }
+            } else {
                 System.err.println("jtpm import-state: --tpmstate: unknown parameter '" + part + "'");
                 return 2;
             }
@@ -66,7 +78,7 @@ final class ImportStateCommand implements Callable<Integer> {
             }
         };
         try {
-            StateImport.Summary s = StateImport.run(from, Path.of(dir), overwrite, decryptor);
+            StateImport.Summary s = StateImport.run(from, Path.of(dir), mode, overwrite, decryptor);
             int[] l = s.seedCompatLevels();
             System.out.println("jtpm import-state: imported " + from + " into " + dir + ": " + s.persistentObjects()
                     + " persistent objects, " + s.nvIndices() + " NV indices, " + (s.orderlyState() ? "saved state (Shutdown(STATE))"

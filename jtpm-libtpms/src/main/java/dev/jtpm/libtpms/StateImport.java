@@ -70,6 +70,12 @@ public final class StateImport {
      */
     public static Summary run(Path from, Path to, boolean overwrite, Decryptor decrypt)
             throws IOException, UnsupportedStateException {
+        return run(from, to, DirectoryStateStore.DEFAULT_MODE, overwrite, decrypt);
+    }
+
+    /** As {@link #run(Path, Path, boolean, Decryptor)}, the jtpm state file written with permission bits {@code mode}. */
+    public static Summary run(Path from, Path to, int mode, boolean overwrite, Decryptor decrypt)
+            throws IOException, UnsupportedStateException {
         if (!Files.isDirectory(from)) throw new UnsupportedStateException(from + " is not a directory");
         Path permall = from.resolve(PERMALL);
         if (!Files.exists(permall)) {
@@ -84,11 +90,11 @@ public final class StateImport {
         }
         LibtpmsState state;
         // hold swtpm's lock on the source while reading it: a running swtpm holds it
-        try (DirectoryStateStore source = openExisting(from, "swtpm state directory")) {
+        try (DirectoryStateStore source = openExisting(from, DirectoryStateStore.DEFAULT_MODE, "swtpm state directory")) {
             state = LibtpmsState.parse(payload(Files.readAllBytes(permall), decrypt, permall));
         }
         PersistentState p = toJtpm(state);
-        try (DirectoryStateStore target = openExisting(to, "target")) {
+        try (DirectoryStateStore target = openExisting(to, mode, "target")) {
             boolean hasState = Stream.of(StateKind.values()).anyMatch(k -> Files.exists(target.fileOf(k)));
             if (hasState && !overwrite) {
                 throw new UnsupportedStateException(to + " already holds TPM state: give --overwrite to replace it");
@@ -108,9 +114,10 @@ public final class StateImport {
         byte[] payload(byte[] file) throws IOException;
     }
 
-    private static DirectoryStateStore openExisting(Path dir, String what) throws IOException, UnsupportedStateException {
+    private static DirectoryStateStore openExisting(Path dir, int mode, String what)
+            throws IOException, UnsupportedStateException {
         try {
-            return DirectoryStateStore.open(dir, DirectoryStateStore.DEFAULT_MODE);
+            return DirectoryStateStore.open(dir, mode);
         } catch (dev.jtpm.server.StateLockedException e) {
             throw new UnsupportedStateException(what + " " + dir + " is in use by a running TPM (its .lock is held)");
         }
