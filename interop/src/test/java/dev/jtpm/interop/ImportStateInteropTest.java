@@ -159,7 +159,8 @@ class ImportStateInteropTest {
     /**
      * A state whose seeds are at SEED_COMPAT_LEVEL_ORIGINAL (libtpms before 0.8: its RSA prime candidates differ): made
      * by setting the three levels of a fresh state to 0 (PERSISTENT_DATA's version-4 block). swtpm and jtpm then
-     * derive the same RSA primaries at that level, in the endorsement, storage and platform hierarchies.
+     * derive the same RSA primaries at that level, in the endorsement, storage and platform hierarchies. swtpm also
+     * stores its volatile state before it stops: the import refuses it unless told --discard-volatile.
      */
     @Test
     void followsTheOriginalSeedCompatibilityLevel() throws Exception {
@@ -180,10 +181,15 @@ class ImportStateInteropTest {
         try (Swtpm swtpm = new Swtpm(swtpmDir)) {
             primaries(swtpm.tcti(), work, rsa, onSwtpm);
             tpm2(swtpm.tcti(), "tpm2_shutdown", "-c").ok();
+            swtpm.storeVolatile();
             swtpm.stop();
         }
+        // swtpm_ioctl -v left a volatile state file: refused, unless discarded
+        assertThat(Files.exists(swtpmDir.resolve("tpm2-00.volatilestate"))).isTrue();
         assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", swtpmDir.toString(), "--tpmstate", "dir=" + jtpmDir))
-                .isZero();
+                .isEqualTo(1);
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", swtpmDir.toString(), "--tpmstate", "dir=" + jtpmDir,
+                "--discard-volatile")).isZero();
         try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false))) {
             primaries(jtpm.tcti(), work, rsa, onJtpm);
         }
@@ -225,6 +231,9 @@ class ImportStateInteropTest {
         assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
         Files.write(from.resolve("tpm2-00.volatilestate"), new byte[] {0});
         assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to)).isEqualTo(1);
+        // --discard-volatile gets past the volatile state, and then refuses the malformed permall
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", "dir=" + to,
+                "--discard-volatile")).isEqualTo(1);
         assertThat(Files.exists(to.resolve("tpm2-00.permall"))).isFalse();
         // bad options: exit 2
         assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", from.toString(), "--tpmstate", to.toString())).isEqualTo(2);
@@ -328,6 +337,11 @@ class ImportStateInteropTest {
         }
 
         String tcti() { return "swtpm:host=127.0.0.1,port=" + port; }
+
+        /** CMD_STORE_VOLATILE (swtpm_ioctl -v): swtpm writes tpm2-00.volatilestate. */
+        void storeVolatile() {
+            Tools.run(Map.of(), null, "swtpm_ioctl", "--tcp", "127.0.0.1:" + (port + 1), "-v").ok();
+        }
 
         /** CMD_SHUTDOWN (swtpm_ioctl -s): swtpm writes its state and exits. */
         void stop() throws InterruptedException {

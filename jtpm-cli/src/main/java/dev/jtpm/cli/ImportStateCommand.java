@@ -37,6 +37,10 @@ final class ImportStateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace state already in the target directory")
     boolean overwrite;
 
+    @Option(names = "--discard-volatile", description = "leave out tpm2-00.volatilestate instead of refusing it: the TPM as"
+            + " it is in NV, as after swtpm_ioctl -i")
+    boolean discardVolatile;
+
     @Override
     public Integer call() {
         String dir = null;
@@ -78,7 +82,7 @@ final class ImportStateCommand implements Callable<Integer> {
             }
         };
         try {
-            StateImport.Summary s = StateImport.run(from, Path.of(dir), mode, overwrite, decryptor);
+            StateImport.Summary s = StateImport.run(from, Path.of(dir), mode, overwrite, discardVolatile, decryptor);
             int[] l = s.seedCompatLevels();
             System.out.println("jtpm import-state: imported " + from + " into " + dir + ": " + s.persistentObjects()
                     + " persistent objects, " + s.nvIndices() + " NV indices, " + (s.orderlyState() ? "saved state (Shutdown(STATE))"

@@ -70,11 +70,15 @@ public final class StateImport {
      */
     public static Summary run(Path from, Path to, boolean overwrite, Decryptor decrypt)
             throws IOException, UnsupportedStateException {
-        return run(from, to, DirectoryStateStore.DEFAULT_MODE, overwrite, decrypt);
+        return run(from, to, DirectoryStateStore.DEFAULT_MODE, overwrite, false, decrypt);
     }
 
-    /** As {@link #run(Path, Path, boolean, Decryptor)}, the jtpm state file written with permission bits {@code mode}. */
-    public static Summary run(Path from, Path to, int mode, boolean overwrite, Decryptor decrypt)
+    /**
+     * As {@link #run(Path, Path, boolean, Decryptor)}, the jtpm state file written with permission bits {@code mode};
+     * with {@code discardVolatile} a volatile state file is left out instead of refused: the TPM is taken over as it
+     * is in NV, as swtpm starts after CMD_INIT with PTM_INIT_FLAG_DELETE_VOLATILE (a start without orderly shutdown).
+     */
+    public static Summary run(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile, Decryptor decrypt)
             throws IOException, UnsupportedStateException {
         if (!Files.isDirectory(from)) throw new UnsupportedStateException(from + " is not a directory");
         Path permall = from.resolve(PERMALL);
@@ -84,9 +88,10 @@ public final class StateImport {
             }
             throw new UnsupportedStateException(from + " holds no swtpm TPM 2 state (" + PERMALL + ")");
         }
-        if (Files.exists(from.resolve(VOLATILE))) {
+        if (Files.exists(from.resolve(VOLATILE)) && !discardVolatile) {
             throw new UnsupportedStateException(from + " holds volatile state (" + VOLATILE + "), which import-state does not"
-                    + " take over: start swtpm on it, send TPM2_Shutdown, stop it with swtpm_ioctl -s, then import");
+                    + " take over: start swtpm on it, send TPM2_Shutdown, stop it with swtpm_ioctl -s, then import; or give"
+                    + " --discard-volatile to take the TPM as it is in NV (as swtpm_ioctl -i would)");
         }
         LibtpmsState state;
         // hold swtpm's lock on the source while reading it: a running swtpm holds it
