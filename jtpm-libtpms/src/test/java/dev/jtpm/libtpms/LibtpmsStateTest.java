@@ -144,4 +144,30 @@ class LibtpmsStateTest {
         }
         return -1;
     }
+
+    /**
+     * Mutated state (one octet changed, at every tenth position, to three values) either reads and maps, or is refused
+     * with UnsupportedStateException: no other exception escapes, so the command always ends with its one line.
+     */
+    @Test
+    void mutatedState_isReadOrRefused_neverCrashes() throws Exception {
+        byte[] good = StateImport.payload(fixture("setup-ek.permall"), null, java.nio.file.Path.of("x"));
+        int read = 0, refused = 0;
+        for (int at = 0; at < good.length; at += 10) {
+            for (int v : new int[] {0x00, 0xFF, good[at] ^ 0x01}) {
+                byte[] b = good.clone();
+                b[at] = (byte) v;
+                try {
+                    StateImport.toJtpm(LibtpmsState.parse(b)).serialize();
+                    read++;
+                } catch (UnsupportedStateException e) {
+                    refused++;
+                } catch (RuntimeException e) {
+                    throw new AssertionError("octet " + at + " := " + v + ": " + e, e);
+                }
+            }
+        }
+        assertThat(read).isPositive();
+        assertThat(refused).isPositive();
+    }
 }
