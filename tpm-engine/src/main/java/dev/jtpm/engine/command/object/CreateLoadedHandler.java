@@ -1,7 +1,6 @@
 package dev.jtpm.engine.command.object;
 
 import dev.jtpm.crypto.DerivedKeys;
-import dev.jtpm.crypto.PrimaryKeys;
 import dev.jtpm.crypto.RandomBits;
 import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
