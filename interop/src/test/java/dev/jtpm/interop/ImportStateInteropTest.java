@@ -218,6 +218,27 @@ class ImportStateInteropTest {
         return found;
     }
 
+    /** swtpm's single-file backend (backend-uri=file://): the permanent-state entry is taken over. */
+    @Test
+    void takesOverASingleFileState() throws Exception {
+        Tools.require("swtpm");
+        Path work = JtpmServer.tempDir();
+        Path image = work.resolve("tpm.img"), jtpmDir = work.resolve("jtpm");
+        Map<String, String> onSwtpm = new LinkedHashMap<>(), onJtpm = new LinkedHashMap<>();
+        String[][] templates = {{"o", "rsa2048"}, {"e", "ecc256"}};
+        try (Swtpm swtpm = new Swtpm(image)) {
+            primaries(swtpm.tcti(), work, templates, onSwtpm);
+            tpm2(swtpm.tcti(), "tpm2_shutdown", "-c").ok();
+            swtpm.stop();
+        }
+        assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", "file://" + image, "--tpmstate", "dir=" + jtpmDir))
+                .isZero();
+        try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false))) {
+            primaries(jtpm.tcti(), work, templates, onJtpm);
+        }
+        assertThat(onJtpm).isEqualTo(onSwtpm);
+    }
+
     /** A state without a TPM 2 permall, or with volatile state, is refused with exit 1 and nothing written. */
     @Test
     void refusesWhatItCannotTakeOver() throws Exception {
@@ -304,7 +325,10 @@ class ImportStateInteropTest {
         return Tools.run(Map.of(), null, cmd);
     }
 
-    /** swtpm 0.7.1 on a given state directory (started, not-need-init and startup-clear), stopped with swtpm_ioctl -s. */
+    /**
+     * swtpm 0.7.1 on a given state directory, or single state file (a name ending in .img: backend-uri=file://),
+     * started (not-need-init, startup-clear), stopped with swtpm_ioctl -s.
+     */
     private static final class Swtpm implements AutoCloseable {
         private final Process process;
         private final int port;
@@ -313,7 +337,8 @@ class ImportStateInteropTest {
             port = FreePorts.pair();
             List<String> cmd = new java.util.ArrayList<>(List.of("swtpm", "socket", "--tpm2", "--server", "type=tcp,port=" + port
                     + ",bindaddr=127.0.0.1", "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                    "--flags", "not-need-init,startup-clear", "--tpmstate", "dir=" + dir));
+                    "--flags", "not-need-init,startup-clear", "--tpmstate",
+                    dir.toString().endsWith(".img") ? "backend-uri=file://" + dir : "dir=" + dir));
             cmd.addAll(List.of(extra));
             try {
                 process = new ProcessBuilder(cmd).redirectErrorStream(true)

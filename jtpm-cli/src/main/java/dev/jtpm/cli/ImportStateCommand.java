@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code jtpm import-state}: takes over a swtpm TPM 2. Reads {@code tpm2-00.permall} of a stopped swtpm (libtpms'
- * NVMarshal state in swtpm's container, plain or encrypted with {@code --key}) and writes the same TPM — seeds,
+ * {@code jtpm import-state}: takes over a swtpm TPM 2. Reads {@code tpm2-00.permall} of a stopped swtpm, or the
+ * permanent-state entry of its single state file (libtpms' NVMarshal state in swtpm's container, plain or encrypted
+ * with {@code --key}) and writes the same TPM — seeds,
  * proofs, hierarchy auths and policies, PCR allocation, clock and counters, DA state, audit, NV indices and
  * persistent objects, the orderly state of a Shutdown(STATE) — as jtpm state in {@code --tpmstate dir=}; primary
  * keys derive as libtpms derives them from the same seeds. Exit 0 on success, 1 (one line, nothing written) for
@@ -24,8 +25,11 @@ import picocli.CommandLine.Option;
         description = "Take over a stopped swtpm TPM 2: convert its state directory into jtpm state.")
 final class ImportStateCommand implements Callable<Integer> {
 
-    @Option(names = "--from", required = true, paramLabel = "SWTPM_DIR", description = "the swtpm state directory")
-    Path from;
+    @Option(names = "--from", required = true, paramLabel = "SWTPM_DIR|FILE",
+            description = "the swtpm state directory, or its single state file (backend-uri=file://…); dir:// and file:// accepted")
+    String fromOption;
+
+    private Path from;
 
     @Option(names = "--tpmstate", required = true, paramLabel = "dir=JTPM_DIR[,mode=0640]",
             description = "the jtpm state directory to write (swtpm's syntax; backend-uri=dir://… too)")
@@ -43,6 +47,8 @@ final class ImportStateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        from = Path.of(fromOption.startsWith("dir://") ? fromOption.substring(6)
+                : fromOption.startsWith("file://") ? fromOption.substring(7) : fromOption);
         String dir = null;
         int mode = dev.jtpm.server.DirectoryStateStore.DEFAULT_MODE;
         for (String part : tpmstate.split(",")) {

@@ -80,7 +80,8 @@ public final class StateImport {
      */
     public static Summary run(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile, Decryptor decrypt)
             throws IOException, UnsupportedStateException {
-        if (!Files.isDirectory(from)) throw new UnsupportedStateException(from + " is not a directory");
+        if (Files.isRegularFile(from)) return runLinear(from, to, mode, overwrite, discardVolatile, decrypt);
+        if (!Files.isDirectory(from)) throw new UnsupportedStateException(from + " is neither a directory nor a state file");
         Path permall = from.resolve(PERMALL);
         if (!Files.exists(permall)) {
             if (Files.exists(from.resolve("tpm-00.permall"))) {
@@ -98,6 +99,40 @@ public final class StateImport {
         try (DirectoryStateStore source = openExisting(from, DirectoryStateStore.DEFAULT_MODE, "swtpm state directory")) {
             state = LibtpmsState.parse(payload(Files.readAllBytes(permall), decrypt, permall));
         }
+        return write(state, to, mode, overwrite);
+    }
+
+    /** swtpm's magic of a linear ("file://") state file: "swtpmlin", little-endian. */
+    static final long LINEAR_MAGIC = 0x737774706d6c696eL;
+
+    /**
+     * swtpm's single-file backend ({@code --tpmstate backend-uri=file://…}, swtpm 0.7+): a little-endian header (magic,
+     * version 1, header size 192, 15 entries of offset, data length, section length; entry 0 the permanent state,
+     * 1 the volatile state), each entry the same container as a state file.
+     */
+    private static Summary runLinear(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile,
+                                     Decryptor decrypt) throws IOException, UnsupportedStateException {
+        byte[] f = Files.readAllBytes(from);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (f.length < 192 || b.getLong(0) != LINEAR_MAGIC) {
+            throw new UnsupportedStateException(from + " is not a swtpm linear state file (no \"swtpmlin\" magic)");
+        }
+        if (f[8] != 1 || (b.getShort(10) & 0xFFFF) != 192) {
+            throw new UnsupportedStateException(from + ": linear state file version " + f[8] + " is not known");
+        }
+        if (b.getInt(12 + 12) != 0 && !discardVolatile) {
+            throw new UnsupportedStateException(from + " holds volatile state, which import-state does not take over:"
+                    + " give --discard-volatile to take the TPM as it is in NV");
+        }
+        long offset = b.getInt(12) & 0xFFFFFFFFL, length = b.getInt(16) & 0xFFFFFFFFL;
+        if (offset == 0) throw new UnsupportedStateException(from + " holds no TPM 2 permanent state");
+        if (offset + length > f.length) throw new UnsupportedStateException(from + ": permanent state beyond the file's end");
+        byte[] blob = java.util.Arrays.copyOfRange(f, (int) offset, (int) (offset + length));
+        return write(LibtpmsState.parse(payload(blob, decrypt, from)), to, mode, overwrite);
+    }
+
+    private static Summary write(LibtpmsState state, Path to, int mode, boolean overwrite)
+            throws IOException, UnsupportedStateException {
         PersistentState p = toJtpm(state);
         try (DirectoryStateStore target = openExisting(to, mode, "target")) {
             boolean hasState = Stream.of(StateKind.values()).anyMatch(k -> Files.exists(target.fileOf(k)));
