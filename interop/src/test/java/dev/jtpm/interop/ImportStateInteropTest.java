@@ -2,6 +2,7 @@ package dev.jtpm.interop;
 
 import static dev.jtpm.interop.Tools.tpm2;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jtpm.server.SwtpmFlags;
 import java.io.IOException;
@@ -122,8 +123,9 @@ class ImportStateInteropTest {
 
     /**
      * A state encrypted with a passphrase (swtpm_setup --pwdfile --cipher aes-256-cbc): the import needs the same
-     * --key; without it, or with another passphrase, it is refused and nothing is written. With it, jtpm shows the EK
-     * swtpm shows.
+     * --key; without it, or with another passphrase, it is refused and nothing is written. With it, the jtpm state is
+     * written encrypted with that key (libvirt starts the emulator with the same --key), and jtpm shows the EK swtpm
+     * shows.
      */
     @Test
     void takesOverEncryptedState() throws Exception {
@@ -151,9 +153,15 @@ class ImportStateInteropTest {
                 .isZero();
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(jtpmDir.resolve("tpm2-00.permall")))).isEqualTo("rw-------");
-        try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false))) {
+        // the jtpm state is encrypted with the same key: jtpm socket --key starts on it, and without the key it is refused
+        assertThat(dev.jtpm.wire.StateBlob.decode(Files.readAllBytes(jtpmDir.resolve("tpm2-00.permall"))).flags()
+                & dev.jtpm.wire.StateBlob.BLOB_FLAG_ENCRYPTED).isNotZero();
+        try (JtpmServer jtpm = JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false),
+                dev.jtpm.wire.StateKey.parse(key, dev.jtpm.wire.StateKey.FdOpener.PROC_SELF))) {
             assertThat(name(jtpm.tcti(), "0x81010001")).isEqualTo(ekName);
         }
+        assertThatThrownBy(() -> JtpmServer.onState(jtpmDir, new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, false)))
+                .hasMessageContaining("key");
     }
 
     /**

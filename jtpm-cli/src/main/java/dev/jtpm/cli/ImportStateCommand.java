@@ -2,8 +2,6 @@ package dev.jtpm.cli;
 
 import dev.jtpm.libtpms.StateImport;
 import dev.jtpm.libtpms.UnsupportedStateException;
-import dev.jtpm.wire.StateBlob;
-import dev.jtpm.wire.StateBlobException;
 import dev.jtpm.wire.StateKey;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +33,8 @@ final class ImportStateCommand implements Callable<Integer> {
             description = "the jtpm state directory to write (swtpm's syntax; backend-uri=dir://… too)")
     String tpmstate;
 
-    @Option(names = "--key", paramLabel = "file=…|pwdfile=…", description = "the key of an encrypted swtpm state (swtpm's --key syntax)")
+    @Option(names = "--key", paramLabel = "file=…|pwdfile=…", description = "the key of an encrypted swtpm state (swtpm's"
+            + " --key syntax); the jtpm state is written encrypted with it, for jtpm socket --key")
     String key;
 
     @Option(names = "--overwrite", description = "replace state already in the target directory")
@@ -80,15 +79,8 @@ final class ImportStateCommand implements Callable<Integer> {
             System.err.println("jtpm import-state: " + e.getMessage());
             return 2;
         }
-        StateImport.Decryptor decryptor = stateKey.isEmpty() ? null : file -> {
-            try {
-                return StateBlob.decodeFile(file, stateKey);
-            } catch (StateBlobException e) {
-                throw new IOException("cannot decrypt " + from.resolve(StateImport.PERMALL) + ": " + e.getMessage());
-            }
-        };
         try {
-            StateImport.Summary s = StateImport.run(from, Path.of(dir), mode, overwrite, discardVolatile, decryptor);
+            StateImport.Summary s = StateImport.run(from, Path.of(dir), mode, overwrite, discardVolatile, stateKey);
             int[] l = s.seedCompatLevels();
             System.out.println("jtpm import-state: imported " + from + " into " + dir + ": " + s.persistentObjects()
                     + " persistent objects, " + s.nvIndices() + " NV indices, " + (s.orderlyState() ? "saved state (Shutdown(STATE))"

@@ -19,11 +19,13 @@ import dev.jtpm.types.structure.TpmiAlgHash;
 import dev.jtpm.types.structure.TpmsNvPublic;
 import dev.jtpm.wire.StateBlob;
 import dev.jtpm.wire.StateBlobException;
+import dev.jtpm.wire.StateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -65,22 +67,22 @@ public final class StateImport {
      * Imports {@code from} into {@code to}.
      *
      * @param overwrite replace jtpm state already in {@code to}
-     * @param decrypt the container's payload for an encrypted file (the --key), or null for plain files only
+     * @param key the key of an encrypted state (swtpm's --key), also the key the jtpm state is written with
      * @throws UnsupportedStateException for state that cannot be taken over (nothing is written)
      */
-    public static Summary run(Path from, Path to, boolean overwrite, Decryptor decrypt)
+    public static Summary run(Path from, Path to, boolean overwrite, Optional<StateKey> key)
             throws IOException, UnsupportedStateException {
-        return run(from, to, DirectoryStateStore.DEFAULT_MODE, overwrite, false, decrypt);
+        return run(from, to, DirectoryStateStore.DEFAULT_MODE, overwrite, false, key);
     }
 
     /**
-     * As {@link #run(Path, Path, boolean, Decryptor)}, the jtpm state file written with permission bits {@code mode};
+     * As {@link #run(Path, Path, boolean, Optional)}, the jtpm state file written with permission bits {@code mode};
      * with {@code discardVolatile} a volatile state file is left out instead of refused: the TPM is taken over as it
      * is in NV, as swtpm starts after CMD_INIT with PTM_INIT_FLAG_DELETE_VOLATILE (a start without orderly shutdown).
      */
-    public static Summary run(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile, Decryptor decrypt)
+    public static Summary run(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile, Optional<StateKey> key)
             throws IOException, UnsupportedStateException {
-        if (Files.isRegularFile(from)) return runLinear(from, to, mode, overwrite, discardVolatile, decrypt);
+        if (Files.isRegularFile(from)) return runLinear(from, to, mode, overwrite, discardVolatile, key);
         if (!Files.isDirectory(from)) throw new UnsupportedStateException(from + " is neither a directory nor a state file");
         Path permall = from.resolve(PERMALL);
         if (!Files.exists(permall)) {
@@ -96,10 +98,11 @@ public final class StateImport {
         }
         LibtpmsState state;
         // hold swtpm's lock on the source while reading it: a running swtpm holds it
-        try (DirectoryStateStore source = openExisting(from, DirectoryStateStore.DEFAULT_MODE, "swtpm state directory")) {
-            state = LibtpmsState.parse(payload(Files.readAllBytes(permall), decrypt, permall));
+        try (DirectoryStateStore source = openExisting(from, DirectoryStateStore.DEFAULT_MODE, Optional.empty(),
+                "swtpm state directory")) {
+            state = LibtpmsState.parse(payload(Files.readAllBytes(permall), key, permall));
         }
-        return write(state, to, mode, overwrite);
+        return write(state, to, mode, overwrite, key);
     }
 
     /** swtpm's magic of a linear ("file://") state file: "swtpmlin", little-endian. */
@@ -111,7 +114,7 @@ public final class StateImport {
      * 1 the volatile state), each entry the same container as a state file.
      */
     private static Summary runLinear(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile,
-                                     Decryptor decrypt) throws IOException, UnsupportedStateException {
+                                     Optional<StateKey> key) throws IOException, UnsupportedStateException {
         byte[] f = Files.readAllBytes(from);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         if (f.length < 192 || b.getLong(0) != LINEAR_MAGIC) {
@@ -128,13 +131,14 @@ public final class StateImport {
         if (offset == 0) throw new UnsupportedStateException(from + " holds no TPM 2 permanent state");
         if (offset + length > f.length) throw new UnsupportedStateException(from + ": permanent state beyond the file's end");
         byte[] blob = java.util.Arrays.copyOfRange(f, (int) offset, (int) (offset + length));
-        return write(LibtpmsState.parse(payload(blob, decrypt, from)), to, mode, overwrite);
+        return write(LibtpmsState.parse(payload(blob, key, from)), to, mode, overwrite, key);
     }
 
-    private static Summary write(LibtpmsState state, Path to, int mode, boolean overwrite)
+    /** Writes the jtpm state, encrypted with {@code key} when given (so that jtpm starts on it with the same --key). */
+    private static Summary write(LibtpmsState state, Path to, int mode, boolean overwrite, Optional<StateKey> key)
             throws IOException, UnsupportedStateException {
         PersistentState p = toJtpm(state);
-        try (DirectoryStateStore target = openExisting(to, mode, "target")) {
+        try (DirectoryStateStore target = openExisting(to, mode, key, "target")) {
             boolean hasState = Stream.of(StateKind.values()).anyMatch(k -> Files.exists(target.fileOf(k)));
             if (hasState && !overwrite) {
                 throw new UnsupportedStateException(to + " already holds TPM state: give --overwrite to replace it");
@@ -148,37 +152,32 @@ public final class StateImport {
                 new int[] {pd.epSeedCompatLevel(), pd.spSeedCompatLevel(), pd.ppSeedCompatLevel()});
     }
 
-    /** Decrypts an encrypted swtpm container (the --key of the state). */
-    @FunctionalInterface
-    public interface Decryptor {
-        byte[] payload(byte[] file) throws IOException;
-    }
-
-    private static DirectoryStateStore openExisting(Path dir, int mode, String what)
+    /** The directory's store with its lock (swtpm's fcntl lock), without reading the files in it. */
+    private static DirectoryStateStore openExisting(Path dir, int mode, Optional<StateKey> key, String what)
             throws IOException, UnsupportedStateException {
-        try {
-            return DirectoryStateStore.open(dir, mode);
-        } catch (dev.jtpm.server.StateLockedException e) {
+        DirectoryStateStore s = DirectoryStateStore.open(dir, mode, key, false);
+        if (!s.lock(0)) {
+            s.close();
             throw new UnsupportedStateException(what + " " + dir + " is in use by a running TPM (its .lock is held)");
         }
+        return s;
     }
 
     /** The libtpms payload of a swtpm state file. */
-    static byte[] payload(byte[] file, Decryptor decrypt, Path path) throws IOException, UnsupportedStateException {
+    static byte[] payload(byte[] file, Optional<StateKey> key, Path path) throws UnsupportedStateException {
         StateBlob blob;
         try {
             blob = StateBlob.decode(file);
         } catch (StateBlobException e) {
             throw new UnsupportedStateException(path + ": not a swtpm state file: " + e.getMessage());
         }
-        if ((blob.flags() & StateBlob.BLOB_FLAG_ENCRYPTED) != 0) {
-            if (decrypt == null) throw new UnsupportedStateException(path + " is encrypted: give its --key");
-            return decrypt.payload(file);
+        if ((blob.flags() & StateBlob.BLOB_FLAG_ENCRYPTED) != 0 && key.isEmpty()) {
+            throw new UnsupportedStateException(path + " is encrypted: give its --key");
         }
         try {
-            return blob.plainPayload();
+            return StateBlob.decodeFile(file, key);
         } catch (StateBlobException e) {
-            throw new UnsupportedStateException(path + ": " + e.getMessage());
+            throw new UnsupportedStateException("cannot read " + path + ": " + e.getMessage());
         }
     }
 

@@ -32,7 +32,7 @@ class LibtpmsStateTest {
     }
 
     static LibtpmsState setupState() throws Exception {
-        return LibtpmsState.parse(StateImport.payload(fixture("setup-ek.permall"), null, java.nio.file.Path.of("x")));
+        return LibtpmsState.parse(StateImport.payload(fixture("setup-ek.permall"), java.util.Optional.empty(), java.nio.file.Path.of("x")));
     }
 
     @Test
@@ -99,7 +99,7 @@ class LibtpmsStateTest {
 
     @Test
     void refusesWhatItDoesNotKnow() throws Exception {
-        byte[] good = StateImport.payload(fixture("setup-ek.permall"), null, java.nio.file.Path.of("x"));
+        byte[] good = StateImport.payload(fixture("setup-ek.permall"), java.util.Optional.empty(), java.nio.file.Path.of("x"));
         // truncated anywhere
         for (int cut : new int[] {3, 20, 200, 1000, good.length - 5}) {
             assertThatThrownBy(() -> LibtpmsState.parse(java.util.Arrays.copyOf(good, cut)))
@@ -151,7 +151,7 @@ class LibtpmsStateTest {
      */
     @Test
     void mutatedState_isReadOrRefused_neverCrashes() throws Exception {
-        byte[] good = StateImport.payload(fixture("setup-ek.permall"), null, java.nio.file.Path.of("x"));
+        byte[] good = StateImport.payload(fixture("setup-ek.permall"), java.util.Optional.empty(), java.nio.file.Path.of("x"));
         int read = 0, refused = 0;
         for (int at = 0; at < good.length; at += 10) {
             for (int v : new int[] {0x00, 0xFF, good[at] ^ 0x01}) {
