@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * swtpm then gets an SRK at 0x81000001, a sealed secret, an RSA and an ECC signing key (their blobs kept), NV
  * indices, an extended PCR, and stops after TPM2_Shutdown(STATE). {@code jtpm import-state} converts the directory;
  * jtpm, started on it with TPM2_Startup(STATE), shows the same EK Names (and tpm2_createek makes them again), the EK
- * certificate's key is the EK's, the secret unseals, both keys load and sign (openssl verifies), the NV data and the
+ * certificate's key is the EK's, the secret unseals, both keys load and sign, persisted too (openssl verifies), the NV data and the
  * PCR equal swtpm's, and primaries of several templates in every hierarchy come out as on swtpm.
  */
 class ImportStateInteropTest {
@@ -60,6 +60,13 @@ class ImportStateInteropTest {
                     "-r", p(work, "rsa.priv")).ok();
             tpm2(t, "tpm2_create", "-Q", "-C", "0x81000001", "-G", "ecc256:ecdsa-sha256:null", "-u", p(work, "ecc.pub"),
                     "-r", p(work, "ecc.priv")).ok();
+            // the signing keys also persisted: their private areas come over in the persistent objects
+            for (String[] k : new String[][] {{"rsa", "0x81000002"}, {"ecc", "0x81000003"}}) {
+                tpm2(t, "tpm2_load", "-Q", "-C", "0x81000001", "-u", p(work, k[0] + ".pub"), "-r", p(work, k[0] + ".priv"),
+                        "-c", p(work, k[0] + ".ctx")).ok();
+                tpm2(t, "tpm2_evictcontrol", "-Q", "-C", "o", "-c", p(work, k[0] + ".ctx"), k[1]).ok();
+                tpm2(t, "tpm2_flushcontext", "-t").ok();
+            }
             tpm2(t, "tpm2_nvdefine", "-Q", "0x01500001", "-C", "o", "-s", "32", "-a", "ownerread|ownerwrite|authread|authwrite").ok();
             tpm2(t, "tpm2_nvwrite", "-Q", "0x01500001", "-C", "o", "-i", p(work, "nv.dat")).ok();
             tpm2(t, "tpm2_nvdefine", "-Q", "0x01500002", "-C", "o", "-a", "nt=counter|ownerread|ownerwrite|authread|authwrite").ok();
@@ -107,10 +114,13 @@ class ImportStateInteropTest {
             tpm2(t, "tpm2_unseal", "-c", p(work, "seal.ctx"), "-o", p(work, "unsealed.dat")).ok();
             assertThat(Files.readAllBytes(work.resolve("unsealed.dat"))).isEqualTo(secret);
             tpm2(t, "tpm2_flushcontext", "-t").ok();
-            for (String[] k : new String[][] {{"rsa", "rsassa"}, {"ecc", "ecdsa"}}) {
-                String ctx = p(work, k[0] + ".ctx");
-                tpm2(t, "tpm2_load", "-Q", "-C", "0x81000001", "-u", p(work, k[0] + ".pub"), "-r", p(work, k[0] + ".priv"),
-                        "-c", ctx).ok();
+            for (String[] k : new String[][] {{"rsa", "rsassa", ""}, {"ecc", "ecdsa", ""}, {"rsa", "rsassa", "0x81000002"},
+                    {"ecc", "ecdsa", "0x81000003"}}) {
+                String ctx = k[2].isEmpty() ? p(work, k[0] + ".ctx") : k[2];
+                if (k[2].isEmpty()) {
+                    tpm2(t, "tpm2_load", "-Q", "-C", "0x81000001", "-u", p(work, k[0] + ".pub"), "-r", p(work, k[0] + ".priv"),
+                            "-c", ctx).ok();
+                }
                 tpm2(t, "tpm2_readpublic", "-Q", "-c", ctx, "-f", "pem", "-o", p(work, k[0] + ".pem")).ok();
                 tpm2(t, "tpm2_sign", "-c", ctx, "-g", "sha256", "-s", k[1], "-f", "plain", "-o", p(work, k[0] + ".sig"),
                         p(work, "msg.txt")).ok();
@@ -276,7 +286,9 @@ class ImportStateInteropTest {
     /** What both TPMs must show alike: EK Names, createek Names, NV data, the PCR, primaries of many templates. */
     private static Map<String, String> observe(String t, Path work) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String h : List.of("0x81010001", "0x81010016", "0x81000001")) m.put("name " + h, name(t, h));
+        for (String h : List.of("0x81010001", "0x81010016", "0x81000001", "0x81000002", "0x81000003")) {
+            m.put("name " + h, name(t, h));
+        }
         for (String g : List.of("rsa", "ecc")) {
             tpm2(t, "tpm2_createek", "-c", p(work, "ek.ctx"), "-G", g, "-u", p(work, "ek.pub")).ok();
             m.put("createek " + g, name(t, p(work, "ek.ctx")));
