@@ -151,6 +151,9 @@ class ImportStateInteropTest {
         String ekName;
         try (Swtpm swtpm = new Swtpm(swtpmDir, "--key", key)) {
             ekName = name(swtpm.tcti(), "0x81010001");
+            // a running swtpm holds its directory's lock: refused
+            assertThat(dev.jtpm.cli.Main.execute("import-state", "--from", swtpmDir.toString(), "--tpmstate",
+                    "dir=" + jtpmDir, "--key", key)).isEqualTo(1);
             tpm2(swtpm.tcti(), "tpm2_shutdown", "-c").ok();
             swtpm.stop();
         }
