@@ -40,6 +40,23 @@ public final class TpmController {
     private boolean incoming, releaseLockOutgoing;
     private int lockingRetries;
     private Runnable onLockFailure = () -> { };
+    private CommandObserver observer;
+
+    /** Told about every command the TPM executed (for metrics). */
+    @FunctionalInterface
+    public interface CommandObserver {
+        /**
+         * @param commandCode the command's TPM_CC (0 when the command was too short to have one)
+         * @param responseCode the response's TPM_RC
+         * @param nanos how long the TPM took
+         */
+        void executed(int commandCode, int responseCode, long nanos);
+    }
+
+    /** Sets the one observer of executed commands (null: none). */
+    public synchronized void observe(CommandObserver o) {
+        observer = o;
+    }
 
     /** swtpm's DEFAULT_LOCKING_RETRIES: after a release, the next lock is retried this often, 10 ms apart. */
     public static final int DEFAULT_LOCKING_RETRIES = 300;
@@ -141,7 +158,12 @@ public final class TpmController {
             return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
         }
         if (!running) return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
-        return tpm.execute(command, locality);
+        if (observer == null) return tpm.execute(command, locality);
+        long t0 = System.nanoTime();
+        byte[] rsp = tpm.execute(command, locality);
+        long nanos = System.nanoTime() - t0;
+        observer.executed(command.length >= 10 ? dev.jtpm.wire.BigEndian.u32(command, 6) : 0, TpmHeader.responseCode(rsp), nanos);
+        return rsp;
     }
 
     /**
