@@ -109,10 +109,11 @@ def swtpm(n, extrapolate):
                                            "--flags", "not-need-init,startup-clear"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             for _ in range(500):
-                if os.path.exists(sock):
+                try:
+                    ask(sock)  # the socket file appears at bind(), before listen(): retry until it answers
                     break
-                time.sleep(0.01)
-            ask(sock)
+                except (FileNotFoundError, ConnectionRefusedError):
+                    time.sleep(0.01)
         total = sum(rss_kb(p.pid) for p in procs)
     finally:
         for p in procs:
