@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code jtpm} command: {@code socket}, {@code ioctl} and {@code start}. */
 @Command(name = "jtpm", mixinStandardHelpOptions = true, version = "jtpm " + dev.jtpm.server.SwtpmSocket.VERSION,
         description = "A virtual TPM 2.0 in pure Java.",
-        subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class})
+        subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, InstallCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
