@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
  * programs up in its PATH and runs them as an unprivileged user (e.g. {@code tss}): the launchers
  * are mode 0755 and the command warns when that user could not read the JDK or the jars.
  *
- * <p>{@code swtpm} with a first argument other than {@code socket}: {@code -v}/{@code --version}
- * prints jtpm's version, {@code -h}/{@code --help} one usage line, and {@code chardev}, {@code cuse}
- * or anything else one line saying that jtpm offers only {@code socket}, with exit code 1.
+ * <p>{@code swtpm socket|chardev|cuse …} run {@code jtpm socket|chardev|cuse …}; {@code -v}/{@code --version}
+ * prints jtpm's version, {@code -h}/{@code --help} one usage line, and anything else one line naming the three
+ * front-ends, with exit code 1.
  */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = "Write swtpm, swtpm_setup and swtpm_ioctl launchers running jtpm into DIR/bin (for libvirt's PATH).")
@@ -126,20 +126,17 @@ final class InstallCommand implements Callable<Integer> {
     static String swtpmLauncher(Path java, Runtime runtime) {
         return """
                 case "${1:-}" in
-                  socket) ;;
+                  socket|chardev|cuse) ;;
                   -v|--version) set -- socket --version ;;
                   -h|--help)
-                    echo "Usage: swtpm socket [options]  (this swtpm is jtpm; 'swtpm socket --help' lists the options)"
+                    echo "Usage: swtpm socket|chardev|cuse [options]  (this swtpm is jtpm; 'swtpm socket --help' lists the options)"
                     exit 0 ;;
-                  chardev|cuse)
-                    echo "swtpm: '$1' is not supported: this swtpm is jtpm, which offers 'swtpm socket' only" >&2
-                    exit 1 ;;
                   *)
-                    echo "swtpm: unknown command '${1:-}': this swtpm is jtpm, which offers 'swtpm socket' only" >&2
+                    echo "swtpm: unknown command '${1:-}': this swtpm is jtpm, which offers 'swtpm socket', 'swtpm chardev' and 'swtpm cuse'" >&2
                     exit 1 ;;
                 esac
                 """.transform(dispatch -> {
-                    String h = header(java, runtime, "swtpm", "`jtpm socket`");
+                    String h = header(java, runtime, "swtpm", "`jtpm socket|chardev|cuse`");
                     int at = h.indexOf("java=");
                     return h.substring(0, at) + dispatch + h.substring(at);
                 }) + "exec \"$java\" \"$@\"\n";

@@ -81,6 +81,27 @@ public final class Cmac {
         return block(state);
     }
 
+    /**
+     * The running state, so that a MAC in progress can be carried in a TPM's volatile state: the chaining value,
+     * then the held-back octets (at most one block). {@link #resume} continues from it.
+     */
+    public byte[] runningState() {
+        if (done) throw new IllegalStateException("CMAC already finished");
+        byte[] r = Arrays.copyOf(state, bs + buffered);
+        System.arraycopy(buf, 0, r, bs, buffered);
+        return r;
+    }
+
+    /** A CMAC with {@code alg} and {@code key} continued from {@link #runningState()}; IllegalArgumentException if malformed. */
+    public static Cmac resume(int alg, byte[] key, byte[] running) {
+        Cmac c = new Cmac(alg, key);
+        if (running.length < c.bs || running.length > 2 * c.bs) throw new IllegalArgumentException("bad CMAC state");
+        System.arraycopy(running, 0, c.state, 0, c.bs);
+        c.buffered = running.length - c.bs;
+        System.arraycopy(running, c.bs, c.buf, 0, c.buffered);
+        return c;
+    }
+
     /** The CMAC of {@code data} in one call. */
     public static byte[] mac(int alg, byte[] key, byte[] data) {
         return new Cmac(alg, key).doFinal(data);

@@ -90,4 +90,18 @@ class CmacTest {
         assertThat(new Cmac(alg, TpmAlg.TDES == alg ? TdesKeys.withOddParity(new byte[bits / 8]) : new byte[bits / 8]).length())
                 .isEqualTo(alg == TpmAlg.TDES ? 8 : 16);
     }
+
+    @Test
+    void runningState_resumesAtEverySplit_toTheOneShotTag() {
+        byte[] key = new byte[16];
+        byte[] data = new byte[50];
+        new Random(3).nextBytes(data);
+        byte[] expected = Cmac.mac(TpmAlg.AES, key, data);
+        for (int split = 0; split <= data.length; split++) {
+            Cmac first = new Cmac(TpmAlg.AES, key);
+            first.update(Arrays.copyOf(data, split));
+            Cmac resumed = Cmac.resume(TpmAlg.AES, key, first.runningState());
+            assertThat(resumed.doFinal(Arrays.copyOfRange(data, split, data.length))).as("split %d", split).isEqualTo(expected);
+        }
+    }
 }

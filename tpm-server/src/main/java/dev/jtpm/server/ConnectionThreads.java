@@ -18,14 +18,26 @@ import java.util.concurrent.TimeUnit;
  * <p>Why a cached pool: tcti-swtpm (tpm2-tools) opens a connection per command; an idle thread is
  * reused for the next connection instead of creating one each time. Idle threads end after
  * {@link #KEEP_ALIVE_SECONDS}; all are daemons, so they never keep the JVM alive.
+ *
+ * <p>Waiting for a connection: by default a pooled platform thread waits in accept and serves the
+ * connection it gets (no handoff: best for one TPM per process). A process hosting many TPMs
+ * ({@code jtpm host}) calls {@link #acceptOnVirtualThreads()}: accepting then parks a virtual thread
+ * and hands each connection to a pooled thread, so an idle TPM holds no platform thread.
  */
-final class ConnectionThreads {
+public final class ConnectionThreads {
     static final long KEEP_ALIVE_SECONDS = 60;
 
     private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS, new SynchronousQueue<>(), Thread.ofPlatform().daemon().name("jtpm-conn-", 0).factory());
 
+    private static volatile boolean virtualAccept;
+
     private ConnectionThreads() {}
+
+    /** From now on, listeners of this process wait for connections on virtual threads (see the class comment). */
+    public static void acceptOnVirtualThreads() {
+        virtualAccept = true;
+    }
 
     /**
      * Serves every connection {@code listener} accepts with {@code serve}, each on the pooled thread
@@ -38,6 +50,21 @@ final class ConnectionThreads {
      */
     static void serveEach(String name, Acceptor listener, java.util.function.Consumer<Conn> serve,
             java.util.function.Consumer<IOException> acceptFailed) {
+        if (virtualAccept) {
+            Thread.ofVirtual().name(name + "-accept").start(() -> {
+                while (listener.isOpen()) {
+                    Conn c;
+                    try {
+                        c = listener.accept();
+                    } catch (IOException e) {
+                        if (listener.isOpen()) acceptFailed.accept(e);
+                        return;
+                    }
+                    start(name, () -> serve.accept(c));
+                }
+            });
+            return;
+        }
         start(name, () -> acceptThenServe(name, listener, serve, acceptFailed));
     }
 

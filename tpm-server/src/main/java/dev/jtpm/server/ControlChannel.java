@@ -32,9 +32,9 @@ final class ControlChannel implements AutoCloseable {
         this.log = log;
         this.terminateOnHangup = terminateOnHangup;
         this.onExit = onExit;
-        // native (fd-passing) listeners block in native code: give them a platform thread
-        this.thread = (listener.passesFds() ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("jtpm-ctrl")
-                .start(this::acceptLoop);
+        // waiting for a client parks a virtual thread (NIO, or the native listener's AcceptPoller); a native
+        // connection blocks in native reads, so it is served on a platform thread while it lasts
+        this.thread = Thread.ofVirtual().name("jtpm-ctrl").start(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -46,15 +46,35 @@ final class ControlChannel implements AutoCloseable {
                 if (listener.isOpen()) log.error("jtpm: control channel accept failed: " + e.getMessage());
                 return;
             }
-            try (client) {
-                serve(client);
-            } catch (IOException e) {
-                log.info("jtpm: control connection ended: " + e.getMessage());
+            if (listener.passesFds()) {
+                java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
+                ConnectionThreads.start("jtpm-ctrl-conn", () -> {
+                    try {
+                        serveClient(client);
+                    } finally {
+                        served.countDown();
+                    }
+                });
+                try {
+                    served.await();
+                } catch (InterruptedException e) {
+                    return; // closing
+                }
+            } else {
+                serveClient(client);
             }
             if (terminateOnHangup && listener.isOpen()) {
                 onExit.run();
                 return;
             }
+        }
+    }
+
+    private void serveClient(Conn client) {
+        try (client) {
+            serve(client);
+        } catch (IOException e) {
+            log.info("jtpm: control connection ended: " + e.getMessage());
         }
     }
 

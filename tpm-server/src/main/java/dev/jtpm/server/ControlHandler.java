@@ -64,7 +64,7 @@ final class ControlHandler {
         return switch (req) {
             case CtrlRequest.Malformed m -> bad(Ptm.TPM_BAD_PARAMETER);
             case CtrlRequest.Unknown u -> bad(Ptm.TPM_BAD_ORDINAL);
-            case CtrlRequest.LockStorage l -> bad(Ptm.TPM_BAD_ORDINAL); // as swtpm 0.7.1
+            case CtrlRequest.LockStorage l -> ok(CtrlResponse.result(controller.lockStorage(l.retries())));
             case CtrlRequest.GetCapability g -> ok(CtrlResponse.capability(capabilities()));
             case CtrlRequest.Init i -> ok(CtrlResponse.result(controller.init(i.flags())));
             case CtrlRequest.Shutdown s -> {

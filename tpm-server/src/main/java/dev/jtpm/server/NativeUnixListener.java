@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Unix socket listener built on {@link Posix}, whose connections can receive file descriptors:
- * what swtpm's {@code --ctrl type=unixio} needs for CMD_SET_DATAFD.
+ * what swtpm's {@code --ctrl type=unixio} needs for CMD_SET_DATAFD. The socket is non-blocking and a
+ * waiting {@link #accept} parks on {@link AcceptPoller}, so it may run on a virtual thread.
  */
 final class NativeUnixListener implements Acceptor {
     private final int fd;
@@ -39,13 +40,18 @@ final class NativeUnixListener implements Acceptor {
 
     @Override
     public Conn accept() throws IOException {
-        if (!open.get()) throw new IOException("listener closed");
-        int c = Posix.accept(fd);
-        if (!open.get()) {
-            Posix.close(c);
-            throw new IOException("listener closed");
+        while (true) {
+            if (!open.get()) throw new IOException("listener closed");
+            int c = Posix.acceptNow(fd);
+            if (c >= 0) {
+                if (!open.get()) {
+                    Posix.close(c);
+                    throw new IOException("listener closed");
+                }
+                return new NativeConn(c);
+            }
+            AcceptPoller.get().await(fd);
         }
-        return new NativeConn(c);
     }
 
     @Override
@@ -63,6 +69,11 @@ final class NativeUnixListener implements Acceptor {
     @Override
     public void close() {
         if (!open.compareAndSet(true, false)) return;
+        try {
+            AcceptPoller.get().forget(fd);
+        } catch (IOException ignored) {
+            // no poller, nobody waits on it
+        }
         Posix.shutdown(fd);
         Posix.close(fd);
         try {

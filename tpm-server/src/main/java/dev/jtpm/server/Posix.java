@@ -23,9 +23,14 @@ import java.nio.charset.StandardCharsets;
  * a descriptor. Linux x86-64/aarch64 layouts; {@link #AVAILABLE} is false where they cannot be bound.
  */
 final class Posix {
-    static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, SHUT_RDWR = 2;
+    static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, SOCK_NONBLOCK = 0x800, SHUT_RDWR = 2;
     static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
-    static final int EINTR = 4;
+    static final int EINTR = 4, EAGAIN = 11;
+    static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3, EPOLLIN = 1, EPOLLONESHOT = 1 << 30,
+            EPOLL_CLOEXEC = 0x80000;
+    /** sizeof(struct epoll_event) and the offset of its data: packed on x86-64, naturally aligned elsewhere. */
+    static final int EPOLL_EVENT_SIZE = "amd64".equals(System.getProperty("os.arch")) ? 12 : 16,
+            EPOLL_DATA_OFFSET = EPOLL_EVENT_SIZE == 12 ? 4 : 8;
     private static final int SUN_PATH = 108;
     private static final long MSGHDR_SIZE = 56, CMSG_SPACE_INT = 24;
 
@@ -34,11 +39,12 @@ final class Posix {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final MethodHandle SOCKET, BIND, LISTEN, ACCEPT4, RECVMSG, READ, SEND, CLOSE, SHUTDOWN;
+    private static final MethodHandle EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT;
     /** True when the calls could be bound (Linux on a 64-bit platform, native access allowed). */
     static final boolean AVAILABLE;
 
     static {
-        MethodHandle[] h = new MethodHandle[9];
+        MethodHandle[] h = new MethodHandle[12];
         boolean ok;
         try {
             ok = System.getProperty("os.name", "").equals("Linux") && ADDRESS.byteSize() == 8;
@@ -52,12 +58,15 @@ final class Posix {
                 h[6] = errnoCall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
                 h[7] = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
                 h[8] = errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+                h[9] = errnoCall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                h[10] = errnoCall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+                h[11] = errnoCall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
             }
         } catch (RuntimeException | Error e) {
             ok = false;
         }
         SOCKET = h[0]; BIND = h[1]; LISTEN = h[2]; ACCEPT4 = h[3]; RECVMSG = h[4]; READ = h[5]; SEND = h[6];
-        CLOSE = h[7]; SHUTDOWN = h[8];
+        CLOSE = h[7]; SHUTDOWN = h[8]; EPOLL_CREATE1 = h[9]; EPOLL_CTL = h[10]; EPOLL_WAIT = h[11];
         AVAILABLE = ok;
     }
 
@@ -69,13 +78,13 @@ final class Posix {
                 Linker.Option.captureCallState("errno"));
     }
 
-    /** A listening AF_UNIX stream socket bound to {@code path}. */
+    /** A listening AF_UNIX stream socket bound to {@code path}, non-blocking (see {@link #acceptNow}). */
     static int listenUnix(String path) throws IOException {
         byte[] p = path.getBytes(StandardCharsets.UTF_8);
         if (p.length >= SUN_PATH) throw new IOException("socket path too long: " + path);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
             if (fd < 0) throw error("socket", st);
             MemorySegment addr = a.allocate(2 + SUN_PATH);
             addr.set(JAVA_SHORT, 0, (short) AF_UNIX);
@@ -93,13 +102,17 @@ final class Posix {
         }
     }
 
-    /** accept4(listenFd, NULL, NULL, SOCK_CLOEXEC), retried on EINTR. */
-    static int accept(int listenFd) throws IOException {
+    /**
+     * accept4(listenFd, NULL, NULL, SOCK_CLOEXEC) on a non-blocking listener, retried on EINTR: the new
+     * (blocking) connection, or -1 when none is waiting (EAGAIN).
+     */
+    static int acceptNow(int listenFd) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             while (true) {
                 int fd = (int) ACCEPT4.invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
                 if (fd >= 0) return fd;
+                if (errno(st) == EAGAIN) return -1;
                 if (errno(st) != EINTR) throw error("accept", st);
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -206,6 +219,56 @@ final class Posix {
             int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
         } catch (Throwable ignored) {
             // best effort
+        }
+    }
+
+    /** epoll_create1(EPOLL_CLOEXEC). */
+    static int epollCreate() throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) EPOLL_CREATE1.invokeExact(st, EPOLL_CLOEXEC);
+            if (fd < 0) throw error("epoll_create1", st);
+            return fd;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** epoll_ctl(epfd, op, fd, {events, data = fd}). */
+    static void epollCtl(int epfd, int op, int fd, int events) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment ev = a.allocate(EPOLL_EVENT_SIZE, 4);
+            ev.set(JAVA_INT, 0, events);
+            ev.set(JAVA_INT, EPOLL_DATA_OFFSET, fd);
+            if ((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, ev) < 0) throw error("epoll_ctl", st);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** epoll_wait without a time limit, retried on EINTR: the descriptors that became ready. */
+    static int[] epollWait(int epfd, int max) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment evs = a.allocate((long) EPOLL_EVENT_SIZE * max, 8);
+            int n;
+            while (true) {
+                n = (int) EPOLL_WAIT.invokeExact(st, epfd, evs, max, -1);
+                if (n >= 0) break;
+                if (errno(st) != EINTR) throw error("epoll_wait", st);
+            }
+            int[] fds = new int[n];
+            for (int i = 0; i < n; i++) fds[i] = evs.get(JAVA_INT, (long) i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
+            return fds;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
         }
     }
 

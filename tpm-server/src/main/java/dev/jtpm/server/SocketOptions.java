@@ -165,9 +165,9 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 stateDir, stateMode, pidFile, logFile, logLevel);
     }
 
-    private record StateDir(Path dir, int mode) {}
+    record StateDir(Path dir, int mode) {}
 
-    private static StateDir parseState(String tpmstate, Map<String, String> env) throws OptionException {
+    static StateDir parseState(String tpmstate, Map<String, String> env) throws OptionException {
         Path stateDir = null;
         int stateMode = DirectoryStateStore.DEFAULT_MODE;
         if (tpmstate != null) {

@@ -26,4 +26,9 @@ public record SwtpmFlags(boolean notNeedInit, Startup startup, boolean disableAu
 
     /** True when the TPM is initialized at start: {@code not-need-init} or a startup other than none. */
     public boolean initAtStart() { return notNeedInit || startup != Startup.NONE; }
+
+    /** Parses swtpm's {@code --flags} value (e.g. {@code not-need-init,startup-clear}); null gives {@link #DEFAULT}. */
+    public static SwtpmFlags parse(String text) throws OptionException {
+        return SocketOptions.parseFlags(text);
+    }
 }

@@ -119,9 +119,9 @@ class ControlChannelTest {
     }
 
     @Test
-    void unknownAndLockStorage_areBadOrdinal() throws IOException {
+    void unknownIsBadOrdinal_lockStorageSucceeds() throws IOException {
         assertThat(rt("00000099", 4)).isEqualTo("0000000a");
-        assertThat(rt("000000130000012c", 4)).isEqualTo("0000000a");
+        assertThat(rt("000000130000012c", 4)).as("the store is locked for the server's life").isEqualTo("00000000");
     }
 
     @Test

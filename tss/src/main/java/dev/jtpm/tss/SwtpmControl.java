@@ -11,16 +11,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A client of swtpm's control channel that, like swtpm_ioctl and tcti-swtpm, opens one connection
- * per command. Replies are read as QEMU reads them: 4 bytes first, the rest only on success
- * (CMD_GET_STATEBLOB always sends its 16-byte header).
+ * A client of swtpm's control channel. Made with the constructor it opens one connection per command, as
+ * tcti-swtpm does; made with {@link #connect} it sends every command over one connection until {@link #close},
+ * as swtpm_ioctl and QEMU do. Replies are read as QEMU reads them: 4 bytes first, the rest only on success
+ * (CMD_GET_STATEBLOB: its 16-byte header also with a non-fatal result, TPM_RETRY for a missing blob).
  */
-public final class SwtpmControl {
+public final class SwtpmControl implements AutoCloseable {
     private final Endpoint endpoint;
+    private final boolean persistent;
+    /** The held connection ({@link #connect}); null when a new one is needed. */
+    private SocketChannel held;
 
-    /** A client of the control channel at {@code endpoint}. */
+    /** A client of the control channel at {@code endpoint}: one connection per command. */
     public SwtpmControl(Endpoint endpoint) {
         this.endpoint = endpoint;
+        this.persistent = false;
+    }
+
+    private SwtpmControl(Endpoint endpoint, SocketChannel held) {
+        this.endpoint = endpoint;
+        this.persistent = true;
+        this.held = held;
+    }
+
+    /** A client that connects now and sends every command over this one connection until {@link #close}. */
+    public static SwtpmControl connect(Endpoint endpoint) throws IOException {
+        return new SwtpmControl(endpoint, endpoint.connect());
+    }
+
+    /** Closes the held connection, if any. */
+    @Override
+    public void close() throws IOException {
+        if (held != null) held.close();
+        held = null;
     }
 
     /**
@@ -36,24 +59,45 @@ public final class SwtpmControl {
         public int u32(int off) { return BigEndian.u32(bytes, off); }
     }
 
-    /** Sends one request on a fresh connection and reads its reply. */
+    /** Sends one request (on a fresh connection, or the held one) and reads its reply. */
     public Reply send(CtrlRequest request) throws IOException {
+        if (!persistent) {
+            try (SocketChannel ch = endpoint.connect()) {
+                return exchange(ch, request);
+            }
+        }
+        if (held == null) held = endpoint.connect();
+        Reply r;
+        try {
+            r = exchange(held, request);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        if (r.bytes.length == 4 && CtrlCommand.of(BigEndian.u32(request.encode(), 0)) == CtrlCommand.GET_STATEBLOB) {
+            // swtpm sends 4 octets for some GET_STATEBLOB errors and its 16-octet header for others: what may
+            // follow is unknown, so the next request gets a fresh connection
+            close();
+        }
+        return r;
+    }
+
+    private static Reply exchange(SocketChannel ch, CtrlRequest request) throws IOException {
         byte[] msg = request.encode();
         CtrlCommand cmd = CtrlCommand.of(BigEndian.u32(msg, 0));
-        try (SocketChannel ch = endpoint.connect()) {
-            Wire.writeAll(ch, msg);
-            byte[] first = Wire.readFully(ch, 4);
-            int result = BigEndian.u32(first, 0);
-            if (cmd == null || (result != Ptm.TPM_SUCCESS && cmd != CtrlCommand.GET_STATEBLOB)) return new Reply(result, first);
-            byte[] rest = Wire.readFully(ch, CtrlResponse.successSize(cmd) - 4);
-            byte[] all = concat(first, rest);
-            if (cmd == CtrlCommand.GET_STATEBLOB || cmd == CtrlCommand.GET_INFO) {
-                int lenOff = cmd == CtrlCommand.GET_STATEBLOB ? 12 : 8;
-                int len = BigEndian.u32(all, lenOff);
-                if (len > 0) all = concat(all, Wire.readFully(ch, len));
-            }
-            return new Reply(result, all);
+        Wire.writeAll(ch, msg);
+        byte[] first = Wire.readFully(ch, 4);
+        int result = BigEndian.u32(first, 0);
+        boolean blobHeader = cmd == CtrlCommand.GET_STATEBLOB && (result == Ptm.TPM_SUCCESS || (result & Ptm.TPM_RETRY) != 0);
+        if (cmd == null || (result != Ptm.TPM_SUCCESS && !blobHeader)) return new Reply(result, first);
+        byte[] rest = Wire.readFully(ch, CtrlResponse.successSize(cmd) - 4);
+        byte[] all = concat(first, rest);
+        if (cmd == CtrlCommand.GET_STATEBLOB || cmd == CtrlCommand.GET_INFO) {
+            int lenOff = cmd == CtrlCommand.GET_STATEBLOB ? 12 : 8;
+            int len = BigEndian.u32(all, lenOff);
+            if (len > 0) all = concat(all, Wire.readFully(ch, len));
         }
+        return new Reply(result, all);
     }
 
     /** CMD_GET_CAPABILITY: the PTM_CAP_* bits. */
@@ -129,6 +173,9 @@ public final class SwtpmControl {
     public int setStateBlob(int type, byte[] blob) throws IOException {
         return send(new CtrlRequest.SetStateBlob(0, type, blob)).result();
     }
+
+    /** CMD_LOCK_STORAGE with {@code retries} (swtpm 0.8+); returns the result. */
+    public int lockStorage(int retries) throws IOException { return send(new CtrlRequest.LockStorage(retries)).result(); }
 
     private static Reply check(Reply r) throws CtrlException {
         if (r.result() != 0) throw new CtrlException(r.result());

@@ -62,6 +62,44 @@ class SwtpmControlTest {
     }
 
     @Test
+    void connected_sendsRequestsOverOneConnection_andReconnectsAfterAFourByteStateBlobError() throws Exception {
+        ServerSocket s = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread server = Thread.ofVirtual().start(() -> {
+            try (s) {
+                for (int conn = 0; conn < 2; conn++) {
+                    try (Socket c = s.accept()) {
+                        java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+                        for (int i = 0; i < (conn == 0 ? 2 : 1); i++) {
+                            int code = in.readInt();
+                            seen.add(conn + ":" + code);
+                            if (code == 0x0c) in.readFully(new byte[12]);
+                            c.getOutputStream().write(code == 0x0c ? CtrlResponse.result(0x0a) : CtrlResponse.capability(0xffff));
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // test server ends
+            }
+        });
+        try (SwtpmControl c = SwtpmControl.connect(new Endpoint.Tcp("127.0.0.1", s.getLocalPort()))) {
+            assertThat(c.capabilities()).isEqualTo(0xffff);
+            SwtpmControl.Reply r = c.send(new CtrlRequest.GetStateBlob(1, 2, 0));   // not running: 4 bytes only
+            assertThat(r.result()).isEqualTo(0x0a);
+            assertThat(r.bytes()).hasSize(4);
+            assertThat(c.capabilities()).isEqualTo(0xffff);
+        }
+        server.join();
+        assertThat(seen).containsExactly("0:1", "0:12", "1:1");
+    }
+
+    @Test
+    void lockStorage_sendsTheRetries() throws IOException {
+        int port = serve(1, req -> CtrlResponse.result(BigEndian.u32(req, 0) == 0x13 && BigEndian.u32(req, 4) == 300 ? 0 : 9));
+        assertThat(new SwtpmControl(new Endpoint.Tcp("127.0.0.1", port)).lockStorage(300)).isZero();
+    }
+
+    @Test
     void inProcessTransport_copiesBothWays() throws IOException {
         byte[] seen = new byte[1];
         InProcessTransport t = new InProcessTransport((cmd, loc) -> {

@@ -3,7 +3,11 @@ package dev.jtpm.engine.session;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
 import dev.jtpm.types.TpmRh;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.codec.TpmCodec;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -76,6 +80,61 @@ public final class SessionSlots {
     }
 
     public int count() { return loaded.size(); }
+
+    // ---------------------------------------------------------------- saved form (volatile-state blob)
+
+    /** A loaded session in the blob: its handle and its {@link SessionContext}. */
+    record LoadedSession(int handle, Bytes session) {}
+
+    /** A saved (ContextSave'd) session in the blob: its handle and the sequence of the one context that may load it. */
+    record SavedSession(int handle, long sequence) {}
+
+    /** The slots in the blob: the next handle index, the loaded sessions, the saved ones. */
+    record Stored(int nextIndex, List<LoadedSession> loaded, List<SavedSession> saved) {}
+
+    /**
+     * Every active session as octets (secrets included): the loaded sessions with all their state (nonces,
+     * key, bind, policy and audit digest, flags), the saved sessions' bookkeeping, and where handle numbering
+     * goes on. {@link #restore(byte[])} brings them back at the same handles.
+     */
+    public byte[] marshal() {
+        List<LoadedSession> l = new ArrayList<>();
+        for (var e : loaded.entrySet()) l.add(new LoadedSession(e.getKey(), Bytes.wrap(SessionContext.of(e.getValue()).encode())));
+        List<SavedSession> sv = new ArrayList<>();
+        for (var e : saved.entrySet()) sv.add(new SavedSession(e.getKey(), e.getValue()));
+        return TpmCodec.encode(new Stored(nextIndex, l, sv));
+    }
+
+    /** Replaces every session with those of {@link #marshal()}; TPM_RC_FAILURE when the octets are not such a form. */
+    public void restore(byte[] blob) {
+        Stored st;
+        try {
+            st = TpmCodec.decode(Stored.class, blob);
+        } catch (TpmFailure e) {
+            throw new TpmFailure(TpmRc.FAILURE);
+        }
+        if (st.loaded().size() > MAX_LOADED || st.loaded().size() + st.saved().size() > MAX_ACTIVE) throw new TpmFailure(TpmRc.FAILURE);
+        clear();
+        for (LoadedSession s : st.loaded()) {
+            AuthSession session;
+            try {
+                session = SessionContext.decode(s.session().toArray()).toSession();
+            } catch (TpmFailure e) {
+                throw new TpmFailure(TpmRc.FAILURE);
+            }
+            int base = session.isPolicy() ? TpmRh.POLICY_SESSION_FIRST : TpmRh.HMAC_SESSION_FIRST;
+            if ((s.handle() & ~INDEX_MASK) != base || isUsed(s.handle())) throw new TpmFailure(TpmRc.FAILURE);
+            loaded.put(s.handle(), session);
+        }
+        for (SavedSession s : st.saved()) {
+            int type = s.handle() & ~INDEX_MASK;
+            if (type != TpmRh.HMAC_SESSION_FIRST && type != TpmRh.POLICY_SESSION_FIRST || isUsed(s.handle())) {
+                throw new TpmFailure(TpmRc.FAILURE);
+            }
+            saved.put(s.handle(), s.sequence());
+        }
+        nextIndex = st.nextIndex() & INDEX_MASK;
+    }
 
     /** Loaded session handles, ascending. */
     public SortedMap<Integer, AuthSession> all() { return Collections.unmodifiableSortedMap(loaded); }

@@ -1,13 +1,25 @@
 package dev.jtpm.engine.state;
 
+import dev.jtpm.crypto.Cmac;
 import dev.jtpm.engine.crypto.Tickets;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.structure.TpmiAlgHash;
-import java.security.MessageDigest;
+import dev.jtpm.types.TpmFailure;
+import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.codec.TpmCodec;
+import dev.jtpm.types.codec.Wire.U16;
+import dev.jtpm.types.codec.Wire.U8;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.bouncycastle.crypto.ExtendedDigest;
+import org.bouncycastle.crypto.digests.EncodableDigest;
+import org.bouncycastle.crypto.digests.SHA1Digest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
+import org.bouncycastle.crypto.digests.SHA512Digest;
 
 /**
  * A hash, HMAC or event sequence object (Part 1, 17.6.4; Part 3, 17): the digests in progress and the
@@ -20,41 +32,49 @@ import java.util.List;
  * implementation, the first block decides, and a first block shorter than TPM_GENERATED_VALUE
  * counts as unsafe.
  *
- * <p>The object is mutable and lives in one transient slot; it is never shared between TPMs.
+ * <p>The object is mutable and lives in one transient slot; it is never shared between TPMs. Its running
+ * state can be marshalled ({@link #marshal()}, for the volatile-state blob) and continued in another TPM: the
+ * digests are Bouncy Castle's, whose state can be exported (the JCA's cannot), an HMAC is computed from its
+ * inner digest and the padded key (RFC 2104), a CMAC is tpm-crypto's with {@link Cmac#runningState()}.
  */
 public final class HashSequence implements TransientObject {
     /** What the sequence computes. */
     public enum Kind { HASH, EVENT, HMAC }
 
+    private static final byte IPAD = 0x36, OPAD = 0x5C;
+
     private final Kind kind;
     private final int hashAlg;
     private final Secret authValue;
     private final int[] algs;
-    private final MessageDigest[] digests;
-    private final javax.crypto.Mac mac;
-    private final dev.jtpm.crypto.Cmac cmac;
+    /** The running digests: one per alg of a hash or event sequence; the inner digest of an HMAC. */
+    private final ExtendedDigest[] digests;
+    /** HMAC: the key padded to the hash's block size (K0 of RFC 2104 / FIPS 198-1); empty otherwise. */
+    private final Secret hmacKey;
+    /** CMAC: the cipher and its key, and the MAC in progress; null otherwise. */
+    private final int cmacCipher;
+    private final Secret cmacKey;
+    private final Cmac cmac;
     private boolean firstBlockSeen;
     private boolean ticketSafe;
 
-    private HashSequence(Kind kind, int hashAlg, Secret authValue, int[] algs) {
+    private HashSequence(Kind kind, int hashAlg, Secret authValue, int[] algs, ExtendedDigest[] digests, Secret hmacKey,
+                         int cmacCipher, Secret cmacKey, Cmac cmac) {
         this.kind = kind;
         this.hashAlg = hashAlg;
         this.authValue = authValue.trimTrailingZeros();
         this.algs = algs;
-        this.digests = new MessageDigest[algs.length];
-        for (int i = 0; i < algs.length; i++) digests[i] = PcrBanks.digest(algs[i]);
-        this.mac = null;
-        this.cmac = null;
+        this.digests = digests;
+        this.hmacKey = hmacKey;
+        this.cmacCipher = cmacCipher;
+        this.cmacKey = cmacKey;
+        this.cmac = cmac;
     }
 
-    private HashSequence(int hashAlg, Secret authValue, javax.crypto.Mac mac, dev.jtpm.crypto.Cmac cmac) {
-        this.kind = Kind.HMAC;
-        this.hashAlg = hashAlg;
-        this.authValue = authValue.trimTrailingZeros();
-        this.algs = new int[] {hashAlg};
-        this.digests = new MessageDigest[0];
-        this.mac = mac;
-        this.cmac = cmac;
+    private static HashSequence digesting(Kind kind, int hashAlg, Secret authValue, int[] algs) {
+        ExtendedDigest[] d = new ExtendedDigest[algs.length];
+        for (int i = 0; i < algs.length; i++) d[i] = newDigest(algs[i]);
+        return new HashSequence(kind, hashAlg, authValue, algs, d, Secret.EMPTY, TpmAlg.NULL, null, null);
     }
 
     /**
@@ -63,7 +83,21 @@ public final class HashSequence implements TransientObject {
      */
     public static HashSequence hmac(int hashAlg, Secret key, Secret authValue) {
         TpmiAlgHash.check(hashAlg, false);
-        return new HashSequence(hashAlg, authValue, dev.jtpm.crypto.Hashes.hmac(hashAlg, key.toArray()), null);
+        ExtendedDigest inner = newDigest(hashAlg);
+        int block = inner.getByteLength();
+        byte[] k = key.toArray();
+        if (k.length > block) {
+            ExtendedDigest h = newDigest(hashAlg);
+            h.update(k, 0, k.length);
+            k = new byte[h.getDigestSize()];
+            h.doFinal(k, 0);
+        }
+        byte[] k0 = Arrays.copyOf(k, block);
+        byte[] ipad = k0.clone();
+        for (int i = 0; i < block; i++) ipad[i] ^= IPAD;
+        inner.update(ipad, 0, block);
+        return new HashSequence(Kind.HMAC, hashAlg, authValue, new int[] {hashAlg}, new ExtendedDigest[] {inner},
+                Secret.of(k0), TpmAlg.NULL, null, null);
     }
 
     /**
@@ -72,18 +106,19 @@ public final class HashSequence implements TransientObject {
      * its {@link #hashAlg} is TPM_ALG_CMAC.
      */
     public static HashSequence cmac(int cipher, byte[] key, Secret authValue) {
-        return new HashSequence(dev.jtpm.types.TpmAlg.CMAC, authValue, null, new dev.jtpm.crypto.Cmac(cipher, key));
+        return new HashSequence(Kind.HMAC, TpmAlg.CMAC, authValue, new int[] {TpmAlg.CMAC}, new ExtendedDigest[0],
+                Secret.EMPTY, cipher, Secret.of(key), new Cmac(cipher, key));
     }
 
     /** A hash sequence over {@code hashAlg} (an implemented hash). */
     public static HashSequence hash(int hashAlg, Secret authValue) {
         TpmiAlgHash.check(hashAlg, false);
-        return new HashSequence(Kind.HASH, hashAlg, authValue, new int[] {hashAlg});
+        return digesting(Kind.HASH, hashAlg, authValue, new int[] {hashAlg});
     }
 
     /** An event sequence: one digest per implemented hash. */
     public static HashSequence event(Secret authValue) {
-        return new HashSequence(Kind.EVENT, TpmAlg.NULL, authValue, TpmiAlgHash.IMPLEMENTED.clone());
+        return digesting(Kind.EVENT, TpmAlg.NULL, authValue, TpmiAlgHash.IMPLEMENTED.clone());
     }
 
     public Kind kind() { return kind; }
@@ -111,8 +146,7 @@ public final class HashSequence implements TransientObject {
             firstBlockSeen = true;
             ticketSafe = startsSafely(data);
         }
-        for (MessageDigest md : digests) md.update(data);
-        if (mac != null) mac.update(data);
+        for (ExtendedDigest d : digests) d.update(data, 0, data.length);
         if (cmac != null) cmac.update(data);
     }
 
@@ -124,12 +158,17 @@ public final class HashSequence implements TransientObject {
         return firstBlockSeen ? ticketSafe : startsSafely(lastBlock.unsafeArray());
     }
 
-    /** The finished digest of a hash sequence, after adding {@code lastBlock}. The sequence is then spent. */
+    /** The finished digest (or MAC) of a hash or MAC sequence, after adding {@code lastBlock}. The sequence is then spent. */
     public Bytes finish(Bytes lastBlock) {
-        if (mac != null) return Bytes.wrap(mac.doFinal(lastBlock.unsafeArray()));
-        if (cmac != null) return Bytes.wrap(cmac.doFinal(lastBlock.unsafeArray()));
-        digests[0].update(lastBlock.unsafeArray());
-        return Bytes.wrap(digests[0].digest());
+        byte[] last = lastBlock.unsafeArray();
+        if (cmac != null) return Bytes.wrap(cmac.doFinal(last));
+        byte[] d = complete(digests[0], last);
+        if (kind != Kind.HMAC) return Bytes.wrap(d);
+        byte[] opad = hmacKey.toArray();
+        for (int i = 0; i < opad.length; i++) opad[i] ^= OPAD;
+        ExtendedDigest outer = newDigest(hashAlg);
+        outer.update(opad, 0, opad.length);
+        return Bytes.wrap(complete(outer, d));
     }
 
     /**
@@ -138,18 +177,89 @@ public final class HashSequence implements TransientObject {
      */
     public List<Bytes> finishAll(Bytes lastBlock) {
         List<Bytes> out = new ArrayList<>(digests.length);
-        for (MessageDigest md : digests) {
-            md.update(lastBlock.unsafeArray());
-            out.add(Bytes.wrap(md.digest()));
-        }
+        for (ExtendedDigest d : digests) out.add(Bytes.wrap(complete(d, lastBlock.unsafeArray())));
         return out;
     }
 
     /** The hashes this sequence runs, in the order {@link #finishAll} returns them. */
     public int[] algs() { return algs.clone(); }
 
+    private static byte[] complete(ExtendedDigest d, byte[] last) {
+        d.update(last, 0, last.length);
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
+    }
+
     /** Part 3, 17.4 and ms-tpm's TicketIsSafe: a block is safe unless it may start a TPM-generated structure. */
     private static boolean startsSafely(byte[] b) {
         return b.length >= 4 && !Tickets.startsWithTpmGenerated(b);
+    }
+
+    private static ExtendedDigest newDigest(int alg) {
+        return switch (alg) {
+            case TpmAlg.SHA1 -> new SHA1Digest();
+            case TpmAlg.SHA256 -> new SHA256Digest();
+            case TpmAlg.SHA384 -> new SHA384Digest();
+            case TpmAlg.SHA512 -> new SHA512Digest();
+            default -> throw new IllegalArgumentException("no sequence digest for 0x" + Integer.toHexString(alg));
+        };
+    }
+
+    private static ExtendedDigest resumeDigest(int alg, byte[] state) {
+        return switch (alg) {
+            case TpmAlg.SHA1 -> new SHA1Digest(state);
+            case TpmAlg.SHA256 -> new SHA256Digest(state);
+            case TpmAlg.SHA384 -> new SHA384Digest(state);
+            case TpmAlg.SHA512 -> new SHA512Digest(state);
+            default -> throw new IllegalArgumentException("no sequence digest for 0x" + Integer.toHexString(alg));
+        };
+    }
+
+    // ---------------------------------------------------------------- saved form
+
+    /**
+     * The marshalled sequence (volatile-state blob): kind, hash (TPM_ALG_CMAC for a CMAC), authValue, the
+     * ticket facts, the algorithms and their running digest states (Bouncy Castle's encoded state), the padded
+     * HMAC key, and the CMAC cipher, key and running state.
+     */
+    record Stored(@U8 int kind, @U16 int hashAlg, Secret authValue, boolean firstBlockSeen, boolean ticketSafe,
+                  @U16 List<Integer> algs, List<Bytes> digestStates, Secret hmacKey, @U16 int cmacCipher, Secret cmacKey,
+                  Bytes cmacState) {}
+
+    /** This sequence in progress, marshalled (secrets included: the caller stores it as state). */
+    public byte[] marshal() {
+        List<Bytes> states = new ArrayList<>(digests.length);
+        for (ExtendedDigest d : digests) states.add(Bytes.wrap(((EncodableDigest) d).getEncodedState()));
+        return TpmCodec.encode(new Stored(kind.ordinal(), hashAlg, authValue, firstBlockSeen, ticketSafe,
+                Arrays.stream(algs).boxed().toList(), states, hmacKey, cmacCipher,
+                cmacKey == null ? Secret.EMPTY : cmacKey, cmac == null ? Bytes.EMPTY : Bytes.wrap(cmac.runningState())));
+    }
+
+    /** A sequence from {@link #marshal()}; TPM_RC_FAILURE when the octets are not one. */
+    public static HashSequence unmarshal(byte[] b) {
+        try {
+            Stored st = TpmCodec.decode(Stored.class, b);
+            Kind[] kinds = Kind.values();
+            if (st.kind() >= kinds.length) throw new IllegalArgumentException("kind");
+            Kind kind = kinds[st.kind()];
+            int[] algs = st.algs().stream().mapToInt(Integer::intValue).toArray();
+            HashSequence seq;
+            if (st.cmacCipher() != TpmAlg.NULL) {
+                byte[] key = st.cmacKey().toArray();
+                seq = new HashSequence(Kind.HMAC, TpmAlg.CMAC, st.authValue(), new int[] {TpmAlg.CMAC}, new ExtendedDigest[0],
+                        Secret.EMPTY, st.cmacCipher(), st.cmacKey(), Cmac.resume(st.cmacCipher(), key, st.cmacState().toArray()));
+            } else {
+                if (algs.length != st.digestStates().size() || algs.length == 0) throw new IllegalArgumentException("digests");
+                ExtendedDigest[] d = new ExtendedDigest[algs.length];
+                for (int i = 0; i < algs.length; i++) d[i] = resumeDigest(algs[i], st.digestStates().get(i).toArray());
+                seq = new HashSequence(kind, st.hashAlg(), st.authValue(), algs, d, st.hmacKey(), TpmAlg.NULL, null, null);
+            }
+            seq.firstBlockSeen = st.firstBlockSeen();
+            seq.ticketSafe = st.ticketSafe();
+            return seq;
+        } catch (RuntimeException e) {
+            throw new TpmFailure(TpmRc.FAILURE);
+        }
     }
 }

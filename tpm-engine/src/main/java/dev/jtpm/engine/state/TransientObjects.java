@@ -45,6 +45,14 @@ public final class TransientObjects {
     /** How {@link #get} finds persistent objects (0x81xxxxxx), which live in NV, not in a slot. */
     void persistentLookup(java.util.function.IntFunction<TransientObject> lookup) { persistentLookup = lookup; }
 
+    /** Puts an object back at its handle (restoring the volatile state); false if the handle is no slot or taken. */
+    boolean restoreAt(int handle, TransientObject o) {
+        if (Integer.compareUnsigned(handle, TpmRh.TRANSIENT_FIRST) < 0 || Integer.compareUnsigned(handle, TpmRh.TRANSIENT_LAST) > 0
+                || slots.containsKey(handle)) return false;
+        slots.put(handle, o);
+        return true;
+    }
+
     public void remove(int handle) { slots.remove(handle); }
 
     public void clear() { slots.clear(); }

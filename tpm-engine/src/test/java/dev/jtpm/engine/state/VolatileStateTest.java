@@ -84,8 +84,9 @@ class VolatileStateTest {
     void version2Blob_restoresWithEmptyPcrAuthValueAndAuditDigest() {
         TestTpm t = TestTpm.started();
         byte[] v3 = VolatileState.serialize(t.state());                  // both empty: two empty TPM2Bs at the end
-        // and version 4's list of orderly NV RAM (empty: a 4-octet count)
-        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 4 - 4);
+        // and version 4's list of orderly NV RAM (empty: a 4-octet count), and version 5's fields
+        int v5Fields = dev.jtpm.types.codec.TpmCodec.encode(VolatileState.V5.of(t.state())).length;
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - v5Fields - 4 - 4);
         java.nio.ByteBuffer.wrap(v2).putInt(4, 2);
         TestTpm other = new TestTpm();
         other.state().persistent = t.state().persistent;

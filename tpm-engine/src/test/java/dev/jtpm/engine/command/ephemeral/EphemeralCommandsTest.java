@@ -378,8 +378,8 @@ class EphemeralCommandsTest {
         t.run(commit(key)).orThrow();
         byte[] v2 = dev.jtpm.engine.state.VolatileState.serialize(t.state());
         // a version-1 blob ends before the commit state (and before version 3's two TPM2Bs, empty here)
-        // (and version 4's empty list of orderly NV RAM, 4 octets)
-        int commitLength = 2 + t.state().commit.toBytes().size() + 4 + 4;
+        // (and version 4's empty list of orderly NV RAM, 4 octets, and version 5's fields)
+        int commitLength = 2 + t.state().commit.toBytes().size() + 4 + 4 + dev.jtpm.engine.state.VolatileState.v5Length(t.state());
         byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - commitLength);
         java.nio.ByteBuffer.wrap(v1).putInt(4, 1);
         dev.jtpm.engine.state.VolatileState.restore(t.state(), v1);

@@ -1,0 +1,97 @@
+package dev.jtpm.cli;
+
+import dev.jtpm.server.ServerLog;
+import dev.jtpm.server.host.InstanceHost;
+import dev.jtpm.server.host.ManagementApi;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jtpm host}: many TPM instances in one JVM behind an HTTP/JSON management API
+ * ({@link ManagementApi}); each instance has swtpm-compatible data and control endpoints.
+ */
+@Command(name = "host", mixinStandardHelpOptions = true,
+        description = {"Serve many TPM instances in one process, managed over HTTP/JSON.",
+                "curl -X POST --data '{\"name\":\"vm1\"}' http://127.0.0.1:8080/instances"})
+final class HostCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "instances' directories (DIR/NAME/tpm2 holds the state)")
+    Path dir;
+
+    @Option(names = "--api", required = true, paramLabel = "HOST:PORT|unix:PATH", description = "where the management API listens")
+    String api;
+
+    @ArgGroup(exclusive = true)
+    Endpoints endpoints;
+
+    static final class Endpoints {
+        @Option(names = "--ports", paramLabel = "FROM-TO", description = "TCP port pairs (data P, control P+1) from this range")
+        String ports;
+
+        @Option(names = "--sockets", paramLabel = "DIR", description = "Unix sockets DIR/NAME.sock and DIR/NAME.ctrl (default: DIR/sockets)")
+        Path sockets;
+    }
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "address the instances' TCP ports bind (default: 127.0.0.1)")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--log-level", paramLabel = "N", description = "swtpm log level for the instances (default: 0)")
+    int logLevel = 0;
+
+    @Override
+    public Integer call() {
+        InstanceHost.Endpoints ep;
+        if (endpoints != null && endpoints.ports != null) {
+            String[] r = endpoints.ports.split("-", -1);
+            int from, to;
+            try {
+                if (r.length != 2) throw new NumberFormatException();
+                from = Integer.parseInt(r[0]);
+                to = Integer.parseInt(r[1]);
+                if (from < 1 || to > 65535 || to < from + 1) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                System.err.println("jtpm host: --ports: give FROM-TO with 1 <= FROM < TO <= 65535, not '" + endpoints.ports + "'");
+                return 2;
+            }
+            ep = new InstanceHost.Endpoints.Ports(bind, from, to);
+        } else {
+            ep = new InstanceHost.Endpoints.Sockets(endpoints != null && endpoints.sockets != null ? endpoints.sockets
+                    : dir.resolve("sockets"));
+        }
+        InstanceHost host;
+        try {
+            host = InstanceHost.open(dir, ep, new ServerLog(System.err, logLevel));
+        } catch (IOException e) {
+            System.err.println("jtpm host: cannot use " + dir + ": " + e.getMessage());
+            return 1;
+        }
+        ManagementApi mgmt;
+        try {
+            mgmt = ManagementApi.start(host, api);
+        } catch (IllegalArgumentException | IOException e) {
+            host.close();
+            System.err.println("jtpm host: " + (e instanceof IOException ? "cannot listen on " + api + ": " : "") + e.getMessage());
+            return 1;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mgmt.close();
+            host.close();
+            done.countDown();
+        }, "jtpm-host-exit"));
+        System.out.println("jtpm host: " + host.counts()[0] + " instances, API on "
+                + (api.startsWith("unix:") ? api : api.substring(0, api.lastIndexOf(':') + 1) + mgmt.port()));
+        System.out.flush();
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}
