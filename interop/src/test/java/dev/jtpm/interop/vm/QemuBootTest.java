@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * OVMF, with tpm-tis and tpm-crb: the guest finds a TPM 2.0; the firmware's event log replays (tpm2_eventlog on the
  * host) to the PCRs the guest reads; the PCRs equal swtpm's for the same boot; GetRandom and PCR_Extend through
  * /dev/tpm0 work; a guest reboot (QEMU's reset: CMD_INIT, a new TPM2_Startup by the firmware) measures the same
- * firmware PCRs (and an event log that replays to them) and clears PCR 16; after the guest powers off, jtpm exits (--terminate).
+ * firmware PCRs (and an event log that replays to them) and clears PCR 16, and so does a {@code system_reset}
+ * from the QEMU monitor (QMP); after the guest powers off, jtpm exits (--terminate).
  */
 class QemuBootTest {
 
@@ -64,6 +65,10 @@ class QemuBootTest {
                 assertThat(again.pcrs()).as("PCRs after a guest reboot (QEMU reset: CMD_INIT, firmware Startup)")
                         .isEqualTo(first.pcrs());
                 assertReplays(again, run.resolve("eventlog-after-reboot.bin"));
+
+                vm.qmp("{\"execute\":\"system_reset\"}");
+                BootReport reset = BootReport.parse(vm.awaitReady());
+                assertThat(reset.pcrs()).as("PCRs after system_reset from the QEMU monitor").isEqualTo(first.pcrs());
 
                 vm.send("poweroff");
                 assertThat(vm.awaitExit()).isZero();
