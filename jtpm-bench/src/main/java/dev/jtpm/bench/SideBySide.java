@@ -144,17 +144,28 @@ public final class SideBySide {
         return cmd;
     }
 
-    /** The words of the launcher's {@code jvm_options=(...)} line (plain words, no quoting). */
+    /**
+     * The JVM options the launcher gives {@code jtpm socket}: the words of its {@code jvm_options=(...)} line and of its
+     * {@code one_tpm_options=(...)} line, if any (plain words, no quoting).
+     */
     static List<String> launcherJvmOptions(Path launcher) throws IOException {
-        for (String line : Files.readAllLines(launcher)) {
+        List<String> lines = Files.readAllLines(launcher);
+        List<String> out = new ArrayList<>(words(launcher, lines, "jvm_options")
+                .orElseThrow(() -> new IOException(launcher + " has no jvm_options=(...) line")));
+        out.addAll(words(launcher, lines, "one_tpm_options").orElse(List.of()));
+        return out;
+    }
+
+    private static java.util.Optional<List<String>> words(Path launcher, List<String> lines, String name) throws IOException {
+        for (String line : lines) {
             String l = line.strip();
-            if (l.startsWith("jvm_options=(") && l.endsWith(")")) {
-                String inner = l.substring("jvm_options=(".length(), l.length() - 1).strip();
-                if (inner.matches(".*[\"'$\\`].*")) throw new IOException(launcher + ": jvm_options must be plain words");
-                return inner.isEmpty() ? List.of() : List.of(inner.split("\\s+"));
+            if (l.startsWith(name + "=(") && l.endsWith(")")) {
+                String inner = l.substring(name.length() + 2, l.length() - 1).strip();
+                if (inner.matches(".*[\"'$\\`].*")) throw new IOException(launcher + ": " + name + " must be plain words");
+                return java.util.Optional.of(inner.isEmpty() ? List.of() : List.of(inner.split("\\s+")));
             }
         }
-        throw new IOException(launcher + " has no jvm_options=(...) line");
+        return java.util.Optional.empty();
     }
 
     /** One server under test: its process, its client, and its samples per command. */

@@ -68,14 +68,23 @@ final class InstallCommand implements Callable<Integer> {
     }
 
     /** Where jtpm's classes are: the jtpm-cli jar with its lib directory (as bin/build makes them), else this class path. */
-    record Runtime(String classPath, Path aotCache, List<Path> paths) {
+    record Runtime(String classPath, Path aotCache, List<Path> paths, List<String> jvmOptions, List<String> oneTpmOptions) {
+        /** ./jtpm's options when its file is not found (the launcher's own lines are read when it is). */
+        static final List<String> JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+        static final List<String> ONE_TPM_OPTIONS = List.of("-Xms4m", "-Xmx64m", "-XX:TrimNativeHeapInterval=1000");
+
         static Runtime find() throws IOException, URISyntaxException {
             Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
             Path lib = self.resolveSibling("lib");
+            // jtpm-cli/target/jtpm-cli.jar: the ./jtpm launcher is three levels up
+            Path root = self.getParent() == null || self.getParent().getParent() == null ? null : self.getParent().getParent().getParent();
+            Path launcher = root == null ? null : root.resolve("jtpm");
+            List<String> jvm = shellArray(launcher, "jvm_options", JVM_OPTIONS);
+            List<String> oneTpm = shellArray(launcher, "one_tpm_options", ONE_TPM_OPTIONS);
             if (self.toString().endsWith(".jar") && Files.isDirectory(lib)) {
                 Path aot = self.resolveSibling("jtpm.aot");
                 // the exact class path of bin/build's AOT training run, or the JVM ignores the cache
-                return new Runtime(self + ":" + lib + "/*", aot, List.of(self, lib));
+                return new Runtime(self + ":" + lib + "/*", aot, List.of(self, lib), jvm, oneTpm);
             }
             List<Path> paths = new ArrayList<>();
             List<String> entries = new ArrayList<>();
@@ -85,7 +94,26 @@ final class InstallCommand implements Callable<Integer> {
                 paths.add(p);
                 entries.add(p.toString());
             }
-            return new Runtime(String.join(":", entries), null, paths);
+            return new Runtime(String.join(":", entries), null, paths, jvm, oneTpm);
+        }
+
+        /**
+         * The words of a bash array assignment {@code name=(a b c)} in the ./jtpm launcher (plain words, as its comment
+         * asks of them), or {@code fallback}.
+         */
+        static List<String> shellArray(Path script, String name, List<String> fallback) {
+            if (script == null || !Files.isRegularFile(script)) return fallback;
+            try {
+                for (String line : Files.readAllLines(script)) {
+                    if (line.startsWith(name + "=(") && line.endsWith(")")) {
+                        String words = line.substring(name.length() + 2, line.length() - 1).trim();
+                        return words.isEmpty() ? List.of() : List.of(words.split("\\s+"));
+                    }
+                }
+            } catch (IOException e) {
+                // fall back
+            }
+            return fallback;
         }
     }
 
@@ -101,30 +129,40 @@ final class InstallCommand implements Callable<Integer> {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** The lines every launcher shares: a {@code run} function that execs jtpm with its arguments. */
-    private static String header(Path java, Runtime runtime, String name, String what) {
+    /**
+     * A launcher: {@code dispatch} (shell lines that may rewrite the arguments), then an exec of jtpm's
+     * {@code subcommand} (null: the arguments name it) with ./jtpm's JVM options (and its one-TPM options when
+     * {@code oneTpm}) and the AOT cache of bin/build when present.
+     */
+    private static String script(Path java, Runtime runtime, String name, String what, String dispatch, String subcommand,
+                                 boolean oneTpm) {
+        List<String> options = new ArrayList<>(runtime.jvmOptions());
+        if (oneTpm) options.addAll(runtime.oneTpmOptions());
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/sh\n");
         s.append("# ").append(name).append(" for libvirt and QEMU, running ").append(what)
                 .append(" (written by `jtpm install`; run it again after moving the JDK or the jars).\n");
-        // the JVM options of ./jtpm (serial GC, native access for the Unix-socket code) and its AOT cache when built
+        s.append(dispatch);
         s.append("java=").append(quote(java.toString())).append('\n');
         s.append("cp=").append(quote(runtime.classPath())).append('\n');
-        s.append("set -- --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp \"$cp\" dev.jtpm.cli.Main \"$@\"\n");
+        s.append("# the JVM options of ./jtpm\n");
+        s.append("set --");
+        for (String o : options) s.append(' ').append(quote(o));
+        s.append(" -cp \"$cp\" dev.jtpm.cli.Main").append(subcommand == null ? "" : " " + subcommand).append(" \"$@\"\n");
         if (runtime.aotCache() != null) {
             s.append("aot=").append(quote(runtime.aotCache().toString())).append('\n');
             s.append("if [ -r \"$aot\" ]; then set -- -XX:AOTCache=\"$aot\" -Xlog:aot=off -Xlog:cds=off \"$@\"; fi\n");
         }
+        s.append("exec \"$java\" \"$@\"\n");
         return s.toString();
     }
 
     static String launcher(Path java, Runtime runtime, String name, String subcommand) {
-        return header(java, runtime, name, "`jtpm " + subcommand + "`").replace("dev.jtpm.cli.Main \"$@\"",
-                "dev.jtpm.cli.Main " + subcommand + " \"$@\"") + "exec \"$java\" \"$@\"\n";
+        return script(java, runtime, name, "`jtpm " + subcommand + "`", "", subcommand, false);
     }
 
     static String swtpmLauncher(Path java, Runtime runtime) {
-        return """
+        return script(java, runtime, "swtpm", "`jtpm socket|chardev|cuse`", """
                 case "${1:-}" in
                   socket|chardev|cuse) ;;
                   -v|--version) set -- socket --version ;;
@@ -135,11 +173,7 @@ final class InstallCommand implements Callable<Integer> {
                     echo "swtpm: unknown command '${1:-}': this swtpm is jtpm, which offers 'swtpm socket', 'swtpm chardev' and 'swtpm cuse'" >&2
                     exit 1 ;;
                 esac
-                """.transform(dispatch -> {
-                    String h = header(java, runtime, "swtpm", "`jtpm socket|chardev|cuse`");
-                    int at = h.indexOf("java=");
-                    return h.substring(0, at) + dispatch + h.substring(at);
-                }) + "exec \"$java\" \"$@\"\n";
+                """, null, true);
     }
 
     /**

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
  * {@code jtpm ioctl}: swtpm_ioctl for swtpm's (and jtpm's) control channel, with swtpm_ioctl's options, parsing
  * (getopt_long_only: {@code -c} and {@code --c} alike, unique prefixes, one command per call), output lines, error
  * lines and exit codes — 0.7.1's, plus {@code --lock-storage} of later releases and {@code -V}. Like swtpm_ioctl it
- * opens one connection and sends every request of the call over it. Character devices (CUSE) are not supported.
+ * opens one connection and sends every request of the call over it. A device path (a CUSE TPM such as
+ * {@code jtpm cuse}'s) is driven with the {@code PTM_*} ioctls ({@link CuseControl}).
  *
  * <p>Parsed by hand, not by picocli ({@link Main} passes the arguments straight here): picocli cannot reproduce
  * getopt's prefix matching and messages.
@@ -220,8 +221,18 @@ public final class IoctlCommand implements Callable<Integer> {
             r.device = positional.get(0);
         }
         if (r.device != null) {
-            err.println("Unable to open device '" + r.device + "': CUSE devices are not supported.");
-            return 1;
+            CuseControl device;
+            try {
+                device = CuseControl.open(r.device);
+            } catch (IOException e) {
+                err.println("Unable to open device '" + r.device + "'.");
+                return 1;
+            }
+            try (SwtpmControl ctrl = SwtpmControl.over(device)) {
+                return dispatch(r, ctrl, out, err, in);
+            } catch (IOException e) {
+                return 1;
+            }
         }
         SwtpmControl ctrl = open(r, err);
         if (ctrl == null) return 1;
@@ -509,7 +520,7 @@ public final class IoctlCommand implements Callable<Integer> {
         out.printf("%nUsage: %s command <device path>%n%n", PROGRAM);
         out.print("""
                 The following commands are supported:
-                --tpm-device <device> : use the given device; CUSE devices are not supported
+                --tpm-device <device> : use the given device (a CUSE TPM)
                 --tcp [<host>]:[<prt>]: connect to TPM on given host and port;
                                         default host is 127.0.0.1, default port is %d
                 --unix <path>         : connect to TPM using UnixIO socket

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jtpm", mixinStandardHelpOptions = true, version = "jtpm " + dev.jtpm.server.SwtpmSocket.VERSION,
         description = {"A virtual TPM 2.0 in pure Java.",
                 "Also: socket, cuse, chardev (swtpm's front-ends; see jtpm <command> --help)."},
-        subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, HostCommand.class, InstallCommand.class})
+        subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, HostCommand.class, SetupCommand.class,
+                LocalCaCommand.class, InstallCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

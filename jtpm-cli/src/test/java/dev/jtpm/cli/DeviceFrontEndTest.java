@@ -102,6 +102,22 @@ class DeviceFrontEndTest {
         run("tpm2_pcrextend", "-T", tcti, "16:sha256=" + "ab".repeat(32));
         assertThat(run("tpm2_pcrread", "-T", tcti, "sha256:16")).contains("16: 0x");
 
+        // jtpm ioctl drives the device with the PTM ioctls, as swtpm_ioctl drives a CUSE TPM
+        assertThat(JtpmProcess.run("ioctl", "-c", device).out()).isEqualTo("ptm capability is 0x6fff\n");
+        assertThat(JtpmProcess.run("ioctl", "-e", device).out()).isEqualTo("tpmEstablished is 0\n");
+        assertThat(JtpmProcess.run("ioctl", "--info", "1", device).out()).startsWith("{\"TPMSpecification\":");
+        Path perm = dir.resolve("permanent.blob"), vol = dir.resolve("volatile.blob");
+        assertThat(JtpmProcess.run("ioctl", "--save", "permanent", perm.toString(), device).exitCode()).isZero();
+        assertThat(JtpmProcess.run("ioctl", "--save", "volatile", vol.toString(), device).exitCode()).isZero();
+        assertThat(Files.size(vol)).as("more than one ioctl's worth, read() for the rest").isGreaterThan(3072);
+        assertThat(new String(Files.readAllBytes(vol), 0, 2, StandardCharsets.ISO_8859_1)).isEqualTo("\u0002\u0001");
+        assertThat(JtpmProcess.run("ioctl", "--stop", device).exitCode()).isZero();
+        assertThat(JtpmProcess.run("ioctl", "--load", "permanent", perm.toString(), device).exitCode()).isZero();
+        assertThat(JtpmProcess.run("ioctl", "--load", "volatile", vol.toString(), device).exitCode()).isZero();
+        assertThat(JtpmProcess.run("ioctl", "-i", device).exitCode()).isZero();
+        assertThat(run("tpm2_pcrread", "-T", tcti, "sha256:16")).as("QEMU's incoming sequence: the state blobs, then INIT; no Startup needed")
+                .contains("16: 0x");
+
         try (OutputStream o = p.getOutputStream()) {
             o.write("go\n".getBytes(StandardCharsets.US_ASCII));
         }

@@ -45,8 +45,8 @@ class IoctlCommandTest {
         assertThat(run("-c", "--tcp", "localhost:70000")).isEqualTo(err("Port 'ocalhost:70000' outside valid range.\n"));
         assertThat(run("-c", "--tcp", ":abc")).isEqualTo(err("Invalid port 'abc'\n"));
         assertThat(run("-c", "--tcp", "h:")).isEqualTo(err("Invalid port ''\n"));
-        assertThat(run("-c", "/dev/vtpm0")).isEqualTo(err("Unable to open device '/dev/vtpm0': CUSE devices are not supported.\n"));
-        assertThat(run("-c", "--tpm-device", "/dev/vtpm0")).isEqualTo(err("Unable to open device '/dev/vtpm0': CUSE devices are not supported.\n"));
+        assertThat(run("-c", "/dev/vtpm0")).isEqualTo(err("Unable to open device '/dev/vtpm0'.\n"));
+        assertThat(run("-c", "--tpm-device", "/dev/vtpm0")).isEqualTo(err("Unable to open device '/dev/vtpm0'.\n"));
         assertThat(run("-c", "--unix", "/" + "x".repeat(120))).isEqualTo(err("Socket path is too long.\n"));
         assertThat(run("-c", "--unix", "/nonexistent/ctrl")).isEqualTo(err("Connect failed: No such file or directory\n"));
     }

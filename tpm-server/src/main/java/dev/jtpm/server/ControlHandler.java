@@ -46,9 +46,13 @@ final class ControlHandler {
         if (fd >= 0) Posix.close(fd);
     }
 
-    /** The PTM_CAP_* bits this channel offers: swtpm 0.7.1's 0xFFFF, less SET_DATAFD where it cannot work. */
+    /**
+     * The PTM_CAP_* bits this channel offers: swtpm 0.7.1's 0xFFFF plus LOCK_STORAGE (swtpm 0.8), less
+     * SET_DATAFD where it cannot work.
+     */
     int capabilities() {
-        return dataFdSupported ? Ptm.CAPS_SWTPM_071_TPM2 : Ptm.CAPS_SWTPM_071_TPM2 & ~Ptm.CAP_SET_DATAFD;
+        int caps = Ptm.CAPS_SWTPM_071_TPM2 | Ptm.CAP_LOCK_STORAGE;
+        return dataFdSupported ? caps : caps & ~Ptm.CAP_SET_DATAFD;
     }
 
     /** The reply for one complete request as received, plus what the caller must do afterwards. */
@@ -97,7 +101,7 @@ final class ControlHandler {
             case CtrlRequest.StoreVolatile s -> ok(CtrlResponse.result(controller.storeVolatile()));
             case CtrlRequest.GetStateBlob g -> getStateBlob(g);
             case CtrlRequest.SetStateBlob s -> ok(CtrlResponse.result(controller.pushStateBlob(s.type(), s.stateFlags(), s.data())));
-            case CtrlRequest.GetConfig g -> ok(CtrlResponse.config(0));
+            case CtrlRequest.GetConfig g -> ok(CtrlResponse.config(controller.configFlags()));
             case CtrlRequest.SetDataFd d -> bad(Ptm.TPM_BAD_PARAMETER); // answered by setDataFd above
             case CtrlRequest.SetBufferSize b -> {
                 int size = controller.setBufferSize(b.bufferSize());
@@ -124,10 +128,11 @@ final class ControlHandler {
 
     private Reply getStateBlob(CtrlRequest.GetStateBlob g) {
         try {
-            byte[] blob = controller.stateBlob(g.type());
+            TpmController.MigrationBlob mb = controller.stateBlob(g.type(), g.stateFlags());
+            byte[] blob = mb.blob();
             long off = Integer.toUnsignedLong(g.offset());
             byte[] part = off < blob.length ? Arrays.copyOfRange(blob, (int) off, blob.length) : new byte[0];
-            return ok(CtrlResponse.stateBlob(Ptm.TPM_SUCCESS, 0, part));
+            return ok(CtrlResponse.stateBlob(Ptm.TPM_SUCCESS, mb.encrypted() ? Ptm.STATE_FLAG_ENCRYPTED : 0, part));
         } catch (StateBlobException e) {
             return ok(CtrlResponse.stateBlob(e.ptmResult(), 0, new byte[0]));
         }

@@ -3,6 +3,7 @@ package dev.jtpm.server;
 import dev.jtpm.engine.platform.StateKind;
 import dev.jtpm.wire.StateBlob;
 import dev.jtpm.wire.StateBlobException;
+import dev.jtpm.wire.StateKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,14 +17,22 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * swtpm's directory backend: {@code tpm2-00.permall}, {@code tpm2-00.volatilestate} and
- * {@code tpm2-00.savestate}, each the engine's blob wrapped in swtpm's v2 blob header with one
- * TLV(DATA). Every write goes to {@code TMP2-00.<name>}, is fsync'ed, renamed over the target, and
- * the directory is fsync'ed, so a crash at any moment leaves the old or the new file, never a torn
- * one. An fcntl lock on {@code .lock} (the one swtpm takes) is held while the store is open.
+ * {@code tpm2-00.savestate}, each the engine's blob wrapped in swtpm's v2 blob header: one
+ * TLV(DATA), or with a file key ({@code --key}) encrypted exactly as swtpm encrypts it
+ * ({@link StateBlob#encodeFile}). Every write goes to {@code TMP2-00.<name>}, is fsync'ed, renamed
+ * over the target, and the directory is fsync'ed, so a crash at any moment leaves the old or the new
+ * file, never a torn one. An fcntl lock on {@code .lock} (the one swtpm takes) is held while the
+ * store is open, except that {@code --migration incoming} opens it unlocked and
+ * {@code release-lock-outgoing} gives the lock up ({@link #lock}, {@link #unlock}).
+ *
+ * <p>When it takes the lock at open, the store reads every state file present once with the key
+ * (or without one), so a wrong key, a missing key or a tampered file is one clear error before
+ * anything runs, and no file is touched.
  */
 public final class DirectoryStateStore implements StateStore {
     /** The default permission bits of state files. */
@@ -31,14 +40,15 @@ public final class DirectoryStateStore implements StateStore {
 
     private final Path dir;
     private final Set<PosixFilePermission> perms;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final Optional<StateKey> key;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private boolean closed, released;
 
-    private DirectoryStateStore(Path dir, int mode, FileChannel lockChannel, FileLock lock) {
+    private DirectoryStateStore(Path dir, int mode, Optional<StateKey> key) {
         this.dir = dir;
         this.perms = permissions(mode);
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.key = key;
     }
 
     /**
@@ -48,25 +58,101 @@ public final class DirectoryStateStore implements StateStore {
      * @throws StateLockedException when another server holds the lock
      */
     public static DirectoryStateStore open(Path dir, int mode) throws IOException {
-        Files.createDirectories(dir);
-        Path lockFile = dir.resolve(".lock");
-        FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----")));
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-        if (lock == null) {
-            ch.close();
-            throw new StateLockedException("state directory " + dir + " is in use: another server holds the lock on " + lockFile);
-        }
-        return new DirectoryStateStore(dir, mode, ch, lock);
+        return open(dir, mode, Optional.empty(), true);
     }
+
+    /**
+     * Opens (creating if needed) the state directory with an optional file key; when {@code lockNow},
+     * takes the lock and checks that every state file present can be read with the key.
+     *
+     * @throws StateLockedException when another server holds the lock
+     * @throws StateKeyException when a state file cannot be read with the key given (the message names
+     *     the file and says why: no key, wrong key or tampered, not encrypted)
+     */
+    public static DirectoryStateStore open(Path dir, int mode, Optional<StateKey> key, boolean lockNow) throws IOException {
+        Files.createDirectories(dir);
+        DirectoryStateStore s = new DirectoryStateStore(dir, mode, key);
+        if (lockNow) {
+            if (!s.lock(0)) {
+                throw new StateLockedException("state directory " + dir + " is in use: another server holds the lock on "
+                        + dir.resolve(".lock"));
+            }
+            try {
+                s.verify();
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+        return s;
+    }
+
+    /** Reads every state file present with the key, changing nothing. */
+    private void verify() throws IOException {
+        for (StateKind k : StateKind.values()) load(k);
+    }
+
+    /**
+     * Takes the directory's lock (swtpm's fcntl write lock on {@code .lock}), trying {@code retries}
+     * more times 10 ms apart. True when this store holds the lock afterwards.
+     */
+    @Override
+    public synchronized boolean lock(int retries) throws IOException {
+        if (closed) throw new IOException("state store " + dir + " is closed");
+        if (lock != null) return true;
+        Path lockFile = dir.resolve(".lock");
+        FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----")));
+        for (int attempt = 0; ; attempt++) {
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+            if (l != null) {
+                lockChannel = ch;
+                lock = l;
+                released = false;
+                return true;
+            }
+            if (attempt >= retries) {
+                ch.close();
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ch.close();
+                return false;
+            }
+        }
+    }
+
+    /** Gives the lock up (outgoing migration); writes are refused until {@link #lock} takes it again. */
+    @Override
+    public synchronized void unlock() throws IOException {
+        if (lock == null) return;
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+            lock = null;
+            lockChannel = null;
+            released = true;
+        }
+    }
+
+    /** True while this store holds the directory's lock. */
+    public synchronized boolean isLocked() { return lock != null; }
+
+    @Override
+    public Optional<StateKey> fileKey() { return key; }
 
     /** The state directory. */
     public Path directory() { return dir; }
@@ -83,16 +169,16 @@ public final class DirectoryStateStore implements StateStore {
             return null;
         }
         try {
-            return StateBlob.decode(raw).plainPayload();
+            return StateBlob.decodeFile(raw, key);
         } catch (StateBlobException e) {
-            throw new IOException(fileOf(kind) + ": " + e.getMessage(), e);
+            throw new StateKeyException(fileOf(kind) + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void store(StateKind kind, byte[] blob) throws IOException {
         checkOpen();
-        byte[] bytes = StateBlob.plainFile(blob).encode();
+        byte[] bytes = StateBlob.encodeFile(blob, key);
         Path tmp = dir.resolve("TMP2-00." + kind.fileSuffix());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -113,16 +199,20 @@ public final class DirectoryStateStore implements StateStore {
 
     @Override
     public synchronized void close() throws IOException {
-        if (!lockChannel.isOpen()) return;
+        if (closed) return;
+        closed = true;
+        if (lock == null) return;
         try {
             lock.release();
         } finally {
             lockChannel.close();
+            lock = null;
         }
     }
 
     private void checkOpen() throws IOException {
-        if (!lockChannel.isOpen()) throw new IOException("state store " + dir + " is closed");
+        if (closed) throw new IOException("state store " + dir + " is closed");
+        if (released) throw new IOException("state store " + dir + ": the lock was released for an outgoing migration");
     }
 
     private void syncDirectory() throws IOException {

@@ -23,10 +23,19 @@ import java.util.Set;
  * @param pidFile {@code --pid file=}, or null
  * @param logFile {@code --log file=}, or null for stderr
  * @param logLevel {@code --log level=}; -1 when no {@code --log} was given
+ * @param pidFd {@code --pid fd=}, or -1
+ * @param key {@code --key} as given (read by {@link dev.jtpm.wire.StateKey#parse} when the server starts), or null
+ * @param migrationKey {@code --migration-key} as given, or null
+ * @param incomingMigration {@code --migration incoming}
+ * @param releaseLockOutgoing {@code --migration release-lock-outgoing}
+ * @param runas {@code --runas} user, or null
+ * @param daemon {@code -d/--daemon}
  */
 public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, ChannelSpec ctrl, SwtpmFlags flags,
                             boolean rejectLocality4, boolean terminate, boolean ctrlTerminate, Path stateDir,
-                            int stateMode, Path pidFile, Path logFile, int logLevel) {
+                            int stateMode, Path pidFile, Path logFile, int logLevel, int pidFd, String key,
+                            String migrationKey, boolean incomingMigration, boolean releaseLockOutgoing, String runas,
+                            boolean daemon) {
 
     /** What the command line asks for. */
     public enum Action { RUN, HELP, VERSION, PRINT_CAPABILITIES, PRINT_STATES }
@@ -38,15 +47,15 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
     private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--ctrl", "--tpmstate", "--flags", "--pid",
             "--log", "--locality", "--seccomp", "--port", "--key", "--migration-key", "--migration", "--runas",
             "--chroot", "--fd", "--profile", "--print-info", "--pcap");
-    private static final Set<String> UNSUPPORTED = Set.of("--key", "--migration-key", "--migration", "--runas",
-            "--chroot", "--profile", "--print-info", "--pcap", "--daemon",
+    private static final Set<String> UNSUPPORTED = Set.of("--chroot", "--profile", "--print-info", "--pcap",
             "--print-profiles", "--vtpm-proxy");
 
     /** Parses {@code args} (after the word {@code socket}); {@code env} supplies TPM_PATH and TPM_PORT. */
     public static SocketOptions parse(List<String> args, Map<String, String> env) throws OptionException {
         Action action = Action.RUN;
-        boolean tpm2 = false, terminate = false;
+        boolean tpm2 = false, terminate = false, daemon = false;
         String server = null, ctrl = null, tpmstate = null, flags = null, pid = null, log = null, locality = null;
+        String key = null, migrationKey = null, migration = null, runas = null;
         Integer legacyPort = null, dataFd = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -79,6 +88,14 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 case "--print-capabilities" -> { if (action == Action.RUN) action = Action.PRINT_CAPABILITIES; }
                 case "--print-states" -> { if (action == Action.RUN) action = Action.PRINT_STATES; }
                 case "--terminate" -> terminate = true;
+                case "--daemon" -> daemon = true;
+                case "--key" -> key = value;
+                case "--migration-key" -> migrationKey = value;
+                case "--migration" -> migration = value;
+                case "--runas" -> {
+                    if (value.isEmpty()) throw new OptionException("--runas needs a user name");
+                    runas = value;
+                }
                 case "--server" -> server = value;
                 case "--ctrl" -> ctrl = value;
                 case "--tpmstate" -> tpmstate = value;
@@ -95,11 +112,11 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         if (action == Action.PRINT_STATES) {
             StateDir state = parseState(tpmstate, env);
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, state.dir(),
-                    state.mode(), null, null, -1);
+                    state.mode(), null, null, -1, -1, null, null, false, false, null, false);
         }
         if (action != Action.RUN) {
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
-                    DirectoryStateStore.DEFAULT_MODE, null, null, -1);
+                    DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false);
         }
         if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
         if ((server != null ? 1 : 0) + (legacyPort != null ? 1 : 0) + (dataFd != null ? 1 : 0) > 1) {
@@ -140,7 +157,26 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         Path stateDir = state.dir();
         int stateMode = state.mode();
         Path pidFile = null;
-        if (pid != null) pidFile = Path.of(KeyValueOption.parse("--pid", pid, Set.of("file")).require("file"));
+        int pidFd = -1;
+        if (pid != null) {
+            KeyValueOption kv = KeyValueOption.parse("--pid", pid, Set.of("file", "fd"));
+            if (kv.has("file") == kv.has("fd")) throw new OptionException("--pid: give file=<path> or fd=<fd>");
+            if (kv.has("file")) pidFile = Path.of(kv.require("file"));
+            else pidFd = parseFd("--pid", kv.require("fd"));
+        }
+        boolean incoming = false, releaseOutgoing = false;
+        if (migration != null) {
+            KeyValueOption kv = KeyValueOption.parse("--migration", migration, Set.of("incoming", "release-lock-outgoing"));
+            incoming = kv.flag("incoming");
+            releaseOutgoing = kv.flag("release-lock-outgoing");
+        }
+        if (daemon) {
+            if (dataSpec instanceof ChannelSpec.Fd || ctrlSpec instanceof ChannelSpec.Fd || pidFd >= 0
+                    || hasFd(key) || hasFd(migrationKey)) {
+                throw new OptionException("--daemon: jtpm re-executes itself to detach and cannot hand file descriptors"
+                        + " (fd=, clientfd=, --pid fd=, --key fd=/pwdfd=) to the new process; drop --daemon or use paths");
+            }
+        }
         Path logFile = null;
         int logLevel = -1;
         if (log != null) {
@@ -162,7 +198,14 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                     .has("reject-locality-4");
         }
         return new SocketOptions(action, tpm2, dataSpec, ctrlSpec, parseFlags(flags), reject4, terminate, ctrlTerminate,
-                stateDir, stateMode, pidFile, logFile, logLevel);
+                stateDir, stateMode, pidFile, logFile, logLevel, pidFd, key, migrationKey, incoming, releaseOutgoing, runas,
+                daemon);
+    }
+
+    private static boolean hasFd(String keyOption) {
+        if (keyOption == null) return false;
+        for (String part : keyOption.split(",")) if (part.startsWith("fd=") || part.startsWith("pwdfd=")) return true;
+        return false;
     }
 
     record StateDir(Path dir, int mode) {}
@@ -176,7 +219,9 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             if (kv.has("dir")) stateDir = Path.of(kv.require("dir"));
             else if (kv.has("backend-uri")) {
                 String uri = kv.require("backend-uri");
-                if (!uri.startsWith("dir://")) throw new OptionException("--tpmstate: only dir:// backends are supported");
+                if (!uri.startsWith("dir://")) {
+                    throw new OptionException("--tpmstate: backend-uri '" + uri + "' is not supported: jtpm has the dir:// backend only");
+                }
                 stateDir = Path.of(uri.substring("dir://".length()));
             }
             stateMode = kv.mode("mode", DirectoryStateStore.DEFAULT_MODE);

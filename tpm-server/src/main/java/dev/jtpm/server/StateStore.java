@@ -13,6 +13,15 @@ public interface StateStore extends NvStore, AutoCloseable {
     @Override
     void close() throws IOException;
 
+    /** The key state files are encrypted with ({@code --key}), if any. */
+    default java.util.Optional<dev.jtpm.wire.StateKey> fileKey() { return java.util.Optional.empty(); }
+
+    /** Takes the storage lock again (retrying {@code retries} times); true when held. Stores without a lock: true. */
+    default boolean lock(int retries) throws IOException { return true; }
+
+    /** Gives the storage lock up (outgoing migration). Stores without a lock: nothing. */
+    default void unlock() throws IOException {}
+
     /** A store in memory with nothing to lock: for tests and throw-away instances. */
     static StateStore inMemory() {
         NvStore nv = NvStore.inMemory();

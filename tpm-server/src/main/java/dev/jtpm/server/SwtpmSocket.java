@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import dev.jtpm.wire.StateKey;
 
 /**
  * {@code jtpm socket}: a drop-in for {@code swtpm socket --tpm2}. Parses the swtpm command line,
@@ -48,6 +50,13 @@ public final class SwtpmSocket {
             err.println("jtpm socket: only TPM 2 is supported; add --tpm2");
             return 1;
         }
+        if (o.daemon()) return Daemon.detach(args, err);
+        try {
+            if (o.runas() != null && Privileges.geteuid() != 0) Privileges.runAs(o.runas()); // itself, or one clear error
+        } catch (OptionException e) {
+            err.println("jtpm socket: " + e.getMessage());
+            return 1;
+        }
         ServerLog log;
         try {
             log = openLog(o, err);
@@ -55,10 +64,19 @@ public final class SwtpmSocket {
             err.println("jtpm socket: cannot open the log file: " + e.getMessage());
             return 1;
         }
+        Optional<StateKey> key, migrationKey;
+        try {
+            key = o.key() == null ? Optional.empty() : Optional.of(StateKey.parse("--key", o.key(), FD_READER));
+            migrationKey = o.migrationKey() == null ? Optional.empty()
+                    : Optional.of(StateKey.parse("--migration-key", o.migrationKey(), FD_READER));
+        } catch (IllegalArgumentException e) {
+            err.println("jtpm socket: " + e.getMessage());
+            return 1;
+        }
         StateStore store;
         try {
-            store = DirectoryStateStore.open(o.stateDir(), o.stateMode());
-        } catch (StateLockedException e) {
+            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration());
+        } catch (StateLockedException | StateKeyException e) {
             err.println("jtpm socket: " + e.getMessage());
             return 1;
         } catch (IOException e) {
@@ -66,10 +84,18 @@ public final class SwtpmSocket {
             return 1;
         }
         InstanceConfig cfg = new InstanceConfig(o.data(), o.ctrl(), o.flags(), o.rejectLocality4(), o.terminate(),
-                o.ctrlTerminate(), log);
+                o.ctrlTerminate(), log, migrationKey, o.incomingMigration(), o.releaseLockOutgoing());
         TpmInstance instance;
         try {
-            instance = TpmInstance.start(store, cfg);
+            instance = TpmInstance.start(store, cfg, () -> {
+                if (o.runas() != null && Privileges.geteuid() == 0) {
+                    try {
+                        Privileges.runAs(o.runas()); // after binding, before the TPM touches its state: as swtpm
+                    } catch (OptionException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                }
+            });
         } catch (IOException e) {
             err.println("jtpm socket: " + e.getMessage());
             return 1;
@@ -86,15 +112,15 @@ public final class SwtpmSocket {
         };
         Thread hook = new Thread(cleanup, "jtpm-exit");
         Runtime.getRuntime().addShutdownHook(hook);
-        if (o.pidFile() != null) {
-            try {
-                writePidFile(o.pidFile());
-            } catch (IOException e) {
-                err.println("jtpm socket: cannot write the pid file: " + e.getMessage());
-                cleanup.run();
-                Runtime.getRuntime().removeShutdownHook(hook);
-                return 1;
-            }
+        try {
+            if (o.pidFile() != null) writePidFile(o.pidFile());
+            if (o.pidFd() >= 0) writePidFd(o.pidFd());
+            Daemon.signalReady(env);
+        } catch (IOException e) {
+            err.println("jtpm socket: cannot write the pid file: " + e.getMessage());
+            cleanup.run();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return 1;
         }
         if (onReady != null) onReady.accept(instance);
         try {
@@ -109,6 +135,42 @@ public final class SwtpmSocket {
             // already shutting down
         }
         return 0;
+    }
+
+    /** Reads {@code fd=}/{@code pwdfd=} descriptors as swtpm does: read(2) from the current offset, then close. */
+    private static final StateKey.FdOpener FD_READER = fd -> {
+        if (!Posix.AVAILABLE) return StateKey.FdOpener.PROC_SELF.open(fd);
+        return new java.io.InputStream() {
+            private boolean closed;
+
+            @Override
+            public int read() throws IOException {
+                byte[] b = new byte[1];
+                return read(b, 0, 1) <= 0 ? -1 : b[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                int n = Posix.read(fd, b, off, len);
+                return n == 0 ? -1 : n;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) Posix.close(fd);
+                closed = true;
+            }
+        };
+    };
+
+    /** {@code --pid fd=}: the pid written to an inherited descriptor (swtpm writes it and closes it). */
+    private static void writePidFd(int fd) throws IOException {
+        try (java.io.OutputStream out = Files.newOutputStream(Path.of("/proc/self/fd/" + fd),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            out.write(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
+        }
+        if (Posix.AVAILABLE) Posix.close(fd);
     }
 
     /**
@@ -144,7 +206,8 @@ public final class SwtpmSocket {
     /** The {@code --print-capabilities} JSON, in swtpm's shape, listing only what jtpm implements. */
     public static String capabilitiesJson() {
         return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", \"tpm-send-command-header\", \"flags-opt-startup\","
-                + " \"flags-opt-disable-auto-shutdown\", \"cmdarg-print-states\", \"nvram-backend-dir\" ], \"version\": \"" + VERSION + "\" }";
+                + " \"flags-opt-disable-auto-shutdown\", \"cmdarg-key-fd\", \"cmdarg-pwd-fd\", \"cmdarg-print-states\","
+                + " \"nvram-backend-dir\", \"cmdarg-migration\" ], \"version\": \"" + VERSION + "\" }";
     }
 
     /** The {@code --help} text. */
@@ -168,10 +231,21 @@ public final class SwtpmSocket {
                   --ctrl type=unixio,clientfd=<fd>
                                          control channel (swtpm CMD_* protocol); over Unix
                                          sockets it accepts CMD_SET_DATAFD (QEMU)
-                  --tpmstate dir=<dir>[,mode=0<octal>]
+                  --tpmstate dir=<dir>|backend-uri=dir://<dir>[,mode=0<octal>]
                                          state directory (or env TPM_PATH); files 0640 by default
                   --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]
-                  --pid file=<path>      write the pid once ready; removed at exit
+                  --pid file=<path>|fd=<fd>
+                                         write the pid once ready (in place); the file is removed at exit
+                  --key file=<path>|fd=<fd>[,format=hex|binary][,mode=aes-128-cbc|aes-256-cbc][,remove]
+                  --key pwdfile=<path>|pwdfd=<fd>[,kdf=pbkdf2|sha512][,mode=...][,remove]
+                                         encrypt the state files (swtpm's format: AES-CBC + HMAC-SHA256)
+                  --migration-key <same forms>
+                                         encrypt the blobs CMD_GET_STATEBLOB answers
+                  --migration [incoming][,release-lock-outgoing]
+                                         defer the state lock until blobs arrive; give it up once the
+                                         savestate blob was read
+                  --runas <user>         become <user> after binding (root only)
+                  -d|--daemon            detach (runs itself again in a new session) once ready
                   --log [file=<path>][,level=<n>]
                                          level >= 20 dumps control and data traffic
                   --locality [reject-locality-4][,allow-set-locality]

@@ -6,10 +6,12 @@ import dev.jtpm.engine.platform.StateKind;
 import dev.jtpm.wire.Ptm;
 import dev.jtpm.wire.StateBlob;
 import dev.jtpm.wire.StateBlobException;
+import dev.jtpm.wire.StateKey;
 import dev.jtpm.wire.TpmHeader;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The life-cycle semantics of a served TPM, shared by every front-end (control channel, data
@@ -34,6 +36,13 @@ public final class TpmController {
     private boolean running;
     private int locality;
     private int bufferSize = MAX_BUFFER_SIZE;
+    private Optional<StateKey> migrationKey = Optional.empty();
+    private boolean incoming, releaseLockOutgoing;
+    private int lockingRetries;
+    private Runnable onLockFailure = () -> { };
+
+    /** swtpm's DEFAULT_LOCKING_RETRIES: after a release, the next lock is retried this often, 10 ms apart. */
+    public static final int DEFAULT_LOCKING_RETRIES = 300;
 
     /** A controller for a powered-off TPM whose state lives in {@code store}. */
     public TpmController(Tpm tpm, NvStore store, SwtpmFlags flags, boolean rejectLocality4, ServerLog log) {
@@ -42,6 +51,51 @@ public final class TpmController {
         this.flags = flags;
         this.rejectLocality4 = rejectLocality4;
         this.log = log;
+    }
+
+    /**
+     * Sets the migration key and swtpm's {@code --migration} behaviour: with {@code incoming} the
+     * storage lock is taken only by SET_STATEBLOB, CMD_LOCK_STORAGE or the first TPM command (the store
+     * was opened unlocked); with {@code releaseLockOutgoing} the lock is given up once the savestate
+     * blob was read. {@code onLockFailure} runs when a TPM command cannot take the lock (swtpm exits).
+     */
+    public synchronized void configureMigration(Optional<StateKey> migrationKey, boolean incoming, boolean releaseLockOutgoing,
+                                                Runnable onLockFailure) {
+        this.migrationKey = migrationKey;
+        this.incoming = incoming;
+        this.releaseLockOutgoing = releaseLockOutgoing;
+        this.onLockFailure = onLockFailure;
+    }
+
+    private Optional<StateKey> fileKey() {
+        return store instanceof StateStore s ? s.fileKey() : Optional.empty();
+    }
+
+    /** PTM_CONFIG_FLAG_* for CMD_GET_CONFIG: which keys are set. */
+    public synchronized int configFlags() {
+        return (fileKey().isPresent() ? Ptm.CONFIG_FLAG_FILE_KEY : 0) | (migrationKey.isPresent() ? Ptm.CONFIG_FLAG_MIGRATION_KEY : 0);
+    }
+
+    /** swtpm's mainloop_ensure_locked_storage: true when the store holds its lock (taking it now if needed). */
+    private boolean ensureLocked(int retries) {
+        if (!(store instanceof StateStore s)) return true;
+        try {
+            if (!s.lock(retries)) {
+                log.error("jtpm: could not lock the state storage: another process holds it");
+                return false;
+            }
+        } catch (IOException e) {
+            log.error("jtpm: could not lock the state storage: " + e.getMessage());
+            return false;
+        }
+        lockingRetries = 0;
+        incoming = false;
+        return true;
+    }
+
+    /** CMD_LOCK_STORAGE: takes the storage lock, retrying {@code retries} times 10 ms apart. */
+    public synchronized int lockStorage(int retries) {
+        return ensureLocked(retries) ? Ptm.TPM_SUCCESS : Ptm.TPM_FAIL;
     }
 
     /** The TPM behind this controller. */
@@ -82,6 +136,10 @@ public final class TpmController {
      */
     public synchronized byte[] execute(byte[] command, int envelopeLocality) {
         if (envelopeLocality >= 0) locality = envelopeLocality;
+        if (!ensureLocked(lockingRetries)) {
+            onLockFailure.run();
+            return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+        }
         if (!running) return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
         return tpm.execute(command, locality);
     }
@@ -96,6 +154,7 @@ public final class TpmController {
         autoShutdown();
         tpm.powerOff();
         running = false;
+        if (!incoming && !ensureLocked(0)) return Ptm.TPM_FAIL;
         try {
             for (Map.Entry<StateKind, byte[]> e : pushed.entrySet()) {
                 if (e.getValue().length == 0) store.delete(e.getKey());
@@ -187,17 +246,6 @@ public final class TpmController {
         return bufferSize;
     }
 
-    /**
-     * CMD_LOCK_STORAGE (swtpm 0.8+; QEMU sends it after a failed outgoing migration when PTM_CAP_LOCK_STORAGE is
-     * advertised, which jtpm, reporting swtpm 0.7.1's capabilities, does not): the state store's lock is held for
-     * the server's whole life and never released for an outgoing migration, so the storage is locked already.
-     *
-     * @return TPM_SUCCESS
-     */
-    public synchronized int lockStorage(int retries) {
-        return Ptm.TPM_SUCCESS;
-    }
-
     /** CMD_STORE_VOLATILE. */
     public synchronized int storeVolatile() {
         try {
@@ -210,12 +258,43 @@ public final class TpmController {
     }
 
     /**
-     * The state blob of a kind for CMD_GET_STATEBLOB, as a plain swtpm migration blob. VOLATILE is
-     * taken fresh from the TPM and the volatile file deleted afterwards.
+     * A migration blob and whether it is still encrypted with the file key (PTM_STATE_FLAG_ENCRYPTED).
+     *
+     * @param blob the swtpm blob
+     * @param encrypted still file-key encrypted
+     */
+    public record MigrationBlob(byte[] blob, boolean encrypted) {}
+
+    /**
+     * The state blob of a kind for CMD_GET_STATEBLOB in swtpm's migration format: file-key encrypted
+     * unless {@code stateFlags} has PTM_STATE_FLAG_DECRYPTED (or there is no file key), then encrypted
+     * with the migration key when one is set. Once a SAVESTATE blob is read, the storage lock is given
+     * up when {@code --migration release-lock-outgoing} was given.
      *
      * @throws StateBlobException TPM_RETRY when there is no such blob, TPM_FAIL for an unknown type
      */
+    public synchronized MigrationBlob stateBlob(int blobType, int stateFlags) throws StateBlobException {
+        byte[] payload = statePayload(blobType);
+        Optional<StateKey> fk = fileKey();
+        boolean decrypted = (stateFlags & Ptm.STATE_FLAG_DECRYPTED) != 0;
+        byte[] blob = StateBlob.encodeMigration(payload, fk, migrationKey, decrypted);
+        if (blobType == Ptm.BLOB_TYPE_SAVESTATE && releaseLockOutgoing && store instanceof StateStore s) {
+            try {
+                s.unlock();
+                lockingRetries = DEFAULT_LOCKING_RETRIES;
+            } catch (IOException e) {
+                log.error("jtpm: could not release the state storage lock: " + e.getMessage());
+            }
+        }
+        return new MigrationBlob(blob, fk.isPresent() && !decrypted);
+    }
+
+    /** {@link #stateBlob(int, int)} with no flags, the blob only. */
     public synchronized byte[] stateBlob(int blobType) throws StateBlobException {
+        return stateBlob(blobType, 0).blob();
+    }
+
+    private byte[] statePayload(int blobType) throws StateBlobException {
         StateKind kind = StateKind.ofBlobType(blobType);
         if (kind == null) throw new StateBlobException(Ptm.TPM_FAIL, "unknown blob type " + blobType);
         byte[] payload;
@@ -236,28 +315,36 @@ public final class TpmController {
             throw new StateBlobException(Ptm.TPM_FAIL, e.getMessage());
         }
         if (payload == null || payload.length == 0) throw new StateBlobException(Ptm.TPM_RETRY, "no " + kind + " blob");
-        return StateBlob.plainMigration(payload).encode();
+        return payload;
     }
 
     /**
-     * CMD_SET_STATEBLOB (only while stopped): keeps the blob until the next INIT writes it to the
-     * store. An empty blob clears that state.
+     * CMD_SET_STATEBLOB (only while stopped): takes the storage lock (swtpm exits when it cannot),
+     * decrypts the blob as swtpm does (migration key when the header says so, then the file key when
+     * the header or PTM_STATE_FLAG_ENCRYPTED says so; PTM_STATE_FLAG_DECRYPTED is ignored, as by swtpm)
+     * and keeps it until the next INIT writes it to the store. An empty blob clears that state. A blob
+     * that does not decrypt changes nothing.
      *
      * @return a {@link Ptm} result
      */
     public synchronized int pushStateBlob(int blobType, int stateFlags, byte[] blob) {
         if (running) return Ptm.TPM_BAD_ORDINAL;
+        if (!ensureLocked(lockingRetries)) {
+            onLockFailure.run();
+            return Ptm.TPM_IOERROR;
+        }
         StateKind kind = StateKind.ofBlobType(blobType);
         if (kind == null || blob.length > MAX_STATE_BLOB) return Ptm.TPM_FAIL;
         if (blob.length == 0) {
             pushed.put(kind, blob);
             return Ptm.TPM_SUCCESS;
         }
-        if ((stateFlags & Ptm.STATE_FLAG_ENCRYPTED) != 0) return 0x0D; // TPM_KEYNOTFOUND: no file key
         try {
-            pushed.put(kind, StateBlob.decode(blob).plainPayload());
+            pushed.put(kind, StateBlob.decodeMigration(blob, (stateFlags & Ptm.STATE_FLAG_ENCRYPTED) != 0, fileKey(),
+                    migrationKey));
             return Ptm.TPM_SUCCESS;
         } catch (StateBlobException e) {
+            log.error("jtpm: SET_STATEBLOB " + kind + ": " + e.getMessage());
             return e.ptmResult();
         }
     }

@@ -34,6 +34,8 @@ public final class TpmInstance implements AutoCloseable {
         this.config = config;
         this.controller = new TpmController(new Tpm(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
                 config.log());
+        this.controller.configureMigration(config.migrationKey(), config.incomingMigration(), config.releaseLockOutgoing(),
+                this::requestExit);
     }
 
     /**
@@ -43,9 +45,25 @@ public final class TpmInstance implements AutoCloseable {
      * @throws IOException when a channel cannot be bound; the store is closed then
      */
     public static TpmInstance start(StateStore store, InstanceConfig config) throws IOException {
+        return start(store, config, () -> { });
+    }
+
+    /** Work done between binding the channels and starting the TPM ({@code --runas}). */
+    @FunctionalInterface
+    public interface AfterBind {
+        /** Runs once the channels are bound; an exception closes the instance. */
+        void run() throws IOException;
+    }
+
+    /**
+     * {@link #start(StateStore, InstanceConfig)} with {@code afterBind} run once the channels are
+     * bound and before the TPM is initialized (swtpm drops privileges there).
+     */
+    public static TpmInstance start(StateStore store, InstanceConfig config, AfterBind afterBind) throws IOException {
         TpmInstance i = new TpmInstance(store, config);
         try {
             i.bind();
+            afterBind.run();
         } catch (IOException | RuntimeException e) {
             i.close();
             throw e;

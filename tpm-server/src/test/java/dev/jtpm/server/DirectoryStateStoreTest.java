@@ -54,9 +54,13 @@ class DirectoryStateStoreTest {
     }
 
     @Test
-    void corruptFile_isAnIOExceptionNotAWrongBlob() throws Exception {
+    void corruptFile_isRefusedAtOpen_andTheLockIsReleased() throws Exception {
         Files.write(dir.resolve("tpm2-00.permall"), new byte[] {2, 1, 0, 10, 0, 0, 0, 0, 0, 99});
-        try (DirectoryStateStore s = DirectoryStateStore.open(dir, 0640)) {
+        assertThatThrownBy(() -> DirectoryStateStore.open(dir, 0640)).isInstanceOf(StateKeyException.class)
+                .hasMessageEndingWith("tpm2-00.permall: state blob totlen 99 but 10 octets");
+        DirectoryStateStore.open(dir, 0640, java.util.Optional.empty(), false).close();
+        try (DirectoryStateStore s = DirectoryStateStore.open(dir, 0640, java.util.Optional.empty(), false)) {
+            assertThat(s.lock(0)).as("the failed open gave the lock back").isTrue();
             assertThatThrownBy(() -> s.load(StateKind.PERMANENT)).isInstanceOf(java.io.IOException.class);
         }
     }

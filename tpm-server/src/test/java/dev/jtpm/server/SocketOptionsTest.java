@@ -75,7 +75,7 @@ class SocketOptionsTest {
         assertThatThrownBy(() -> parse("--tpm2", "--tpmstate", "dir=/x")).hasMessageContaining("data channel");
         assertThatThrownBy(() -> parse("--tpm2", "--frobnicate")).hasMessageContaining("unknown option");
         assertThatThrownBy(() -> parse("--tpm2", "--server")).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> parse("--tpm2", "--key", "file=/k", "--server", "port=1")).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> parse("--tpm2", "--chroot", "/x", "--server", "port=1")).hasMessageContaining("not supported");
         assertThatThrownBy(() -> parse("--tpm2", "--server", "port=1", "--tpmstate", "dir=/x", "--flags", "startup-clear,startup-state")).hasMessageContaining("only one");
     }
 

@@ -15,6 +15,14 @@ public final class Ptm {
     public static final int TPM_FAIL = 0x09;
     /** TPM_BAD_ORDINAL: unknown command, or not allowed in the current running/stopped state. */
     public static final int TPM_BAD_ORDINAL = 0x0A;
+    /** TPM_KEYNOTFOUND: a blob is encrypted with a key that was not given. */
+    public static final int TPM_KEYNOTFOUND = 0x0D;
+    /** TPM_ENCRYPT_ERROR. */
+    public static final int TPM_ENCRYPT_ERROR = 0x20;
+    /** TPM_DECRYPT_ERROR: wrong key or tampered blob (HMAC mismatch, bad padding). */
+    public static final int TPM_DECRYPT_ERROR = 0x21;
+    /** TPM_BAD_KEY_PROPERTY: the key is not as long as the blob header says. */
+    public static final int TPM_BAD_KEY_PROPERTY = 0x28;
     /** TPM_SIZE: out of memory. */
     public static final int TPM_SIZE = 0x17;
     /** TPM_IOERROR: data fd already set, I/O errors. */

@@ -19,6 +19,7 @@ import java.util.Arrays;
 public final class SwtpmControl implements AutoCloseable {
     private final Endpoint endpoint;
     private final boolean persistent;
+    private final Exchange device;
     /** The held connection ({@link #connect}); null when a new one is needed. */
     private SocketChannel held;
 
@@ -26,12 +27,37 @@ public final class SwtpmControl implements AutoCloseable {
     public SwtpmControl(Endpoint endpoint) {
         this.endpoint = endpoint;
         this.persistent = false;
+        this.device = null;
     }
 
     private SwtpmControl(Endpoint endpoint, SocketChannel held) {
         this.endpoint = endpoint;
         this.persistent = true;
         this.held = held;
+        this.device = null;
+    }
+
+    private SwtpmControl(Exchange device) {
+        this.endpoint = null;
+        this.persistent = true;
+        this.device = device;
+    }
+
+    /**
+     * Another way to the same requests (a CUSE device's ioctls): takes a request, answers with the reply
+     * exactly as the socket control channel would send it (big-endian).
+     */
+    public interface Exchange extends AutoCloseable {
+        /** One request and its socket-format reply. */
+        Reply exchange(CtrlRequest request) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** A client whose requests go through {@code device} instead of a socket. */
+    public static SwtpmControl over(Exchange device) {
+        return new SwtpmControl(device);
     }
 
     /** A client that connects now and sends every command over this one connection until {@link #close}. */
@@ -42,6 +68,7 @@ public final class SwtpmControl implements AutoCloseable {
     /** Closes the held connection, if any. */
     @Override
     public void close() throws IOException {
+        if (device != null) device.close();
         if (held != null) held.close();
         held = null;
     }
@@ -61,6 +88,7 @@ public final class SwtpmControl implements AutoCloseable {
 
     /** Sends one request (on a fresh connection, or the held one) and reads its reply. */
     public Reply send(CtrlRequest request) throws IOException {
+        if (device != null) return device.exchange(request);
         if (!persistent) {
             try (SocketChannel ch = endpoint.connect()) {
                 return exchange(ch, request);

@@ -95,7 +95,7 @@ public final class VtpmDevice {
                 yield new Errno(Fuse.EIO);
             }
             case SET_STATE_BLOB -> {
-                int rc = appendSetBlob(data, data.length == 0);
+                int rc = appendSetBlob(data, false); // the ioctl of length 0 ends the transfer
                 if (rc != Ptm.TPM_SUCCESS) {
                     tx = Tx.RW_COMMAND;
                     yield new Errno(Fuse.EIO);
@@ -246,15 +246,23 @@ public final class VtpmDevice {
         return new Data(out.array());
     }
 
+    /**
+     * PTM_SET_STATEBLOB as swtpm's CUSE server takes it: parts of one blob (same type) accumulate over
+     * ioctls; a full part (3 KiB) means more follows, a shorter one ends the blob. A first part of length 0
+     * starts a transfer whose data comes through {@code write()}, ended by an ioctl of length 0.
+     */
     private Result setStateBlob(ByteBuffer req) {
         int flags = req.getInt(0), type = req.getInt(4);
         long length = Integer.toUnsignedLong(req.getInt(8));
         if (length > PtmIoctl.STATE_BLOB_SIZE) return result(Ptm.TPM_BAD_PARAMETER);
-        tx = Tx.SET_STATE_BLOB;
-        setBlob.reset();
-        setBlobType = type;
-        setBlobFlags = flags;
-        boolean last = length != PtmIoctl.STATE_BLOB_SIZE; // a full part means more follows through write()
+        boolean last = length != PtmIoctl.STATE_BLOB_SIZE;
+        if (tx != Tx.SET_STATE_BLOB || setBlobType != type) {
+            setBlob.reset();
+            setBlobType = type;
+            setBlobFlags = flags;
+            tx = Tx.SET_STATE_BLOB;
+            if (length == 0) return result(Ptm.TPM_SUCCESS); // the data follows through write()
+        }
         int rc = appendSetBlob(Arrays.copyOfRange(req.array(), 12, 12 + (int) length), last);
         if (rc != Ptm.TPM_SUCCESS) tx = Tx.RW_COMMAND;
         return result(rc);
@@ -263,6 +271,7 @@ public final class VtpmDevice {
     private int appendSetBlob(byte[] part, boolean last) {
         if (setBlob.size() + (long) part.length > TpmController.MAX_STATE_BLOB) {
             setBlob.reset();
+            setBlobType = 0;
             return Ptm.TPM_FAIL;
         }
         setBlob.writeBytes(part);
@@ -270,6 +279,7 @@ public final class VtpmDevice {
         int rc = controller.pushStateBlob(setBlobType, setBlobFlags, setBlob.toByteArray());
         if (log != null) log.info("Deserialized state type " + setBlobType + ", length=" + setBlob.size() + ", res=" + rc);
         setBlob.reset();
+        setBlobType = 0;
         tx = Tx.RW_COMMAND;
         return rc;
     }

@@ -198,7 +198,7 @@ class FuseDeviceTest {
         assertThat(cuse.device().exitRequested()).isTrue();
     }
 
-    /** GET_STATEBLOB in 3 KiB ioctl parts and read(), SET_STATEBLOB with write() and a final empty write. */
+    /** GET_STATEBLOB in 3 KiB ioctl parts and read(); SET_STATEBLOB in ioctl parts and through write(). */
     @Test
     void stateBlobs_largerThanOneIoctl_moveToAnotherDevice() throws Exception {
         initAndOpen();
@@ -233,16 +233,19 @@ class FuseDeviceTest {
             FuseDispatcher saved = cuse;
             cuse = d;
             initAndOpen();
-            for (int type = 1; type <= 2; type++) {
-                byte[] blob = blobs[type];
-                int part = Math.min(blob.length, PtmIoctl.STATE_BLOB_SIZE);
-                byte[] req = concat(u32s(0, type, part), Arrays.copyOf(blob, part));
-                assertThat(u32(ioctl(PtmIoctl.SET_STATEBLOB, req), 0)).isZero();
-                if (part == PtmIoctl.STATE_BLOB_SIZE) {
-                    assertThat(send(Fuse.WRITE, writeIn(Arrays.copyOfRange(blob, part, blob.length))).error()).isZero();
-                    assertThat(send(Fuse.WRITE, writeIn(new byte[0])).error()).as("the empty write ends it").isZero();
-                }
+            // permanent: 3 KiB parts in ioctls, a shorter one ends it (swtpm_ioctl's way on a device)
+            byte[] perm = blobs[1];
+            for (int off = 0; ; off += PtmIoctl.STATE_BLOB_SIZE) {
+                int len = Math.min(perm.length - off, PtmIoctl.STATE_BLOB_SIZE);
+                assertThat(u32(ioctl(PtmIoctl.SET_STATEBLOB, concat(u32s(0, 1, len), Arrays.copyOfRange(perm, off, off + len))), 0)).isZero();
+                if (len < PtmIoctl.STATE_BLOB_SIZE) break;
             }
+            // volatile: an ioctl of length 0 starts, write() carries the data, an ioctl of length 0 ends it
+            byte[] vol = blobs[2];
+            assertThat(u32(ioctl(PtmIoctl.SET_STATEBLOB, u32s(0, 2, 0)), 0)).isZero();
+            assertThat(send(Fuse.WRITE, writeIn(Arrays.copyOf(vol, 1000))).error()).isZero();
+            assertThat(send(Fuse.WRITE, writeIn(Arrays.copyOfRange(vol, 1000, vol.length))).error()).isZero();
+            assertThat(u32(ioctl(PtmIoctl.SET_STATEBLOB, u32s(0, 2, 0)), 0)).as("the ending ioctl").isZero();
             assertThat(u32(ioctl(PtmIoctl.INIT, u32s(1)), 0)).isZero();
             assertThat(transact(PCR_READ_16)).as("same PCR without a new Startup").isEqualTo(pcr);
             cuse = saved;
