@@ -150,8 +150,13 @@ final class InstallCommand implements Callable<Integer> {
         for (String o : options) s.append(' ').append(quote(o));
         s.append(" -cp \"$cp\" dev.jtpm.cli.Main").append(subcommand == null ? "" : " " + subcommand).append(" \"$@\"\n");
         if (runtime.aotCache() != null) {
+            // Only a cache newer than every jar: the JDK 25 JVM took a cache made before a rebuild (bin/test
+            // repackages the jars, bin/build alone retrains) and failed with NoSuchMethodError in the new code.
             s.append("aot=").append(quote(runtime.aotCache().toString())).append('\n');
-            s.append("if [ -r \"$aot\" ]; then set -- -XX:AOTCache=\"$aot\" -Xlog:aot=off -Xlog:cds=off \"$@\"; fi\n");
+            s.append("if [ -r \"$aot\" ] && [ -z \"$(find");
+            for (Path p : runtime.paths()) s.append(' ').append(quote(p.toString()));
+            s.append(" -newer \"$aot\" -print -quit 2>/dev/null)\" ]; then\n");
+            s.append("  set -- -XX:AOTCache=\"$aot\" -Xlog:aot=off -Xlog:cds=off \"$@\"\nfi\n");
         }
         s.append("exec \"$java\" \"$@\"\n");
         return s.toString();
