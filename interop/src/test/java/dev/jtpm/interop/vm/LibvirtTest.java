@@ -23,12 +23,13 @@ import org.junit.jupiter.api.Test;
  * libvirt running jtpm with no configuration beyond PATH (libvirt-notes.md): libvirtd (root, qemu:///system, TCG) is
  * started with the {@code jtpm install} directory first in its PATH; a domain with {@code <tpm model='tpm-crb'><backend
  * type='emulator' version='2.0'/></tpm>} starts (libvirt runs swtpm_setup and then {@code swtpm socket} as tss); the
- * guest extends PCR 16; {@code virsh save} and {@code virsh restore} keep that value.
+ * guest extends PCR 16; {@code virsh save} and {@code virsh restore} keep that value. A domain whose vTPM state is
+ * encrypted with a libvirt secret ({@code <encryption secret=…/>}) starts, and starts again after it was stopped.
  *
  * <p>Opt-in, because it changes the machine: it needs root and Debian's libvirt-daemon, libvirt-daemon-driver-qemu
  * and libvirt-clients, creates the user libvirt-qemu and the groups kvm and libvirt-qemu when missing, and runs its own
- * virtlogd and libvirtd (none may be running). Run it with {@code JTPM_LIBVIRT=1}. Until {@code jtpm setup} exists,
- * swtpm_setup is Debian's (which itself runs jtpm's {@code swtpm} from the PATH to manufacture the TPM).
+ * virtlogd and libvirtd (none may be running). Run it with {@code JTPM_LIBVIRT=1}. swtpm_setup is jtpm's
+ * ({@code jtpm setup}), or Debian's when this build has none (which then runs jtpm's {@code swtpm} from the PATH).
  *
  * <p>libvirt 9.0 gives the started swtpm 1 s to create its control socket ("swtpm socket did not show up"); a JVM on
  * a loaded machine can miss that, so a start is tried three times and each miss is reported.
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class LibvirtTest {
     private static final String DOMAIN = "jtpm-interop";
     private static final String URI = "qemu:///system";
+    private static final String SECRET = "6a3b1c52-1f0e-4d7a-9a41-2b7f0c9e5d11";
 
     @Test
     void libvirtStartsSavesAndRestoresAVmWithJtpm() throws Exception {
@@ -131,7 +133,37 @@ class LibvirtTest {
                 assertThat(after.get(16)).as("PCR 16 after virsh save / virsh restore").isEqualTo(before);
             }
             virsh("destroy", DOMAIN);
+            virsh("undefine", DOMAIN, "--tpm");
+
+            // an encrypted vTPM (a libvirt secret of usage vtpm: swtpm_setup --pwdfile-fd, swtpm --key pwdfd=)
+            // manufactures, starts, and starts again on its encrypted state
+            Path secretXml = run.resolve("secret.xml");
+            Files.writeString(secretXml, """
+                    <secret ephemeral='no' private='yes'>
+                      <uuid>%s</uuid>
+                      <usage type='vtpm'><name>%s</name></usage>
+                    </secret>
+                    """.formatted(SECRET, DOMAIN));
+            virsh("secret-define", secretXml.toString());
+            Path value = run.resolve("secret.value");
+            Files.writeString(value, "a passphrase for jtpm's state");
+            virsh("secret-set-value", SECRET, "--file", value.toString(), "--plain");
+            Files.writeString(xml, Files.readString(xml).replace("<backend type='emulator' version='2.0'/>",
+                    "<backend type='emulator' version='2.0'><encryption secret='" + SECRET + "'/></backend>"));
+            virsh("define", xml.toString());
+            for (int boot = 1; boot <= 2; boot++) {
+                virshStart("start", DOMAIN);
+                try (Console console = new Console(serial)) {
+                    byte[] rsp = HexFormat.of().parseHex(console.command("tpm " + HexFormat.of().formatHex(GuestTpm.getRandom(8)))
+                            .stream().filter(l -> l.startsWith("rsp ")).findFirst().orElseThrow().substring(4).trim());
+                    assertThat(GuestTpm.randomBytes(rsp)).as("encrypted vTPM, start %d", boot).hasSize(8);
+                }
+                virsh("destroy", DOMAIN);
+            }
+            String log = Files.readString(Path.of("/var/log/libvirt/qemu/" + DOMAIN + ".log"));
+            assertThat(log).as("libvirt passed the key to swtpm").contains("--key pwdfd=");
         } finally {
+            exit("virsh", "-c", URI, "secret-undefine", SECRET);
             exit("virsh", "-c", URI, "destroy", DOMAIN);
             exit("virsh", "-c", URI, "undefine", DOMAIN, "--tpm");
             for (Path pidFile : List.of(libvirtdPid, virtlogdPid)) stopDaemon(pidFile);
