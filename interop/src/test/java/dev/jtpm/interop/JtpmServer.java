@@ -23,8 +23,17 @@ final class JtpmServer implements AutoCloseable {
     final Path stateDir;
     private final Protocol protocol;
     private final SwtpmFlags flags;
+    private java.util.Optional<dev.jtpm.wire.StateKey> key = java.util.Optional.empty();
     private TpmInstance instance;
     private int port;
+
+    private JtpmServer(Path stateDir, Protocol protocol, SwtpmFlags flags, dev.jtpm.wire.StateKey key) {
+        this.stateDir = stateDir;
+        this.protocol = protocol;
+        this.flags = flags;
+        this.key = java.util.Optional.of(key);
+        start();
+    }
 
     private JtpmServer(Path stateDir, Protocol protocol, SwtpmFlags flags) {
         this.stateDir = stateDir;
@@ -51,6 +60,17 @@ final class JtpmServer implements AutoCloseable {
         return new JtpmServer(tempDir(), protocol, new SwtpmFlags(true, SwtpmFlags.Startup.NONE, false));
     }
 
+    /** A TPM on existing state in {@code stateDir}, with the given start-up flags. */
+    static JtpmServer onState(Path stateDir, SwtpmFlags flags) {
+        return new JtpmServer(stateDir, Protocol.SWTPM, flags);
+    }
+
+    /** A TPM on existing state encrypted with {@code key} (jtpm socket --key). */
+    static JtpmServer onState(Path stateDir, SwtpmFlags flags, dev.jtpm.wire.StateKey key) {
+        JtpmServer s = new JtpmServer(stateDir, Protocol.SWTPM, flags, key);
+        return s;
+    }
+
     static Path tempDir() {
         try {
             return Files.createTempDirectory("jtpm-interop");
@@ -66,7 +86,7 @@ final class JtpmServer implements AutoCloseable {
                     : new ChannelSpec.Tcp("127.0.0.1", port, false);
             ChannelSpec ctrl = protocol == Protocol.MSSIM ? null : new ChannelSpec.Tcp("127.0.0.1", port + 1, false);
             try {
-                instance = TpmInstance.start(DirectoryStateStore.open(stateDir, DirectoryStateStore.DEFAULT_MODE),
+                instance = TpmInstance.start(DirectoryStateStore.open(stateDir, DirectoryStateStore.DEFAULT_MODE, key, true),
                         new InstanceConfig(data, ctrl, flags, false, false, false, ServerLog.NONE));
                 return;
             } catch (BindException e) {

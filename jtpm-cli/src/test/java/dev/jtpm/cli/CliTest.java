@@ -79,7 +79,7 @@ class CliTest {
             String line = p.out.readLine();
             assertThat(line).startsWith("jtpm: vTPM ready").endsWith("try: tpm2_getrandom -T swtpm:host=127.0.0.1,port=" + port + " 8");
             JtpmProcess.Result caps = JtpmProcess.run("ioctl", "--tcp", "127.0.0.1:" + (port + 1), "-c");
-            assertThat(caps.out()).isEqualTo("ptm capability is 0xefff\n");
+            assertThat(caps.out()).isEqualTo("ptm capability is 0x1efff\n");
             JtpmProcess.Result info = JtpmProcess.run("ioctl", "--tcp", "127.0.0.1:" + (port + 1), "--info", "2");
             assertThat(info.out()).contains("\"model\":\"jtpm\"");
             JtpmProcess.Result loc = JtpmProcess.run("ioctl", "--tcp", "127.0.0.1:" + (port + 1), "-l", "7");

@@ -35,7 +35,7 @@ class InheritedFdsTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-        assertThat(lines).contains("GET_CAP 000000000000ffff", "GETRANDOM 800100000014000000000008 20", "SHUTDOWN 00000000",
+        assertThat(lines).contains("GET_CAP 000000000001ffff", "GETRANDOM 800100000014000000000008 20", "SHUTDOWN 00000000",
                 "EXIT 0", "PIDFILE False");
         assertThat(lines).anyMatch(l -> l.startsWith("GET_INFO 00000000 {\"TPMSpecification\""));
     }

@@ -52,6 +52,9 @@ public final class SwtpmSocket {
         }
         if (o.daemon()) return Daemon.detach(args, err);
         try {
+            if (o.runas() != null && Privileges.uidOf(o.runas()) < 0) {
+                throw new OptionException("--runas: user '" + o.runas() + "' does not exist");
+            }
             if (o.runas() != null && Privileges.geteuid() != 0) Privileges.runAs(o.runas()); // itself, or one clear error
         } catch (OptionException e) {
             err.println("jtpm socket: " + e.getMessage());
@@ -73,14 +76,13 @@ public final class SwtpmSocket {
             err.println("jtpm socket: " + e.getMessage());
             return 1;
         }
+        boolean dropLater = o.runas() != null && Privileges.geteuid() == 0;
+        DeferredStateStore deferred = dropLater ? new DeferredStateStore(() -> openStore(o, key)) : null;
         StateStore store;
         try {
-            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration());
-        } catch (StateLockedException | StateKeyException e) {
-            err.println("jtpm socket: " + e.getMessage());
-            return 1;
+            store = dropLater ? deferred : openStore(o, key);
         } catch (IOException e) {
-            err.println("jtpm socket: cannot use state directory " + o.stateDir() + ": " + e.getMessage());
+            err.println("jtpm socket: " + e.getMessage());
             return 1;
         }
         InstanceConfig cfg = new InstanceConfig(o.data(), o.ctrl(), o.flags(), o.rejectLocality4(), o.terminate(),
@@ -88,13 +90,14 @@ public final class SwtpmSocket {
         TpmInstance instance;
         try {
             instance = TpmInstance.start(store, cfg, () -> {
-                if (o.runas() != null && Privileges.geteuid() == 0) {
-                    try {
-                        Privileges.runAs(o.runas()); // after binding, before the TPM touches its state: as swtpm
-                    } catch (OptionException e) {
-                        throw new IOException(e.getMessage(), e);
-                    }
+                if (!dropLater) return;
+                try {
+                    // after binding, before the state is touched: as swtpm's change_process_owner
+                    Privileges.runAs(o.runas());
+                } catch (OptionException e) {
+                    throw new IOException(e.getMessage(), e);
                 }
+                deferred.open();
             });
         } catch (IOException e) {
             err.println("jtpm socket: " + e.getMessage());
@@ -135,6 +138,17 @@ public final class SwtpmSocket {
             // already shutting down
         }
         return 0;
+    }
+
+    /** Opens the state directory (locked and checked unless an incoming migration defers the lock). */
+    private static StateStore openStore(SocketOptions o, Optional<StateKey> key) throws IOException {
+        try {
+            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration());
+        } catch (StateLockedException | StateKeyException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("cannot use state directory " + o.stateDir() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -40,6 +40,23 @@ public final class TpmController {
     private boolean incoming, releaseLockOutgoing;
     private int lockingRetries;
     private Runnable onLockFailure = () -> { };
+    private CommandObserver observer;
+
+    /** Told about every command the TPM executed (for metrics). */
+    @FunctionalInterface
+    public interface CommandObserver {
+        /**
+         * @param commandCode the command's TPM_CC (0 when the command was too short to have one)
+         * @param responseCode the response's TPM_RC
+         * @param nanos how long the TPM took
+         */
+        void executed(int commandCode, int responseCode, long nanos);
+    }
+
+    /** Sets the one observer of executed commands (null: none). */
+    public synchronized void observe(CommandObserver o) {
+        observer = o;
+    }
 
     /** swtpm's DEFAULT_LOCKING_RETRIES: after a release, the next lock is retried this often, 10 ms apart. */
     public static final int DEFAULT_LOCKING_RETRIES = 300;
@@ -141,7 +158,12 @@ public final class TpmController {
             return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
         }
         if (!running) return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
-        return tpm.execute(command, locality);
+        if (observer == null) return tpm.execute(command, locality);
+        long t0 = System.nanoTime();
+        byte[] rsp = tpm.execute(command, locality);
+        long nanos = System.nanoTime() - t0;
+        observer.executed(command.length >= 10 ? dev.jtpm.wire.BigEndian.u32(command, 6) : 0, TpmHeader.responseCode(rsp), nanos);
+        return rsp;
     }
 
     /**
@@ -274,19 +296,23 @@ public final class TpmController {
      * @throws StateBlobException TPM_RETRY when there is no such blob, TPM_FAIL for an unknown type
      */
     public synchronized MigrationBlob stateBlob(int blobType, int stateFlags) throws StateBlobException {
-        byte[] payload = statePayload(blobType);
-        Optional<StateKey> fk = fileKey();
-        boolean decrypted = (stateFlags & Ptm.STATE_FLAG_DECRYPTED) != 0;
-        byte[] blob = StateBlob.encodeMigration(payload, fk, migrationKey, decrypted);
-        if (blobType == Ptm.BLOB_TYPE_SAVESTATE && releaseLockOutgoing && store instanceof StateStore s) {
-            try {
-                s.unlock();
-                lockingRetries = DEFAULT_LOCKING_RETRIES;
-            } catch (IOException e) {
-                log.error("jtpm: could not release the state storage lock: " + e.getMessage());
+        try {
+            byte[] payload = statePayload(blobType);
+            Optional<StateKey> fk = fileKey();
+            boolean decrypted = (stateFlags & Ptm.STATE_FLAG_DECRYPTED) != 0;
+            byte[] blob = StateBlob.encodeMigration(payload, fk, migrationKey, decrypted);
+            return new MigrationBlob(blob, fk.isPresent() && !decrypted);
+        } finally {
+            // swtpm releases it once the savestate answer is sent, also when that answer is TPM_RETRY (no blob)
+            if (blobType == Ptm.BLOB_TYPE_SAVESTATE && releaseLockOutgoing && store instanceof StateStore s) {
+                try {
+                    s.unlock();
+                    lockingRetries = DEFAULT_LOCKING_RETRIES;
+                } catch (IOException e) {
+                    log.error("jtpm: could not release the state storage lock: " + e.getMessage());
+                }
             }
         }
-        return new MigrationBlob(blob, fk.isPresent() && !decrypted);
     }
 
     /** {@link #stateBlob(int, int)} with no flags, the blob only. */

@@ -66,6 +66,42 @@ class DirectoryStateStoreTest {
     }
 
     @Test
+    void withAKey_everyFileIsWrittenEncrypted_andOpenChecksTheKey() throws Exception {
+        dev.jtpm.wire.StateKey key = dev.jtpm.wire.StateKey.of(new byte[32]);
+        try (DirectoryStateStore s = DirectoryStateStore.open(dir, 0600, java.util.Optional.of(key), true)) {
+            for (StateKind k : StateKind.values()) s.store(k, new byte[] {(byte) k.ordinal(), 7});
+            assertThat(s.fileKey()).contains(key);
+        }
+        for (StateKind k : StateKind.values()) {
+            byte[] f = Files.readAllBytes(dir.resolve("tpm2-00." + k.fileSuffix()));
+            assertThat(f[5]).as(k + " flags").isEqualTo((byte) 0x09);
+            assertThat(StateBlob.decodeFile(f, java.util.Optional.of(key))).containsExactly(k.ordinal(), 7);
+        }
+        try (DirectoryStateStore s = DirectoryStateStore.open(dir, 0600, java.util.Optional.of(key), true)) {
+            assertThat(s.load(StateKind.VOLATILE)).containsExactly(StateKind.VOLATILE.ordinal(), 7);
+        }
+        assertThatThrownBy(() -> DirectoryStateStore.open(dir, 0600, java.util.Optional.empty(), true))
+                .isInstanceOf(StateKeyException.class).hasMessageContaining("state is encrypted but no key was given");
+        assertThatThrownBy(() -> DirectoryStateStore.open(dir, 0600,
+                java.util.Optional.of(dev.jtpm.wire.StateKey.of(new byte[16])), true))
+                .isInstanceOf(StateKeyException.class).hasMessageContaining("needs a 256-bit key");
+    }
+
+    @Test
+    void releasedLock_refusesWrites_untilTakenAgain() throws Exception {
+        try (DirectoryStateStore s = DirectoryStateStore.open(dir, 0640)) {
+            s.unlock();
+            assertThat(s.isLocked()).isFalse();
+            try (DirectoryStateStore other = DirectoryStateStore.open(dir, 0640)) {
+                assertThat(s.lock(0)).as("the other holds it").isFalse();
+            }
+            assertThatThrownBy(() -> s.store(StateKind.PERMANENT, new byte[] {1})).hasMessageContaining("released");
+            assertThat(s.lock(3)).isTrue();
+            s.store(StateKind.PERMANENT, new byte[] {1});
+        }
+    }
+
+    @Test
     void sigkillDuringWrites_neverLeavesAnUnloadableState() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         for (int round = 0; round < 5; round++) {

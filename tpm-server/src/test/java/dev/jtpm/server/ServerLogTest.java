@@ -20,7 +20,7 @@ class ServerLogTest {
             Raw.roundTrip(tpm.dataPort(), "80010000000a00000181", 10);
         }
         String text = sink.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains(" Ctrl Cmd: length 4\n 00 00 00 01 \n").contains(" Ctrl Rsp: length 8\n 00 00 00 00 00 00 EF FF \n")
+        assertThat(text).contains(" Ctrl Cmd: length 4\n 00 00 00 01 \n").contains(" Ctrl Rsp: length 8\n 00 00 00 00 00 01 EF FF \n")
                 .contains(" SWTPM_IO_Read: length 10\n 80 01 00 00 00 0A 00 00 01 81 \n")
                 .contains(" SWTPM_IO_Write: length 10\n 80 01 00 00 00 0A 00 00 01 01 \n");
     }

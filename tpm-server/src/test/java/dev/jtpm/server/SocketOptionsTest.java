@@ -35,6 +35,38 @@ class SocketOptionsTest {
     }
 
     @Test
+    void libvirtsEncryptionAndMigrationOptions_areKeptForStartUp() throws OptionException {
+        SocketOptions o = parse("--tpm2", "--ctrl", "type=unixio,path=/run/x.sock,mode=0600", "--tpmstate",
+                "backend-uri=dir:///var/x,mode=0600", "--key", "pwdfd=5,mode=aes-256-cbc", "--migration-key",
+                "pwdfd=6,mode=aes-256-cbc", "--migration", "release-lock-outgoing,incoming", "--pid", "fd=7",
+                "--runas", "tss");
+        assertThat(o.stateDir()).isEqualTo(Path.of("/var/x"));
+        assertThat(o.key()).isEqualTo("pwdfd=5,mode=aes-256-cbc");
+        assertThat(o.migrationKey()).isEqualTo("pwdfd=6,mode=aes-256-cbc");
+        assertThat(o.incomingMigration()).isTrue();
+        assertThat(o.releaseLockOutgoing()).isTrue();
+        assertThat(o.pidFd()).isEqualTo(7);
+        assertThat(o.pidFile()).isNull();
+        assertThat(o.runas()).isEqualTo("tss");
+        assertThat(o.daemon()).isFalse();
+        assertThat(parse("--tpm2", "-d", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y").daemon()).isTrue();
+    }
+
+    @Test
+    void badHygieneOptions_areOneLineErrors() {
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--migration", "outgoing"))
+                .hasMessage("--migration: unknown parameter 'outgoing'");
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--pid", "file=/a,fd=4"))
+                .hasMessage("--pid: give file=<path> or fd=<fd>");
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=file:///f"))
+                .hasMessageContaining("dir:// backend only");
+        assertThatThrownBy(() -> parse("--tpm2", "-d", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--key", "pwdfd=5"))
+                .hasMessageStartingWith("--daemon: jtpm re-executes itself");
+        assertThatThrownBy(() -> parse("--tpm2", "--daemon", "--server", "type=tcp,fd=5", "--tpmstate", "dir=/y"))
+                .hasMessageStartingWith("--daemon:");
+    }
+
+    @Test
     void legacyPort_meansTcpWithDisconnect_andTpmPathComesFromTheEnvironment() throws OptionException {
         SocketOptions o = SocketOptions.parse(List.of("--tpm2", "-p", "2321"), Map.of("TPM_PATH", "/s"));
         assertThat(o.data()).isEqualTo(new ChannelSpec.Tcp("127.0.0.1", 2321, true));

@@ -19,8 +19,8 @@ import java.util.Random;
  * ({@link V2}, ...), nested last in {@link Blob}. A blob of an older version is read by appending the
  * encodings of the defaults of every later version ({@code V2.DEFAULTS}, ...) and decoding that, so a
  * state directory written by an older jtpm loads with the manufacture values of the newer fields.
- * To add fields: a record {@code V5} with a {@code DEFAULTS} constant, a {@code V5 v5} component after
- * {@code v4}, {@code VERSION = 5}, and a line in {@link #missingFields(int)}.
+ * To add fields: a record {@code V6} with a {@code DEFAULTS} constant, a {@code V6 v6} component after
+ * {@code v5}, {@code VERSION = 6}, and a line in {@link #missingFields(int)}.
  * <ul>
  *   <li>1: the fields of {@link Blob} up to {@code persistentObjects};</li>
  *   <li>2: {@link V2}: the PCR policy group (TPM2_PCR_SetAuthPolicy) and command audit (the audited
@@ -29,12 +29,14 @@ import java.util.Random;
  *       (TPM2_SetAlgorithmSet).</li>
  *   <li>4: {@link V4}: NV indices (public area, authValue, data; an orderly index as last saved) and the NV
  *       maxCounter that new counters start from.</li>
+ *   <li>5: {@link V5}: how each hierarchy derives its primary objects ({@link #DERIVATION_JTPM}, or libtpms' for a
+ *       state taken over from swtpm: {@link #DERIVATION_LIBTPMS_ORIGINAL}, {@link #DERIVATION_LIBTPMS}).</li>
  * </ul>
  */
 public final class PersistentState {
     /** "JTPM" */
     static final int MAGIC = 0x4A54504D;
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     /** TPM_SU_NONE_VALUE: no orderly shutdown happened. */
     public static final int SU_NONE = 0xFFFF;
     private static final int SEED_SIZE = 64;
@@ -91,6 +93,17 @@ public final class PersistentState {
     public java.util.SortedMap<Integer, NvIndex> nvIndices = new java.util.TreeMap<>(Integer::compareUnsigned);
     /** ms-tpm s_maxCounter: the largest value a deleted counter had; a new counter starts above it. */
     public long nvMaxCounter;
+    /** Primary objects from jtpm's own derivation ({@code PrimaryKeys}): every TPM jtpm manufactures. */
+    public static final int DERIVATION_JTPM = 0;
+    /** libtpms' derivation at SEED_COMPAT_LEVEL_ORIGINAL (seeds made by libtpms before 0.8). */
+    public static final int DERIVATION_LIBTPMS_ORIGINAL = 1;
+    /** libtpms' derivation at SEED_COMPAT_LEVEL_RSA_PRIME_ADJUST_FIX (libtpms 0.8 and later). */
+    public static final int DERIVATION_LIBTPMS = 2;
+    /**
+     * How primary objects of the endorsement, storage and platform hierarchies are derived from their seeds
+     * ({@code DERIVATION_*}): the libtpms ones for a state imported from swtpm, as its seed-compatibility level says.
+     */
+    public int epsDerivation = DERIVATION_JTPM, spsDerivation = DERIVATION_JTPM, ppsDerivation = DERIVATION_JTPM;
 
     /** A freshly manufactured TPM: new seeds and proofs from {@code entropy}, the given PCR banks. */
     public static PersistentState manufacture(Random entropy, int[] pcrAllocation) {
@@ -120,7 +133,7 @@ public final class PersistentState {
                 Bytes orderlyData, int failedTries, int maxTries, int recoveryTime, int lockoutRecovery,
                 boolean lockoutAuthEnabled, boolean daUsed, @U16 int ownerAlg, Bytes ownerPolicy,
                 @U16 int endorsementAlg, Bytes endorsementPolicy, @U16 int lockoutAlg, Bytes lockoutPolicy,
-                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2, V3 v3, V4 v4) {}
+                boolean disableClear, List<PersistentObject> persistentObjects, V2 v2, V3 v3, V4 v4, V5 v5) {}
 
     /** The fields version 2 added. */
     record V2(@U16 int pcrPolicyAlg, Bytes pcrPolicy, @U16 int auditHashAlg, long auditCounter, List<Integer> auditCommands) {
@@ -145,12 +158,18 @@ public final class PersistentState {
         static final V4 DEFAULTS = new V4(List.of(), 0);
     }
 
+    /** The fields version 5 added: the primary derivation of each hierarchy (EPS, SPS, PPS). */
+    record V5(int epsDerivation, int spsDerivation, int ppsDerivation) {
+        static final V5 DEFAULTS = new V5(DERIVATION_JTPM, DERIVATION_JTPM, DERIVATION_JTPM);
+    }
+
     /** The encoded defaults of the fields that versions after {@code version} added (empty for the current one). */
     private static byte[] missingFields(int version) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         if (version < 2) out.writeBytes(TpmCodec.encode(V2.DEFAULTS));
         if (version < 3) out.writeBytes(TpmCodec.encode(V3.DEFAULTS));
         if (version < 4) out.writeBytes(TpmCodec.encode(V4.DEFAULTS));
+        if (version < 5) out.writeBytes(TpmCodec.encode(V5.DEFAULTS));
         return out.toByteArray();
     }
 
@@ -165,7 +184,8 @@ public final class PersistentState {
                 lockoutRecovery, lockoutAuthEnabled, daUsed, ownerAlg, ownerPolicy, endorsementAlg, endorsementPolicy,
                 lockoutAlg, lockoutPolicy, disableClear,
                 persistentObjects.entrySet().stream().map(e -> new PersistentObject(e.getKey(), e.getValue())).toList(),
-                V2.of(this), V3.of(this), new V4(List.copyOf(nvIndices.values()), nvMaxCounter)));
+                V2.of(this), V3.of(this), new V4(List.copyOf(nvIndices.values()), nvMaxCounter),
+                new V5(epsDerivation, spsDerivation, ppsDerivation)));
     }
 
     /**
@@ -228,6 +248,9 @@ public final class PersistentState {
         s.algorithmSet = b.v3().algorithmSet();
         for (NvIndex nv : b.v4().nvIndices()) s.nvIndices.put(nv.handle(), nv);
         s.nvMaxCounter = b.v4().nvMaxCounter();
+        s.epsDerivation = b.v5().epsDerivation();
+        s.spsDerivation = b.v5().spsDerivation();
+        s.ppsDerivation = b.v5().ppsDerivation();
         return s;
     }
 }

@@ -1,5 +1,8 @@
 package dev.jtpm.engine.state;
 
+import dev.jtpm.crypto.LibtpmsDrbg;
+import dev.jtpm.crypto.LibtpmsRsaPrimes;
+
 import dev.jtpm.crypto.EccCurve;
 import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.PrimaryKeys;
@@ -54,6 +57,24 @@ public final class PrimaryKeyCache {
         if (entries.get(id) instanceof EccKey k) return k;
         EccKey key = PrimaryKeys.ecc(nameAlg, seed, context, curve);
         entries.put(id, key);
+        return key;
+    }
+
+    /** A libtpms RSA primary and the state its DRBG ends in. */
+    private record LibtpmsRsa(RsaKey key, LibtpmsDrbg after) {}
+
+    /**
+     * The RSA primary key libtpms derives from {@code drbg} ({@link LibtpmsRsaPrimes#generate}), computed once while it
+     * stays cached; {@code drbg} is left where the derivation leaves it (the seedValue follows from there).
+     */
+    public RsaKey libtpmsRsa(LibtpmsDrbg drbg, int keyBits, long exponent, boolean sign) {
+        Bytes id = id('L', drbg.seedCompatLevel() << 1 | (sign ? 1 : 0), drbg.instantiation(), new byte[0], keyBits, exponent);
+        if (entries.get(id) instanceof LibtpmsRsa k) {
+            drbg.restore(k.after());
+            return k.key();
+        }
+        RsaKey key = LibtpmsRsaPrimes.generate(drbg, keyBits, exponent, sign);
+        entries.put(id, new LibtpmsRsa(key, drbg.copy()));
         return key;
     }
 

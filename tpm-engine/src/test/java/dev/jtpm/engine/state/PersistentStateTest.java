@@ -54,7 +54,7 @@ class PersistentStateTest {
         s.auditCounter = 5;               // not in a v1 blob: must come back as the default
         byte[] v2 = s.serialize();
         int tail = TpmCodec.encode(PersistentState.V2.of(s)).length + TpmCodec.encode(PersistentState.V3.of(s)).length
-                + TpmCodec.encode(PersistentState.V4.DEFAULTS).length;
+                + TpmCodec.encode(PersistentState.V4.DEFAULTS).length + TpmCodec.encode(PersistentState.V5.DEFAULTS).length;
         byte[] v1 = Arrays.copyOf(v2, v2.length - tail);
         ByteBuffer.wrap(v1).putInt(4, 1);
         assertThat(HexFormat.of().formatHex(v1, 0, 8)).isEqualTo("4a54504d00000001");
@@ -97,7 +97,7 @@ class PersistentStateTest {
         s.algorithmSet = 7;
         byte[] v3 = s.serialize();
         byte[] v2 = Arrays.copyOf(v3, v3.length - TpmCodec.encode(PersistentState.V3.of(s)).length
-                - TpmCodec.encode(PersistentState.V4.DEFAULTS).length);
+                - TpmCodec.encode(PersistentState.V4.DEFAULTS).length - TpmCodec.encode(PersistentState.V5.DEFAULTS).length);
         ByteBuffer.wrap(v2).putInt(4, 2);
 
         PersistentState back = PersistentState.deserialize(v2);
@@ -105,6 +105,33 @@ class PersistentStateTest {
         assertThat(back.ppCommands).containsExactly(TpmCc.PP_COMMANDS);
         assertThat(back.algorithmSet).isZero();
         assertThat(ByteBuffer.wrap(back.serialize()).getInt(4)).isEqualTo(PersistentState.VERSION);
+    }
+
+    @Test
+    void version5_roundTripsThePrimaryDerivations() {
+        PersistentState s = sample();
+        s.epsDerivation = PersistentState.DERIVATION_LIBTPMS_ORIGINAL;
+        s.spsDerivation = PersistentState.DERIVATION_LIBTPMS;
+        PersistentState back = PersistentState.deserialize(s.serialize());
+        assertThat(back.epsDerivation).isEqualTo(PersistentState.DERIVATION_LIBTPMS_ORIGINAL);
+        assertThat(back.spsDerivation).isEqualTo(PersistentState.DERIVATION_LIBTPMS);
+        assertThat(back.ppsDerivation).isEqualTo(PersistentState.DERIVATION_JTPM);
+        assertThat(back.serialize()).isEqualTo(s.serialize());
+    }
+
+    /** A version-4 blob (before imported libtpms state): every hierarchy keeps jtpm's own derivation. */
+    @Test
+    void version4Blob_loadsWithJtpmDerivation() {
+        PersistentState s = sample();
+        s.nvMaxCounter = 42;
+        s.spsDerivation = PersistentState.DERIVATION_LIBTPMS; // not in a v4 blob
+        byte[] v5 = s.serialize();
+        byte[] v4 = Arrays.copyOf(v5, v5.length - TpmCodec.encode(PersistentState.V5.DEFAULTS).length);
+        ByteBuffer.wrap(v4).putInt(4, 4);
+        PersistentState back = PersistentState.deserialize(v4);
+        assertThat(back.nvMaxCounter).isEqualTo(42);
+        assertThat(back.spsDerivation).isEqualTo(PersistentState.DERIVATION_JTPM);
+        assertThat(back.epsDerivation).isEqualTo(PersistentState.DERIVATION_JTPM);
     }
 
     @Test

@@ -271,6 +271,7 @@ public final class InstanceHost implements AutoCloseable {
             throw new HostException(409, "instance " + x.name + ": cannot listen: " + e.getMessage());
         }
         x.running = t;
+        t.controller().observe(metrics::command);
         Thread.ofVirtual().name("jtpm-host-" + x.name).start(() -> {
             try {
                 t.awaitExitRequest();

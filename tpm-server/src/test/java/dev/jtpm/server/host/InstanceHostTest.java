@@ -100,6 +100,10 @@ class InstanceHostTest {
         assertThat(Files.isDirectory(dir.resolve("host/vm1/tpm2"))).isTrue();
         Answer list = call("GET", "/instances", null);
         assertThat(list.body()).contains("\"vm1\"", "\"vm2\"");
+        String metrics = call("GET", "/metrics", null).body();
+        assertThat(metrics).contains("jtpm_commands_total{cc=\"0x00000182\"} 1", "jtpm_commands_total{cc=\"0x00000131\"} 2",
+                "jtpm_instances 2", "jtpm_instances_running 2");
+        assertThat(metrics).containsPattern("jtpm_command_seconds_count [1-9]");
     }
 
     @Test

@@ -23,6 +23,10 @@ public final class ChangeEpsHandler implements CommandHandler<ChangeEps, EmptyRe
         TpmState s = ctx.state();
         PersistentState p = s.persistent;
         p.eps = Secret.of(s.random(64).unsafeArray());
+        // a libtpms seed replaced: libtpms derives from a new seed at its latest compatibility level
+        if (p.epsDerivation == dev.jtpm.engine.state.PersistentState.DERIVATION_LIBTPMS_ORIGINAL) {
+            p.epsDerivation = dev.jtpm.engine.state.PersistentState.DERIVATION_LIBTPMS;
+        }
         p.ehProof = Secret.of(s.random(64).unsafeArray());
         s.stateClear = s.stateClear.withEhEnable(true);
         p.endorsementAuth = Secret.EMPTY;

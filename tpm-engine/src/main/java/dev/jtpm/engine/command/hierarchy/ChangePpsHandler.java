@@ -23,6 +23,10 @@ public final class ChangePpsHandler implements CommandHandler<ChangePps, EmptyRe
         TpmState s = ctx.state();
         PersistentState p = s.persistent;
         p.pps = Secret.of(s.random(64).unsafeArray());
+        // a libtpms seed replaced: libtpms derives from a new seed at its latest compatibility level
+        if (p.ppsDerivation == dev.jtpm.engine.state.PersistentState.DERIVATION_LIBTPMS_ORIGINAL) {
+            p.ppsDerivation = dev.jtpm.engine.state.PersistentState.DERIVATION_LIBTPMS;
+        }
         p.phProof = Secret.of(s.random(64).unsafeArray());
         s.stateClear = s.stateClear.withPlatformPolicy(TpmAlg.NULL, Bytes.EMPTY);
         HierarchySupport.flushObjects(s, TpmRh.PLATFORM);

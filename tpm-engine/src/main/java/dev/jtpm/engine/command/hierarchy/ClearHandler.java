@@ -30,6 +30,10 @@ public final class ClearHandler implements CommandHandler<Clear, EmptyResponse> 
         PersistentState p = s.persistent;
         if (p.disableClear) throw new TpmFailure(TpmRc.DISABLED);
         p.sps = Secret.of(s.random(64).unsafeArray());
+        // a libtpms seed replaced: libtpms derives from a new seed at its latest compatibility level
+        if (p.spsDerivation == dev.jtpm.engine.state.PersistentState.DERIVATION_LIBTPMS_ORIGINAL) {
+            p.spsDerivation = dev.jtpm.engine.state.PersistentState.DERIVATION_LIBTPMS;
+        }
         p.shProof = Secret.of(s.random(64).unsafeArray());
         p.ehProof = Secret.of(s.random(64).unsafeArray());
         s.stateClear = s.stateClear.withShEnable(true).withEhEnable(true);

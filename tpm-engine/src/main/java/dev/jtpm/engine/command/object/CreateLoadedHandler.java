@@ -1,7 +1,6 @@
 package dev.jtpm.engine.command.object;
 
 import dev.jtpm.crypto.DerivedKeys;
-import dev.jtpm.crypto.PrimaryKeys;
 import dev.jtpm.crypto.RandomBits;
 import dev.jtpm.engine.command.CommandContext;
 import dev.jtpm.engine.command.CommandHandler;
@@ -112,9 +111,7 @@ public final class CreateLoadedHandler implements CommandHandler<CreateLoaded, C
             template = (TpmtPublic) decoded;
             ObjectSupport.createChecks(parent, template, inSensitive.data().size(), 2);
             if (primary) {
-                byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
-                        inSensitive.data().toArray());
-                source = new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, parentHandle), context, s.primaryKeys);
+                source = ObjectSupport.primarySource(s, parentHandle, template, inSensitive);
             } else {
                 RandomBits random = b -> s.platform.entropy().nextBytes(b);
                 source = new ObjectSupport.Source.Random(random);

@@ -15,7 +15,9 @@ import dev.jtpm.types.structure.TpmtPublic;
  * TPM2_CreatePrimary (Part 3, 24.1): creates a primary object under a hierarchy and loads it. The
  * object is a function of the hierarchy's primary seed (EPS, SPS, PPS, or the null seed renewed at
  * every TPM Reset) and the template: its Name and inSensitive.data are the derivation context
- * ({@link PrimaryKeys}), so the same template under the same seed gives the same key and Name.
+ * ({@link PrimaryKeys}), so the same template under the same seed gives the same key and Name. A hierarchy of a state
+ * taken over from swtpm derives as libtpms does ({@code LibtpmsDrbg}, {@code LibtpmsRsaPrimes}; see
+ * {@code ObjectSupport.primarySource}).
  *
  * <p>Response codes:
  * <ul>
@@ -47,10 +49,8 @@ public final class CreatePrimaryHandler implements CommandHandler<CreatePrimary,
         Secret auth = ObjectSupport.adjustAuth(cmd.inSensitive().userAuth(), template.nameAlg(), 1);
 
         // command output
-        byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
-                cmd.inSensitive().data().toArray());
         ObjectSupport.Created c = ObjectSupport.create(template, cmd.inSensitive(), auth,
-                new ObjectSupport.Source.Primary(ObjectSupport.primarySeed(s, hierarchy), context, s.primaryKeys));
+                ObjectSupport.primarySource(s, hierarchy, template, cmd.inSensitive()));
         TpmObject object = new TpmObject(c.publicArea(), c.sensitive(),
                 ObjectSupport.qualifiedName(ObjectSupport.handleName(hierarchy), template.nameAlg(), c.publicArea().name()),
                 hierarchy, true);

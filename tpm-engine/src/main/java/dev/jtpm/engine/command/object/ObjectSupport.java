@@ -6,6 +6,8 @@ import dev.jtpm.crypto.EccKey;
 import dev.jtpm.crypto.EccKeys;
 import dev.jtpm.crypto.Hashes;
 import dev.jtpm.crypto.Kdf;
+import dev.jtpm.crypto.LibtpmsDrbg;
+import dev.jtpm.crypto.LibtpmsRsaPrimes;
 import dev.jtpm.crypto.PrimaryKeys;
 import dev.jtpm.crypto.RandomBits;
 import dev.jtpm.crypto.RsaKey;
@@ -15,6 +17,7 @@ import dev.jtpm.crypto.TdesKeys;
 import dev.jtpm.crypto.Unwrapped;
 import dev.jtpm.engine.crypto.Tickets;
 import dev.jtpm.engine.state.PcrBanks;
+import dev.jtpm.engine.state.PersistentState;
 import dev.jtpm.engine.state.PrimaryKeyCache;
 import dev.jtpm.engine.state.TpmObject;
 import dev.jtpm.engine.state.TpmState;
@@ -336,6 +339,37 @@ public final class ObjectSupport {
          * seedValue next, in ms-tpm CryptCreateObject's order, so that the octets match libtpms'.
          */
         record Derived(RandomBits generator) implements Source {}
+
+        /**
+         * libtpms' primary derivation ({@link LibtpmsDrbg}, for a state imported from swtpm): key first, then
+         * (endorsement hierarchy) a reseed with shProof and ehProof, then the seedValue, all from one DRBG.
+         */
+        record Libtpms(LibtpmsDrbg drbg, List<Secret> reseed, PrimaryKeyCache keys) implements Source {}
+    }
+
+    /**
+     * The source of a primary object under {@code hierarchy}: jtpm's derivation ({@link Source.Primary}), or
+     * libtpms' when the state records it for the hierarchy (PersistentState.epsDerivation, …).
+     */
+    static Source primarySource(TpmState s, int hierarchy, TpmtPublic template, TpmsSensitiveCreate in) {
+        int derivation = switch (hierarchy) {
+            case TpmRh.ENDORSEMENT -> s.persistent.epsDerivation;
+            case TpmRh.OWNER -> s.persistent.spsDerivation;
+            case TpmRh.PLATFORM -> s.persistent.ppsDerivation;
+            default -> PersistentState.DERIVATION_JTPM;
+        };
+        Secret seed = primarySeed(s, hierarchy);
+        if (derivation == PersistentState.DERIVATION_JTPM) {
+            byte[] context = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray(),
+                    in.data().toArray());
+            return new Source.Primary(seed, context, s.primaryKeys);
+        }
+        byte[] name = PrimaryKeys.templateContext(template.nameAlg(), template.marshal().unsafeArray());
+        int level = derivation == PersistentState.DERIVATION_LIBTPMS_ORIGINAL ? LibtpmsRsaPrimes.ORIGINAL
+                : LibtpmsRsaPrimes.PRIME_ADJUST_FIX;
+        boolean eps = hierarchy == TpmRh.ENDORSEMENT;
+        return new Source.Libtpms(LibtpmsDrbg.primary(seed, name, in.data().toArray(), level),
+                eps ? List.of(s.persistent.shProof, s.persistent.ehProof) : List.of(), s.primaryKeys);
     }
 
     /**
@@ -353,9 +387,16 @@ public final class ObjectSupport {
             case Source.Random r -> Secret.of(r.bits().next(Hashes.digestSize(nameAlg)));
             case Source.Primary p -> PrimaryKeys.seedValue(nameAlg, p.seed(), p.context());
             case Source.Derived d -> null;
+            case Source.Libtpms l -> null;
         };
-        Supplier<Secret> seedValue = () -> early != null ? early
-                : Secret.of(((Source.Derived) source).generator().next(Hashes.digestSize(nameAlg)));
+        Supplier<Secret> seedValue = () -> {
+            if (early != null) return early;
+            if (source instanceof Source.Libtpms l) {
+                for (Secret proof : l.reseed()) l.drbg().additionalData(proof.toArray());
+                return Secret.of(l.drbg().next(Hashes.digestSize(nameAlg)));
+            }
+            return Secret.of(((Source.Derived) source).generator().next(Hashes.digestSize(nameAlg)));
+        };
         return switch (template.parameters()) {
             case TpmsRsaParms p -> {
                 long e = Integer.toUnsignedLong(p.exponent());
@@ -364,6 +405,7 @@ public final class ObjectSupport {
                     case Source.Random r -> RsaKeys.generate(r.bits(), p.keyBits(), e);
                     case Source.Primary pr -> pr.keys().rsa(nameAlg, pr.seed(), pr.context(), p.keyBits(), e);
                     case Source.Derived d -> throw new IllegalArgumentException("RSA keys are not derived");
+                    case Source.Libtpms l -> l.keys().libtpmsRsa(l.drbg(), p.keyBits(), e, a.signEncrypt());
                 };
                 TpmtPublic pub = template.withUnique(new TpmuPublicId.Rsa(Bytes.wrap(fixed(key.n(), p.keyBits() / 8))));
                 Secret prime = Secret.of(fixed(key.p(), p.keyBits() / 16));
@@ -376,6 +418,7 @@ public final class ObjectSupport {
                     case Source.Random r -> EccKeys.generate(r.bits(), curve);
                     case Source.Primary pr -> pr.keys().ecc(nameAlg, pr.seed(), pr.context(), curve);
                     case Source.Derived d -> DerivedKeys.ecc(d.generator(), curve);
+                    case Source.Libtpms l -> DerivedKeys.ecc(l.drbg(), curve);
                 };
                 TpmtPublic pub = template.withUnique(new TpmsEccPoint(Bytes.wrap(key.xBytes()), Bytes.wrap(key.yBytes())));
                 yield new Created(pub, new TpmtSensitive(TpmAlg.ECC, authValue, asymSeed(a, seedValue.get()),
@@ -394,12 +437,14 @@ public final class ObjectSupport {
                         case Source.Random r -> TdesKeys.generate(r.bits(), bits);
                         case Source.Primary pr -> PrimaryKeys.tdes(nameAlg, pr.seed(), pr.context(), bits);
                         case Source.Derived d -> TdesKeys.generate(d.generator(), bits);
+                        case Source.Libtpms l -> TdesKeys.generate(l.drbg(), bits);
                     };
                 } else {
                     key = switch (source) {
                         case Source.Random r -> Secret.of(r.bits().next(bits / 8));
                         case Source.Primary pr -> PrimaryKeys.symmetric(nameAlg, pr.seed(), pr.context(), bits);
                         case Source.Derived d -> Secret.of(d.generator().next(bits / 8));
+                        case Source.Libtpms l -> Secret.of(l.drbg().next(bits / 8));
                     };
                 }
                 Secret seed = seedValue.get();
@@ -425,6 +470,7 @@ public final class ObjectSupport {
                         case Source.Random r -> Secret.of(r.bits().next(n));
                         case Source.Primary pr -> PrimaryKeys.keyedHash(nameAlg, pr.seed(), pr.context(), n);
                         case Source.Derived d -> Secret.of(d.generator().next(n));
+                        case Source.Libtpms l -> Secret.of(l.drbg().next(n));
                     };
                 }
                 Secret seed = seedValue.get();
