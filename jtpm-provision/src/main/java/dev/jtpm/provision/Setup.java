@@ -289,7 +289,7 @@ public final class Setup {
         else return Optional.empty();
         String which = a.has("keyfile") ? "--keyfile" : a.has("pwdfile") ? "--pwdfile" : a.has("keyfile-fd") ? "--keyfile-fd" : "--pwdfile-fd";
         try {
-            return Optional.of(StateKey.parse(which, opt + ",mode=" + cipher, StateKey.FdOpener.PROC_SELF));
+            return Optional.of(StateKey.parse(which, opt + ",mode=" + cipher, dev.jtpm.server.SwtpmSocket.FD_READER));
         } catch (IllegalArgumentException e) {
             throw new SetupException(e.getMessage());
         }

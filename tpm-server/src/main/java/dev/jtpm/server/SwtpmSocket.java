@@ -151,8 +151,12 @@ public final class SwtpmSocket {
         }
     }
 
-    /** Reads {@code fd=}/{@code pwdfd=} descriptors as swtpm does: read(2) from the current offset, then close. */
-    private static final StateKey.FdOpener FD_READER = fd -> {
+    /**
+     * Reads {@code fd=}/{@code pwdfd=} descriptors as swtpm does: read(2) from the current offset, then close. (Not a
+     * reopen of /proc/self/fd/N: that checks the file's permissions again, and libvirt's pipe belongs to root while
+     * swtpm and swtpm_setup run as tss.)
+     */
+    public static final StateKey.FdOpener FD_READER = fd -> {
         if (!Posix.AVAILABLE) return StateKey.FdOpener.PROC_SELF.open(fd);
         return new java.io.InputStream() {
             private boolean closed;
