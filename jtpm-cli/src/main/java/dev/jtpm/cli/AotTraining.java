@@ -70,6 +70,30 @@ final class AotTraining {
         } finally {
             instance.close();
             server.join(10_000);
+        }
+        // libvirt's and QEMU's way: a Unix control socket (the native listener, epoll, recvmsg)
+        Path unixDir = dir.resolve("unix");
+        CompletableFuture<TpmInstance> ready2 = new CompletableFuture<>();
+        Thread server2 = Thread.ofPlatform().start(() -> SwtpmSocket.run(List.of("--tpm2", "--server",
+                "type=unixio,path=" + unixDir.resolve("data.sock"), "--ctrl", "type=unixio,path=" + unixDir.resolve("ctrl.sock")
+                        + ",mode=0600", "--tpmstate", "dir=" + unixDir + ",mode=0600", "--log", "file=-"), System.getenv(),
+                System.out, System.err, ready2::complete));
+        TpmInstance instance2 = ready2.get(60, TimeUnit.SECONDS);
+        try {
+            SwtpmControl ctrl = new SwtpmControl(new Endpoint.Unix(unixDir.resolve("ctrl.sock")));
+            ctrl.capabilities();
+            ctrl.send(new CtrlRequest.Stop());
+            ctrl.send(new CtrlRequest.SetBufferSize(0));
+            ctrl.init(0);
+            ctrl.send(new CtrlRequest.SetLocality(0));
+            try (SwtpmSocketTransport t = new SwtpmSocketTransport(new Endpoint.Unix(unixDir.resolve("data.sock")),
+                    new Endpoint.Unix(unixDir.resolve("ctrl.sock")))) {
+                drive(t);
+            }
+            ctrl.send(new CtrlRequest.Shutdown());
+        } finally {
+            instance2.close();
+            server2.join(10_000);
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -16,6 +16,15 @@ public final class Tpm implements TpmDevice {
     // body supplied by the engine; see TpmCore
     private final TpmCore core;
 
+    /**
+     * Initializes the engine's classes (the command table and the handlers: most of a cold {@code new Tpm}) in the
+     * calling thread. A server calls it on a background thread at start, so that this work overlaps with option
+     * parsing, reading the state and binding sockets. Idempotent and thread-safe.
+     */
+    public static void prepare() {
+        TpmCore.HANDLERS.table();
+    }
+
     /** A powered-off TPM on the given platform; call {@link #init()} to power it on. */
     public Tpm(Platform platform) {
         this(platform, TpmProfile.DEFAULT);

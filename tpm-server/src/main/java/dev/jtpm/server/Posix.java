@@ -38,39 +38,57 @@ final class Posix {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET, BIND, LISTEN, ACCEPT4, RECVMSG, READ, SEND, CLOSE, SHUTDOWN;
-    private static final MethodHandle EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT;
-    /** True when the calls could be bound (Linux on a 64-bit platform, native access allowed). */
-    static final boolean AVAILABLE;
+    /** True where the calls can be made (Linux on a 64-bit platform); each is linked on its first use. */
+    static final boolean AVAILABLE = System.getProperty("os.name", "").equals("Linux") && ADDRESS.byteSize() == 8;
 
-    static {
-        MethodHandle[] h = new MethodHandle[12];
-        boolean ok;
-        try {
-            ok = System.getProperty("os.name", "").equals("Linux") && ADDRESS.byteSize() == 8;
-            if (ok) {
-                h[0] = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-                h[1] = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-                h[2] = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-                h[3] = errnoCall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-                h[4] = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-                h[5] = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-                h[6] = errnoCall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-                h[7] = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-                h[8] = errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-                h[9] = errnoCall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-                h[10] = errnoCall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-                h[11] = errnoCall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-            }
-        } catch (RuntimeException | Error e) {
-            ok = false;
-        }
-        SOCKET = h[0]; BIND = h[1]; LISTEN = h[2]; ACCEPT4 = h[3]; RECVMSG = h[4]; READ = h[5]; SEND = h[6];
-        CLOSE = h[7]; SHUTDOWN = h[8]; EPOLL_CREATE1 = h[9]; EPOLL_CTL = h[10]; EPOLL_WAIT = h[11];
-        AVAILABLE = ok;
+    // Linking a downcall costs milliseconds: each group is linked when first used (holder classes), so a server
+    // binds its control socket without waiting for the calls it needs only later (libvirt gives swtpm 1 s).
+    private static final class ListenCalls {
+        static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle LISTEN = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class AcceptCall {
+        static final MethodHandle ACCEPT4 = errnoCall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+
+    private static final class IoCalls {
+        static final MethodHandle RECVMSG = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle SEND = errnoCall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class CloseCalls {
+        static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle SHUTDOWN = errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class EpollCalls {
+        static final MethodHandle CREATE1 = errnoCall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle CTL = errnoCall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle WAIT = errnoCall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     }
 
     private Posix() {}
+
+    /**
+     * Links the calls a Unix control channel needs (socket, bind, listen, accept, then the I/O calls and epoll) in
+     * the calling thread. A server calls it on a background thread at start: the first downcall of a JVM spins
+     * its stubs for tens of milliseconds, which otherwise delays the control socket's appearance.
+     */
+    static void prepare() {
+        if (!AVAILABLE) return;
+        try {
+            java.util.Objects.requireNonNull(ListenCalls.SOCKET);
+            java.util.Objects.requireNonNull(AcceptCall.ACCEPT4);
+            java.util.Objects.requireNonNull(EpollCalls.WAIT);
+            java.util.Objects.requireNonNull(IoCalls.RECVMSG);
+            java.util.Objects.requireNonNull(CloseCalls.CLOSE);
+        } catch (RuntimeException | Error e) {
+            // linking fails again, and is reported, where the call is made
+        }
+    }
 
     @SuppressWarnings("restricted") // native access is what this class is for
     private static MethodHandle errnoCall(String name, FunctionDescriptor d) {
@@ -84,12 +102,12 @@ final class Posix {
         if (p.length >= SUN_PATH) throw new IOException("socket path too long: " + path);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            int fd = (int) ListenCalls.SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
             if (fd < 0) throw error("socket", st);
             MemorySegment addr = a.allocate(2 + SUN_PATH);
             addr.set(JAVA_SHORT, 0, (short) AF_UNIX);
             MemorySegment.copy(p, 0, addr, JAVA_BYTE, 2, p.length);
-            if ((int) BIND.invokeExact(st, fd, addr, 2 + p.length + 1) < 0 || (int) LISTEN.invokeExact(st, fd, 16) < 0) {
+            if ((int) ListenCalls.BIND.invokeExact(st, fd, addr, 2 + p.length + 1) < 0 || (int) ListenCalls.LISTEN.invokeExact(st, fd, 16) < 0) {
                 IOException e = error("bind/listen " + path, st);
                 close(fd);
                 throw e;
@@ -110,7 +128,7 @@ final class Posix {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             while (true) {
-                int fd = (int) ACCEPT4.invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                int fd = (int) AcceptCall.ACCEPT4.invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
                 if (fd >= 0) return fd;
                 if (errno(st) == EAGAIN) return -1;
                 if (errno(st) != EINTR) throw error("accept", st);
@@ -144,7 +162,7 @@ final class Posix {
             msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);
             long n;
             while (true) {
-                n = (long) RECVMSG.invokeExact(st, fd, msg, MSG_CMSG_CLOEXEC);
+                n = (long) IoCalls.RECVMSG.invokeExact(st, fd, msg, MSG_CMSG_CLOEXEC);
                 if (n >= 0) break;
                 if (errno(st) != EINTR) throw error("recvmsg", st);
             }
@@ -169,7 +187,7 @@ final class Posix {
             MemorySegment buf = a.allocate(Math.max(1, len));
             long n;
             while (true) {
-                n = (long) READ.invokeExact(st, fd, buf, (long) len);
+                n = (long) IoCalls.READ.invokeExact(st, fd, buf, (long) len);
                 if (n >= 0) break;
                 if (errno(st) != EINTR) throw error("read", st);
             }
@@ -190,7 +208,7 @@ final class Posix {
             MemorySegment.copy(b, 0, buf, JAVA_BYTE, 0, b.length);
             long off = 0;
             while (off < b.length) {
-                long n = (long) SEND.invokeExact(st, fd, buf.asSlice(off), (long) b.length - off, MSG_NOSIGNAL);
+                long n = (long) IoCalls.SEND.invokeExact(st, fd, buf.asSlice(off), (long) b.length - off, MSG_NOSIGNAL);
                 if (n < 0) {
                     if (errno(st) == EINTR) continue;
                     throw error("send", st);
@@ -207,7 +225,7 @@ final class Posix {
     /** shutdown(fd, SHUT_RDWR): wakes threads blocked on it. Errors are ignored. */
     static void shutdown(int fd) {
         try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) SHUTDOWN.invokeExact(a.allocate(CAPTURE), fd, SHUT_RDWR);
+            int ignored = (int) CloseCalls.SHUTDOWN.invokeExact(a.allocate(CAPTURE), fd, SHUT_RDWR);
         } catch (Throwable ignored) {
             // best effort
         }
@@ -216,7 +234,7 @@ final class Posix {
     /** close(2). Errors are ignored. */
     static void close(int fd) {
         try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
+            int ignored = (int) CloseCalls.CLOSE.invokeExact(a.allocate(CAPTURE), fd);
         } catch (Throwable ignored) {
             // best effort
         }
@@ -226,7 +244,7 @@ final class Posix {
     static int epollCreate() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) EPOLL_CREATE1.invokeExact(st, EPOLL_CLOEXEC);
+            int fd = (int) EpollCalls.CREATE1.invokeExact(st, EPOLL_CLOEXEC);
             if (fd < 0) throw error("epoll_create1", st);
             return fd;
         } catch (IOException | RuntimeException | Error e) {
@@ -243,7 +261,7 @@ final class Posix {
             MemorySegment ev = a.allocate(EPOLL_EVENT_SIZE, 4);
             ev.set(JAVA_INT, 0, events);
             ev.set(JAVA_INT, EPOLL_DATA_OFFSET, fd);
-            if ((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, ev) < 0) throw error("epoll_ctl", st);
+            if ((int) EpollCalls.CTL.invokeExact(st, epfd, op, fd, ev) < 0) throw error("epoll_ctl", st);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -258,7 +276,7 @@ final class Posix {
             MemorySegment evs = a.allocate((long) EPOLL_EVENT_SIZE * max, 8);
             int n;
             while (true) {
-                n = (int) EPOLL_WAIT.invokeExact(st, epfd, evs, max, -1);
+                n = (int) EpollCalls.WAIT.invokeExact(st, epfd, evs, max, -1);
                 if (n >= 0) break;
                 if (errno(st) != EINTR) throw error("epoll_wait", st);
             }

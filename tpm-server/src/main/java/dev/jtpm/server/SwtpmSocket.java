@@ -51,6 +51,12 @@ public final class SwtpmSocket {
             return 1;
         }
         if (o.daemon()) return Daemon.detach(args, err);
+        // build the engine's command table and handlers beside the work below (reading the state, binding the
+        // sockets): most of a cold start, on the second core
+        Thread.ofPlatform().daemon().name("jtpm-prepare").start(dev.jtpm.engine.Tpm::prepare);
+        if (o.ctrl() instanceof ChannelSpec.UnixIo || o.ctrl() instanceof ChannelSpec.Fd || o.data() instanceof ChannelSpec.Fd) {
+            Thread.ofPlatform().daemon().name("jtpm-prepare-native").start(Posix::prepare); // QEMU's and libvirt's way
+        }
         try {
             if (o.runas() != null && Privileges.uidOf(o.runas()) < 0) {
                 throw new OptionException("--runas: user '" + o.runas() + "' does not exist");

@@ -28,10 +28,21 @@ public final class TpmInstance implements AutoCloseable {
     private ControlChannel ctrl;
     private MssimServer mssim;
     private boolean closed;
+    private final Bound bound;
 
-    private TpmInstance(StateStore store, InstanceConfig config) {
+    /** The listening sockets, bound before the TPM is built so that clients (libvirt waits 1 s) see them early. */
+    private record Bound(Acceptor ctrl, Acceptor data, Listener[] mssim) {
+        void closeAll() {
+            if (ctrl != null) ctrl.close();
+            if (data != null) data.close();
+            if (mssim != null) for (Listener l : mssim) l.close();
+        }
+    }
+
+    private TpmInstance(StateStore store, InstanceConfig config, Bound bound) {
         this.store = store;
         this.config = config;
+        this.bound = bound;
         this.controller = new TpmController(new Tpm(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
                 config.log());
         this.controller.configureMigration(config.migrationKey(), config.incomingMigration(), config.releaseLockOutgoing(),
@@ -60,9 +71,31 @@ public final class TpmInstance implements AutoCloseable {
      * bound and before the TPM is initialized (swtpm drops privileges there).
      */
     public static TpmInstance start(StateStore store, InstanceConfig config, AfterBind afterBind) throws IOException {
-        TpmInstance i = new TpmInstance(store, config);
+        Bound b;
         try {
-            i.bind();
+            b = listen(config);
+        } catch (IOException | RuntimeException e) {
+            try {
+                store.close();
+            } catch (IOException ignored) {
+                // the bind error is the one to report
+            }
+            throw e;
+        }
+        TpmInstance i;
+        try {
+            i = new TpmInstance(store, config, b);
+        } catch (RuntimeException e) {
+            b.closeAll();
+            try {
+                store.close();
+            } catch (IOException ignored) {
+                // the first error is the one to report
+            }
+            throw e;
+        }
+        try {
+            i.serve();
             afterBind.run();
         } catch (IOException | RuntimeException e) {
             i.close();
@@ -74,14 +107,35 @@ public final class TpmInstance implements AutoCloseable {
         return i;
     }
 
-    private void bind() throws IOException {
+    private static Bound listen(InstanceConfig config) throws IOException {
+        Acceptor ctrl = null, data = null;
+        Listener[] mssim = null;
+        try {
+            if (config.ctrl() != null) {
+                ctrl = switch (config.ctrl()) {
+                    case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode());
+                    case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
+                    default -> listen(config.ctrl());
+                };
+            }
+            switch (config.data()) {
+                case null -> { }
+                case ChannelSpec.Mssim m -> mssim = bindMssim(m);
+                case ChannelSpec.Tcp t -> data = listen(t);
+                case ChannelSpec.UnixIo u -> data = listen(u);
+                case ChannelSpec.Fd f -> requireNative(f.fd());
+            }
+            return new Bound(ctrl, data, mssim);
+        } catch (IOException | RuntimeException e) {
+            new Bound(ctrl, data, mssim).closeAll();
+            throw e;
+        }
+    }
+
+    private void serve() {
         ServerLog log = config.log();
-        if (config.ctrl() != null) {
-            Acceptor a = switch (config.ctrl()) {
-                case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode());
-                case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
-                default -> listen(config.ctrl());
-            };
+        if (bound.ctrl() != null) {
+            Acceptor a = bound.ctrl();
             ctrl = new ControlChannel(a, new ControlHandler(controller, a.passesFds(), dataFds), log,
                     config.ctrlTerminate(), this::requestExit);
             channels.add(ctrl);
@@ -89,15 +143,14 @@ public final class TpmInstance implements AutoCloseable {
         switch (config.data()) {
             case null -> { }
             case ChannelSpec.Mssim m -> {
-                Listener[] ports = bindMssim(m);
-                mssim = new MssimServer(ports[0], ports[1], controller, log, this::requestExit);
+                mssim = new MssimServer(bound.mssim()[0], bound.mssim()[1], controller, log, this::requestExit);
                 channels.add(mssim);
             }
-            case ChannelSpec.Tcp t -> data = new DataChannel(listen(t), controller, log, t.disconnect(),
+            case ChannelSpec.Tcp t -> data = new DataChannel(bound.data(), controller, log, t.disconnect(),
                     config.terminate() ? this::requestExit : null);
-            case ChannelSpec.UnixIo u -> data = new DataChannel(listen(u), controller, log, false,
+            case ChannelSpec.UnixIo u -> data = new DataChannel(bound.data(), controller, log, false,
                     config.terminate() ? this::requestExit : null);
-            case ChannelSpec.Fd f -> dataFds.take(requireNative(f.fd()));
+            case ChannelSpec.Fd f -> dataFds.take(f.fd());
         }
         if (data != null) channels.add(data);
     }
@@ -217,6 +270,10 @@ public final class TpmInstance implements AutoCloseable {
         if (closed) return;
         closed = true;
         for (AutoCloseable c : channels) Io.closeQuietly(c);
+        // listeners no channel took over (serve() failed half-way)
+        if (ctrl == null && bound.ctrl() != null) bound.ctrl().close();
+        if (data == null && bound.data() != null) bound.data().close();
+        if (mssim == null && bound.mssim() != null) for (Listener l : bound.mssim()) l.close();
         controller.terminate();
         try {
             store.close();
