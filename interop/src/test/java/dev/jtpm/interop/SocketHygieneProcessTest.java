@@ -283,7 +283,7 @@ class SocketHygieneProcessTest {
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "backend-uri=file:///tmp/f"},
             {"--tpm2", "--daemon", "--ctrl", "type=unixio,clientfd=5", "--tpmstate", "dir=/tmp/jtpm-none"},
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--key", "pwdfile=/no/such/file"},
-            {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--key", "file=/etc/hostname,mode=aes-256-gcm"},
+            {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--key", "file=/etc/hostname,mode=aes-512-cbc"},
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none,mode=999"},
         };
         for (String[] args : bad) {

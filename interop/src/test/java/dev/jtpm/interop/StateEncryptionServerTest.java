@@ -83,6 +83,60 @@ class StateEncryptionServerTest {
         return out;
     }
 
+    /**
+     * jtpm's {@code mode=aes-256-gcm}: the state restarts with the key; a wrong key or a flipped bit is one line
+     * ("AES-GCM tag mismatch") with the files untouched; swtpm, which knows only AES-CBC + HMAC, refuses the file
+     * rather than misreading it; and the same key bytes in CBC mode still read the GCM file (the file says its cipher;
+     * files are written in the mode given).
+     */
+    @Test
+    void gcmState_restarts_refusesWrongKeysAndIsRefusedBySwtpm() throws Exception {
+        Path dir = Files.createTempDirectory("jtpm-gcm");
+        Path keys = Files.createTempDirectory("jtpm-gcm-keys");
+        Path keyFile = Files.writeString(keys.resolve("key"), KEY_HEX + "\n");
+        String gcm = "file=" + keyFile + ",mode=aes-256-gcm";
+        try (Server s = new Server(dir, "--key", gcm, "--flags", "not-need-init,startup-clear")) {
+            assertThat(s.started()).as(s.errors()).isTrue();
+            StateEncryptionSwtpmTest.makePersistentKey(s.tcti());
+        }
+        byte[] permall = Files.readAllBytes(dir.resolve("tpm2-00.permall"));
+        List<dev.jtpm.wire.StateBlob.Tlv> tlvs = dev.jtpm.wire.StateBlob.decode(permall).tlvs();
+        assertThat(tlvs.stream().map(dev.jtpm.wire.StateBlob.Tlv::tag).toList()).as("cipher, data, nonce; no HMAC")
+                .containsExactly(dev.jtpm.wire.StateBlob.TAG_JTPM_CIPHER, dev.jtpm.wire.StateBlob.TAG_ENCRYPTED_DATA,
+                        dev.jtpm.wire.StateBlob.TAG_IVEC_ENCRYPTED_DATA);
+        // the file says its cipher: the same key bytes in CBC mode read it (and write CBC), then GCM again
+        for (String k : List.of("file=" + keyFile + ",mode=aes-256-cbc", gcm)) {
+            try (Server s = new Server(dir, "--key", k, "--flags", "not-need-init,startup-clear")) {
+                assertThat(s.started()).as(k + ": " + s.errors()).isTrue();
+                assertThat(Tools.tpm2(s.tcti(), "tpm2_getcap", "handles-persistent").ok().out()).contains("0x81000001");
+            }
+        }
+        Path wrong = Files.writeString(keys.resolve("wrong"), KEY_HEX.replace('8', '9'));
+        Path tampered = Files.createTempDirectory("jtpm-gcm-tampered");
+        byte[] t = Files.readAllBytes(dir.resolve("tpm2-00.permall"));
+        t[t.length - 20] ^= 0x01;
+        Files.write(tampered.resolve("tpm2-00.permall"), t);
+        for (Path d : List.of(dir, tampered)) {
+            Map<String, String> files = digests(d);
+            String k = d == dir ? "file=" + wrong + ",mode=aes-256-gcm" : gcm;
+            try (Server s = new Server(d, "--key", k, "--flags", "not-need-init,startup-clear")) {
+                assertThat(s.started()).isFalse();
+                assertThat(s.errors().lines().toList()).hasSize(1);
+                assertThat(s.errors()).contains("tpm2-00.permall: wrong key or corrupted state (AES-GCM tag mismatch)");
+            }
+            assertThat(digests(d)).isEqualTo(files);
+        }
+        // swtpm refuses the GCM file (it needs the HMAC of its AES-CBC format) and leaves it as it was
+        Map<String, String> files = digests(dir);
+        int port = FreePorts.pair();
+        Tools.Run sw = Tools.run(Map.of(), null, "timeout", "20", "swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + dir,
+                "--server", "type=tcp,port=" + port, "--ctrl", "type=tcp,port=" + (port + 1), "--key",
+                "file=" + keyFile + ",mode=aes-256-cbc", "--flags", "not-need-init,startup-clear");
+        assertThat(sw.exit()).as("swtpm: " + sw.err()).isEqualTo(1);
+        assertThat(sw.err()).contains("Could not find HMAC");
+        assertThat(digests(dir)).isEqualTo(files);
+    }
+
     @Test
     void encryptedState_restarts_andBadKeysAreOneLineWithFilesUntouched() throws Exception {
         Path dir = Files.createTempDirectory("jtpm-enc");
@@ -119,7 +173,7 @@ class StateEncryptionServerTest {
                 new Bad(dir, List.of("--key", "file=" + keyFile + ",mode=aes-128-cbc"), "--key: the key has 256 bits but the mode needs 128"),
                 new Bad(dir, List.of("--key", "pwdfile=" + keyFile + ",mode=aes-cbc"),
                         "tpm2-00.permall: wrong key: the state needs a 256-bit key, the key given has 128 bits"),
-                new Bad(dir, List.of("--key", "file=" + keyFile + ",mode=aes-256-gcm"), "--key: mode aes-256-gcm is not supported"),
+                new Bad(dir, List.of("--key", "file=" + keyFile + ",mode=aes-512-cbc"), "--key: unknown encryption mode 'aes-512-cbc'"),
                 new Bad(tampered, List.of("--key", key), "tpm2-00.permall: wrong key or corrupted state (HMAC mismatch)"));
         for (Bad b : cases) {
             Map<String, String> files = digests(b.dir());

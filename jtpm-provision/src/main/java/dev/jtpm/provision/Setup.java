@@ -279,7 +279,7 @@ public final class Setup {
 
     private static Optional<StateKey> stateKey(Args a) throws SetupException {
         String cipher = a.values().getOrDefault("cipher", "aes-128-cbc");
-        if (!List.of("aes-128-cbc", "aes-cbc", "aes-256-cbc").contains(cipher))
+        if (!List.of("aes-128-cbc", "aes-cbc", "aes-256-cbc", "aes-128-gcm", "aes-256-gcm").contains(cipher))
             throw new SetupException("Unsupported cipher " + cipher + ".");
         String opt;
         if (a.has("keyfile")) opt = "file=" + a.get("keyfile");
@@ -482,8 +482,9 @@ public final class Setup {
                                      : also write ek-rsa2048.crt, ek-secp384r1.crt, ... there
             --keyfile <file> | --keyfile-fd <fd> | --pwdfile <file> | --pwdfile-fd <fd>
                                      : encrypt the state (swtpm's format) with this key or passphrase
-            --cipher aes-128-cbc|aes-256-cbc
-                                     : the state encryption cipher (default aes-128-cbc)
+            --cipher aes-128-cbc|aes-256-cbc|aes-128-gcm|aes-256-gcm
+                                     : the state encryption cipher (default aes-128-cbc; the GCM
+                                       modes are jtpm's own: swtpm cannot read such a state)
             --logfile <file>         : log there instead of stdout/stderr
             --display                : show the EKs made
             --create-config-files [overwrite][,root][,skip-if-exist]

@@ -21,6 +21,8 @@ public final class Ptm {
     public static final int TPM_ENCRYPT_ERROR = 0x20;
     /** TPM_DECRYPT_ERROR: wrong key or tampered blob (HMAC mismatch, bad padding). */
     public static final int TPM_DECRYPT_ERROR = 0x21;
+    /** TPM_BAD_MODE: an unknown encryption mode. */
+    public static final int TPM_BAD_MODE = 0x2C;
     /** TPM_BAD_KEY_PROPERTY: the key is not as long as the blob header says. */
     public static final int TPM_BAD_KEY_PROPERTY = 0x28;
     /** TPM_SIZE: out of memory. */

@@ -55,6 +55,14 @@ public record StateBlob(int flags, List<Tlv> tlvs) {
     public static final int TAG_IVEC_ENCRYPTED_DATA = 6;
     /** TLV tag: IV of the migration-key encryption. */
     public static final int TAG_IVEC_ENCRYPTED_MIGRATION_DATA = 7;
+    /**
+     * TLV tag of jtpm's own: the cipher of the encrypted data beside it, "aes-gcm" (ASCII). Without it the data is
+     * swtpm's AES-CBC with an HMAC-SHA256 in TLV 3. With it: AES-GCM, a 12-octet nonce in the IV tag (6 or 7),
+     * the 16-octet tag after the ciphertext, the data's tag and the key length as additional data, and no
+     * TLV 3 — so swtpm, which requires the HMAC, refuses such a file instead of misreading it.
+     */
+    public static final int TAG_JTPM_CIPHER = 0x4A01;
+    private static final byte[] AES_GCM = "aes-gcm".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
      * One tag-length-value entry.
@@ -220,6 +228,18 @@ public record StateBlob(int flags, List<Tlv> tlvs) {
 
     private static List<Tlv> encrypt(StateKey key, byte[] plain, int tagData, int tagIv) {
         byte[] k = key.raw();
+        if (key.gcm()) {
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            try {
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"), new javax.crypto.spec.GCMParameterSpec(128, nonce));
+                c.updateAAD(gcmAad(tagData, k.length));
+                return List.of(new Tlv(TAG_JTPM_CIPHER, AES_GCM), new Tlv(tagData, c.doFinal(plain)), new Tlv(tagIv, nonce));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         int pad = k.length - plain.length % k.length;
         byte[] padded = Arrays.copyOf(plain, plain.length + pad);
         Arrays.fill(padded, plain.length, padded.length, (byte) pad);
@@ -235,6 +255,11 @@ public record StateBlob(int flags, List<Tlv> tlvs) {
         } finally {
             Arrays.fill(padded, (byte) 0);
         }
+    }
+
+    /** What GCM authenticates beside the data: the data's tag and the key length (the header flags that matter). */
+    private static byte[] gcmAad(int tagData, int keyLength) {
+        return new byte[] {'j', 't', 'p', 'm', (byte) (tagData >> 8), (byte) tagData, (byte) keyLength};
     }
 
     private static byte[] hmac(byte[] key, byte[] ct, byte[] iv) throws GeneralSecurityException {
@@ -264,6 +289,24 @@ public record StateBlob(int flags, List<Tlv> tlvs) {
             if (needed != k.length) {
                 throw new StateBlobException(Ptm.TPM_BAD_KEY_PROPERTY, "wrong key: the " + what + " needs a " + needed * 8
                         + "-bit key, the key given has " + k.length * 8 + " bits");
+            }
+            byte[] cipher = findIn(body, TAG_JTPM_CIPHER);
+            if (cipher != null) {
+                if (!Arrays.equals(cipher, AES_GCM)) {
+                    throw new StateBlobException(Ptm.TPM_BAD_MODE, what + " uses an unknown cipher");
+                }
+                byte[] ct = findIn(body, tagData), nonce = findIn(body, tagIv);
+                if (ct == null || nonce == null || nonce.length != 12 || ct.length < 16) {
+                    throw new StateBlobException(Ptm.TPM_FAIL, "corrupted " + what + " (AES-GCM data or nonce missing)");
+                }
+                try {
+                    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(k, "AES"), new javax.crypto.spec.GCMParameterSpec(128, nonce));
+                    c.updateAAD(gcmAad(tagData, k.length));
+                    return c.doFinal(ct);
+                } catch (javax.crypto.AEADBadTagException e) {
+                    throw new StateBlobException(Ptm.TPM_DECRYPT_ERROR, "wrong key or corrupted " + what + " (AES-GCM tag mismatch)");
+                }
             }
             byte[] mac = findIn(body, TAG_HMAC), ct = findIn(body, tagData), iv = findIn(body, tagIv);
             if (mac == null || ct == null) {

@@ -28,11 +28,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <li>{@code pwdfile=<path>|pwdfd=<n>[,kdf=pbkdf2|sha512]}: the passphrase is the whole content as
  *     is (a trailing newline included); pbkdf2 = PBKDF2-HMAC-SHA512, salt "swtpm", 1000 iterations,
  *     as many octets as the mode's key; sha512 = the first octets of SHA-512(passphrase);</li>
- * <li>{@code mode=aes-cbc|aes-128-cbc|aes-256-cbc} (default aes-128-cbc);</li>
+ * <li>{@code mode=aes-cbc|aes-128-cbc|aes-256-cbc} (default aes-128-cbc), and jtpm's own
+ *     {@code aes-128-gcm|aes-256-gcm} (see {@link StateBlob}: authenticated encryption in the same container,
+ *     which swtpm refuses cleanly — it finds no HMAC — so choose CBC for state that swtpm must read);</li>
  * <li>{@code remove[=true|false]}: unlink the key or passphrase file after reading it.</li>
  * </ul>
- * {@code mode=aes-256-gcm} is refused: swtpm (0.7.1 and later) writes AES-CBC with an HMAC only, and a
- * GCM state would be unreadable by swtpm and by libvirt's tooling, so jtpm does not invent a format.
  */
 public final class StateKey {
     /** How a passphrase becomes a key. */
@@ -52,8 +52,14 @@ public final class StateKey {
     private static final byte[] SALT = "swtpm".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] key;
+    private final boolean gcm;
 
     private StateKey(byte[] key) {
+        this(key, false);
+    }
+
+    private StateKey(byte[] key, boolean gcm) {
+        this.gcm = gcm;
         if (key.length != 16 && key.length != 32) {
             throw new IllegalArgumentException("a state key has 16 or 32 octets, not " + key.length);
         }
@@ -87,6 +93,12 @@ public final class StateKey {
     /** True for an AES-256 key. */
     public boolean is256() { return key.length == 32; }
 
+    /** True when files are written with AES-GCM (jtpm's {@code mode=aes-*-gcm}) rather than swtpm's AES-CBC + HMAC. */
+    public boolean gcm() { return gcm; }
+
+    /** The same key bytes, writing with AES-GCM (true) or swtpm's AES-CBC + HMAC-SHA256 (false). */
+    public StateKey withGcm(boolean useGcm) { return new StateKey(key, useGcm); }
+
     /** A copy of the key octets. */
     public byte[] bytes() { return key.clone(); }
 
@@ -94,7 +106,7 @@ public final class StateKey {
 
     /** Never the key: {@code StateKey[AES-256, redacted]}. */
     @Override
-    public String toString() { return "StateKey[AES-" + key.length * 8 + ", redacted]"; }
+    public String toString() { return "StateKey[AES-" + key.length * 8 + (gcm ? "-GCM" : "") + ", redacted]"; }
 
     /**
      * Parses an option value as {@code --key} (messages name {@code --key}).
@@ -130,12 +142,12 @@ public final class StateKey {
         if (sources > 1) throw bad(option, "give only one of file=, fd=, pwdfile= and pwdfd=");
         String mode = kv.containsKey("mode") ? value(option, kv, "mode") : "aes-128-cbc";
         int modeLength = switch (mode == null ? "" : mode) {
-            case "aes-cbc", "aes-128-cbc" -> 16;
-            case "aes-256-cbc" -> 32;
-            case "aes-256-gcm", "aes-128-gcm", "aes-gcm" -> throw bad(option, "mode " + mode
-                    + " is not supported: swtpm's state format has AES-CBC with HMAC-SHA256 only (use aes-256-cbc)");
-            default -> throw bad(option, "unknown encryption mode '" + mode + "' (aes-128-cbc or aes-256-cbc)");
+            case "aes-cbc", "aes-128-cbc", "aes-gcm", "aes-128-gcm" -> 16;
+            case "aes-256-cbc", "aes-256-gcm" -> 32;
+            default -> throw bad(option, "unknown encryption mode '" + mode
+                    + "' (aes-128-cbc, aes-256-cbc, or jtpm's aes-128-gcm, aes-256-gcm)");
         };
+        boolean gcmMode = mode.endsWith("-gcm");
         boolean remove = false;
         if (kv.containsKey("remove")) {
             String r = kv.get("remove");
@@ -180,7 +192,7 @@ public final class StateKey {
                 }
             }
         }
-        return result;
+        return gcmMode ? result.withGcm(true) : result;
     }
 
     private static StateKey hexKey(String option, byte[] content, int modeLength) {

@@ -78,6 +78,33 @@ class StateBlobEncryptionTest {
                 .hasMessage("state is not encrypted but a key was given");
     }
 
+    /** jtpm's AES-GCM mode: the JDK opens what it wrote; a flipped bit, another key or a changed tag fails; no TLV 3. */
+    @Test
+    void gcm_fileAndMigration_roundTrip_andAuthenticate() throws Exception {
+        byte[] payload = HEX.parseHex("00030ab3647230" + "55".repeat(100));
+        for (StateKey k : List.of(K128.withGcm(true), K256.withGcm(true))) {
+            byte[] file = StateBlob.encodeFile(payload, Optional.of(k));
+            List<StateBlob.Tlv> tlvs = StateBlob.decode(file).tlvs();
+            assertThat(tlvs.stream().map(StateBlob.Tlv::tag).toList()).containsExactly(StateBlob.TAG_JTPM_CIPHER, 2, 6);
+            assertThat(BigEndian.u16(file, 4)).isEqualTo(k.is256() ? 0x09 : 0x01);
+            byte[] nonce = tlvs.get(2).value(), ct = tlvs.get(1).value();
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(k.bytes(), "AES"),
+                    new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            c.updateAAD(new byte[] {'j', 't', 'p', 'm', 0, 2, (byte) k.length()});
+            assertThat(c.doFinal(ct)).as("the JDK opens it").isEqualTo(payload);
+            assertThat(StateBlob.decodeFile(file, Optional.of(k))).isEqualTo(payload);
+            assertThat(StateBlob.decodeFile(file, Optional.of(k.withGcm(false)))).as("the file names its cipher").isEqualTo(payload);
+            byte[] flipped = file.clone();
+            flipped[flipped.length - 20] ^= 1;
+            assertThatThrownBy(() -> StateBlob.decodeFile(flipped, Optional.of(k))).hasMessageContaining("AES-GCM tag mismatch");
+            StateKey other = StateKey.of(new byte[k.length()]).withGcm(true);
+            assertThatThrownBy(() -> StateBlob.decodeFile(file, Optional.of(other))).hasMessageContaining("AES-GCM tag mismatch");
+            byte[] blob = StateBlob.encodeMigration(payload, Optional.of(k), Optional.of(k), false);
+            assertThat(StateBlob.decodeMigration(blob, true, Optional.of(k), Optional.of(k))).isEqualTo(payload);
+        }
+    }
+
     @Test
     void migration_allCombinationsRoundTrip() throws Exception {
         byte[] payload = HEX.parseHex("00030ab3647230");

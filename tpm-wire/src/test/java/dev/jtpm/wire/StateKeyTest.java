@@ -88,8 +88,10 @@ class StateKeyTest {
         Path f = Files.writeString(dir.resolve("k"), K256.substring(0, 32));
         assertThatThrownBy(() -> StateKey.parse("mode=aes-256-cbc", NO_FDS))
                 .hasMessage("--key: either file=, fd=, pwdfile=, or pwdfd= is required");
+        assertThat(StateKey.parse("file=" + f + ",mode=aes-128-gcm", NO_FDS).gcm()).as("jtpm's GCM mode").isTrue();
+        assertThat(StateKey.parse("file=" + f + ",mode=aes-128-cbc", NO_FDS).gcm()).isFalse();
         assertThatThrownBy(() -> StateKey.parse("file=" + f + ",mode=aes-256-gcm", NO_FDS))
-                .hasMessageStartingWith("--key: mode aes-256-gcm is not supported");
+                .hasMessage("--key: the key has 128 bits but the mode needs 256");
         assertThatThrownBy(() -> StateKey.parse("file=" + f + ",mode=des", NO_FDS))
                 .hasMessageContaining("unknown encryption mode 'des'");
         assertThatThrownBy(() -> StateKey.parse("file=" + f + ",format=base64", NO_FDS))

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
  * libvirt running jtpm with no configuration beyond PATH (libvirt-notes.md): libvirtd (root, qemu:///system, TCG) is
  * started with the {@code jtpm install} directory first in its PATH; a domain with {@code <tpm model='tpm-crb'><backend
  * type='emulator' version='2.0'/></tpm>} starts (libvirt runs swtpm_setup and then {@code swtpm socket} as tss); the
- * guest extends PCR 16; {@code virsh save} and {@code virsh restore} keep that value. A domain whose vTPM state is
+ * guest extends PCR 16; {@code virsh save} and {@code virsh restore}, {@code suspend}/{@code resume} and
+ * {@code managedsave} with the next start keep that value. A domain whose vTPM state is
  * encrypted with a libvirt secret ({@code <encryption secret=…/>}) starts, and starts again after it was stopped.
  *
  * <p>Opt-in, because it changes the machine: it needs root and Debian's libvirt-daemon, libvirt-daemon-driver-qemu
  * and libvirt-clients, creates the user libvirt-qemu and the groups kvm and libvirt-qemu when missing, and runs its own
- * virtlogd and libvirtd (none may be running). Run it with {@code JTPM_LIBVIRT=1}. swtpm_setup is jtpm's
+ * virtlogd and libvirtd (none may be running). Run it with {@code JTPM_LIBVIRT=1}; {@code .ci/run} does, on CI's
+ * fresh machine, after installing those packages. swtpm_setup is jtpm's
  * ({@code jtpm setup}), or Debian's when this build has none (which then runs jtpm's {@code swtpm} from the PATH).
  *
  * <p>libvirt 9.0 gives the started swtpm 1 s to create its control socket ("swtpm socket did not show up"); a JVM on
@@ -132,8 +134,20 @@ class LibvirtTest {
                 Map<Integer, String> after = Qemu.pcrs(console.command("pcrs"));
                 assertThat(after.get(16)).as("PCR 16 after virsh save / virsh restore").isEqualTo(before);
             }
+            // suspend/resume: QEMU stops and continues the vCPU; the TPM keeps serving the same state
+            virsh("suspend", DOMAIN);
+            virsh("resume", DOMAIN);
+            try (Console console = new Console(serial)) {
+                assertThat(Qemu.pcrs(console.command("pcrs")).get(16)).as("PCR 16 after suspend/resume").isEqualTo(before);
+            }
+            // managedsave: the domain's state (the TPM's blobs with it) kept by libvirt; the next start restores it
+            virsh("managedsave", DOMAIN);
+            virshStart("start", DOMAIN);
+            try (Console console = new Console(serial)) {
+                assertThat(Qemu.pcrs(console.command("pcrs")).get(16)).as("PCR 16 after managedsave / start").isEqualTo(before);
+            }
             virsh("destroy", DOMAIN);
-            virsh("undefine", DOMAIN, "--tpm");
+            virsh("undefine", DOMAIN, "--tpm", "--managed-save");
 
             // an encrypted vTPM (a libvirt secret of usage vtpm: swtpm_setup --pwdfile-fd, swtpm --key pwdfd=)
             // manufactures, starts, and starts again on its encrypted state
