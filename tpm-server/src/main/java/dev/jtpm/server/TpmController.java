@@ -153,16 +153,20 @@ public final class TpmController {
      */
     public synchronized byte[] execute(byte[] command, int envelopeLocality) {
         if (envelopeLocality >= 0) locality = envelopeLocality;
+        long t0 = observer == null ? 0 : System.nanoTime();
+        byte[] rsp;
         if (!ensureLocked(lockingRetries)) {
             onLockFailure.run();
-            return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+            rsp = TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+        } else if (!running) {
+            rsp = TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+        } else {
+            rsp = tpm.execute(command, locality);
         }
-        if (!running) return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
-        if (observer == null) return tpm.execute(command, locality);
-        long t0 = System.nanoTime();
-        byte[] rsp = tpm.execute(command, locality);
-        long nanos = System.nanoTime() - t0;
-        observer.executed(command.length >= 10 ? dev.jtpm.wire.BigEndian.u32(command, 6) : 0, TpmHeader.responseCode(rsp), nanos);
+        if (observer != null) {
+            observer.executed(command.length >= 10 ? dev.jtpm.wire.BigEndian.u32(command, 6) : 0, TpmHeader.responseCode(rsp),
+                    System.nanoTime() - t0);
+        }
         return rsp;
     }
 

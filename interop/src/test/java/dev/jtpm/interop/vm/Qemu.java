@@ -85,12 +85,17 @@ final class Qemu implements AutoCloseable {
      * the file of a migration to load ({@code -incoming exec:cat FILE}), or null for a fresh boot.
      */
     static Qemu start(Firmware firmware, Device device, Vtpm tpm, Path runDir, boolean reboot, Path incoming) {
+        return start(firmware, device, tpm.ctrl, runDir, reboot, incoming);
+    }
+
+    /** {@link #start(Firmware, Device, Vtpm, Path, boolean, Path)} on any TPM's control socket ({@code jtpm host}'s). */
+    static Qemu start(Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot, Path incoming) {
         Path guest = VmHost.guest();
         List<String> cmd = new ArrayList<>(List.of(VmHost.QEMU, "-accel", "tcg", "-m", "256", "-smp", "1",
                 "-display", "none", "-vga", "none", "-monitor", "none", "-serial", "stdio",
                 "-kernel", guest.resolve("vmlinuz").toString(), "-initrd", guest.resolve("initrd.img").toString(),
                 "-append", "console=ttyS0 quiet loglevel=1 panic=-1",
-                "-chardev", "socket,id=chrtpm,path=" + tpm.ctrl,
+                "-chardev", "socket,id=chrtpm,path=" + tpmCtrl,
                 "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
                 "-device", device.qemuName + ",tpmdev=tpm0"));
         Path qmp = runDir.resolve("qmp-" + System.nanoTime() + ".sock");

@@ -150,6 +150,24 @@ class InstanceHostTest {
         assertThat(call("GET", "/metrics", null).body()).contains("jtpm_instances_restarted_total 1");
     }
 
+    /** An instance whose state does not load is in failure mode; the others serve on. */
+    @Test
+    void oneInstanceInFailureMode_leavesTheOthersWorking() throws Exception {
+        String bad = call("POST", "/instances", "{\"name\": \"bad\"}").body();
+        String good = call("POST", "/instances", "{\"name\": \"good\"}").body();
+        call("POST", "/instances/bad/stop", null);
+        // a well-formed swtpm container around a payload that is no TPM state
+        Files.write(dir.resolve("host/bad/tpm2/tpm2-00.permall"),
+                dev.jtpm.wire.StateBlob.encodeFile(new byte[] {1, 2, 3, 4, 5}, java.util.Optional.empty()));
+        assertThat(call("POST", "/instances/bad/start", null).status()).isEqualTo(200);
+        try (SwtpmSocketTransport b = tpm(bad); SwtpmSocketTransport g = tpm(good)) {
+            assertThat(HEX.formatHex(b.execute(PCR_READ_16, 0))).as("failure mode").isEqualTo("80010000000a00000101");
+            assertThat(HEX.formatHex(g.execute(PCR_READ_16, 0))).startsWith("80010000003e00000000");
+            assertThat(HEX.formatHex(g.execute(extend16((byte) 0x33), 0))).startsWith("80020000001300000000");
+        }
+        assertThat(call("GET", "/metrics", null).body()).containsPattern("jtpm_command_failures_total [1-9]");
+    }
+
     @Test
     void badRequests_getClearErrors() throws Exception {
         Map<String, Integer> cases = new java.util.LinkedHashMap<>();
