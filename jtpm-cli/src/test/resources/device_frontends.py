@@ -56,8 +56,12 @@ def fuse():
     os.makedirs(state, exist_ok=True)
     os.makedirs(mnt, exist_ok=True)
     dev = os.path.join(mnt, "vtpm0")
+    key = os.path.join(work, "key")
+    with open(key, "w") as f:
+        f.write("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
     p = subprocess.Popen(java + ["cuse", "--tpm2", "-n", "vtpm0", "--fuse-mount", mnt, "--tpmstate", "dir=" + state,
-                                 "--flags", "not-need-init,startup-clear", "--pid", "file=" + pid],
+                                 "--flags", "not-need-init,startup-clear", "--pid", "file=" + pid,
+                                 "--key", "file=" + key + ",mode=aes-256-cbc"],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if not wait_for(dev, p):
         print("START failed", p.communicate(timeout=30)[0].decode(errors="replace").replace("\n", " | "))
@@ -144,6 +148,8 @@ def drive(dev, p, pid):
     print("EXIT", code)
     print("PIDFILE", os.path.exists(pid))
     print("MOUNTED", os.path.exists(dev))
+    with open(os.path.join(work, "state", "tpm2-00.permall"), "rb") as f:
+        print("PERMALL_FLAGS %04x" % struct.unpack(">H", f.read(6)[4:6])[0])
 
 
 def chardev():

@@ -104,6 +104,7 @@ class DeviceFrontEndTest {
 
         // jtpm ioctl drives the device with the PTM ioctls, as swtpm_ioctl drives a CUSE TPM
         assertThat(JtpmProcess.run("ioctl", "-c", device).out()).isEqualTo("ptm capability is 0x6fff\n");
+        assertThat(JtpmProcess.run("ioctl", "-g", device).out()).as("GET_CONFIG: a file key").isEqualTo("ptm configuration flags: 0x1\n");
         assertThat(JtpmProcess.run("ioctl", "-e", device).out()).isEqualTo("tpmEstablished is 0\n");
         assertThat(JtpmProcess.run("ioctl", "--info", "1", device).out()).startsWith("{\"TPMSpecification\":");
         Path perm = dir.resolve("permanent.blob"), vol = dir.resolve("volatile.blob");
@@ -123,7 +124,8 @@ class DeviceFrontEndTest {
         }
         for (String l; (l = in.readLine()) != null; ) lines.add(l);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(lines).as(lines.toString()).contains("SHUTDOWN 00000000", "EXIT 0", "PIDFILE False", "MOUNTED False");
+        assertThat(lines).as(lines.toString()).contains("SHUTDOWN 00000000", "EXIT 0", "PIDFILE False", "MOUNTED False",
+                "PERMALL_FLAGS 0009"); // --key: the state encrypted with a 256-bit key, as jtpm socket writes it
     }
 
     @Test

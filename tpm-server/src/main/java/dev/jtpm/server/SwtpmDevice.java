@@ -5,11 +5,8 @@ import dev.jtpm.server.device.FuseDispatcher;
 import dev.jtpm.server.device.FuseServer;
 import dev.jtpm.server.device.VtpmDevice;
 import dev.jtpm.server.device.VtpmProxy;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +30,18 @@ public final class SwtpmDevice {
     record Options(Kind kind, boolean help, boolean version, String name, Path fuseMount, boolean vtpmProxy,
                    String chardev, Integer fd, ChannelSpec ctrl, boolean ctrlTerminate, SwtpmFlags flags,
                    boolean reject4, boolean allowSetLocality, Path stateDir, int stateMode, Path pidFile,
-                   Path logFile, int logLevel) {}
+                   Path logFile, int logLevel, String key, String migrationKey) {}
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--name", "--maj", "--min", "--tpmstate", "--flags", "--pid",
             "--log", "--locality", "--seccomp", "--chardev", "--fd", "--ctrl", "--fuse-mount", "--key", "--migration-key",
             "--runas", "--chroot", "--profile");
-    private static final Set<String> UNSUPPORTED = Set.of("--key", "--migration-key", "--runas", "--chroot", "--profile",
-            "--daemon");
+    private static final Set<String> UNSUPPORTED = Set.of("--runas", "--chroot", "--profile", "--daemon");
 
     /** Parses the arguments after {@code cuse} or {@code chardev}. */
     static Options parse(Kind kind, List<String> args, Map<String, String> env) throws OptionException {
         boolean help = false, version = false, tpm2 = false, vtpmProxy = false;
         String name = null, tpmstate = null, flags = null, pid = null, log = null, locality = null, chardev = null;
-        String ctrl = null;
+        String ctrl = null, key = null, migrationKey = null;
         Path fuseMount = null;
         Integer fd = null;
         for (int i = 0; i < args.size(); i++) {
@@ -97,12 +93,14 @@ public final class SwtpmDevice {
                 case "--log" -> log = value;
                 case "--locality" -> locality = value;
                 case "--seccomp" -> KeyValueOption.parse("--seccomp", value, Set.of("action"));
+                case "--key" -> key = value;
+                case "--migration-key" -> migrationKey = value;
                 default -> throw new OptionException("unknown option '" + a + "'");
             }
         }
         if (help || version) {
             return new Options(kind, help, version, null, null, false, null, null, null, false, SwtpmFlags.DEFAULT, false,
-                    false, null, 0, null, null, -1);
+                    false, null, 0, null, null, -1, null, null);
         }
         if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
         if (kind == Kind.CUSE && (name == null || name.isEmpty() || name.contains("/"))) {
@@ -145,7 +143,7 @@ public final class SwtpmDevice {
             allowSet |= kv.has("allow-set-locality");
         }
         return new Options(kind, false, false, name, fuseMount, vtpmProxy, chardev, fd, ctrlSpec, ctrlTerminate, f, reject4,
-                allowSet, state.dir(), state.mode(), pidFile, logFile, logLevel);
+                allowSet, state.dir(), state.mode(), pidFile, logFile, logLevel, key, migrationKey);
     }
 
     private static int number(String opt, String v) throws OptionException {
@@ -188,10 +186,7 @@ public final class SwtpmDevice {
         }
         ServerLog log;
         try {
-            log = o.logLevel() < 0 ? new ServerLog(err, 0) : o.logFile() == null ? new ServerLog(err, o.logLevel())
-                    : o.logFile().toString().equals("-") ? ServerLog.NONE
-                    : new ServerLog(new PrintStream(new FileOutputStream(o.logFile().toFile(), true), true, StandardCharsets.UTF_8),
-                    o.logLevel());
+            log = SwtpmSocket.openLog(o.logLevel(), o.logFile(), err);
         } catch (IOException e) {
             err.println(me + ": cannot open the log file: " + e.getMessage());
             return 1;
@@ -219,9 +214,20 @@ public final class SwtpmDevice {
             err.println(me + ": " + e.getMessage());
             return 1;
         }
+        java.util.Optional<dev.jtpm.wire.StateKey> fileKey, migrationKey;
+        try {
+            fileKey = o.key() == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(dev.jtpm.wire.StateKey.parse("--key", o.key(), SwtpmSocket.FD_READER));
+            migrationKey = o.migrationKey() == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(dev.jtpm.wire.StateKey.parse("--migration-key", o.migrationKey(), SwtpmSocket.FD_READER));
+        } catch (IllegalArgumentException e) {
+            DeviceIo.close(devFd);
+            err.println(me + ": " + e.getMessage());
+            return 1;
+        }
         StateStore store;
         try {
-            store = DirectoryStateStore.open(o.stateDir(), o.stateMode());
+            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), fileKey, true);
         } catch (IOException e) {
             DeviceIo.close(devFd);
             err.println(me + ": " + (e instanceof StateLockedException ? e.getMessage()
@@ -231,7 +237,7 @@ public final class SwtpmDevice {
         TpmInstance instance;
         try {
             instance = TpmInstance.start(store, new InstanceConfig(null, o.ctrl(), o.flags(), o.reject4(), false,
-                    o.ctrlTerminate(), log));
+                    o.ctrlTerminate(), log, migrationKey, false, false));
         } catch (IOException e) {
             DeviceIo.close(devFd);
             err.println(me + ": " + e.getMessage());
@@ -266,19 +272,13 @@ public final class SwtpmDevice {
         Runnable cleanup = () -> {
             if (mountPoint != null) DeviceIo.unmountLazily(mountPoint);
             instance.close();
-            if (o.pidFile() != null) {
-                try {
-                    Files.deleteIfExists(o.pidFile());
-                } catch (IOException ignored) {
-                    // best effort at exit
-                }
-            }
+            SwtpmSocket.deletePidFile(o.pidFile());
         };
         Thread hook = new Thread(cleanup, "jtpm-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         if (o.pidFile() != null) {
             try {
-                Files.writeString(o.pidFile(), Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+                SwtpmSocket.writePidFile(o.pidFile());
             } catch (IOException e) {
                 err.println(me + ": cannot write the pid file: " + e.getMessage());
                 cleanup.run();
@@ -324,6 +324,9 @@ public final class SwtpmDevice {
                   --tpm2                 emulate a TPM 2.0 (required)
                   --tpmstate dir=<dir>[,mode=0<octal>]
                                          state directory (or env TPM_PATH)
+                  --key file=<f>|fd=<n>|pwdfile=<f>|pwdfd=<n>[,mode=aes-256-cbc|...][,format=][,kdf=][,remove]
+                                         encrypt the state files (as jtpm socket --key)
+                  --migration-key ...    encrypt the state blobs (same syntax)
                   --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]
                   --locality [reject-locality-4][,allow-set-locality]
                   --pid file=<path>      write the pid once ready; removed at exit

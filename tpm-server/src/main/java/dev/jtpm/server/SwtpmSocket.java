@@ -111,13 +111,7 @@ public final class SwtpmSocket {
         }
         Runnable cleanup = () -> {
             instance.close();
-            if (o.pidFile() != null) {
-                try {
-                    Files.deleteIfExists(o.pidFile());
-                } catch (IOException ignored) {
-                    // best effort at exit
-                }
-            }
+            deletePidFile(o.pidFile());
         };
         Thread hook = new Thread(cleanup, "jtpm-exit");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -201,16 +195,30 @@ public final class SwtpmSocket {
      * Writes the pid in place, as swtpm does: swtpm_setup creates the file itself and watches its
      * size through its own descriptor, so a write-and-rename (a new inode) would never be seen.
      */
-    private static void writePidFile(Path pidFile) throws IOException {
+    static void writePidFile(Path pidFile) throws IOException {
         Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
     }
 
+    /** Removes the pid file at exit (null: none), as swtpm does. */
+    static void deletePidFile(Path pidFile) {
+        if (pidFile == null) return;
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // best effort at exit
+        }
+    }
+
     private static ServerLog openLog(SocketOptions o, PrintStream err) throws IOException {
-        if (o.logLevel() < 0) return new ServerLog(err, 0);
-        if (o.logFile() == null) return new ServerLog(err, o.logLevel());
-        if (o.logFile().toString().equals("-")) return ServerLog.NONE;
-        return new ServerLog(new PrintStream(new FileOutputStream(o.logFile().toFile(), true), true, StandardCharsets.UTF_8),
-                o.logLevel());
+        return openLog(o.logLevel(), o.logFile(), err);
+    }
+
+    /** The {@code --log} destination: stderr without the option (level 0) or without file=; none for file=-. */
+    static ServerLog openLog(int level, Path file, PrintStream err) throws IOException {
+        if (level < 0) return new ServerLog(err, 0);
+        if (file == null) return new ServerLog(err, level);
+        if (file.toString().equals("-")) return ServerLog.NONE;
+        return new ServerLog(new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8), level);
     }
 
     /** The {@code --print-states} JSON: the state files present and their sizes, as swtpm prints it. */

@@ -49,6 +49,7 @@ public final class VtpmDevice {
     private boolean exit;
     // GET_STATEBLOB: the blob being read, its type and the read() position
     private byte[] getBlob;
+    private boolean getBlobEncrypted;
     private int getBlobType;
     private int getOffset;
     // SET_STATEBLOB: the blob being assembled
@@ -207,7 +208,7 @@ public final class VtpmDevice {
             }
             case GET_STATEBLOB -> getStateBlob(req.getInt(0), req.getInt(4), req.getInt(8));
             case SET_STATEBLOB -> setStateBlob(req);
-            case GET_CONFIG -> new Data(Fuse.struct(8).putInt(Ptm.TPM_SUCCESS).putInt(0).array());
+            case GET_CONFIG -> new Data(Fuse.struct(8).putInt(Ptm.TPM_SUCCESS).putInt(controller.configFlags()).array());
             case SET_BUFFERSIZE -> {
                 int size = controller.setBufferSize(req.getInt(0));
                 if (size < 0) yield result(Ptm.TPM_BAD_ORDINAL);
@@ -223,7 +224,9 @@ public final class VtpmDevice {
     private Result getStateBlob(int stateFlags, int type, int offset) {
         if (getBlob == null || getBlobType != type || offset == 0) {
             try {
-                getBlob = controller.stateBlob(type);
+                TpmController.MigrationBlob m = controller.stateBlob(type, stateFlags);
+                getBlob = m.blob();
+                getBlobEncrypted = m.encrypted();
                 getBlobType = type;
             } catch (StateBlobException e) {
                 getBlob = null;
@@ -233,8 +236,8 @@ public final class VtpmDevice {
         }
         long off = Integer.toUnsignedLong(offset);
         int copied = (int) Math.max(0, Math.min(PtmIoctl.STATE_BLOB_SIZE, getBlob.length - off));
-        ByteBuffer out = Fuse.struct(16 + PtmIoctl.STATE_BLOB_SIZE).putInt(Ptm.TPM_SUCCESS).putInt(0)
-                .putInt(getBlob.length).putInt(copied);
+        ByteBuffer out = Fuse.struct(16 + PtmIoctl.STATE_BLOB_SIZE).putInt(Ptm.TPM_SUCCESS)
+                .putInt(getBlobEncrypted ? Ptm.STATE_FLAG_ENCRYPTED : 0).putInt(getBlob.length).putInt(copied);
         if (copied > 0) out.put(getBlob, (int) off, copied);
         if (off + copied < getBlob.length) {
             tx = Tx.GET_STATE_BLOB; // the rest comes through read()
