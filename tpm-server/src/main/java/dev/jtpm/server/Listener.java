@@ -40,14 +40,35 @@ final class Listener implements Acceptor {
             Files.delete(path);
         }
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Path at = bindPath(path);
+        if (!at.equals(path)) Files.deleteIfExists(at); // left by a killed process with the same pid
         try {
-            s.bind(UnixDomainSocketAddress.of(path), 16);
-            if (mode >= 0) Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(rwx(mode)));
+            s.bind(UnixDomainSocketAddress.of(at), 16);
+            publish(at, path, mode);
         } catch (IOException e) {
             s.close();
+            Files.deleteIfExists(at);
             throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
         return new Listener(s, path);
+    }
+
+    /**
+     * Where to bind a Unix socket that is to appear at {@code path}: a private name beside it (when that still fits
+     * sun_path), so that {@link #publish} can make the file appear only once it listens, with its mode — a client
+     * that connects as soon as the file exists (libvirt, QEMU) never meets a socket between bind and listen.
+     */
+    static Path bindPath(Path path) {
+        Path tmp = path.resolveSibling("." + path.getFileName() + ".jtpm-" + ProcessHandle.current().pid());
+        return tmp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 108 ? tmp : path;
+    }
+
+    /** Sets the mode of the listening socket bound at {@code at} and renames it to {@code path}. */
+    static void publish(Path at, Path path, int mode) throws IOException {
+        if (mode >= 0) Files.setPosixFilePermissions(at, PosixFilePermissions.fromString(rwx(mode)));
+        if (!at.equals(path)) {
+            Files.move(at, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     @Override

@@ -28,13 +28,21 @@ final class NativeUnixListener implements Acceptor {
                 && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(path);
         }
+        Path at = Listener.bindPath(path);
+        if (!at.equals(path)) Files.deleteIfExists(at); // left by a killed process with the same pid
         int fd;
         try {
-            fd = Posix.listenUnix(path.toString());
+            fd = Posix.listenUnix(at.toString());
         } catch (IOException e) {
             throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
-        if (mode >= 0) Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Listener.rwx(mode)));
+        try {
+            Listener.publish(at, path, mode);
+        } catch (IOException e) {
+            Posix.close(fd);
+            Files.deleteIfExists(at);
+            throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
+        }
         return new NativeUnixListener(fd, path);
     }
 

@@ -56,7 +56,8 @@ final class Vtpm implements AutoCloseable {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             // Ready when the socket listens (libvirt waits the same way, for the socket file). Connecting to test it
             // would end the TPM: --terminate exits when the control connection closes.
-            while (!listening(ctrl)) {
+            // jtpm's socket file appears only once it listens (bound under a private name, then renamed)
+            while (kind == Kind.JTPM ? !Files.exists(ctrl) : !listening(ctrl)) {
                 if (!p.isAlive()) throw new IllegalStateException(kind + " exited with " + p.exitValue() + ": " + Files.readString(log));
                 if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
                     p.destroyForcibly();
