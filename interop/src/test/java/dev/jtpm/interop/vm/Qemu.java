@@ -90,6 +90,15 @@ final class Qemu implements AutoCloseable {
 
     /** {@link #start(Firmware, Device, Vtpm, Path, boolean, Path)} on any TPM's control socket ({@code jtpm host}'s). */
     static Qemu start(Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot, Path incoming) {
+        return launch(firmware, device, tpmCtrl, runDir, reboot, incoming == null ? null : "exec:cat " + incoming);
+    }
+
+    /** A destination QEMU waiting for a live migration at {@code uri} ({@code -incoming tcp:127.0.0.1:PORT}). */
+    static Qemu startIncoming(Firmware firmware, Device device, Vtpm tpm, Path runDir, String uri) {
+        return launch(firmware, device, tpm.ctrl, runDir, false, uri);
+    }
+
+    private static Qemu launch(Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot, String incoming) {
         Path guest = VmHost.guest();
         List<String> cmd = new ArrayList<>(List.of(VmHost.QEMU, "-accel", "tcg", "-m", "256", "-smp", "1",
                 "-display", "none", "-vga", "none", "-monitor", "none", "-serial", "stdio",
@@ -111,7 +120,7 @@ final class Qemu implements AutoCloseable {
             cmd.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + VmHost.OVMF_CODE,
                     "-drive", "if=pflash,format=raw,file=" + vars));
         }
-        if (incoming != null) cmd.addAll(List.of("-incoming", "exec:cat " + incoming));
+        if (incoming != null) cmd.addAll(List.of("-incoming", incoming));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             return new Qemu(p, runDir.resolve("console-" + System.nanoTime() + ".log"), qmp);
@@ -189,7 +198,12 @@ final class Qemu implements AutoCloseable {
 
     /** Migrates the running VM to {@code file} (QMP migrate "exec:cat > FILE") and waits for it to complete. */
     void migrateTo(Path file) throws IOException, InterruptedException {
-        qmp("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat > " + file + "\"}}");
+        migrate("exec:cat > " + file);
+    }
+
+    /** Migrates the running VM to {@code uri} (QMP migrate; e.g. tcp:127.0.0.1:PORT) and waits for it to complete. */
+    void migrate(String uri) throws IOException, InterruptedException {
+        qmp("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"" + uri + "\"}}");
         for (long t0 = System.nanoTime(); ; ) {
             String status = qmp("{\"execute\":\"query-migrate\"}");
             if (status.contains("\"completed\"")) return;

@@ -69,4 +69,53 @@ class QemuMigrationTest {
             VmHost.delete(run);
         }
     }
+
+    /**
+     * A live migration between two running QEMUs on this machine, each with its own jtpm (QEMU's outgoing and incoming
+     * sequences over the control channels: GET_STATEBLOB on the source, SET_STATEBLOB and INIT on the destination).
+     */
+    @Test
+    void liveMigrationBetweenTwoQemusKeepsTheTpm() throws Exception {
+        VmHost.requirePrograms(false);
+        Path run = VmHost.tempDir("jtpm-live-");
+        try (Vtpm source = Vtpm.start(Vtpm.Kind.JTPM, run.resolve("source-state"), run);
+             Qemu vm = Qemu.start(Firmware.SEABIOS, Device.TIS, source, run, false, null);
+             Vtpm destination = Vtpm.start(Vtpm.Kind.JTPM, run.resolve("destination-state"), run)) {
+            assertThat(Qemu.BootReport.parse(vm.awaitReady()).tpmVersion()).isEqualTo("2");
+            byte[] digest = GuestTpm.sha256("live".getBytes());
+            assertThat(GuestTpm.rc(vm.tpm(GuestTpm.pcrExtend(16, digest)))).isZero();
+            GuestTpm.LoadedKey key = GuestTpm.loadedKey(vm.tpm(GuestTpm.createPrimaryEcc()));
+            Map<Integer, String> before = Qemu.pcrs(vm.command("pcrs"));
+            int port = freePort();
+            try (Qemu target = Qemu.startIncoming(Firmware.SEABIOS, Device.TIS, destination, run, "tcp:127.0.0.1:" + port)) {
+                target.qmp("{\"execute\":\"query-status\"}"); // QEMU listens for the stream once QMP answers
+                vm.migrate("tcp:127.0.0.1:" + port);
+                vm.qmp("{\"execute\":\"quit\"}");
+                vm.awaitExit();
+                target.awaitRunning();
+                target.send("");   // the first byte the guest's UART receives after the migration is lost
+                assertThat(Qemu.pcrs(target.command("pcrs"))).as("PCRs after the live migration").isEqualTo(before);
+                GuestTpm.assertSigned(target.tpm(GuestTpm.sign(key.handle(), digest)), digest, key.publicKey());
+                target.send("poweroff");
+                assertThat(target.awaitExit()).isZero();
+                assertThat(destination.awaitExit()).as("log:\n%s", destination.logText()).isZero();
+            }
+        } finally {
+            VmHost.delete(run);
+        }
+    }
+
+    /** A free TCP port below Linux's ephemeral range. */
+    private static int freePort() throws java.io.IOException {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int p = 24000 + random.nextInt(900);
+            try (java.net.ServerSocket s = new java.net.ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (java.io.IOException retry) {
+                // taken
+            }
+        }
+        throw new java.io.IOException("no free port");
+    }
 }
