@@ -50,6 +50,9 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
     private static final Set<String> UNSUPPORTED = Set.of("--chroot", "--profile", "--print-info", "--pcap",
             "--print-profiles", "--vtpm-proxy");
 
+    private static final Map<String, String> ALIASES = Map.of("-p", "--port", "-t", "--terminate", "-v", "--version",
+            "-h", "--help", "-d", "--daemon", "-R", "--chroot", "-f", "--fd");
+
     /** Parses {@code args} (after the word {@code socket}); {@code env} supplies TPM_PATH and TPM_PORT. */
     public static SocketOptions parse(List<String> args, Map<String, String> env) throws OptionException {
         Action action = Action.RUN;
@@ -57,29 +60,10 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         String server = null, ctrl = null, tpmstate = null, flags = null, pid = null, log = null, locality = null;
         String key = null, migrationKey = null, migration = null, runas = null;
         Integer legacyPort = null, dataFd = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String name = a, value = null;
-            if (a.startsWith("--") && a.contains("=")) {
-                name = a.substring(0, a.indexOf('='));
-                value = a.substring(a.indexOf('=') + 1);
-            }
-            name = switch (name) {
-                case "-p" -> "--port";
-                case "-t" -> "--terminate";
-                case "-v" -> "--version";
-                case "-h" -> "--help";
-                case "-d" -> "--daemon";
-                case "-R" -> "--chroot";
-                case "-f" -> "--fd";
-                default -> name;
-            };
-            if (VALUE_OPTIONS.contains(name) && value == null) {
-                if (i + 1 >= args.size()) throw new OptionException("option " + name + " needs a value");
-                value = args.get(++i);
-            } else if (!VALUE_OPTIONS.contains(name) && value != null) {
-                throw new OptionException("option " + name + " takes no value");
-            }
+        OptionCursor options = new OptionCursor(args, ALIASES, VALUE_OPTIONS);
+        while (options.hasNext()) {
+            OptionCursor.Option option = options.next();
+            String a = option.raw(), name = option.name(), value = option.value();
             if (UNSUPPORTED.contains(name)) throw new OptionException("option " + name + " is not supported by jtpm");
             switch (name) {
                 case "--tpm2" -> tpm2 = true;

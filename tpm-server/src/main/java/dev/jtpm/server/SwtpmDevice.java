@@ -37,6 +37,9 @@ public final class SwtpmDevice {
             "--runas", "--chroot", "--profile");
     private static final Set<String> UNSUPPORTED = Set.of("--runas", "--chroot", "--profile", "--daemon");
 
+    private static final Map<String, String> ALIASES = Map.of("-n", "--name", "-M", "--maj", "-m", "--min", "-c", "--chardev",
+            "-f", "--fd", "-h", "--help", "-v", "--version", "-r", "--runas", "-R", "--chroot", "-d", "--daemon");
+
     /** Parses the arguments after {@code cuse} or {@code chardev}. */
     static Options parse(Kind kind, List<String> args, Map<String, String> env) throws OptionException {
         boolean help = false, version = false, tpm2 = false, vtpmProxy = false;
@@ -44,32 +47,10 @@ public final class SwtpmDevice {
         String ctrl = null, key = null, migrationKey = null;
         Path fuseMount = null;
         Integer fd = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String opt = a, value = null;
-            if (a.startsWith("--") && a.contains("=")) {
-                opt = a.substring(0, a.indexOf('='));
-                value = a.substring(a.indexOf('=') + 1);
-            }
-            opt = switch (opt) {
-                case "-n" -> "--name";
-                case "-M" -> "--maj";
-                case "-m" -> "--min";
-                case "-c" -> "--chardev";
-                case "-f" -> "--fd";
-                case "-h" -> "--help";
-                case "-v" -> "--version";
-                case "-r" -> "--runas";
-                case "-R" -> "--chroot";
-                case "-d" -> "--daemon";
-                default -> opt;
-            };
-            if (VALUE_OPTIONS.contains(opt) && value == null) {
-                if (i + 1 >= args.size()) throw new OptionException("option " + opt + " needs a value");
-                value = args.get(++i);
-            } else if (!VALUE_OPTIONS.contains(opt) && value != null) {
-                throw new OptionException("option " + opt + " takes no value");
-            }
+        OptionCursor options = new OptionCursor(args, ALIASES, VALUE_OPTIONS);
+        while (options.hasNext()) {
+            OptionCursor.Option option = options.next();
+            String a = option.raw(), opt = option.name(), value = option.value();
             if (UNSUPPORTED.contains(opt)) throw new OptionException("option " + opt + " is not supported by jtpm " + word(kind) + " yet");
             boolean cuseOnly = Set.of("--name", "--maj", "--min", "--fuse-mount").contains(opt);
             boolean chardevOnly = Set.of("--chardev", "--fd", "--vtpm-proxy", "--ctrl").contains(opt);

@@ -29,33 +29,24 @@ public final class DeviceIo {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle OPEN, READ, WRITE, CLOSE, IOCTL, MOUNT, UMOUNT2, STRERROR, GETUID, GETGID;
-    /** True when the calls could be bound (Linux, 64 bit, native access allowed). */
-    public static final boolean AVAILABLE;
+    /** True where the calls can be made (Linux, 64 bit); each group is linked on its first use. */
+    public static final boolean AVAILABLE = System.getProperty("os.name", "").equals("Linux") && ADDRESS.byteSize() == 8;
 
-    static {
-        MethodHandle[] h = new MethodHandle[10];
-        boolean ok;
-        try {
-            ok = System.getProperty("os.name", "").equals("Linux") && ADDRESS.byteSize() == 8;
-            if (ok) {
-                h[0] = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), true);
-                h[1] = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-                h[2] = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-                h[3] = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
-                h[4] = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), true);
-                h[5] = call("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), true);
-                h[6] = call("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-                h[7] = call("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
-                h[8] = call("getuid", FunctionDescriptor.of(JAVA_INT), false);
-                h[9] = call("getgid", FunctionDescriptor.of(JAVA_INT), false);
-            }
-        } catch (RuntimeException | Error e) {
-            ok = false;
-        }
-        OPEN = h[0]; READ = h[1]; WRITE = h[2]; CLOSE = h[3]; IOCTL = h[4]; MOUNT = h[5]; UMOUNT2 = h[6];
-        STRERROR = h[7]; GETUID = h[8]; GETGID = h[9];
-        AVAILABLE = ok;
+    // linking a downcall costs milliseconds: holder classes link each group when first used, not at start-up
+    private static final class FileCalls {
+        static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+        static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), true);
+        static final MethodHandle STRERROR = call("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    }
+
+    private static final class MountCalls {
+        static final MethodHandle MOUNT = call("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), true);
+        static final MethodHandle UMOUNT2 = call("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle GETUID = call("getuid", FunctionDescriptor.of(JAVA_INT), false);
+        static final MethodHandle GETGID = call("getgid", FunctionDescriptor.of(JAVA_INT), false);
     }
 
     private DeviceIo() {}
@@ -75,7 +66,7 @@ public final class DeviceIo {
         requireAvailable();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, 0);
+            int fd = (int) FileCalls.OPEN.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, 0);
             if (fd < 0) throw failure("open " + path, st);
             return fd;
         } catch (IOException e) {
@@ -91,7 +82,7 @@ public final class DeviceIo {
             MemorySegment seg = a.allocate(buf.length);
             MemorySegment st = a.allocate(CAPTURE);
             while (true) {
-                long n = (long) READ.invokeExact(st, fd, seg, (long) buf.length);
+                long n = (long) FileCalls.READ.invokeExact(st, fd, seg, (long) buf.length);
                 if (n >= 0) {
                     MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, buf, 0, (int) n);
                     return (int) n;
@@ -111,7 +102,7 @@ public final class DeviceIo {
             MemorySegment seg = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, data);
             MemorySegment st = a.allocate(CAPTURE);
             while (true) {
-                long n = (long) WRITE.invokeExact(st, fd, seg, (long) data.length);
+                long n = (long) FileCalls.WRITE.invokeExact(st, fd, seg, (long) data.length);
                 if (n >= 0) {
                     if (n != data.length) throw new IOException("write: " + n + " of " + data.length + " octets");
                     return;
@@ -129,7 +120,7 @@ public final class DeviceIo {
     public static void close(int fd) {
         if (!AVAILABLE || fd < 0) return;
         try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
+            int ignored = (int) FileCalls.CLOSE.invokeExact(a.allocate(CAPTURE), fd);
         } catch (Throwable ignored) {
             // nothing to do at close
         }
@@ -141,7 +132,7 @@ public final class DeviceIo {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, arg);
             MemorySegment st = a.allocate(CAPTURE);
-            int rc = (int) IOCTL.invokeExact(st, fd, request, seg);
+            int rc = (int) FileCalls.IOCTL.invokeExact(st, fd, request, seg);
             if (rc < 0) throw failure("ioctl", st);
             MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, arg, 0, arg.length);
         } catch (IOException e) {
@@ -156,7 +147,7 @@ public final class DeviceIo {
         requireAvailable();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int rc = (int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target), a.allocateFrom(type), flags,
+            int rc = (int) MountCalls.MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target), a.allocateFrom(type), flags,
                     a.allocateFrom(data));
             if (rc < 0) throw failure("mount " + target, st);
         } catch (IOException e) {
@@ -170,7 +161,7 @@ public final class DeviceIo {
     public static void unmountLazily(String target) {
         if (!AVAILABLE) return;
         try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) UMOUNT2.invokeExact(a.allocate(CAPTURE), a.allocateFrom(target), 2);
+            int ignored = (int) MountCalls.UMOUNT2.invokeExact(a.allocate(CAPTURE), a.allocateFrom(target), 2);
         } catch (Throwable ignored) {
             // best effort
         }
@@ -179,7 +170,7 @@ public final class DeviceIo {
     /** getuid(2). */
     public static int uid() {
         try {
-            return AVAILABLE ? (int) GETUID.invokeExact() : -1;
+            return AVAILABLE ? (int) MountCalls.GETUID.invokeExact() : -1;
         } catch (Throwable t) {
             return -1;
         }
@@ -188,7 +179,7 @@ public final class DeviceIo {
     /** getgid(2). */
     public static int gid() {
         try {
-            return AVAILABLE ? (int) GETGID.invokeExact() : -1;
+            return AVAILABLE ? (int) MountCalls.GETGID.invokeExact() : -1;
         } catch (Throwable t) {
             return -1;
         }
@@ -215,7 +206,7 @@ public final class DeviceIo {
         int e = errno(st);
         String text = "errno " + e;
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(e);
+            MemorySegment s = (MemorySegment) FileCalls.STRERROR.invokeExact(e);
             text = s.reinterpret(256).getString(0);
         } catch (Throwable ignored) {
             // keep the number
