@@ -3,13 +3,12 @@ package dev.jtpm.cli;
 import dev.jtpm.server.DirectoryStateStore;
 import dev.jtpm.server.InstanceConfig;
 import dev.jtpm.server.OptionException;
+import dev.jtpm.server.backend.BackendSpec;
 import dev.jtpm.server.ServerLog;
 import dev.jtpm.server.SwtpmFlags;
 import dev.jtpm.server.SwtpmSocket;
 import dev.jtpm.server.TpmInstance;
 import dev.jtpm.server.pipe.StdioPipe;
-import dev.jtpm.tss.MssimTransport;
-import dev.jtpm.tss.SwtpmSocketTransport;
 import dev.jtpm.types.TpmDevice;
 import dev.jtpm.wire.StateKey;
 import java.io.BufferedOutputStream;
@@ -17,9 +16,7 @@ import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +43,7 @@ final class PipeCommand implements Callable<Integer> {
     @Option(names = "--flags", paramLabel = "FLAGS", description = "swtpm's --flags for the in-process TPM (default: not-need-init,startup-clear)")
     String flags = "not-need-init,startup-clear";
 
-    @Option(names = "--backend", paramLabel = "swtpm:host=H,port=P|mssim:host=H,port=P|device:PATH",
+    @Option(names = "--backend", paramLabel = "swtpm:host=H,port=P|mssim:host=H,port=P|device:PATH|in-process[:DIR]",
             description = "another TPM instead of an in-process one")
     String backend;
 
@@ -115,42 +112,7 @@ final class PipeCommand implements Callable<Integer> {
     }
 
     private static TpmDevice remote(String spec) throws OptionException, IOException {
-        int colon = spec.indexOf(':');
-        String type = colon < 0 ? spec : spec.substring(0, colon);
-        String rest = colon < 0 ? "" : spec.substring(colon + 1);
-        return switch (type) {
-            case "swtpm", "mssim" -> {
-                Map<String, String> kv = keyValues("--backend", rest);
-                String host = kv.getOrDefault("host", "127.0.0.1");
-                int port;
-                try {
-                    port = Integer.parseInt(kv.getOrDefault("port", type.equals("swtpm") ? "2321" : "2321"));
-                } catch (NumberFormatException e) {
-                    throw new OptionException("--backend: bad port '" + kv.get("port") + "'");
-                }
-                yield type.equals("swtpm") ? SwtpmSocketTransport.tcp(host, port) : MssimTransport.connect(host, port);
-            }
-            case "device" -> {
-                if (rest.isEmpty()) throw new OptionException("--backend device: needs a path (device:/dev/tpmrm0)");
-                RandomAccessFile f = new RandomAccessFile(rest, "rw");
-                yield new TpmDevice() {
-                    @Override
-                    public byte[] execute(byte[] command, int locality) throws IOException {
-                        f.write(command);
-                        byte[] buf = new byte[4096];
-                        int n = f.read(buf);
-                        if (n < 10) throw new IOException("short response from " + rest);
-                        return Arrays.copyOf(buf, n);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        f.close();
-                    }
-                };
-            }
-            default -> throw new OptionException("--backend: unknown type '" + type + "' (swtpm:, mssim: or device:)");
-        };
+        return BackendSpec.parse("--backend", spec).open();
     }
 
     private static Map<String, String> keyValues(String option, String text) throws OptionException {

@@ -1,0 +1,171 @@
+package dev.jtpm.server.backend;
+
+import dev.jtpm.server.DirectoryStateStore;
+import dev.jtpm.server.InstanceConfig;
+import dev.jtpm.server.OptionException;
+import dev.jtpm.server.ServerLog;
+import dev.jtpm.server.StateStore;
+import dev.jtpm.server.SwtpmFlags;
+import dev.jtpm.server.SwtpmSocket;
+import dev.jtpm.server.TpmInstance;
+import dev.jtpm.tss.Endpoint;
+import dev.jtpm.tss.MssimTransport;
+import dev.jtpm.tss.SwtpmSocketTransport;
+import dev.jtpm.types.TpmDevice;
+import dev.jtpm.wire.StateKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The TPM a service stands in front of, as the services' {@code --backend} (and {@code --tcti}) options name it:
+ * <ul>
+ *   <li>{@code in-process} — a throw-away TPM in memory; {@code in-process:DIR} (or {@code in-process:dir=DIR[,key=KEY]})
+ *       — jtpm's engine on a state directory, with its lock, started with Startup(CLEAR);</li>
+ *   <li>{@code swtpm:host=H,port=P[,ctrl=P2]} (control port default P+1) or {@code swtpm:path=DATA[,ctrl-path=CTRL]}
+ *       — a swtpm-protocol server (swtpm, jtpm socket, jtpm rm);</li>
+ *   <li>{@code mssim:host=H,port=P} — a Microsoft-simulator-protocol server (platform port P+1);</li>
+ *   <li>{@code device:PATH} — a TPM character device ({@code /dev/tpmrm0}, {@code /dev/tpm0}).</li>
+ * </ul>
+ * Parsing never opens anything; {@link #open()} does.
+ */
+public sealed interface BackendSpec {
+
+    /** Opens the backend. The caller closes it. */
+    Backend open() throws IOException;
+
+    /** A human-readable description for logs and errors (no secrets). */
+    String describe();
+
+    /** jtpm's engine in this process; {@code dir} empty: in memory, gone at exit. */
+    record InProcess(Optional<Path> dir, Optional<String> key) implements BackendSpec {
+        public Backend open() throws IOException {
+            StateStore store;
+            if (dir.isPresent()) {
+                Optional<StateKey> fileKey = key.isEmpty() ? Optional.empty()
+                        : Optional.of(StateKey.parse("--backend key", key.get(), SwtpmSocket.FD_READER));
+                store = DirectoryStateStore.open(dir.get(), DirectoryStateStore.DEFAULT_MODE, fileKey, true);
+            } else {
+                store = StateStore.inMemory();
+            }
+            SwtpmFlags flags;
+            try {
+                flags = SwtpmFlags.parse("not-need-init,startup-clear");
+            } catch (OptionException e) {
+                throw new IllegalStateException(e);
+            }
+            TpmInstance instance = TpmInstance.start(store,
+                    new InstanceConfig(null, null, flags, false, false, false, ServerLog.NONE));
+            return new Backend.InProcessBackend(instance, describe());
+        }
+
+        public String describe() { return "in-process" + dir.map(d -> ":" + d).orElse(""); }
+    }
+
+    /** A swtpm data channel plus its control channel. */
+    record Swtpm(Endpoint data, Endpoint ctrl) implements BackendSpec {
+        public Backend open() {
+            return new Backend.SwtpmBackend(new SwtpmSocketTransport(data, ctrl), describe());
+        }
+
+        public String describe() { return "swtpm:" + show(data); }
+    }
+
+    /** A Microsoft simulator's command port (the platform port is the next one). */
+    record Mssim(String host, int port) implements BackendSpec {
+        public Backend open() throws IOException {
+            return Backend.wrap(MssimTransport.connect(host, port), describe());
+        }
+
+        public String describe() { return "mssim:host=" + host + ",port=" + port; }
+    }
+
+    /** A TPM character device. */
+    record Device(Path path) implements BackendSpec {
+        public Backend open() throws IOException {
+            return new Backend.DeviceBackend(path);
+        }
+
+        public String describe() { return "device:" + path; }
+    }
+
+    private static String show(Endpoint e) {
+        return switch (e) {
+            case Endpoint.Tcp t -> "host=" + t.host() + ",port=" + t.port();
+            case Endpoint.Unix u -> "path=" + u.path();
+        };
+    }
+
+    /** The accepted forms, for usage lines and error messages. */
+    String FORMS = "in-process[:DIR], swtpm:host=H,port=P[,ctrl=P2], swtpm:path=SOCK[,ctrl-path=SOCK], mssim:host=H,port=P or device:PATH";
+
+    /** Parses a backend spec; {@code option} names the option in error messages. */
+    static BackendSpec parse(String option, String text) throws OptionException {
+        if (text == null || text.isBlank()) throw new OptionException(option + ": missing value (" + FORMS + ")");
+        int colon = text.indexOf(':');
+        String type = colon < 0 ? text : text.substring(0, colon);
+        String rest = colon < 0 ? "" : text.substring(colon + 1);
+        switch (type) {
+            case "in-process" -> {
+                if (rest.isEmpty()) return new InProcess(Optional.empty(), Optional.empty());
+                if (!rest.contains("=")) return new InProcess(Optional.of(Path.of(rest)), Optional.empty());
+                Map<String, String> kv = keyValues(option, rest, "dir", "key");
+                String dir = kv.get("dir");
+                if (dir == null || dir.isEmpty()) throw new OptionException(option + ": in-process: missing dir=");
+                return new InProcess(Optional.of(Path.of(dir)), Optional.ofNullable(kv.get("key")));
+            }
+            case "swtpm" -> {
+                Map<String, String> kv = keyValues(option, rest, "host", "port", "ctrl", "path", "ctrl-path");
+                if (kv.containsKey("path")) {
+                    if (kv.containsKey("host") || kv.containsKey("port")) {
+                        throw new OptionException(option + ": swtpm: give either path= or host=/port=");
+                    }
+                    String ctrlPath = kv.get("ctrl-path");
+                    if (ctrlPath == null) throw new OptionException(option + ": swtpm:path= needs ctrl-path= for the control channel");
+                    return new Swtpm(new Endpoint.Unix(Path.of(kv.get("path"))), new Endpoint.Unix(Path.of(ctrlPath)));
+                }
+                String host = kv.getOrDefault("host", "127.0.0.1");
+                int port = port(option, kv.getOrDefault("port", "2321"));
+                int ctrl = kv.containsKey("ctrl") ? port(option, kv.get("ctrl")) : port + 1;
+                if (ctrl > 65535) throw new OptionException(option + ": port " + port + " leaves no room for the control port");
+                return new Swtpm(new Endpoint.Tcp(host, port), new Endpoint.Tcp(host, ctrl));
+            }
+            case "mssim" -> {
+                Map<String, String> kv = keyValues(option, rest, "host", "port");
+                int port = port(option, kv.getOrDefault("port", "2321"));
+                if (port == 65535) throw new OptionException(option + ": port 65535 leaves no room for the platform port");
+                return new Mssim(kv.getOrDefault("host", "127.0.0.1"), port);
+            }
+            case "device" -> {
+                if (rest.isEmpty()) throw new OptionException(option + ": device: needs a path (device:/dev/tpmrm0)");
+                return new Device(Path.of(rest));
+            }
+            default -> throw new OptionException(option + ": unknown backend '" + type + "' (" + FORMS + ")");
+        }
+    }
+
+    private static int port(String option, String text) throws OptionException {
+        try {
+            int p = Integer.parseInt(text);
+            if (p < 1 || p > 65535) throw new NumberFormatException();
+            return p;
+        } catch (NumberFormatException e) {
+            throw new OptionException(option + ": bad port '" + text + "'");
+        }
+    }
+
+    private static Map<String, String> keyValues(String option, String text, String... allowed) throws OptionException {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            if (part.isEmpty()) continue;
+            int eq = part.indexOf('=');
+            if (eq <= 0) throw new OptionException(option + ": expected key=value, not '" + part + "'");
+            String k = part.substring(0, eq);
+            if (!java.util.List.of(allowed).contains(k)) throw new OptionException(option + ": unknown parameter '" + k + "'");
+            if (m.put(k, part.substring(eq + 1)) != null) throw new OptionException(option + ": '" + k + "' given twice");
+        }
+        return m;
+    }
+}
