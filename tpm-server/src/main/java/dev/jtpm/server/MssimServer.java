@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * port command just drops it.
  */
 final class MssimServer implements AutoCloseable {
-    private final Listener tpmPort;
-    private final Listener platformPort;
+    private final Acceptor tpmPort;
+    private final Acceptor platformPort;
     private final TpmController controller;
     private final ServerLog log;
     private final Runnable onStop;
@@ -25,7 +25,7 @@ final class MssimServer implements AutoCloseable {
     private final Object sizesLock = new Object();
     private int largestCommandSize, largestCommand, largestResponseSize, largestResponse;
 
-    MssimServer(Listener tpmPort, Listener platformPort, TpmController controller, ServerLog log, Runnable onStop) {
+    MssimServer(Acceptor tpmPort, Acceptor platformPort, TpmController controller, ServerLog log, Runnable onStop) {
         this.tpmPort = tpmPort;
         this.platformPort = platformPort;
         this.controller = controller;
