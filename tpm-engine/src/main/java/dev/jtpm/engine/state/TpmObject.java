@@ -8,6 +8,7 @@ import dev.jtpm.types.structure.TpmtPublic;
 import dev.jtpm.types.structure.TpmtSensitive;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
+import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.codec.TpmCodec;
 import dev.jtpm.types.codec.Wire.Max;
 import dev.jtpm.types.codec.Wire.Sized;
@@ -131,6 +132,16 @@ public final class TpmObject implements TransientObject {
         } catch (TpmFailure e) {
             throw new TpmFailure(TpmRc.INTEGRITY);
         }
-        return new TpmObject(st.publicArea(), st.sensitive(), st.qualifiedName(), st.hierarchy(), st.primary());
+        int h = st.hierarchy();
+        if (h != TpmRh.OWNER && h != TpmRh.ENDORSEMENT && h != TpmRh.PLATFORM && h != TpmRh.NULL) {
+            throw new TpmFailure(TpmRc.INTEGRITY);   // a corrupt volatile or permanent state (StateLoadersFuzzTest)
+        }
+        try {
+            return new TpmObject(st.publicArea(), st.sensitive(), st.qualifiedName(), st.hierarchy(), st.primary());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // stored bytes that parse leniently but name no implemented nameAlg (a corrupt state file): refused as
+            // such, not an internal error that would put the TPM into failure mode (found by StateLoadersFuzzTest)
+            throw new TpmFailure(TpmRc.INTEGRITY);
+        }
     }
 }
