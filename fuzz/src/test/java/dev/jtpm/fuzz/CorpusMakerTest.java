@@ -3,6 +3,24 @@ package dev.jtpm.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jtpm.server.ChannelSpec;
+import dev.jtpm.types.Bytes;
+import dev.jtpm.types.Secret;
+import dev.jtpm.types.TpmAlg;
+import dev.jtpm.types.TpmCc;
+import dev.jtpm.types.TpmRh;
+import dev.jtpm.types.TpmSu;
+import dev.jtpm.types.command.*;
+import dev.jtpm.types.structure.TpmaObject;
+import dev.jtpm.types.structure.TpmlPcrSelection;
+import dev.jtpm.types.structure.TpmsKeyedhashParms;
+import dev.jtpm.types.structure.TpmsPcrSelection;
+import dev.jtpm.types.structure.TpmsSensitiveCreate;
+import dev.jtpm.types.structure.TpmtKeyedhashScheme;
+import dev.jtpm.types.structure.TpmtPublic;
+import dev.jtpm.types.structure.TpmtSigScheme;
+import dev.jtpm.types.structure.TpmtSymDefObject;
+import dev.jtpm.types.structure.TpmtTkHashcheck;
+import java.util.List;
 import dev.jtpm.server.InstanceConfig;
 import dev.jtpm.server.ServerLog;
 import dev.jtpm.server.StateStore;
@@ -76,6 +94,7 @@ class CorpusMakerTest {
     void writeSeedCorpora() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("jtpm.fuzz.seed"), "writes the seed corpora only when asked (-Djtpm.fuzz.seed=true)");
         engineSeeds();
+        worldSeeds();
         stateSeeds();
         controlSeeds();
         mssimSeeds();
@@ -109,6 +128,78 @@ class CorpusMakerTest {
                 }
             }
         }
+    }
+
+    /** Runs {@code c} on {@code tpm} (empty passwords for every authorized handle) and returns its response. */
+    private static <R extends Record, C extends Record & TpmCommand<R>> R on(dev.jtpm.engine.Tpm tpm, C c) {
+        return CommandBytes.decode(c, tpm.execute(CommandBytes.encode(c), 0)).orThrow();
+    }
+
+    /** One seed: the commands in sequence, each with empty password sessions. */
+    private static void seed(String name, TpmCommand<?>... commands) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (TpmCommand<?> c : commands) b.write(encode(c));
+        write("fuzz/EngineCommandsFuzzTestInputs/commands", "world-" + name, b.toByteArray());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static byte[] encode(TpmCommand<?> c) { return CommandBytes.encode((Record & TpmCommand) c); }
+
+    /**
+     * Seeds that name what the world holds ({@link EngineWorld}): its keys, NV indices and sessions, one chapter of
+     * Part 3 after another, so mutations start inside the handlers rather than at the handle checks.
+     */
+    private void worldSeeds() throws Exception {
+        var tpm = EngineWorld.fresh();
+        int srk = EngineWorld.SRK, hmac = EngineWorld.HMAC_KEY, signer = EngineWorld.SIGNER, policy = EngineWorld.POLICY_SESSION;
+        TpmlPcrSelection none = new TpmlPcrSelection(List.of());
+        TpmlPcrSelection pcr0 = new TpmlPcrSelection(List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 1)));
+        Bytes digest = Bytes.zeros(32);
+        TpmtSigScheme ecdsa = TpmtSigScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256);
+        TpmtPublic sealed = TpmtPublic.of(TpmAlg.SHA256, TpmaObject.of(TpmaObject.FIXED_TPM, TpmaObject.FIXED_PARENT,
+                TpmaObject.USER_WITH_AUTH), Bytes.EMPTY, new TpmsKeyedhashParms(TpmtKeyedhashScheme.NULL));
+        TpmsSensitiveCreate secret = new TpmsSensitiveCreate(Secret.of("pw".getBytes()), Secret.of("data".getBytes()));
+        CreateResponse blob = on(tpm, new Create(srk, secret, sealed, Bytes.EMPTY, none));
+        var sig = on(tpm, new Sign(signer, digest, ecdsa, TpmtTkHashcheck.nullTicket())).signature();
+        var ctx = on(tpm, new ContextSave(signer)).context();
+        var point = on(tpm, new EcdhKeyGen(srk)).pubPoint();
+        seed("create-load-unseal", new Create(srk, secret, sealed, Bytes.EMPTY, none), new Load(srk, blob.outPrivate(),
+                blob.outPublic()), new Unseal(0x80000002));
+        seed("createloaded", new CreateLoaded(srk, TpmsSensitiveCreate.EMPTY, sealed.marshal()));
+        seed("sign-verify", new Sign(signer, digest, ecdsa, TpmtTkHashcheck.nullTicket()), new VerifySignature(signer, digest, sig));
+        seed("hmac", new Hmac(hmac, Bytes.zeros(40), TpmAlg.SHA256));
+        seed("hmac-sequence", new HmacStart(hmac, Secret.of(Bytes.EMPTY), TpmAlg.SHA256), new SequenceUpdate(0x80000002,
+                Bytes.zeros(64)), new SequenceComplete(0x80000002, Bytes.zeros(8), TpmRh.OWNER));
+        seed("context", new ContextSave(signer), new ContextLoad(ctx), new FlushContext(signer));
+        seed("ecdh", new EcdhKeyGen(srk), new EcdhZGen(srk, point));
+        seed("readpublic", new ReadPublic(srk), new ReadPublic(EngineWorld.PERSISTENT_SRK), new ReadPublic(signer));
+        seed("attest", new Quote(signer, Bytes.zeros(8), ecdsa, pcr0), new Certify(srk, signer, Bytes.EMPTY, ecdsa),
+                new GetTime(TpmRh.ENDORSEMENT, signer, Bytes.EMPTY, ecdsa));
+        seed("objectchangeauth", new ObjectChangeAuth(signer, srk, Secret.of("new".getBytes())));
+        seed("nv", new NvWrite(EngineWorld.NV_ORDINARY, EngineWorld.NV_ORDINARY, Bytes.zeros(16), 8),
+                new NvRead(EngineWorld.NV_ORDINARY, EngineWorld.NV_ORDINARY, 32, 0), new NvIncrement(TpmRh.OWNER, EngineWorld.NV_COUNTER),
+                new NvSetBits(TpmRh.OWNER, EngineWorld.NV_BITS, 5L), new NvExtend(TpmRh.OWNER, EngineWorld.NV_EXTEND, Bytes.zeros(4)),
+                new NvIncrement(TpmRh.OWNER, EngineWorld.NV_ORDERLY), new NvReadPublic(EngineWorld.NV_COUNTER));
+        seed("nv-locks", new NvWriteLock(TpmRh.OWNER, EngineWorld.NV_ORDINARY), new NvReadLock(TpmRh.OWNER, EngineWorld.NV_ORDINARY),
+                new NvChangeAuth(EngineWorld.NV_ORDINARY, Secret.of("x".getBytes())),
+                new NvUndefineSpace(TpmRh.OWNER, EngineWorld.NV_EXTEND));
+        seed("policy", new PolicyPcr(policy, Bytes.EMPTY, pcr0), new PolicyCommandCode(policy, TpmCc.UNSEAL),
+                new PolicyAuthValue(policy), new PolicyGetDigest(policy), new PolicyRestart(policy),
+                new PolicyOr(policy, List.of(digest, Bytes.zeros(32))));
+        seed("policy-nv-secret", new PolicyNv(TpmRh.OWNER, EngineWorld.NV_COUNTER, policy, Bytes.zeros(8), 0, 0),
+                new PolicySecret(TpmRh.OWNER, policy, Bytes.EMPTY, Bytes.EMPTY, Bytes.EMPTY, 0));
+        seed("hierarchy", new HierarchyChangeAuth(TpmRh.OWNER, Secret.of("o".getBytes())), new ClearControl(TpmRh.LOCKOUT, false),
+                new HierarchyControl(TpmRh.PLATFORM, TpmRh.OWNER, false), new DictionaryAttackLockReset(TpmRh.LOCKOUT),
+                new Clear(TpmRh.LOCKOUT), new ChangeEps(TpmRh.PLATFORM));
+        seed("evict", new EvictControl(TpmRh.OWNER, EngineWorld.PERSISTENT_SRK, EngineWorld.PERSISTENT_SRK),
+                new EvictControl(TpmRh.OWNER, srk, 0x81000003));
+        seed("pcr-audit-clock", new PcrReset(16), new PcrSetAuthValue(20, Secret.of("p".getBytes())),
+                new SetCommandCodeAuditStatus(TpmRh.OWNER, TpmAlg.SHA256, List.of(TpmCc.UNSEAL), List.of()),
+                new ClockSet(TpmRh.OWNER, 1L << 40), new ReadClock());
+        seed("shutdown-startup", new Shutdown(TpmSu.STATE), new Startup(TpmSu.STATE), new Shutdown(TpmSu.CLEAR),
+                new Startup(TpmSu.CLEAR));
+        seed("duplicate-credential", new Duplicate(signer, TpmRh.NULL, Bytes.EMPTY, TpmtSymDefObject.NULL),
+                new MakeCredential(srk, Bytes.zeros(16), Bytes.zeros(34)));
     }
 
     private void stateSeeds() throws Exception {

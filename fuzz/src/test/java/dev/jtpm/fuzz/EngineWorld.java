@@ -14,6 +14,7 @@ import dev.jtpm.types.command.CommandBytes;
 import dev.jtpm.types.command.Create;
 import dev.jtpm.types.command.CreatePrimary;
 import dev.jtpm.types.command.EvictControl;
+import dev.jtpm.types.command.FlushContext;
 import dev.jtpm.types.command.Load;
 import dev.jtpm.types.command.NvDefineSpace;
 import dev.jtpm.types.command.NvIncrement;
@@ -51,8 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * everything, as tpm2-tools' default does.
  *
  * <ul>
- *   <li>objects: 0x80000000 ECC P-256 storage key (owner primary, also persistent at 0x81000001), 0x80000001 HMAC key
- *       (owner primary), 0x80000002 ECDSA signing key (child of the storage key);</li>
+ *   <li>objects: 0x80000000 ECC P-256 storage key (owner primary, also persistent at 0x81000001), 0x80000001 ECDSA
+ *       signing key (child of the storage key), 0x81000002 HMAC key (owner primary, persistent only); one transient
+ *       slot is left free, so Load, CreatePrimary and sequences can succeed;</li>
  *   <li>NV: 0x01000001 ordinary (32 octets, written), 0x01000002 counter, 0x01000003 bits, 0x01000004 extend,
  *       0x01000005 orderly counter;</li>
  *   <li>sessions: 0x02000000 unbound unsalted HMAC session (SHA-256, AES-128-CFB), 0x03000001 policy session,
@@ -60,7 +62,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 final class EngineWorld {
-    static final int SRK = 0x80000000, HMAC_KEY = 0x80000001, SIGNER = 0x80000002, PERSISTENT_SRK = 0x81000001;
+    static final int SRK = 0x80000000, SIGNER = 0x80000001, PERSISTENT_SRK = 0x81000001, HMAC_KEY = 0x81000002;
     static final int NV_ORDINARY = 0x01000001, NV_COUNTER = 0x01000002, NV_BITS = 0x01000003, NV_EXTEND = 0x01000004,
             NV_ORDERLY = 0x01000005;
     static final int HMAC_SESSION = 0x02000000, POLICY_SESSION = 0x03000001, TRIAL_SESSION = 0x03000002;
@@ -123,14 +125,16 @@ final class EngineWorld {
                 new TpmsKeyedhashParms(TpmtKeyedhashScheme.hmac(TpmAlg.SHA256)));
         int hmacKey = run(tpm, new CreatePrimary(TpmRh.OWNER, TpmsSensitiveCreate.EMPTY, hmac, Bytes.EMPTY, NO_PCRS), 1)
                 .objectHandle();
+        run(tpm, new EvictControl(TpmRh.OWNER, hmacKey, HMAC_KEY), 1);
+        run(tpm, new FlushContext(hmacKey), 0);
         TpmtPublic signer = TpmtPublic.of(TpmAlg.SHA256, TpmaObject.of(TpmaObject.FIXED_TPM, TpmaObject.FIXED_PARENT,
                         TpmaObject.SENSITIVE_DATA_ORIGIN, TpmaObject.USER_WITH_AUTH, TpmaObject.SIGN_ENCRYPT), Bytes.EMPTY,
                 new TpmsEccParms(TpmtSymDefObject.NULL, TpmtEccScheme.of(TpmAlg.ECDSA, TpmAlg.SHA256), Templates.NIST_P256,
                         TpmtKdfScheme.NULL));
         var created = run(tpm, new Create(srk, TpmsSensitiveCreate.EMPTY, signer, Bytes.EMPTY, NO_PCRS), 1);
         int signerHandle = run(tpm, new Load(srk, created.outPrivate(), created.outPublic()), 1).objectHandle();
-        if (srk != SRK || hmacKey != HMAC_KEY || signerHandle != SIGNER) {
-            throw new IllegalStateException("unexpected handles " + srk + " " + hmacKey + " " + signerHandle);
+        if (srk != SRK || signerHandle != SIGNER) {
+            throw new IllegalStateException("unexpected handles " + srk + " " + signerHandle);
         }
         run(tpm, new EvictControl(TpmRh.OWNER, SRK, PERSISTENT_SRK), 1);
 
