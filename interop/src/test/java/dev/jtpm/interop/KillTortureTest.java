@@ -171,8 +171,9 @@ class KillTortureTest {
     private static List<String> verify(SwtpmSocketTransport t, Model m, int round) throws IOException {
         List<String> v = new ArrayList<>();
         String at = "round " + round + " (in flight: " + m.pending + "): ";
-        if (!run(t, new GetCapability(TpmCap.TPM_PROPERTIES, TpmPt.LOCKOUT_COUNTER, 1)).ok()) {
-            v.add(at + "the TPM does not serve");
+        var serves = run(t, new GetCapability(TpmCap.TPM_PROPERTIES, TpmPt.LOCKOUT_COUNTER, 1));
+        if (!serves.ok()) {
+            v.add(at + "the TPM does not serve: " + serves.rc());
             return v;
         }
         for (int i = 0; i < DATA.length; i++) {

@@ -210,6 +210,11 @@ public final class StateImport {
         p.lockoutAuthEnabled = pd.lockoutAuthEnabled();
         p.pcrPolicyAlg = pd.pcrPolicyAlg();
         p.pcrPolicy = pd.pcrPolicy();
+        if (!dev.jtpm.types.structure.TpmiAlgHash.isImplemented(pd.auditHashAlg())) {
+            // libtpms starts it at SHA-512 and only SetCommandCodeAuditStatus changes it, to an implemented hash
+            throw new UnsupportedStateException("command audit hash algorithm 0x" + Integer.toHexString(pd.auditHashAlg())
+                    + " is not a hash jtpm implements");
+        }
         p.auditHashAlg = pd.auditHashAlg();
         p.auditCounter = pd.auditCounter();
         p.auditCommands = commands(pd.auditCommands(), "auditCommands");

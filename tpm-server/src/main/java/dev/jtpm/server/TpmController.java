@@ -151,7 +151,36 @@ public final class TpmController {
      * TPM_RC_FAILURE response, as swtpm gives it. A non-negative {@code envelopeLocality} (from a
      * TPM_SEND_COMMAND envelope) sets the global locality first.
      */
-    public synchronized byte[] execute(byte[] command, int envelopeLocality) {
+    public byte[] execute(byte[] command, int envelopeLocality) {
+        java.util.concurrent.CountDownLatch gate = startGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return executeNow(command, envelopeLocality);
+    }
+
+    /**
+     * Holds data-channel commands ({@link #execute}) until {@link #releaseCommands}: {@code TpmInstance} serves its
+     * channels before it applies the start-up flags, and a client that connected at once would otherwise meet a TPM
+     * not yet initialized or started (TPM_RC_FAILURE / TPM_RC_INITIALIZE, found by the kill torture) — swtpm applies
+     * them before its main loop. Control requests are not held.
+     */
+    public void holdCommands() { startGate = new java.util.concurrent.CountDownLatch(1); }
+
+    /** Lets held and later commands through. */
+    public void releaseCommands() {
+        java.util.concurrent.CountDownLatch gate = startGate;
+        startGate = null;
+        if (gate != null) gate.countDown();
+    }
+
+    private volatile java.util.concurrent.CountDownLatch startGate;
+
+    private synchronized byte[] executeNow(byte[] command, int envelopeLocality) {
         if (envelopeLocality >= 0) locality = envelopeLocality;
         long t0 = observer == null ? 0 : System.nanoTime();
         byte[] rsp;

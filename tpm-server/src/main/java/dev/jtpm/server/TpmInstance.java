@@ -94,14 +94,21 @@ public final class TpmInstance implements AutoCloseable {
             }
             throw e;
         }
+        i.controller.holdCommands();   // a client that connects at once meets the TPM the flags ask for
         try {
             i.serve();
             afterBind.run();
         } catch (IOException | RuntimeException e) {
+            i.controller.releaseCommands();
             i.close();
             throw e;
         }
-        int rc = i.controller.applyStartupFlags();
+        int rc;
+        try {
+            rc = i.controller.applyStartupFlags();
+        } finally {
+            i.controller.releaseCommands();
+        }
         if (rc != 0) config.log().error("jtpm: automatic startup: " + (rc < 0 ? "the TPM could not be initialized"
                 : "TPM2_Startup returned 0x" + Integer.toHexString(rc)));
         return i;

@@ -28,6 +28,21 @@ public record NvIndex(TpmsNvPublic publicArea, Secret authValue, Bytes data) {
         return Bytes.wrap(ByteBuffer.allocate(2 + digest.length).putShort((short) publicArea.nameAlg()).put(digest).array());
     }
 
+    /**
+     * True when the index is one this TPM could have made: an implemented nameAlg, data of {@code dataSize} octets,
+     * 8 octets for counter, bit-field and PIN indices, the nameAlg's digest size for extend indices. Stored state that
+     * fails this is corrupt (found by fuzzing the state loaders: docs/robustness.md).
+     */
+    public boolean consistent() {
+        int alg = publicArea.nameAlg();
+        if (!dev.jtpm.types.structure.TpmiAlgHash.isImplemented(alg) || data.size() != publicArea.dataSize()) return false;
+        return switch (type()) {
+            case TpmaNv.NT_COUNTER, TpmaNv.NT_BITS, TpmaNv.NT_PIN_FAIL, TpmaNv.NT_PIN_PASS -> data.size() == 8;
+            case TpmaNv.NT_EXTEND -> data.size() == dev.jtpm.types.TpmAlg.digestSize(alg);
+            default -> true;
+        };
+    }
+
     /** The data as a big-endian UINT64 (counter, bit field and PIN indices). */
     public long u64() { return ByteBuffer.wrap(data.unsafeArray()).getLong(); }
 

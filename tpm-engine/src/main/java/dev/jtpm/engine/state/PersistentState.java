@@ -251,6 +251,9 @@ public final class PersistentState {
         s.epsDerivation = b.v5().epsDerivation();
         s.spsDerivation = b.v5().spsDerivation();
         s.ppsDerivation = b.v5().ppsDerivation();
+        // values the engine uses without checking them again (fuzz findings 4 and 5, docs/robustness.md)
+        if (!dev.jtpm.types.structure.TpmiAlgHash.isImplemented(s.auditHashAlg)) throw new TpmFailure(TpmRc.FAILURE);
+        for (NvIndex nv : s.nvIndices.values()) if (!nv.consistent()) throw new TpmFailure(TpmRc.FAILURE);
         return s;
     }
 }

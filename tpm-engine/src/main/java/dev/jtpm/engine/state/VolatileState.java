@@ -149,7 +149,10 @@ public final class VolatileState {
         s.pcrAuthValue = Secret.of(b.pcrAuthValue());
         s.commandAuditDigest = b.commandAuditDigest();
         s.nvRam.clear();
-        for (NvIndex nv : b.nvRam()) s.nvRam.put(nv.handle(), nv);
+        for (NvIndex nv : b.nvRam()) {
+            if (!nv.consistent()) throw new TpmFailure(TpmRc.FAILURE);
+            s.nvRam.put(nv.handle(), nv);
+        }
         restoreV5(s, b.v5());
     }
 
