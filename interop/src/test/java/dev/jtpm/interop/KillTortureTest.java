@@ -359,6 +359,10 @@ class KillTortureTest {
                     else violations.addAll(verify(t, m, round));
                 }
                 if (round == kills) break;
+                if (round % 100 == 99) {
+                    System.out.printf("KillTortureTest: %d kills, %d operations acknowledged, %d violations%n", round,
+                            m.acknowledged, violations.size());
+                }
                 final int r = round;
                 long seed = rnd.nextLong();
                 Thread client = Thread.ofVirtual().start(() -> {
