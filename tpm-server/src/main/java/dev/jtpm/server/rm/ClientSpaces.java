@@ -35,6 +35,12 @@ final class ClientSpaces {
 
     ResourceManager rm() { return rm; }
 
+    private void release(long pid, Space s) {
+        byProcess.remove(pid, s);
+        localities.remove(pid);
+        rm.closeSpace(s);
+    }
+
     /** A new connection's state. */
     Client connect(InetSocketAddress peer, InetSocketAddress local) {
         return new Client(peer, local);
@@ -131,27 +137,25 @@ final class ClientSpaces {
 
         /** The connection is gone: its space is flushed, or handed to its process (see the class comment). */
         void close() {
+            Space kept = null;
+            long p = pid;
             try {
                 if (space == null || adopted) return;
-                long p = pid;
-                if (p >= 0) pending.remove(p, this);
-                if (commands == 1 && p >= 0 && !rm.isEmpty(space)) {
-                    var process = ProcessHandle.of(p);
-                    if (process.isPresent() && byProcess.putIfAbsent(p, space) == null) {
-                        Space s = space;
-                        process.get().onExit().thenRun(() -> {
-                            byProcess.remove(p, s);
-                            localities.remove(p);
-                            rm.closeSpace(s);
-                        });
-                        log.info("jtpm rm: " + s + " kept for process " + p + " until it exits");
-                        return;
-                    }
+                // hand over first, then stop being pending: a next connection always finds one or the other
+                if (commands == 1 && p >= 0 && !rm.isEmpty(space) && ProcessHandle.of(p).isPresent()
+                        && byProcess.putIfAbsent(p, space) == null) {
+                    kept = space;
+                } else {
+                    rm.closeSpace(space);
                 }
-                rm.closeSpace(space);
             } finally {
+                if (p >= 0) pending.remove(p, this);
                 closed.countDown();
             }
+            if (kept == null) return;
+            Space s = kept;
+            ProcessHandle.of(p).ifPresentOrElse(process -> process.onExit().thenRun(() -> release(p, s)), () -> release(p, s));
+            log.info("jtpm rm: " + s + " kept for process " + p + " until it exits");
         }
     }
 }
