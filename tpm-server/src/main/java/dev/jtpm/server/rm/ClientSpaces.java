@@ -39,6 +39,7 @@ final class ClientSpaces {
         byProcess.remove(pid, s);
         localities.remove(pid);
         rm.closeSpace(s);
+        log.info("jtpm rm: space " + s.id() + " of process " + pid + " released");
     }
 
     /** A new connection's state. */

@@ -139,6 +139,7 @@ public final class ResourceManager implements AutoCloseable {
             if (space.closed) return;
             space.closed = true;
             spaces.remove(space);
+            String was = space.toString();
             space.objects.clear(); // contexts only: nothing of them is loaded between commands
             for (int real : space.pinned.values()) {
                 try {
@@ -157,6 +158,7 @@ public final class ResourceManager implements AutoCloseable {
                 }
             }
             space.sessions.clear();
+            log.info("jtpm rm: " + was + " closed and flushed");
         } finally {
             lock.unlock();
         }
