@@ -63,8 +63,10 @@ final class ClientSpaces {
     boolean cancel(InetSocketAddress peer, InetSocketAddress local) {
         Space running = rm.executing();
         if (running == null || !(running.owner instanceof Client c)) return false;
-        long pid = PeerProcess.of(peer, local, Set.of(c.pid()), false);
-        return pid >= 0 && pid == c.pid() && rm.cancel(running);
+        long runner = c.resolvePid();
+        if (runner < 0) return false;
+        long pid = PeerProcess.of(peer, local, Set.of(runner), false);
+        return pid == runner && rm.cancel(running);
     }
 
     /** One data connection. Used by the thread that serves it. */
@@ -85,10 +87,18 @@ final class ClientSpaces {
 
         long pid() { return pid; }
 
+        /** The peer process, looked up now if it was not yet (-1 when it cannot be known). */
+        long resolvePid() {
+            long p = pid;
+            if (p < 0 && loopback) pid = p = PeerProcess.of(peer, local, Set.of(), true);
+            return p;
+        }
+
         /** Runs one command in this connection's space. */
         byte[] execute(byte[] command, int locality) {
             if (space == null) space = firstSpace();
             commands++;
+            if (commands == 2 && pid >= 0) pending.remove(pid, this); // it keeps its connection: not tcti-swtpm
             int loc = locality >= 0 ? locality : rawLocality();
             byte[] rsp = rm.execute(space, command, loc);
             if (commands == 1 && !adopted && loopback && !rm.isEmpty(space)) {
