@@ -40,6 +40,10 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "address the instances' TCP ports bind (default: 127.0.0.1)")
     String bind = "127.0.0.1";
 
+    @Option(names = "--store", paramLabel = "URI", description = "keep the instances' state in this store"
+            + " (postgresql://HOST:PORT/DB?…, see docs/fleet.md) instead of DIR/NAME/tpm2")
+    String store;
+
     @Option(names = "--log-level", paramLabel = "N", description = "swtpm log level for the instances (default: 0)")
     int logLevel = 0;
 
@@ -65,7 +69,7 @@ final class HostCommand implements Callable<Integer> {
         }
         InstanceHost host;
         try {
-            host = InstanceHost.open(dir, ep, new ServerLog(System.err, logLevel));
+            host = InstanceHost.open(dir, ep, new ServerLog(System.err, logLevel), store);
         } catch (IOException e) {
             System.err.println("jtpm host: cannot use " + dir + ": " + e.getMessage());
             return 1;

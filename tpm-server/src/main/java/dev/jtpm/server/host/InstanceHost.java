@@ -64,6 +64,7 @@ public final class InstanceHost implements AutoCloseable {
     }
 
     private final Path dir;
+    private final String storeUri;
     private final Endpoints endpoints;
     private final ServerLog log;
     private final HostMetrics metrics;
@@ -90,8 +91,9 @@ public final class InstanceHost implements AutoCloseable {
         Path stateDir() { return home.resolve("tpm2"); }
     }
 
-    private InstanceHost(Path dir, Endpoints endpoints, ServerLog log) {
+    private InstanceHost(Path dir, Endpoints endpoints, ServerLog log, String storeUri) {
         this.dir = dir;
+        this.storeUri = storeUri;
         this.endpoints = endpoints;
         this.log = log;
         this.metrics = new HostMetrics();
@@ -102,10 +104,20 @@ public final class InstanceHost implements AutoCloseable {
      * stopped. An instance that cannot start is logged and left stopped; the others serve.
      */
     public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log) throws IOException {
+        return open(dir, endpoints, log, null);
+    }
+
+    /**
+     * As {@link #open(Path, Endpoints, ServerLog)}, with the instances' state in the store {@code storeUri} names
+     * ({@code postgresql://…}, {@code jtpm host --store}) under each instance's name instead of {@code DIR/NAME/tpm2};
+     * null keeps the directories. Removing an instance then forgets it on this host and leaves its state in the store,
+     * so another host can take it.
+     */
+    public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log, String storeUri) throws IOException {
         Files.createDirectories(dir);
         if (endpoints instanceof Endpoints.Sockets s) Files.createDirectories(s.dir());
         dev.jtpm.server.ConnectionThreads.acceptOnVirtualThreads(); // idle instances hold no platform thread
-        InstanceHost h = new InstanceHost(dir, endpoints, log);
+        InstanceHost h = new InstanceHost(dir, endpoints, log, storeUri);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
             List<Path> homes = new ArrayList<>();
             ds.forEach(homes::add);
@@ -247,9 +259,11 @@ public final class InstanceHost implements AutoCloseable {
     }
 
     private void startInstance(Hosted x) throws HostException {
-        DirectoryStateStore store;
+        dev.jtpm.server.StateStore store;
         try {
-            store = DirectoryStateStore.open(x.stateDir(), 0600);
+            store = storeUri == null ? DirectoryStateStore.open(x.stateDir(), 0600)
+                    : dev.jtpm.server.StateStores.open(new dev.jtpm.server.StateStoreRequest(storeUri, x.name,
+                            java.util.Optional.empty(), log));
         } catch (IOException e) {
             throw new HostException(409, "instance " + x.name + ": " + e.getMessage());
         }
