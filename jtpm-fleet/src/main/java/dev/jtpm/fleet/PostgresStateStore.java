@@ -351,11 +351,16 @@ final class PostgresStateStore implements StateStore {
     @Override
     public Optional<StateKey> fileKey() { return key; }
 
+    /**
+     * Takes the lease again after {@link #unlock} (an outgoing migration given up). A fenced store answers true: there
+     * is nothing to take again, and the server must keep serving so that its TPM answers TPM_RC_FAILURE (swtpm's
+     * answer to a lock it cannot take is to end the server, which would leave the client without an answer).
+     */
     @Override
     public boolean lock(int retries) throws IOException {
         for (int attempt = 0; ; attempt++) {
             synchronized (this) {
-                if (claim == Claim.HELD) return true;
+                if (claim == Claim.HELD || claim == Claim.FENCED) return true;
                 if (claim != Claim.RELEASED) return false;
                 try {
                     acquire();

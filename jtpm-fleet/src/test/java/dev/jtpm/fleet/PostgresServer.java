@@ -95,6 +95,9 @@ public final class PostgresServer implements AutoCloseable {
     /** The TCP port on 127.0.0.1. */
     public int port() { return port; }
 
+    /** The role's password (for PGPASSWORD in child processes). */
+    public String password() { return password; }
+
     /** A 0600 libpq password file with the role's password. */
     public Path passfile() { return passfile; }
 
