@@ -211,6 +211,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 if (u.startsWith("dir://")) stateDir = Path.of(u.substring("dir://".length()));
                 else if (StateStores.scheme(u).isEmpty()) {
                     throw new OptionException("--tpmstate: backend-uri '" + u + "' has no scheme (dir://… or postgresql://…)");
+                } else if (StateStores.provider(StateStores.scheme(u)) == null) {
+                    throw new OptionException("--tpmstate: " + StateStores.unsupported(u));
                 } else {
                     uri = u;
                     name = kv.require("name");

@@ -23,10 +23,22 @@ public final class StateStores {
      */
     public static StateStore open(StateStoreRequest request) throws IOException {
         String scheme = scheme(request.uri());
+        StateStoreProvider p = provider(scheme);
+        if (p == null) throw new IOException(unsupported(request.uri()));
+        return p.open(request);
+    }
+
+    /** The provider serving {@code scheme}, or null. */
+    public static StateStoreProvider provider(String scheme) {
         for (StateStoreProvider p : ServiceLoader.load(StateStoreProvider.class, StateStores.class.getClassLoader())) {
-            if (p.serves(scheme)) return p.open(request);
+            if (p.serves(scheme)) return p;
         }
-        throw new IOException("no state store for '" + scheme + "://' URIs (jtpm has dir:// built in; postgresql:// needs"
-                + " the jtpm-fleet module on the class path)");
+        return null;
+    }
+
+    /** The one-line refusal of a URI no provider serves. */
+    static String unsupported(String uri) {
+        return "backend-uri '" + uri + "' is not supported: jtpm has dir:// built in, and postgresql:// with the"
+                + " jtpm-fleet module on the class path";
     }
 }
