@@ -110,6 +110,38 @@ public final class PostgresServer implements AutoCloseable {
                 + (extra.isEmpty() ? "" : "&" + extra);
     }
 
+    /**
+     * Turns TLS on: a CA and a server certificate for {@code localhost} and {@code 127.0.0.1} made with openssl
+     * in the server's directory; returns the CA certificate (for {@code sslrootcert=}).
+     */
+    public Path enableTls() throws IOException, InterruptedException {
+        Path data = dir.resolve("data");
+        Path ca = dir.resolve("ca.crt");
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                "-subj", "/CN=jtpm test CA", "-keyout", dir.resolve("ca.key").toString(), "-out", ca.toString());
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost",
+                "-keyout", data.resolve("server.key").toString(), "-out", dir.resolve("server.csr").toString());
+        Path ext = dir.resolve("san.ext");
+        Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        openssl("x509", "-req", "-in", dir.resolve("server.csr").toString(), "-CA", ca.toString(), "-CAkey",
+                dir.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2", "-extfile", ext.toString(),
+                "-out", data.resolve("server.crt").toString());
+        Files.setPosixFilePermissions(data.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+        if (asNobody) run(List.of("chown", "nobody:nogroup", data.resolve("server.key").toString(),
+                data.resolve("server.crt").toString()), false, dir);
+        psql("postgres", "ALTER SYSTEM SET ssl = on");
+        psql("postgres", "SELECT pg_reload_conf()");
+        Path copy = Files.createTempFile("jtpm-ca-", ".crt");
+        Files.copy(ca, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return copy;
+    }
+
+    private void openssl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        run(cmd, false, dir);
+    }
+
     /** Creates a database. */
     public void createDatabase(String name) throws IOException, InterruptedException {
         psql("postgres", "CREATE DATABASE " + name);
