@@ -103,7 +103,7 @@ final class PostgresStateStore implements StateStore {
                                 + r.getString(5) + "; stop it there, or wait until the lease expires");
                     }
                     if (holder != null) {
-                        log.info("jtpm fleet: taking over instance " + name + " from " + holder + " (lease expired at "
+                        log.error("jtpm fleet: taking over instance " + name + " from " + holder + " (lease expired at "
                                 + r.getString(5) + ")");
                     }
                 }
