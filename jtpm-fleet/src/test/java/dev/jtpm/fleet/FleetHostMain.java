@@ -17,11 +17,15 @@ import java.nio.file.Path;
 public final class FleetHostMain {
     private FleetHostMain() {}
 
-    /** {@code DIR URI FROM-TO}. */
+    /** {@code DIR URI FROM-TO [KEYFILE]} (a hex key file: jtpm host's {@code --key file=KEYFILE,format=hex}). */
     public static void main(String[] args) throws Exception {
         String[] range = args[2].split("-");
+        java.util.Optional<dev.jtpm.wire.StateKey> key = args.length > 3
+                ? java.util.Optional.of(dev.jtpm.wire.StateKey.parse("--key", "file=" + args[3] + ",format=hex",
+                        dev.jtpm.server.SwtpmSocket.FD_READER))
+                : java.util.Optional.empty();
         InstanceHost host = InstanceHost.open(Path.of(args[0]), new InstanceHost.Endpoints.Ports("127.0.0.1",
-                Integer.parseInt(range[0]), Integer.parseInt(range[1])), new ServerLog(System.err, 1), args[1]);
+                Integer.parseInt(range[0]), Integer.parseInt(range[1])), new ServerLog(System.err, 1), args[1], key);
         Runtime.getRuntime().addShutdownHook(new Thread(host::close));
         System.out.println("READY");
         System.out.flush();

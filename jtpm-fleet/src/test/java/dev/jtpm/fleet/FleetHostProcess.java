@@ -28,10 +28,16 @@ final class FleetHostProcess implements AutoCloseable {
 
     /** Starts a host on {@code dir} with the store {@code uri} and extra environment variables; waits for READY. */
     static FleetHostProcess start(Path dir, String uri, Map<String, String> env, Path log) throws IOException {
+        return start(dir, uri, env, log, null);
+    }
+
+    /** As above, every instance's state encrypted with the hex key in {@code keyFile} (null: none). */
+    static FleetHostProcess start(Path dir, String uri, Map<String, String> env, Path log, Path keyFile) throws IOException {
         int from = freeRange();
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 FleetHostMain.class.getName(), dir.toString(), uri, from + "-" + (from + 19)));
+        if (keyFile != null) cmd.add(keyFile.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("PGPASSWORD");
         pb.environment().putAll(env);

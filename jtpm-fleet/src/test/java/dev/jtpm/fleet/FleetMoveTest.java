@@ -40,15 +40,24 @@ class FleetMoveTest {
 
     private static final String LEASE = "lease=2";
 
+    private static final String KEY_HEX = "000102030405060708090a0b0c0d0e0f";
+
+    /** A host whose instances' rows are encrypted with {@link #KEY_HEX} (jtpm host --key). */
     private FleetHostProcess host(String name) throws IOException {
-        return FleetHostProcess.start(tmp.resolve(name), pg.uri("jtpm", LEASE), Map.of(), tmp.resolve(name + ".log"));
+        return FleetHostProcess.start(tmp.resolve(name), pg.uri("jtpm", LEASE), Map.of(), tmp.resolve(name + ".log"), keyFile());
+    }
+
+    private Path keyFile() throws IOException {
+        Path k = tmp.resolve("state.key");
+        if (!Files.exists(k)) Files.writeString(k, KEY_HEX + "\n");
+        return k;
     }
 
     /** A host that finds its password in PGPASSWORD (no passfile= in the URI). */
     private FleetHostProcess hostWithEnvPassword(String name) throws IOException {
         String uri = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/jtpm?" + LEASE;
         return FleetHostProcess.start(tmp.resolve(name), uri, Map.of("PGPASSWORD", pg.password(), "PGPASSFILE", "/nonexistent"),
-                tmp.resolve(name + ".log"));
+                tmp.resolve(name + ".log"), keyFile());
     }
 
     private Tpm2Tools.Run tool(int port, String tool, String... args) throws Exception {
@@ -144,6 +153,12 @@ class FleetMoveTest {
             c.exit();
         }
         assertGenerationsContiguous("vm1");
+        // the rows the hosts wrote are ciphertext under the hosts' key
+        byte[] row = java.util.HexFormat.of().parseHex(pg.psql("jtpm", "SELECT encode(blob, 'hex') FROM jtpm_state WHERE name = 'vm1' AND kind = 1"));
+        dev.jtpm.wire.StateKey key = dev.jtpm.wire.StateKey.of(java.util.HexFormat.of().parseHex(KEY_HEX));
+        assertThat(dev.jtpm.wire.StateBlob.decodeFile(row, java.util.Optional.of(key))).isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.jtpm.wire.StateBlob.decodeFile(row, java.util.Optional.empty()))
+                .isInstanceOf(dev.jtpm.wire.StateBlobException.class);
     }
 
     @Test

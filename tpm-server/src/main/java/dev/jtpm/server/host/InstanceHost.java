@@ -65,6 +65,7 @@ public final class InstanceHost implements AutoCloseable {
 
     private final Path dir;
     private final String storeUri;
+    private final java.util.Optional<dev.jtpm.wire.StateKey> key;
     private final Endpoints endpoints;
     private final ServerLog log;
     private final HostMetrics metrics;
@@ -91,9 +92,11 @@ public final class InstanceHost implements AutoCloseable {
         Path stateDir() { return home.resolve("tpm2"); }
     }
 
-    private InstanceHost(Path dir, Endpoints endpoints, ServerLog log, String storeUri) {
+    private InstanceHost(Path dir, Endpoints endpoints, ServerLog log, String storeUri,
+                         java.util.Optional<dev.jtpm.wire.StateKey> key) {
         this.dir = dir;
         this.storeUri = storeUri;
+        this.key = key;
         this.endpoints = endpoints;
         this.log = log;
         this.metrics = new HostMetrics();
@@ -114,10 +117,16 @@ public final class InstanceHost implements AutoCloseable {
      * so another host can take it.
      */
     public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log, String storeUri) throws IOException {
+        return open(dir, endpoints, log, storeUri, java.util.Optional.empty());
+    }
+
+    /** As {@link #open(Path, Endpoints, ServerLog, String)}, every instance's state encrypted with {@code key} ({@code --key}). */
+    public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log, String storeUri,
+                                    java.util.Optional<dev.jtpm.wire.StateKey> key) throws IOException {
         Files.createDirectories(dir);
         if (endpoints instanceof Endpoints.Sockets s) Files.createDirectories(s.dir());
         dev.jtpm.server.ConnectionThreads.acceptOnVirtualThreads(); // idle instances hold no platform thread
-        InstanceHost h = new InstanceHost(dir, endpoints, log, storeUri);
+        InstanceHost h = new InstanceHost(dir, endpoints, log, storeUri, key);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
             List<Path> homes = new ArrayList<>();
             ds.forEach(homes::add);
@@ -261,9 +270,8 @@ public final class InstanceHost implements AutoCloseable {
     private void startInstance(Hosted x) throws HostException {
         dev.jtpm.server.StateStore store;
         try {
-            store = storeUri == null ? DirectoryStateStore.open(x.stateDir(), 0600)
-                    : dev.jtpm.server.StateStores.open(new dev.jtpm.server.StateStoreRequest(storeUri, x.name,
-                            java.util.Optional.empty(), log));
+            store = storeUri == null ? DirectoryStateStore.open(x.stateDir(), 0600, key, true)
+                    : dev.jtpm.server.StateStores.open(new dev.jtpm.server.StateStoreRequest(storeUri, x.name, key, log));
         } catch (IOException e) {
             throw new HostException(409, "instance " + x.name + ": " + e.getMessage());
         }
