@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /**
  * A {@code jtpm host} process for the fleet tests: an {@link InstanceHost} on {@code DIR} with the state in the store
  * {@code URI} and TCP ports from {@code FROM-TO}, driven by lines on stdin ({@code create NAME}, {@code start NAME},
- * {@code stop NAME}, {@code delete NAME}, {@code exit}), answering {@code OK NAME DATAPORT} or {@code ERR STATUS
+ * {@code stop NAME}, {@code delete NAME}, {@code exit}), answering {@code OK NAME DATAPORT TPMSTATE} or {@code ERR STATUS
  * MESSAGE} on stdout. The host's own log goes to stderr.
  */
 public final class FleetHostMain {
@@ -50,7 +50,7 @@ public final class FleetHostMain {
                     }
                     default -> throw new IllegalArgumentException("unknown command " + w[0]);
                 };
-                System.out.println(i == null ? "OK" : "OK " + i.name() + " " + ((ChannelSpec.Tcp) i.server()).port());
+                System.out.println(i == null ? "OK" : "OK " + i.name() + " " + ((ChannelSpec.Tcp) i.server()).port() + " " + i.tpmstate());
             } catch (InstanceHost.HostException e) {
                 System.out.println("ERR " + e.status() + " " + e.getMessage());
             } catch (RuntimeException e) {

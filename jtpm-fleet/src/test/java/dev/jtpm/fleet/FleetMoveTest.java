@@ -109,6 +109,7 @@ class FleetMoveTest {
             for (int i = 0; i < 3; i++) tool(pa, "nvincrement", "-C", "o", "0x1500016").ok();
             long v = counter(pa, "0x1500016");
 
+            assertThat(a.send("start vm1")).endsWith(" postgresql://jtpm@127.0.0.1:" + pg.port() + "/jtpm#vm1"); // the API's tpmstate
             // B may not start it while A holds the lease
             assertThat(b.send("create vm1")).startsWith("ERR 409").contains("instance vm1 is in use").contains("holds its lease until");
 

@@ -48,7 +48,11 @@ public final class InstanceHost implements AutoCloseable {
     }
 
     /** An instance as the API shows it. */
-    public record Info(String name, boolean running, ChannelSpec server, ChannelSpec ctrl, Path stateDir, String flags) {}
+    public record Info(String name, boolean running, ChannelSpec server, ChannelSpec ctrl, Path stateDir, String flags,
+                       String store) {
+        /** Where the state is: the store (its URI without parameters, {@code #NAME}) or the state directory. */
+        public String tpmstate() { return store != null ? store : stateDir.toString(); }
+    }
 
     /** A refused request: the HTTP status it maps to and a one-line reason. */
     public static final class HostException extends Exception {
@@ -182,7 +186,7 @@ public final class InstanceHost implements AutoCloseable {
         ChannelSpec[] ep = allocate(name);
         Hosted x = new Hosted(name, home, ep[0], ep[1], f, false);
         try {
-            Files.createDirectories(x.stateDir());
+            Files.createDirectories(storeUri == null ? x.stateDir() : home);
             save(x);
         } catch (IOException e) {
             deleteTree(home);
@@ -202,7 +206,7 @@ public final class InstanceHost implements AutoCloseable {
 
     /** Every instance, by name. */
     public synchronized List<Info> list() {
-        return instances.values().stream().map(InstanceHost::info).toList();
+        return instances.values().stream().map(this::info).toList();
     }
 
     /** One instance; 404 when unknown. */
@@ -263,8 +267,9 @@ public final class InstanceHost implements AutoCloseable {
         if (closed) throw new HostException(409, "the host is shutting down");
     }
 
-    private static Info info(Hosted x) {
-        return new Info(x.name, x.running != null, x.server, x.ctrl, x.stateDir(), x.flags);
+    private Info info(Hosted x) {
+        return new Info(x.name, x.running != null, x.server, x.ctrl, x.stateDir(), x.flags,
+                storeUri == null ? null : storeUri.replaceFirst("\\?.*", "") + "#" + x.name);
     }
 
     private void startInstance(Hosted x) throws HostException {
