@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -188,7 +187,11 @@ final class PgDatabase {
 
     /** One UPDATE for every lease held; a store whose lease was not extended is fenced. */
     void renewAll() throws IOException {
-        List<PostgresStateStore> stores = List.copyOf(held.values());
+        Map<PostgresStateStore, Long> stores = new java.util.HashMap<>();
+        for (PostgresStateStore s : held.values()) {
+            long e = s.heldEpoch();
+            if (e >= 0) stores.put(s, e);
+        }
         if (stores.isEmpty()) return;
         Set<String> renewed = tx(c -> {
             Set<String> ok = new HashSet<>();
@@ -197,7 +200,7 @@ final class PgDatabase {
                     WHERE owner = ? AND name = ANY (?) AND lease_until > clock_timestamp() RETURNING name""")) {
                 ps.setDouble(1, target.lease().toMillis() / 1000.0);
                 ps.setString(2, owner);
-                Array names = c.createArrayOf("text", stores.stream().map(PostgresStateStore::name).toArray());
+                Array names = c.createArrayOf("text", stores.keySet().stream().map(PostgresStateStore::name).toArray());
                 ps.setArray(3, names);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) ok.add(r.getString(1));
@@ -205,8 +208,8 @@ final class PgDatabase {
             }
             return ok;
         });
-        for (PostgresStateStore s : stores) {
-            if (!renewed.contains(s.name())) s.leaseLost("the lease expired before it was renewed, or another host took it");
-        }
+        stores.forEach((s, epoch) -> {
+            if (!renewed.contains(s.name())) s.leaseLost(epoch, "the lease expired before it was renewed, or another host took it");
+        });
     }
 }

@@ -50,6 +50,7 @@ final class PostgresStateStore implements StateStore {
     private final Map<StateKind, byte[]> blobs = new EnumMap<>(StateKind.class);
     private long generation, epoch;
     private Claim claim = Claim.RELEASED;
+    private boolean claimedOnce;
     private String fenceReason;
 
     private PostgresStateStore(PgDatabase db, String name, Optional<StateKey> key, ServerLog log, boolean allowRollback) {
@@ -63,8 +64,17 @@ final class PostgresStateStore implements StateStore {
     /** Claims {@code name} and reads its state (see the class comment); the caller closes it. */
     static PostgresStateStore open(PgDatabase db, String name, Optional<StateKey> key, ServerLog log,
                                    boolean allowRollback) throws IOException {
+        return open(db, name, key, log, allowRollback, true);
+    }
+
+    /**
+     * As above; with {@code claimNow} false (an incoming migration) nothing is claimed or read until {@link #lock}
+     * (swtpm takes the lock when the migrated state arrives, after the source gave it up).
+     */
+    static PostgresStateStore open(PgDatabase db, String name, Optional<StateKey> key, ServerLog log,
+                                   boolean allowRollback, boolean claimNow) throws IOException {
         PostgresStateStore s = new PostgresStateStore(db, name, key, log, allowRollback);
-        s.acquire();
+        if (claimNow) s.acquire();
         return s;
     }
 
@@ -179,6 +189,7 @@ final class PostgresStateStore implements StateStore {
             return raw;
         });
         claim = Claim.HELD;
+        claimedOnce = true;
         fenceReason = null;
         blobs.clear();
         try {
@@ -191,6 +202,8 @@ final class PostgresStateStore implements StateStore {
                 }
             }
         } catch (IOException e) {
+            claim = Claim.RELEASED;
+            blobs.clear();
             releaseLease();
             throw e;
         }
@@ -227,6 +240,7 @@ final class PostgresStateStore implements StateStore {
     public synchronized byte[] load(StateKind kind) throws IOException {
         if (claim == Claim.CLOSED) throw new IOException("state store " + name + " is closed");
         if (claim == Claim.FENCED) throw new FencedException("instance " + name + ": " + fenceReason);
+        if (!claimedOnce) throw new IOException("instance " + name + ": the state is not claimed yet (incoming migration)");
         byte[] b = blobs.get(kind);
         return b == null ? null : b.clone();
     }
@@ -341,9 +355,12 @@ final class PostgresStateStore implements StateStore {
                 + " commands that change its state");
     }
 
-    /** Called by the renewal when this store's lease was not extended. */
-    synchronized void leaseLost(String reason) {
-        if (claim == Claim.HELD) fence(reason);
+    /** The claim the renewal saw: the epoch while held, else -1. */
+    synchronized long heldEpoch() { return claim == Claim.HELD ? epoch : -1; }
+
+    /** Called by the renewal when this store's lease (of claim {@code seenEpoch}) was not extended. */
+    synchronized void leaseLost(long seenEpoch, String reason) {
+        if (claim == Claim.HELD && epoch == seenEpoch) fence(reason);
     }
 
     // ------------------------------------------------------------------ lock / unlock / close

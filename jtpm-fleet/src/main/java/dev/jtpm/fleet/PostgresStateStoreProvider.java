@@ -31,7 +31,7 @@ public final class PostgresStateStoreProvider implements StateStoreProvider {
         PgTarget target = PgTarget.parse(request.uri(), System.getenv());
         PgDatabase db = database(target, System.getenv(), request.log());
         return PostgresStateStore.open(db, request.name(), request.key(), request.log(),
-                request.name().equals(target.allowRollback()));
+                request.name().equals(target.allowRollback()), request.claimNow());
     }
 
     static PgDatabase database(PgTarget target, Map<String, String> env, dev.jtpm.server.ServerLog log) throws IOException {

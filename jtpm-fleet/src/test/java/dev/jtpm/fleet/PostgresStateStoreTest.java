@@ -80,10 +80,10 @@ class PostgresStateStoreTest {
 
     @Test
     void leaseIsRenewedWhileOpen() throws Exception {
-        try (StateStore a = open("renewed", "h1", "lease=0.6")) {
-            Thread.sleep(2000); // > 3 leases
+        try (StateStore a = open("renewed", "h1", "lease=1")) {
+            Thread.sleep(3500); // > 3 leases
             a.store(StateKind.PERMANENT, "still mine".getBytes());
-            assertThatThrownBy(() -> open("renewed", "h2", "lease=0.6")).isInstanceOf(StateLockedException.class);
+            assertThatThrownBy(() -> open("renewed", "h2", "lease=1")).isInstanceOf(StateLockedException.class);
         }
     }
 

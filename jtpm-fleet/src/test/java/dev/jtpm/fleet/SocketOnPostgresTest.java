@@ -45,12 +45,17 @@ class SocketOnPostgresTest {
     static void stop() throws Exception { if (pg != null) pg.close(); }
 
     private Process socket(int port, Path key, Path log) throws IOException {
+        return socket(port, key, log, "sock1", "--flags", "not-need-init,startup-clear");
+    }
+
+    private Process socket(int port, Path key, Path log, String name, String... more) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), SocketMain.class.getName(),
                 "--tpm2", "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
                 "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                "--tpmstate", "backend-uri=" + pg.uri("jtpm", "lease=3") + ",name=sock1",
-                "--key", "file=" + key + ",format=hex", "--flags", "not-need-init,startup-clear"));
+                "--tpmstate", "backend-uri=" + pg.uri("jtpm", "lease=3") + ",name=" + name,
+                "--key", "file=" + key + ",format=hex"));
+        cmd.addAll(List.of(more));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
@@ -108,6 +113,59 @@ class SocketOnPostgresTest {
             shutdown(again, port + 1);
         } finally {
             again.destroyForcibly();
+        }
+    }
+
+    private static Tpm2Tools.Run ioctl(Path cwd, int ctrlPort, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("swtpm_ioctl", "--tcp", "127.0.0.1:" + ctrlPort));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Tpm2Tools.Run(p.exitValue(), out, err);
+    }
+
+    /**
+     * QEMU's live migration with both ends on the database: the destination starts with {@code --migration incoming}
+     * while the source still holds the lease; the source gives the lease up with the savestate blob
+     * ({@code release-lock-outgoing}); the destination claims it when the blobs arrive; the source can no longer write.
+     */
+    @Test
+    void liveMigration_incomingWaitsForTheSourceToReleaseTheLease() throws Exception {
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "00112233445566778899aabbccddeeff\n");
+        Files.writeString(tmp.resolve("data"), "migrated-nv-data");
+        int pa = freePair(), pb = freePair();
+        Process a = socket(pa, key, tmp.resolve("a.log"), "mig1", "--flags", "not-need-init,startup-clear",
+                "--migration", "release-lock-outgoing");
+        Process b = null;
+        try {
+            awaitListening(a, pa);
+            Tpm2Tools.run(tmp, pa, null, "nvdefine", "-C", "o", "-s", "16", "-a", "ownerread|ownerwrite", "0x1500031").ok();
+            Tpm2Tools.run(tmp, pa, null, "nvwrite", "-C", "o", "-i", "data", "0x1500031").ok();
+            b = socket(pb, key, tmp.resolve("b.log"), "mig1", "--migration", "incoming");
+            awaitListening(b, pb); // not refused: the incoming side claims nothing yet
+            for (String type : List.of("permanent", "volatile", "savestate")) {
+                ioctl(tmp, pa + 1, "--save", type, tmp.resolve(type + ".blob").toString()).ok();
+            }
+            assertThat(pg.psql("jtpm", "SELECT count(*) FROM jtpm_instance WHERE name = 'mig1' AND owner IS NULL")).isEqualTo("1");
+            ioctl(tmp, pb + 1, "--stop").ok();
+            for (String type : List.of("permanent", "volatile", "savestate")) {
+                ioctl(tmp, pb + 1, "--load", type, tmp.resolve(type + ".blob").toString()).ok();
+            }
+            ioctl(tmp, pb + 1, "-i").ok();
+            assertThat(Tpm2Tools.run(tmp, pb, null, "nvread", "-C", "o", "0x1500031").ok().out()).isEqualTo("migrated-nv-data");
+            Files.writeString(tmp.resolve("data2"), "written-on-dest!");
+            Tpm2Tools.run(tmp, pb, null, "nvwrite", "-C", "o", "-i", "data2", "0x1500031").ok();
+            // the source gave its lease up: its writes fail
+            assertThat(Tpm2Tools.run(tmp, pa, null, "nvwrite", "-C", "o", "-i", "data", "0x1500031").exit()).isNotZero();
+            assertThat(pg.psql("jtpm", "SELECT count(*) FROM jtpm_instance WHERE name = 'mig1' AND owner IS NOT NULL"
+                    + " AND lease_until > clock_timestamp()")).isEqualTo("1");
+            shutdown(b, pb + 1);
+        } finally {
+            a.destroyForcibly();
+            if (b != null) b.destroyForcibly();
         }
     }
 

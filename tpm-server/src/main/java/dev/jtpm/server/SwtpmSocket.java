@@ -149,7 +149,9 @@ public final class SwtpmSocket {
 
     /** Opens the state directory (locked and checked unless an incoming migration defers the lock). */
     private static StateStore openStore(SocketOptions o, Optional<StateKey> key, ServerLog log) throws IOException {
-        if (o.stateUri() != null) return StateStores.open(new StateStoreRequest(o.stateUri(), o.stateName(), key, log));
+        if (o.stateUri() != null) {
+            return StateStores.open(new StateStoreRequest(o.stateUri(), o.stateName(), key, log, !o.incomingMigration()));
+        }
         try {
             return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration());
         } catch (StateLockedException | StateKeyException e) {
