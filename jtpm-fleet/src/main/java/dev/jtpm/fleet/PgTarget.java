@@ -94,6 +94,7 @@ record PgTarget(String host, int port, String database, String user, Map<String,
                 if (p.put(k, v) != null) throw new IOException("postgresql URI: parameter '" + k + "' given twice");
             }
         }
+        host = decode(host);
         if (host.isEmpty()) host = env.getOrDefault("PGHOST", "localhost");
         if (host.startsWith("/")) {
             throw new IOException("postgresql URI: host '" + host + "' is a Unix socket directory; jtpm connects over TCP");
