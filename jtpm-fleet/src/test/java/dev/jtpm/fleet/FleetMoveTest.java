@@ -197,6 +197,8 @@ class FleetMoveTest {
             f.exit();
         }
         assertGenerationsContiguous("load1");
+        // each acknowledged increment was its own committed generation
+        assertThat(Long.parseLong(pg.psql("jtpm", "SELECT generation FROM jtpm_instance WHERE name = 'load1'"))).isGreaterThan(acked);
     }
 
     /** Generations 1..N each written once (the log's key forbids reuse), and the instance row at N. */
