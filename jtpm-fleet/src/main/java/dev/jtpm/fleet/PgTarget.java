@@ -21,7 +21,8 @@ import java.util.Set;
  * so {@code sslmode=verify-full} checks the server's certificate and name), {@code connect_timeout} (seconds),
  * {@code passfile}, {@code user}, {@code application_name}, and jtpm's own {@code lease} (seconds a claim lasts
  * without renewal, default 10), {@code pool} (connections per database, default 4) and {@code allow-rollback}
- * (an instance name allowed to start from state older than the newest committed, logged).
+ * (an instance name allowed to start from state older than the newest committed, logged) and {@code log-keep}
+ * (generations of the write log kept per instance, default 1000; pruned every that many writes).
  *
  * @param host the server's host name or address
  * @param port its TCP port
@@ -32,13 +33,14 @@ import java.util.Set;
  * @param lease how long a claim lasts without renewal
  * @param pool the most connections one host keeps to this database
  * @param allowRollback the instance that may start from older state, or null
+ * @param logKeep how many generations of {@code jtpm_log} to keep per instance (beside the newest entry of each kind)
  */
 record PgTarget(String host, int port, String database, String user, Map<String, String> params, Path passfile,
-                Duration lease, int pool, String allowRollback) {
+                Duration lease, int pool, String allowRollback, int logKeep) {
 
     private static final Set<String> PASSED = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "application_name");
     private static final Set<String> KNOWN = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "application_name",
-            "connect_timeout", "passfile", "user", "lease", "pool", "allow-rollback");
+            "connect_timeout", "passfile", "user", "lease", "pool", "allow-rollback", "log-keep");
 
     /** Parses {@code uri} with {@code env} supplying what it leaves out; one-line errors. */
     static PgTarget parse(String uri, Map<String, String> env) throws IOException {
@@ -132,9 +134,12 @@ record PgTarget(String host, int port, String database, String user, Map<String,
         int pool = 4;
         if (p.containsKey("pool")) pool = Integer.parseInt(number(p.get("pool"), "pool"));
         if (pool < 1 || pool > 64) throw new IOException("postgresql URI: pool must be 1 to 64");
+        int logKeep = 1000;
+        if (p.containsKey("log-keep")) logKeep = Integer.parseInt(number(p.get("log-keep"), "log-keep"));
+        if (logKeep < 1) throw new IOException("postgresql URI: log-keep must be at least 1");
         String allow = p.get("allow-rollback");
         return new PgTarget(host, port, db, user, Map.copyOf(passed), passfile, lease, pool,
-                allow == null || allow.isEmpty() ? null : allow);
+                allow == null || allow.isEmpty() ? null : allow, logKeep);
     }
 
     private static String number(String v, String k) throws IOException {
@@ -174,7 +179,7 @@ record PgTarget(String host, int port, String database, String user, Map<String,
     String describe() { return "postgresql://" + user + "@" + host + ":" + port + "/" + database; }
 
     /** The identity of the database for sharing connections between instances: everything but allow-rollback. */
-    String poolKey() { return describe() + params + passfile + lease + pool; }
+    String poolKey() { return describe() + params + passfile + lease + pool + "/" + logKeep; }
 
     @Override
     public String toString() { return describe(); }

@@ -274,6 +274,7 @@ final class PostgresStateStore implements StateStore {
                     if (ps.executeUpdate() != 1) throw new FencedException(whyFenced(c));
                 }
                 writeRow(c, kind, bytes, next);
+                if (next % db.target().logKeep() == 0) pruneLog(c, next);
                 return null;
             });
         } catch (FencedException e) {
@@ -316,6 +317,21 @@ final class PostgresStateStore implements StateStore {
             ps.setBytes(4, bytes == null ? null : sha256(bytes));
             ps.setString(5, db.owner());
             ps.setLong(6, epoch);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Drops log rows older than the last {@code log-keep} generations, keeping the newest of each kind (the rollback
+     * check compares the blob rows with those).
+     */
+    private void pruneLog(Connection c, long newest) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM jtpm_log WHERE name = ? AND generation <= ? AND (kind, generation) NOT IN
+                (SELECT DISTINCT ON (kind) kind, generation FROM jtpm_log WHERE name = ? ORDER BY kind, generation DESC)""")) {
+            ps.setString(1, name);
+            ps.setLong(2, newest - db.target().logKeep());
+            ps.setString(3, name);
             ps.executeUpdate();
         }
     }

@@ -66,6 +66,23 @@ class PostgresStateStoreTest {
     }
 
     @Test
+    void logIsPruned_keepingTheLastGenerationsAndTheNewestOfEachKind_andTheRollbackCheckStillWorks() throws Exception {
+        try (StateStore s = open("pruned", "h1", "log-keep=4")) {
+            s.store(StateKind.VOLATILE, "vol".getBytes());                           // generation 1
+            for (int i = 0; i < 10; i++) s.store(StateKind.PERMANENT, ("p" + i).getBytes()); // 2..11
+        }
+        // pruned at 4 and 8: generations <= 4 go, except 1 (the newest volatile entry)
+        assertThat(pg.psql("jtpm", "SELECT string_agg(generation::text, ',' ORDER BY generation) FROM jtpm_log WHERE name='pruned'"))
+                .isEqualTo("1,5,6,7,8,9,10,11");
+        try (StateStore s = open("pruned", "h2", "log-keep=4")) {
+            assertThat(s.load(StateKind.VOLATILE)).isEqualTo("vol".getBytes());
+            assertThat(s.load(StateKind.PERMANENT)).isEqualTo("p9".getBytes());
+        }
+        pg.psql("jtpm", "UPDATE jtpm_state SET generation = 10 WHERE name='pruned' AND kind = 1");
+        assertThatThrownBy(() -> open("pruned", "h2", "log-keep=4")).isInstanceOf(PostgresStateStore.RollbackException.class);
+    }
+
+    @Test
     void secondOpenWhileTheLeaseIsLive_isRefusedNamingTheOwner() throws Exception {
         try (StateStore a = open("busy", "h1", "")) {
             a.store(StateKind.PERMANENT, "x".getBytes());
