@@ -22,7 +22,9 @@ import java.util.Set;
  * {@code passfile}, {@code user}, {@code application_name}, and jtpm's own {@code lease} (seconds a claim lasts
  * without renewal, default 10), {@code pool} (connections per database, default 4) and {@code allow-rollback}
  * (an instance name allowed to start from state older than the newest committed, logged) and {@code log-keep}
- * (generations of the write log kept per instance, default 1000; pruned every that many writes).
+ * (generations of the write log kept per instance, default 1000; pruned every that many writes) and {@code witness}
+ * (a directory where the newest generation this host committed is noted per instance, to detect a database restored
+ * as a whole).
  *
  * @param host the server's host name or address
  * @param port its TCP port
@@ -34,13 +36,14 @@ import java.util.Set;
  * @param pool the most connections one host keeps to this database
  * @param allowRollback the instance that may start from older state, or null
  * @param logKeep how many generations of {@code jtpm_log} to keep per instance (beside the newest entry of each kind)
+ * @param witness a directory outside the database where this host notes each instance's newest generation, or null
  */
 record PgTarget(String host, int port, String database, String user, Map<String, String> params, Path passfile,
-                Duration lease, int pool, String allowRollback, int logKeep) {
+                Duration lease, int pool, String allowRollback, int logKeep, Path witness) {
 
     private static final Set<String> PASSED = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "application_name");
     private static final Set<String> KNOWN = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "application_name",
-            "connect_timeout", "passfile", "user", "lease", "pool", "allow-rollback", "log-keep");
+            "connect_timeout", "passfile", "user", "lease", "pool", "allow-rollback", "log-keep", "witness");
 
     /** Parses {@code uri} with {@code env} supplying what it leaves out; one-line errors. */
     static PgTarget parse(String uri, Map<String, String> env) throws IOException {
@@ -139,7 +142,8 @@ record PgTarget(String host, int port, String database, String user, Map<String,
         if (logKeep < 1) throw new IOException("postgresql URI: log-keep must be at least 1");
         String allow = p.get("allow-rollback");
         return new PgTarget(host, port, db, user, Map.copyOf(passed), passfile, lease, pool,
-                allow == null || allow.isEmpty() ? null : allow, logKeep);
+                allow == null || allow.isEmpty() ? null : allow, logKeep,
+                p.get("witness") == null || p.get("witness").isEmpty() ? null : Path.of(p.get("witness")));
     }
 
     private static String number(String v, String k) throws IOException {
@@ -179,7 +183,7 @@ record PgTarget(String host, int port, String database, String user, Map<String,
     String describe() { return "postgresql://" + user + "@" + host + ":" + port + "/" + database; }
 
     /** The identity of the database for sharing connections between instances: everything but allow-rollback. */
-    String poolKey() { return describe() + params + passfile + lease + pool + "/" + logKeep; }
+    String poolKey() { return describe() + params + passfile + lease + pool + "/" + logKeep + "/" + witness; }
 
     @Override
     public String toString() { return describe(); }

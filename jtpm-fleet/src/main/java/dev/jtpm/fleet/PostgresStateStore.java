@@ -9,6 +9,10 @@ import dev.jtpm.wire.StateBlob;
 import dev.jtpm.wire.StateBlobException;
 import dev.jtpm.wire.StateKey;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -92,6 +96,7 @@ final class PostgresStateStore implements StateStore {
 
     private synchronized void acquire() throws IOException {
         if (claim == Claim.CLOSED) throw new IOException("state store " + name + " is closed");
+        long witnessed = readWitness();
         Map<StateKind, byte[]> read = db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO jtpm_instance (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
@@ -143,7 +148,10 @@ final class PostgresStateStore implements StateStore {
                     }
                 }
             }
-            String problem = rollbackProblem(gen, newestGeneration, rows, newest);
+            String problem = witnessed > Math.max(gen, newestGeneration)
+                    ? "the database is at generation " + Math.max(gen, newestGeneration) + " but this host saw generation "
+                            + witnessed + " committed (witness " + witnessFile() + "): the database was restored"
+                    : rollbackProblem(gen, newestGeneration, rows, newest);
             long epochNow;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE jtpm_instance SET owner = ?, epoch = epoch + 1,
@@ -166,7 +174,7 @@ final class PostgresStateStore implements StateStore {
                 log.error("jtpm fleet: WARNING: instance " + name + ": " + problem + "; starting from the rows as they"
                         + " are because of allow-rollback=" + name + " (a rolled-back TPM: counters, dictionary-attack"
                         + " state and sealed secrets may be older than before)");
-                gen = Math.max(gen, newestGeneration);
+                gen = Math.max(Math.max(gen, newestGeneration), witnessed);
                 for (var e : rows.entrySet()) {
                     gen++;
                     writeRow(c, e.getKey(), e.getValue().blob(), gen);
@@ -207,7 +215,45 @@ final class PostgresStateStore implements StateStore {
             releaseLease();
             throw e;
         }
+        writeWitness();
         db.hold(this);
+    }
+
+    // ------------------------------------------------------------------ the witness outside the database
+
+    private Path witnessFile() {
+        Path dir = db.target().witness();
+        return dir == null ? null : dir.resolve(name + ".generation");
+    }
+
+    /** The generation this host last noted for the instance (0: none, or no witness directory). */
+    private long readWitness() throws IOException {
+        Path f = witnessFile();
+        if (f == null) return 0;
+        try {
+            return Long.parseLong(Files.readString(f).strip());
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (NumberFormatException e) {
+            throw new IOException("witness " + f + " is not a generation number");
+        }
+    }
+
+    /**
+     * Notes the generation after it committed (so the note is never ahead of the database). Not fsynced: a note lost
+     * in a crash only weakens the check, never refuses a good start.
+     */
+    private void writeWitness() {
+        Path f = witnessFile();
+        if (f == null) return;
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            Files.writeString(tmp, generation + "\n");
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log.error("jtpm fleet: cannot note generation " + generation + " of " + name + " in " + f + ": " + e.getMessage());
+        }
     }
 
     /** Null when the rows are the newest committed state; else what is wrong, in one line. */
@@ -286,6 +332,7 @@ final class PostgresStateStore implements StateStore {
             throw new FencedException("instance " + name + ": " + fenceReason, e);
         }
         generation = next;
+        writeWitness();
         if (blob == null) blobs.remove(kind);
         else blobs.put(kind, blob);
     }

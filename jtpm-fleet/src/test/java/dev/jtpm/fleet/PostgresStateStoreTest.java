@@ -175,6 +175,46 @@ class PostgresStateStoreTest {
     }
 
     @Test
+    void wholeDatabaseRestored_isCaughtByTheHostsWitness_untilTheOverride() throws Exception {
+        java.nio.file.Path witness = java.nio.file.Files.createTempDirectory("jtpm-witness-");
+        String w = "witness=" + witness;
+        try {
+            try (StateStore s = open("wit", "hw", w)) {
+                s.store(StateKind.PERMANENT, "counter=1".getBytes());
+            }
+            // the operator's backup: every table of this instance
+            pg.psql("jtpm", "CREATE TABLE b_inst AS SELECT * FROM jtpm_instance WHERE name='wit';"
+                    + " CREATE TABLE b_state AS SELECT * FROM jtpm_state WHERE name='wit';"
+                    + " CREATE TABLE b_log AS SELECT * FROM jtpm_log WHERE name='wit'");
+            try (StateStore s = open("wit", "hw", w)) {
+                s.store(StateKind.PERMANENT, "counter=2".getBytes());
+                s.store(StateKind.PERMANENT, "counter=3".getBytes());
+            }
+            assertThat(java.nio.file.Files.readString(witness.resolve("wit.generation")).strip()).isEqualTo("3");
+            // the whole database goes back (log included): consistent in itself
+            pg.psql("jtpm", "DELETE FROM jtpm_instance WHERE name='wit'; INSERT INTO jtpm_instance SELECT * FROM b_inst;"
+                    + " INSERT INTO jtpm_state SELECT * FROM b_state; INSERT INTO jtpm_log SELECT * FROM b_log;"
+                    + " DROP TABLE b_inst, b_state, b_log");
+            assertThatThrownBy(() -> open("wit", "hw", w)).isInstanceOf(PostgresStateStore.RollbackException.class)
+                    .hasMessageContaining("the database is at generation 1 but this host saw generation 3 committed")
+                    .hasMessageContaining("allow-rollback=wit");
+            try (StateStore s = open("wit", "hw", w + "&allow-rollback=wit")) {
+                assertThat(s.load(StateKind.PERMANENT)).isEqualTo("counter=1".getBytes());
+                s.store(StateKind.PERMANENT, "counter=2 after restore".getBytes());
+            }
+            // generations 2 and 3 are not reused: the override continues after what the witness saw
+            assertThat(pg.psql("jtpm", "SELECT string_agg(generation::text, ',' ORDER BY generation) FROM jtpm_log WHERE name='wit'"))
+                    .isEqualTo("1,4,5");
+            open("wit", "hw", w).close();
+        } finally {
+            try (var files = java.nio.file.Files.list(witness)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            java.nio.file.Files.delete(witness);
+        }
+    }
+
+    @Test
     void withAStateKey_rowsHoldCiphertext_andAWrongKeyIsOneClearError() throws Exception {
         StateKey key = StateKey.of(HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f"));
         byte[] secret = "SECRET-SEED-MATERIAL-0123456789".getBytes();
