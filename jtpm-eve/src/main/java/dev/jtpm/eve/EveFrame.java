@@ -88,10 +88,15 @@ public final class EveFrame {
      * Reads one frame's length and message from {@code in}, not the padding (see {@link #skipPadding}).
      *
      * @param maxMessage the largest length accepted; a larger one is refused without reading further
-     * @throws FrameException a malformed, empty, truncated or oversized frame
+     * @throws FrameException a malformed, empty, truncated or oversized frame, or a request of length 0
      * @throws IOException the stream failed (a timeout included)
      */
     public static Read read(InputStream in, int maxMessage) throws IOException, FrameException {
+        return read(in, maxMessage, false);
+    }
+
+    /** {@link #read(InputStream, int)}; {@code allowEmpty}: a length of 0 is an empty message (a reply may be one). */
+    public static Read read(InputStream in, int maxMessage, boolean allowEmpty) throws IOException, FrameException {
         long n = 0;
         int i = 0;
         while (true) {
@@ -106,7 +111,7 @@ public final class EveFrame {
             if (i == 5) throw new FrameException(FrameException.Kind.BAD_LENGTH, -1, "request length longer than 5 bytes");
         }
         if (n > Integer.MAX_VALUE) throw new FrameException(FrameException.Kind.BAD_LENGTH, n, "request length " + n + " out of range");
-        if (n == 0) throw new FrameException(FrameException.Kind.ZERO_LENGTH, 0, "Invalid request length:0");
+        if (n == 0 && !allowEmpty) throw new FrameException(FrameException.Kind.ZERO_LENGTH, 0, "Invalid request length:0");
         if (n > maxMessage) {
             throw new FrameException(FrameException.Kind.TOO_LARGE, n,
                     "Request size " + n + " is too large (at most " + maxMessage + ")");
@@ -120,12 +125,12 @@ public final class EveFrame {
     }
 
     /**
-     * Reads a frame from a whole buffer (the fuzz target, and the client's view of a reply): varint, message,
-     * anything after it ignored as the C++ parser ignores the padding.
+     * Reads a frame from a whole buffer as a client reads a reply (a length of 0 is an empty message): varint,
+     * message, anything after it ignored as the C++ parser ignores the padding. The fuzz target.
      */
     public static byte[] decode(byte[] frame, int maxMessage) throws FrameException {
         try {
-            return read(new java.io.ByteArrayInputStream(frame), maxMessage).message();
+            return read(new java.io.ByteArrayInputStream(frame), maxMessage, true).message();
         } catch (IOException e) {
             throw new IllegalStateException(e); // a byte array does not fail
         }

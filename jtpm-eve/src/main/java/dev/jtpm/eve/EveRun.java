@@ -118,7 +118,7 @@ public final class EveRun {
             InputStream in = s.getInputStream();
             byte[] message;
             try {
-                message = EveFrame.read(in, MAX_REPLY).message();
+                message = EveFrame.read(in, MAX_REPLY, true).message();
             } catch (EveFrame.FrameException e) {
                 throw new IOException(e.kind() == EveFrame.FrameException.Kind.EMPTY
                         ? "the server closed the connection without a reply" : "bad reply: " + e.getMessage());
