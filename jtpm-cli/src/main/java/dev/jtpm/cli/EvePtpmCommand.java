@@ -53,6 +53,7 @@ final class EvePtpmCommand implements Callable<Integer> {
         try {
             address = hostPort("--listen", listen);
             spec = BackendSpec.parse("--tcti", tcti);
+            if (spec instanceof BackendSpec.Device d && !Files.exists(d.path())) throw new OptionException("--tcti: no device " + d.path());
             if (maxWorkers < 1 || readTimeout < 1 || timeout < 1) throw new OptionException("--max-workers, --read-timeout and --timeout must be positive");
             if (!Files.isExecutable(toolsDir.resolve("tpm2_getcap"))) throw new OptionException("--tools-dir: no tpm2_getcap in " + toolsDir);
         } catch (OptionException e) {

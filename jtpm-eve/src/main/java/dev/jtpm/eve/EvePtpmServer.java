@@ -77,6 +77,11 @@ public final class EvePtpmServer implements AutoCloseable {
             } catch (IOException e) {
                 if (socket.isClosed()) return;
                 config.log().println("eve-ptpm: accept: " + e.getMessage());
+                try {
+                    Thread.sleep(50); // out of descriptors: let connections end rather than spin
+                } catch (InterruptedException ie) {
+                    return;
+                }
                 continue;
             }
             if (active.incrementAndGet() > config.maxWorkers()) {
@@ -97,7 +102,7 @@ public final class EvePtpmServer implements AutoCloseable {
     private void busy(Socket c) {
         try (c) {
             c.getOutputStream().write(EveFrame.encode(RequestHandler.text(RequestHandler.BUSY).toByteArray()));
-            finish(c, Duration.ofMillis(500));
+            finish(c, Duration.ofMillis(200));
         } catch (IOException ignored) {
             // the client went away; nothing to answer
         }

@@ -178,6 +178,7 @@ public final class Setup {
         boolean overwrite = a.has("overwrite"), notOverwrite = a.has("not-overwrite"), reconfigure = a.has("reconfigure");
         boolean eve = a.has("profile");
         if (eve && !a.get("profile").equals("eve")) throw new SetupException("jtpm setup: unknown --profile '" + a.get("profile") + "' (eve)");
+        if (eve && a.has("create-spk")) throw new SetupException("jtpm setup: --create-spk and --profile eve both want handle 0x81000001");
 
         int rsaBits = switch (a.values().getOrDefault("rsa-keysize", "2048")) {
             case "2048" -> 2048;

@@ -77,6 +77,9 @@ class EveProfileTest {
         var r = SetupTest.setup("--tpm2", "--tpmstate", dir.toString(), "--profile", "android");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("jtpm setup: unknown --profile 'android' (eve)");
+        r = SetupTest.setup("--tpm2", "--tpmstate", dir.toString(), "--profile", "eve", "--create-spk");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("jtpm setup: --create-spk and --profile eve both want handle 0x81000001");
     }
 
     private static void saveState(SetupTest.Loaded t, Path dir) throws Exception {
