@@ -77,13 +77,7 @@ final class EvePtpmCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
                 target.close();
-                if (ownRoot) {
-                    try {
-                        Files.deleteIfExists(root);
-                    } catch (IOException ignored) {
-                        // a leftover empty directory
-                    }
-                }
+                if (ownRoot) removeQuietly(root);
                 stop.countDown();
             }));
             System.err.println("jtpm eve-ptpm: listening on " + address.getHostString() + ":" + server.port()
@@ -92,9 +86,18 @@ final class EvePtpmCommand implements Callable<Integer> {
             return 0;
         } catch (OptionException | IOException e) {
             System.err.println("jtpm eve-ptpm: " + e.getMessage());
+            if (ownRoot) removeQuietly(root);
             return 1;
         } catch (InterruptedException e) {
             return 0;
+        }
+    }
+
+    private static void removeQuietly(Path root) {
+        try {
+            Files.deleteIfExists(root);
+        } catch (IOException ignored) {
+            // a leftover empty directory
         }
     }
 

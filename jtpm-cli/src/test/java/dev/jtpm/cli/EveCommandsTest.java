@@ -20,8 +20,9 @@ class EveCommandsTest {
         assertThat(r.err()).isEqualTo("jtpm eve-ptpm: --tcti: no device " + dir.resolve("tpmrm9") + "\n");
         r = JtpmProcess.run("eve-ptpm", "--listen", "nowhere", "--tcti", "in-process");
         assertThat(r.err()).isEqualTo("jtpm eve-ptpm: --listen: expected HOST:PORT, not 'nowhere'\n");
-        r = JtpmProcess.run("eve-ptpm", "--tcti", "swtpm:path=/a,ctrl-path=/b");
+        r = JtpmProcess.run("eve-ptpm", "--tcti", "swtpm:path=/a,ctrl-path=/b", "--work-dir", dir.resolve("work").toString());
         assertThat(r.err()).startsWith("jtpm eve-ptpm: --tcti: tpm2-tools' swtpm TCTI reaches a swtpm over TCP only");
+        assertThat(dir.resolve("work")).isEmptyDirectory(); // a given root is kept (empty); a private one is removed
     }
 
     @Test
