@@ -69,7 +69,10 @@ final class EvePtpmCommand implements Callable<Integer> {
             System.err.println("jtpm eve-ptpm: cannot make the working directory root: " + e.getMessage());
             return 1;
         }
-        try (ToolTarget target = ToolTarget.open(spec)) {
+        ToolTarget opened = null;
+        try {
+            opened = ToolTarget.open(spec);
+            ToolTarget target = opened;
             RequestHandler handler = new RequestHandler(new ToolRunner(toolsDir, target.tcti(), Duration.ofSeconds(timeout), dev.jtpm.eve.EveFrame.MAX_MESSAGE),
                     root, target.serialize(), Duration.ofSeconds(timeout));
             EvePtpmServer server = EvePtpmServer.start(address, handler, new EvePtpmServer.Config(maxWorkers, Duration.ofSeconds(readTimeout), System.err));
@@ -86,6 +89,7 @@ final class EvePtpmCommand implements Callable<Integer> {
             return 0;
         } catch (OptionException | IOException e) {
             System.err.println("jtpm eve-ptpm: " + e.getMessage());
+            if (opened != null) opened.close();
             if (ownRoot) removeQuietly(root);
             return 1;
         } catch (InterruptedException e) {
