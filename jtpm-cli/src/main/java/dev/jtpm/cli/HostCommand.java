@@ -74,7 +74,8 @@ final class HostCommand implements Callable<Integer> {
         java.util.Optional<dev.jtpm.wire.StateKey> stateKey;
         try {
             stateKey = key == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(dev.jtpm.wire.StateKey.parse("--key", key, dev.jtpm.server.SwtpmSocket.FD_READER));
+                    : java.util.Optional.of(dev.jtpm.wire.StateKey.parse("--key", key, dev.jtpm.server.SwtpmSocket.FD_READER,
+                            dev.jtpm.server.backend.SealedStateKey.UNSEALER));
         } catch (IllegalArgumentException e) {
             System.err.println("jtpm host: " + e.getMessage());
             return 2;
