@@ -8,6 +8,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,18 +29,21 @@ public final class ServiceChannels {
         return spec;
     }
 
-    /** {@code --ctrl type=tcp,port=N[,bindaddr=A]} or {@code --ctrl type=unixio,path=P[,mode=M]}. */
+    /** {@code --ctrl type=tcp,port=N[,bindaddr=A]} or {@code --ctrl type=unixio,path=P[,mode=M][,uid=U][,gid=G|group=G]}. */
     public static ChannelSpec parseCtrl(String text) throws OptionException {
-        KeyValueOption kv = KeyValueOption.parse("--ctrl", text, Set.of("type", "path", "port", "bindaddr", "mode"));
+        KeyValueOption kv = KeyValueOption.parse("--ctrl", text, Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group"));
         return switch (kv.require("type")) {
             case "tcp" -> {
-                if (kv.has("path") || kv.has("mode")) throw new OptionException("--ctrl: path=/mode= do not apply to type=tcp");
+                for (String k : List.of("path", "mode", "uid", "gid", "group")) {
+                    if (kv.has(k)) throw new OptionException("--ctrl: " + k + "= does not apply to type=tcp");
+                }
                 yield new ChannelSpec.Tcp(kv.has("bindaddr") ? kv.require("bindaddr") : "127.0.0.1",
                         KeyValueOption.parsePort("--ctrl", kv.require("port")), false);
             }
             case "unixio" -> {
                 if (kv.has("port") || kv.has("bindaddr")) throw new OptionException("--ctrl: port=/bindaddr= do not apply to type=unixio");
-                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1),
+                        SocketOwner.parse("--ctrl", kv.get("uid"), kv.get("gid"), kv.get("group")));
             }
             default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
         };
@@ -59,10 +63,11 @@ public final class ServiceChannels {
     }
 
     /**
-     * A Unix socket listener at {@code path}, published only once it listens, with {@code mode} (-1: as created);
-     * a stale socket file there is replaced.
+     * A Unix socket listener at {@code u.path()}, published only once it listens, with its mode (-1: as created) and
+     * owner; a stale socket file there is replaced.
      */
-    public static ServerSocketChannel bindUnix(Path path, int mode) throws IOException {
+    public static ServerSocketChannel bindUnix(ChannelSpec.UnixIo u) throws IOException {
+        Path path = u.path();
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
                 && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(path);
@@ -72,7 +77,7 @@ public final class ServiceChannels {
         if (!at.equals(path)) Files.deleteIfExists(at);
         try {
             s.bind(UnixDomainSocketAddress.of(at), 64);
-            Listener.publish(at, path, mode);
+            Listener.publish(at, path, u.mode(), u.owner());
         } catch (IOException e) {
             s.close();
             Files.deleteIfExists(at);

@@ -5,13 +5,12 @@ import dev.jtpm.server.OptionException;
 import dev.jtpm.server.ServiceChannels;
 import dev.jtpm.server.backend.BackendSpec;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code jtpm rm}'s options, checked into a {@link RmServer.Config}: {@code --server} as {@code jtpm socket} parses it
- * (plus {@code group=NAME} for a Unix socket), {@code --ctrl} (default: the data port + 1 on the same address for
- * TCP, {@code PATH.ctrl} for a Unix socket — where tpm2-tss' swtpm TCTI looks for it — none for mssim), and the limits.
+ * (a Unix socket with {@code mode=}, {@code uid=}, {@code gid=} or {@code group=}), {@code --ctrl} (default: the data
+ * port + 1 on the same address for TCP, {@code PATH.ctrl} with the same mode and owner for a Unix socket — where
+ * tpm2-tss' swtpm TCTI looks for it — none for mssim), and the limits.
  */
 public final class RmOptions {
     /** Default time an incomplete request may take. */
@@ -25,18 +24,7 @@ public final class RmOptions {
     public static RmServer.Config parse(String server, String ctrl, int maxObjects, int maxSessions, long readTimeoutMillis,
             long backendTimeoutMillis) throws OptionException {
         if (server == null) throw new OptionException("--server is required (type=tcp,port=N | type=unixio,path=P | type=mssim,port=N)");
-        String group = null;
-        List<String> rest = new ArrayList<>();
-        for (String part : server.split(",")) {
-            if (part.startsWith("group=")) {
-                group = part.substring("group=".length());
-                if (group.isEmpty()) throw new OptionException("--server: group= needs a group name");
-            } else {
-                rest.add(part);
-            }
-        }
-        ChannelSpec data = ServiceChannels.parseServer(String.join(",", rest));
-        if (group != null && !(data instanceof ChannelSpec.UnixIo)) throw new OptionException("--server: group= applies to type=unixio only");
+        ChannelSpec data = ServiceChannels.parseServer(server);
         ChannelSpec ctrlSpec;
         if (ctrl != null) {
             if (data instanceof ChannelSpec.Mssim) throw new OptionException("--ctrl: the mssim protocol has its platform port instead");
@@ -44,7 +32,7 @@ public final class RmOptions {
         } else {
             ctrlSpec = switch (data) {
                 case ChannelSpec.Tcp t when t.port() != 0 && t.port() < 65535 -> new ChannelSpec.Tcp(t.bindAddr(), t.port() + 1, false);
-                case ChannelSpec.UnixIo u -> new ChannelSpec.UnixIo(Path.of(u.path() + ".ctrl"), u.mode());
+                case ChannelSpec.UnixIo u -> new ChannelSpec.UnixIo(Path.of(u.path() + ".ctrl"), u.mode(), u.owner());
                 default -> null;
             };
         }
@@ -52,7 +40,7 @@ public final class RmOptions {
         if (maxSessions < 1 || maxSessions > 64) throw new OptionException("--max-sessions: 1 to 64");
         if (readTimeoutMillis < 100) throw new OptionException("--read-timeout: at least 100 (milliseconds)");
         if (backendTimeoutMillis < 100) throw new OptionException("--backend-timeout: at least 100 (milliseconds)");
-        return new RmServer.Config(data, group, ctrlSpec, new ResourceManager.Limits(maxObjects, maxSessions), readTimeoutMillis,
+        return new RmServer.Config(data, ctrlSpec, new ResourceManager.Limits(maxObjects, maxSessions), readTimeoutMillis,
                 backendTimeoutMillis);
     }
 

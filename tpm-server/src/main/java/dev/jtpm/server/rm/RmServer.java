@@ -19,8 +19,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,13 +49,12 @@ public final class RmServer implements AutoCloseable {
      * What to serve.
      *
      * @param server the client-facing data channel ({@code --server})
-     * @param group the group for a Unix socket file ({@code --server ...,group=}), or null
      * @param ctrl the control channel, or null
      * @param limits per-space limits
      * @param readTimeoutMillis how long an incomplete request may take
      * @param backendTimeoutMillis how long the backend may take for one exchange
      */
-    public record Config(ChannelSpec server, String group, ChannelSpec ctrl, ResourceManager.Limits limits,
+    public record Config(ChannelSpec server, ChannelSpec ctrl, ResourceManager.Limits limits,
                          long readTimeoutMillis, long backendTimeoutMillis) {}
 
     private final ResourceManager rm;
@@ -118,9 +115,8 @@ public final class RmServer implements AutoCloseable {
                 serve("jtpm-rm-data", s, this::serveData);
             }
             case ChannelSpec.UnixIo u -> {
-                ServerSocketChannel s = ServiceChannels.bindUnix(u.path(), u.mode());
+                ServerSocketChannel s = ServiceChannels.bindUnix(u);
                 socketFiles.add(u.path());
-                if (c.group() != null) setGroup(u.path(), c.group());
                 serve("jtpm-rm-data", s, this::serveData);
             }
             case ChannelSpec.Mssim m -> {
@@ -156,19 +152,13 @@ public final class RmServer implements AutoCloseable {
                     serve("jtpm-rm-ctrl", s, this::serveCtrl);
                 }
                 case ChannelSpec.UnixIo u -> {
-                    ServerSocketChannel s = ServiceChannels.bindUnix(u.path(), u.mode());
+                    ServerSocketChannel s = ServiceChannels.bindUnix(u);
                     socketFiles.add(u.path());
-                    if (c.group() != null) setGroup(u.path(), c.group());
                     serve("jtpm-rm-ctrl", s, this::serveCtrl);
                 }
                 default -> throw new IOException("--ctrl: type=tcp or type=unixio");
             }
         }
-    }
-
-    private static void setGroup(Path path, String group) throws IOException {
-        GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-        Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
     }
 
     private static int port(ServerSocketChannel s) throws IOException {

@@ -63,7 +63,7 @@ class RmServerTest {
     RmServer start(ChannelSpec server, ChannelSpec ctrl, long readTimeoutMillis) throws Exception {
         Backend b = BackendSpec.parse("--backend", "in-process").open();
         RmServer s = RmServer.start(BackendLink.over(b, () -> b, 60_000),
-                new RmServer.Config(server, null, ctrl, ResourceManager.Limits.DEFAULT, readTimeoutMillis, 60_000), ServerLog.NONE);
+                new RmServer.Config(server, ctrl, ResourceManager.Limits.DEFAULT, readTimeoutMillis, 60_000), ServerLog.NONE);
         open.add(s);
         return s;
     }
@@ -92,7 +92,7 @@ class RmServerTest {
         Path dir = Files.createTempDirectory("jtpm-rm");
         Path sock = dir.resolve("tpm.sock");
         RmServer.Config c = RmOptions.parse("type=unixio,path=" + sock + ",mode=0660", null, 16, 8, 10_000, 60_000);
-        assertThat(c.ctrl()).isEqualTo(new ChannelSpec.UnixIo(Path.of(sock + ".ctrl"), 0660));
+        assertThat(c.ctrl()).isEqualTo(new ChannelSpec.UnixIo(Path.of(sock + ".ctrl"), 0660, ((ChannelSpec.UnixIo) c.server()).owner()));
         start(c.server(), c.ctrl(), 10_000);
         assertThat(Files.getPosixFilePermissions(sock)).hasSize(4); // rw-rw----
         try (SwtpmSocketTransport t = SwtpmSocketTransport.unix(sock)) {
