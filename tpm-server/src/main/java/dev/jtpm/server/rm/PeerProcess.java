@@ -29,9 +29,18 @@ final class PeerProcess {
     /** The socket inode of the peer's end, or -1. */
     static long inode(InetSocketAddress peer, InetSocketAddress local) {
         if (!resolvable(peer) || local == null) return -1;
-        String want = hex(peer) + " " + hex(local);
+        // an IPv4 client socket, or a dual-stack one (Java's default) listed in tcp6 with IPv4-mapped addresses
+        long found = find("net/tcp", hex(peer) + " " + hex(local));
+        return found >= 0 ? found : find("net/tcp6", MAPPED + hex(peer) + " " + MAPPED + hex(local));
+    }
+
+    private static final String MAPPED = "0000000000000000FFFF0000";
+
+    private static long find(String table, String want) {
+        Path file = PROC.resolve(table);
+        if (!Files.isReadable(file)) return -1;
         try {
-            for (String line : Files.readAllLines(PROC.resolve("net/tcp"))) {
+            for (String line : Files.readAllLines(file)) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 10) continue;
                 if ((f[1] + " " + f[2]).equals(want)) return Long.parseLong(f[9]);
