@@ -12,7 +12,7 @@ import java.util.Map;
  * unless children hold them.
  */
 final class ForwardCommand implements VtpmCommand {
-    static final int CC_LOAD = 0x157, CC_FLUSH_CONTEXT = 0x165;
+    static final int CC_LOAD = 0x157, CC_FLUSH_CONTEXT = 0x165, CC_START_AUTH_SESSION = 0x176;
 
     /** {@code kSupportedForwardCommands} with trunks' request handle counts (FlushContext: 1, vtpm's override). */
     static final Map<Integer, Integer> HANDLE_COUNTS = Map.ofEntries(
@@ -44,9 +44,10 @@ final class ForwardCommand implements VtpmCommand {
     @Override
     public byte[] run(byte[] command) {
         List<HandleManager.Scoped> scoped = new ArrayList<>();
+        int cc = -1;
         try {
             CommandReader r = new CommandReader(command);
-            int cc = r.parseHeader().cc();
+            cc = r.parseHeader().cc();
             int n = HANDLE_COUNTS.getOrDefault(cc, 0);
             byte[] hostCommand = command.clone();
             for (int i = 0; i < n; i++) {
@@ -62,10 +63,15 @@ final class ForwardCommand implements VtpmCommand {
                     handles.onLoad(scoped.get(0).hostHandle(), CommandReader.u32(rsp, 10));
                 } else if (cc == CC_FLUSH_CONTEXT) {
                     handles.onUnload(scoped.get(0).hostHandle());
+                } else if (cc == CC_START_AUTH_SESSION && rsp.length >= 14) {
+                    handles.onSessionStarted(CommandReader.u32(rsp, 10));
                 }
             }
             return rsp;
         } catch (VtpmException e) {
+            if (cc == CC_FLUSH_CONTEXT && e.rc() == VtpmRc.HANDLE && command.length >= 14) {
+                handles.dropSession(CommandReader.u32(command, 10)); // the answer stays the reference's TPM_RC_HANDLE
+            }
             return Responses.headerOnly(e.rc());
         } finally {
             for (HandleManager.Scoped s : scoped) handles.release(s);

@@ -21,6 +21,8 @@ final class HandleManager {
     private final TreeMap<Integer, Blob> persistent;
     private final TreeMap<Integer, List<Integer>> childParent = new TreeMap<>(Integer::compareUnsigned);
     private final Map<Integer, Integer> childCount = new java.util.HashMap<>();
+    /** HMAC sessions the guest started through vtpm (jtpm's addition, see {@link #dropSession}). */
+    private final java.util.Set<Integer> hmacSessions = new java.util.HashSet<>();
 
     HandleManager(HostTpm host, NvSpaceManager nv, Map<Integer, Blob> persistent) {
         this.host = host;
@@ -104,6 +106,24 @@ final class HandleManager {
             }
         }
         childParent.remove(handle);
+    }
+
+    /** Records an HMAC session a forwarded StartAuthSession created on the host. */
+    void onSessionStarted(int handle) {
+        if (handle >>> 24 == HT_HMAC_SESSION) hmacSessions.add(handle);
+    }
+
+    /**
+     * jtpm's addition: the guest's FlushContext of an HMAC session it started is TPM_RC_HANDLE, as in the reference
+     * (0x02 handles are never translated), but the session is flushed on the host too. The reference leaves it there:
+     * behind trunksd's resource manager that costs one of 64 active sessions per flush; on a host without one (3
+     * session slots) every later StartAuthSession would fail — and tpm2-tools 5.4 starts and flushes an HMAC session
+     * in most tools. True when {@code handle} was such a session.
+     */
+    boolean dropSession(int handle) {
+        if (!hmacSessions.remove(handle)) return false;
+        host.flush(handle);
+        return true;
     }
 
     /** Tracked children (tests). */
