@@ -50,6 +50,8 @@ final class CrosVtpmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // dbus-java logs through SLF4J; without a provider SLF4J would print a notice on every start
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         CrosVtpmd daemon;
         try {
             if (localcaDir != null && ekCert != null) throw new OptionException("give --localca-dir or --ek-cert, not both");
