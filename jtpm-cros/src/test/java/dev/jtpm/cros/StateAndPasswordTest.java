@@ -71,6 +71,31 @@ class StateAndPasswordTest {
     }
 
     @Test
+    void ekCertFile_servedAsIs_pemOrDer() throws Exception {
+        var kpg = java.security.KeyPairGenerator.getInstance("EC");
+        kpg.initialize(256);
+        var ca = dev.jtpm.provision.LocalCa.open(dir.resolve("other-ca"));
+        var cert = ca.issueEk("given", kpg.generateKeyPair().getPublic(),
+                new dev.jtpm.provision.TcgCertificates.TpmInfo("id:00001014", "model", "id:0001", "2.0", 0, 164),
+                dev.jtpm.provision.TcgCertificates.KeyUse.STANDARD);
+        Path pem = dir.resolve("ek.pem");
+        Files.writeString(pem, dev.jtpm.provision.LocalCa.pem(cert));
+        Virtualizer v = Virtualizer.gLinux(BackendSpec.parse("--backend", "in-process").open(), dir.resolve("s"),
+                new Virtualizer.CertSource.File(pem), new byte[0]);
+        byte[] der = cert.getEncoded();
+        byte[] pub = v.execute(Cmd.of(0x8001, 0x169, "01c0000a"));
+        assertThat(Cmd.hex(pub).substring(20, 52)).isEqualTo("000e01c0000a000b420420010000" + Cmd.u16(der.length));
+        byte[] r = v.execute(Cmd.of(0x8002, 0x14E, "01c0000a 01c0000a 00000009 40000009 0000 01 0000" + Cmd.u16(der.length) + "0000"));
+        assertThat(java.util.Arrays.copyOfRange(r, 16, 16 + der.length)).isEqualTo(der);
+        v.close();
+        // a missing file: the certificate is unavailable, TPM_RC_FAILURE as when attestationd fails
+        Virtualizer missing = Virtualizer.gLinux(BackendSpec.parse("--backend", "in-process").open(), dir.resolve("s2"),
+                new Virtualizer.CertSource.File(dir.resolve("none.pem")), new byte[0]);
+        assertThat(Cmd.hex(missing.execute(Cmd.of(0x8001, 0x169, "01c0000a")))).isEqualTo("80010000000a00000101");
+        missing.close();
+    }
+
+    @Test
     void corruptVsrkBlob_isTpmRcFailure() throws Exception {
         Files.createDirectories(dir.resolve("state"));
         Files.write(dir.resolve("state/vsrk.blob"), Cmd.hex("12ff"));
