@@ -114,7 +114,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         boolean ctrlTerminate = false;
         if (ctrl != null) {
             KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl,
-                    Set.of("type", "path", "port", "bindaddr", "mode", "terminate", "clientfd"));
+                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> {
@@ -128,8 +128,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                         ctrlTerminate = true; // nothing is left to serve once that connection is gone
                         yield new ChannelSpec.Fd(parseFd("--ctrl", kv.require("clientfd")));
                     }
-                    only(kv, Set.of("type", "path", "mode", "terminate"));
-                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                    only(kv, Set.of("type", "path", "mode", "uid", "gid", "group", "terminate"));
+                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--ctrl", kv));
                 }
                 default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
             };
@@ -218,7 +218,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
 
     private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
         KeyValueOption kv = KeyValueOption.parse("--server", text,
-                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "fd"));
+                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd"));
         String type = kv.has("type") ? kv.require("type") : "tcp";
         if (kv.has("fd") && !type.equals("mssim")) {
             only(kv, Set.of("type", "fd", "disconnect"));
@@ -232,8 +232,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 yield new ChannelSpec.Tcp(bind, kv.port("port", dflt), kv.flag("disconnect"));
             }
             case "unixio" -> {
-                only(kv, Set.of("type", "path", "mode"));
-                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                only(kv, Set.of("type", "path", "mode", "uid", "gid", "group"));
+                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--server", kv));
             }
             case "mssim" -> {
                 only(kv, Set.of("type", "port", "bindaddr"));
@@ -242,6 +242,10 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             }
             default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio or mssim)");
         };
+    }
+
+    private static SocketOwner owner(String option, KeyValueOption kv) throws OptionException {
+        return SocketOwner.parse(option, kv.get("uid"), kv.get("gid"), kv.get("group"));
     }
 
     private static int parseFd(String option, String v) throws OptionException {
