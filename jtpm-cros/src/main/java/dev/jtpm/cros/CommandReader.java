@@ -65,6 +65,16 @@ final class CommandReader {
     /** A TPM2B: u16 size, then that many bytes. */
     byte[] tpm2b() throws VtpmException { return bytes(u16()); }
 
+    /** trunks' TPM2B_DIGEST-shaped buffers (TPM2B_NONCE, TPM2B_AUTH): 64 octets. */
+    static final int DIGEST_BUFFER = 64;
+
+    /** A TPM2B whose buffer holds {@code max} octets: a larger size is TPM_RC_INSUFFICIENT, as trunks' parsers say. */
+    byte[] tpm2b(int max) throws VtpmException {
+        int n = u16();
+        if (n > max) throw new VtpmException(VtpmRc.INSUFFICIENT);
+        return bytes(n);
+    }
+
     void skip(int n) throws VtpmException {
         need(n);
         pos += n;

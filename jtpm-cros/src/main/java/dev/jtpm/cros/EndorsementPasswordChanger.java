@@ -37,9 +37,9 @@ final class EndorsementPasswordChanger {
         byte[] area = r.bytes(authSize);
         CommandReader a = new CommandReader(area);
         int sessionHandle = a.u32();
-        byte[] nonce = a.tpm2b();
+        byte[] nonce = a.tpm2b(CommandReader.DIGEST_BUFFER);
         int attributes = a.u8();
-        byte[] hmac = a.tpm2b();
+        byte[] hmac = a.tpm2b(CommandReader.DIGEST_BUFFER);
         int sessionEnd = authSizeAt + 4 + a.position();
         if (sessionHandle != RS_PW || !Arrays.equals(hmac, VIRTUAL_PASSWORD)) return command;
         byte[] real = realPassword.get();

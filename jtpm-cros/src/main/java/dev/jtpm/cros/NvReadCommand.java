@@ -30,9 +30,9 @@ final class NvReadCommand implements VtpmCommand {
             byte[] area = r.bytes(authSize);
             CommandReader a = new CommandReader(area);
             int sessionHandle = a.u32();
-            a.tpm2b(); // nonce
+            a.tpm2b(CommandReader.DIGEST_BUFFER); // nonce
             a.u8(); // attributes
-            byte[] hmac = a.tpm2b();
+            byte[] hmac = a.tpm2b(CommandReader.DIGEST_BUFFER);
             assert r.position() == areaEnd;
             int size = r.u16();
             int offset = r.u16();

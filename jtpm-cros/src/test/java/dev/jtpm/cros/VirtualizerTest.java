@@ -270,6 +270,15 @@ class VirtualizerTest {
         assertThat(runHex(SE, 0x14E, "01c0000a 01c0000a " + PW + "0010" + Cmd.u16(cert.length - 15)))
                 .isEqualTo("80010000000a00000146");
         assertThat(runHex(SE, 0x14E, "01c0000a 01c0000a " + PW + "0010 0000 00")).isEqualTo("80010000000a00000095");
+        // trunks' TPM2B_NONCE/TPM2B_AUTH hold 64 octets: a larger size does not parse (INSUFFICIENT), before any check
+        assertThat(runHex(SE, 0x14E, "81000000 01c00002 0000004a 02000000 0041" + "00".repeat(65) + "01 0000 0010 0000"))
+                .isEqualTo("80010000000a0000009a");
+        assertThat(runHex(SE, 0x14E, "01c0000a 01c0000a 0000004a 40000009 0000 01 0041" + "00".repeat(65) + "0010 0000"))
+                .isEqualTo("80010000000a0000009a");
+        assertThat(runHex(SE, 0x14E, "01c0000a 01c0000a 00000049 40000009 0000 01 0040" + "00".repeat(64) + "0010 0000"))
+                .isEqualTo("80010000000a000000a2");
+        // the session is parsed inside the area: an area shorter than its session does not parse
+        assertThat(runHex(SE, 0x14E, "01c0000a 01c0000a 00000008 40000009 0000 01 00 000010 0000")).isEqualTo("80010000000a0000009a");
     }
 
     // ---- forwarded commands, handle translation, bookkeeping
