@@ -58,6 +58,7 @@ final class CrosVtpmCommand implements Callable<Integer> {
             Virtualizer.CertSource certs = ekCert != null ? new Virtualizer.CertSource.File(ekCert)
                     : new Virtualizer.CertSource.LocalCa(localcaDir != null ? localcaDir : LocalCa.defaultDirectory(System.getenv()));
             byte[] pw = endorsementPasswordFile == null ? new byte[0] : Files.readAllBytes(endorsementPasswordFile);
+            if (pw.length > 64) throw new OptionException("--endorsement-password-file: more than 64 octets (a TPM2B_AUTH)");
             var config = new CrosVtpmd.Config(BackendSpec.parse("--backend", backend), state, certs, Optional.ofNullable(bus),
                     server == null ? Optional.empty() : Optional.of(CrosVtpmd.parseServer(server)), pw);
             daemon = CrosVtpmd.start(config, new ServerLog(System.err, quiet ? 0 : 1));
