@@ -127,6 +127,11 @@ class StateAndPasswordTest {
         assertThat(c.change(given)).isSameAs(given);
         byte[] other = Cmd.of(0x8001, 0x17B, "0010");
         assertThat(c.change(other)).isSameAs(other);
+        // an authorizationSize past the end of the command (the reference aborts there): INSUFFICIENT
+        byte[] past = policySecret(0x4000000B, "", "");
+        CommandReader.putU32(past, 18, 0x100);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.change(past)).isInstanceOf(VtpmException.class)
+                .extracting(e -> ((VtpmException) e).rc()).isEqualTo(VtpmRc.INSUFFICIENT);
         // no real password to be had: TPM_RC_FAILURE, header-only, through the virtualizer
         EndorsementPasswordChanger failing = new EndorsementPasswordChanger(() -> { throw new VtpmException(VtpmRc.FAILURE); });
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.change(policySecret(0x4000000B, "", "")))
