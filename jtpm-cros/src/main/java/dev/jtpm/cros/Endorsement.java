@@ -34,7 +34,7 @@ final class Endorsement {
     private final CertSource source;
 
     Endorsement(HostTpm host, Path stateDir, CertSource source) {
-        this.vek = new HostBoundKey(host, new BlobFile(stateDir.resolve("vek.blob")), HostTpm.vekTemplate(), true, () -> { });
+        this.vek = new HostBoundKey(host, new BlobFile(stateDir.resolve("vek.blob")), HostTpm.vekTemplate(), true);
         this.certFile = new BlobFile(stateDir.resolve("vek_cert.blob"));
         this.source = source;
     }

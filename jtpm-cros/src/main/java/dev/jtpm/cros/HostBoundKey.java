@@ -17,18 +17,13 @@ final class HostBoundKey implements Blob {
     private final BlobFile file;
     private final TpmtPublic template;
     private final boolean randomAuth;
-    private final Runnable onRecreated;
 
-    /**
-     * @param randomAuth give the key a random 32-octet authValue nobody keeps (attestationd's vEK)
-     * @param onRecreated told when the key was made anew (the certificate of a vEK must follow)
-     */
-    HostBoundKey(HostTpm host, BlobFile file, TpmtPublic template, boolean randomAuth, Runnable onRecreated) {
+    /** @param randomAuth give the key a random 32-octet authValue nobody keeps (attestationd's vEK) */
+    HostBoundKey(HostTpm host, BlobFile file, TpmtPublic template, boolean randomAuth) {
         this.host = host;
         this.file = file;
         this.template = template;
         this.randomAuth = randomAuth;
-        this.onRecreated = onRecreated;
     }
 
     @Override
@@ -47,12 +42,6 @@ final class HostBoundKey implements Blob {
         }
         byte[] blob = host.createKey(template, auth);
         file.write(blob, srk.unsafeArray());
-        onRecreated.run();
         return blob;
-    }
-
-    /** The public area of the current key. */
-    TpmtPublic publicArea() throws VtpmException {
-        return HostTpm.KeyBlob.parse(get()).publicRecord();
     }
 }

@@ -80,7 +80,7 @@ final class HostTpm {
     Optional<Bytes> srkName() throws VtpmException {
         byte[] rsp = send(command(0x8001, CC_READ_PUBLIC, HOST_SRK));
         int rc = Responses.rc(rsp);
-        if ((rc & 0xFF) == 0x8B || (rc & 0xBF) == 0x8B) return Optional.empty(); // TPM_RC_HANDLE (with any handle index)
+        if ((rc & 0x80) != 0 && (rc & 0x3F) == 0x0B) return Optional.empty(); // TPM_RC_HANDLE, whatever its index
         if (rc != 0) throw new VtpmException(rc, String.format("host ReadPublic(0x81000000) answered 0x%X", rc));
         CommandReader r = new CommandReader(rsp);
         r.skip(10);

@@ -46,7 +46,7 @@ public final class Virtualizer implements TpmDevice {
                                      byte[] endorsementPassword) {
         HostTpm host = new HostTpm(backend);
         HostBoundKey vsrk = new HostBoundKey(host, new BlobFile(stateDir.resolve("vsrk.blob")), HostTpm.vsrkTemplate(),
-                false, () -> { });
+                false);
         Endorsement.CertSource src = switch (certSource) {
             case CertSource.LocalCa ca -> new Endorsement.CertSource.Ca(ca.dir());
             case CertSource.File f -> new Endorsement.CertSource.File(f.path());
