@@ -18,10 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * jtpm cros-vtpmd (ChromeOS vtpm, gLinux profile) through its swtpm-compatible socket, driven by tpm2-tools, tpm2-pytss
  * (ESAPI in one process, for flows that need sessions or objects across commands without ContextSave) and openssl, on
- * two host TPMs: jtpm's in-process engine and a real swtpm.
+ * three host TPMs: jtpm's engine in process, a real swtpm, and jtpm's engine behind the mssim protocol.
  */
 class CrosVtpmInteropTest {
     private SwtpmReference swtpm;
+    private JtpmServer mssim;
     private CrosVtpmd daemon;
     private Path work;
     private String tcti;
@@ -30,6 +31,7 @@ class CrosVtpmInteropTest {
     void stop() throws Exception {
         if (daemon != null) daemon.close();
         if (swtpm != null) swtpm.close();
+        if (mssim != null) mssim.close();
     }
 
     private void start(String host) throws Exception {
@@ -41,6 +43,10 @@ class CrosVtpmInteropTest {
             case "swtpm" -> {
                 swtpm = new SwtpmReference();
                 yield BackendSpec.parse("--backend", "swtpm:host=127.0.0.1,port=" + swtpm.port());
+            }
+            case "mssim" -> {
+                mssim = JtpmServer.started(JtpmServer.Protocol.MSSIM); // jtpm socket speaking the Microsoft simulator's protocol
+                yield BackendSpec.parse("--backend", "mssim:host=127.0.0.1,port=" + mssim.port());
             }
             default -> throw new IllegalArgumentException(host);
         };
@@ -63,7 +69,7 @@ class CrosVtpmInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"in-process", "swtpm"})
+    @ValueSource(strings = {"in-process", "swtpm", "mssim"})
     void getcap_persistentHandles_areExactlyTheVirtualSrkAndEk(String host) throws Exception {
         start(host);
         assertThat(tpm2("tpm2_getcap", "handles-persistent").ok().out().strip().lines().toList())
@@ -74,7 +80,7 @@ class CrosVtpmInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"in-process", "swtpm"})
+    @ValueSource(strings = {"in-process", "swtpm", "mssim"})
     void certificate_readWithAPasswordSession_verifiesAgainstTheCa_andCertifiesTheVirtualEk(String host) throws Exception {
         start(host);
         requirePytss();
@@ -100,7 +106,7 @@ class CrosVtpmInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"in-process", "swtpm"})
+    @ValueSource(strings = {"in-process", "swtpm", "mssim"})
     void createLoadSign_underTheVirtualSrk_signatureVerifiedByOpenssl(String host) throws Exception {
         start(host);
         // tpm2-tools 5.4 does the work, then flushes its HMAC session: TPM_RC_HANDLE from vtpm (0x02 handles are never
@@ -126,7 +132,7 @@ class CrosVtpmInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"in-process", "swtpm"})
+    @ValueSource(strings = {"in-process", "swtpm", "mssim"})
     void makeCredentialOffline_activateWithTheVirtualEk_policySecretOnEndorsement(String host) throws Exception {
         start(host);
         requirePytss();
@@ -153,7 +159,7 @@ class CrosVtpmInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"in-process", "swtpm"})
+    @ValueSource(strings = {"in-process", "swtpm", "mssim"})
     void pcrExtend_isOutsideTheTable(String host) throws Exception {
         start(host);
         assertThat(tpm2("tpm2_pcrextend", "0:sha256=" + "00".repeat(32)).outcome()).isEqualTo("0x143");
