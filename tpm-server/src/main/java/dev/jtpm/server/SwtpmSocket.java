@@ -75,7 +75,8 @@ public final class SwtpmSocket {
         }
         Optional<StateKey> key, migrationKey;
         try {
-            key = o.key() == null ? Optional.empty() : Optional.of(StateKey.parse("--key", o.key(), FD_READER));
+            key = o.key() == null ? Optional.empty()
+                    : Optional.of(StateKey.parse("--key", o.key(), FD_READER, dev.jtpm.server.backend.SealedStateKey.UNSEALER));
             migrationKey = o.migrationKey() == null ? Optional.empty()
                     : Optional.of(StateKey.parse("--migration-key", o.migrationKey(), FD_READER));
         } catch (IllegalArgumentException e) {
