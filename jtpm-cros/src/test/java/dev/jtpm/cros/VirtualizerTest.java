@@ -387,4 +387,34 @@ class VirtualizerTest {
         assertThat(Cmd.hex(b.execute(Cmd.of(NO, 0x143, "01")))).isEqualTo("80010000000a00000000");
         assertThat(Cmd.rc(b.execute(Cmd.of(NO, 0x17A, "00000006 00000100 00000010")))).isZero();
     }
+
+    // ---- robustness: mutated commands never escape as exceptions, leave nothing loaded, and the TPM keeps serving
+
+    @Test
+    void mutatedCommands_alwaysAnswered_nothingLeaked() throws IOException {
+        List<byte[]> seeds = List.of(
+                Cmd.of(NO, 0x17A, "00000001 81000000 00000010"), Cmd.of(NO, 0x169, "01c0000a"),
+                Cmd.of(SE, 0x14E, "01c0000a 01c0000a " + PW + "0010 0000"), Cmd.of(NO, 0x173, "81000002"),
+                Cmd.of(NO, 0x165, "81010002"), Cmd.of(NO, 0x143, "01"), Cmd.of(NO, 0x17B, "0010"),
+                Cmd.of(SE, 0x151, "4000000b 03000000 " + PW + "0000 0000 0000 00000000"));
+        java.util.Random random = new java.util.Random(13);
+        int answered = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] c = seeds.get(random.nextInt(seeds.size())).clone();
+            int flips = 1 + random.nextInt(3);
+            for (int f = 0; f < flips; f++) {
+                int at = 10 + random.nextInt(Math.max(1, c.length - 10));
+                if (at < c.length) c[at] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(4) == 0) c = java.util.Arrays.copyOf(c, random.nextInt(c.length + 4)); // truncated or padded
+            byte[] r = v.execute(c);
+            assertThat(r.length).isGreaterThanOrEqualTo(10);
+            assertThat(CommandReader.u32(r, 2)).isEqualTo(r.length);
+            answered++;
+        }
+        assertThat(answered).isEqualTo(3000);
+        assertThat(hostTransients()).isZero();
+        assertThat(v.handles().children()).isEmpty();
+        assertThat(runHex(NO, 0x17A, "00000001 81000000 00000010")).endsWith("81000002" + "81010002");
+    }
 }
