@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 "Also: socket, cuse, chardev (swtpm's front-ends; see jtpm <command> --help)."},
         subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, HostCommand.class, SetupCommand.class,
                 LocalCaCommand.class, ImportStateCommand.class, PipeCommand.class, InstallCommand.class,
-                EvePtpmCommand.class, EveRunCommand.class, SealKeyCommand.class, RmCommand.class})
+                EvePtpmCommand.class, EveRunCommand.class, SealKeyCommand.class,
+                CrosVtpmCommand.class, RmCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
