@@ -58,6 +58,17 @@ public final class RmBench {
                     }
                 }
             }
+            for (int round = 0; round < 2; round++) {
+                LatencyStats b = readPublicLatency(bare.dataPort, iterations / 4);
+                LatencyStats r = readPublicLatency(rmPort, iterations / 4);
+                LatencyStats p = readPublicLatency(rmInProcess, iterations / 4);
+                if (round == 1) {
+                    String label = "ReadPublic (a loaded ECC primary: through the RM, ContextLoad before, ContextSave and FlushContext after)";
+                    row(out, label, "bare jtpm socket", b);
+                    row(out, label, "jtpm rm → jtpm socket", r);
+                    row(out, label, "jtpm rm, engine in process", p);
+                }
+            }
             out.append("\nThroughput, ").append(clients).append(" clients each on its own connection sending GetRandom(8) for ")
                     .append(seconds).append(" s:\n\n| path | commands/s |\n|---|---:|\n");
             out.append("| bare jtpm socket | ").append(Math.round(throughput(bare.dataPort, clients, seconds))).append(" |\n");
@@ -104,6 +115,29 @@ public final class RmBench {
                 nanos[i] = System.nanoTime() - t0;
                 check(rsp);
             }
+        }
+        return LatencyStats.of(nanos, n);
+    }
+
+    /** ReadPublic of a primary this connection created (flushed at the end). */
+    private static LatencyStats readPublicLatency(int port, int n) throws IOException {
+        long[] nanos = new long[n];
+        try (RawTpmClient client = RawTpmClient.connect(port, 10_000, () -> true)) {
+            byte[] created = client.transact(dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.CreatePrimary(
+                    dev.jtpm.types.TpmRh.OWNER, dev.jtpm.types.structure.TpmsSensitiveCreate.EMPTY,
+                    dev.jtpm.types.structure.Templates.ECC_P256_SRK, dev.jtpm.types.Bytes.EMPTY,
+                    new dev.jtpm.types.structure.TpmlPcrSelection(List.of()))));
+            check(created);
+            int h = ((created[10] & 0xFF) << 24) | ((created[11] & 0xFF) << 16) | ((created[12] & 0xFF) << 8) | (created[13] & 0xFF);
+            byte[] cmd = dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(h));
+            for (int i = 0; i < n; i++) check(client.transact(cmd));
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                byte[] rsp = client.transact(cmd);
+                nanos[i] = System.nanoTime() - t0;
+                check(rsp);
+            }
+            check(client.transact(dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.FlushContext(h))));
         }
         return LatencyStats.of(nanos, n);
     }
