@@ -221,6 +221,12 @@ class ResourceManagerTest {
         var ctx = CommandBytes.decode(ContextSaveResponse.class, saved).orThrow().context();
         assertThat(handle(run(b, CommandBytes.encode(new ContextLoad(ctx))))).isEqualTo(session);
         assertThat(rc(run(b, CommandBytes.encode(new PolicyGetDigest(session))))).isZero();
+        Space c = rm.openSpace();
+        assertThat(rc(run(c, CommandBytes.encode(new ContextLoad(ctx))))).as("b holds it now")
+                .isEqualTo(TpmRc.HANDLE.atParameter(1).value());
+        // a made-up GetCapability(HANDLES) answer cannot carry a session: refused with one
+        assertThat(rc(run(b, CommandBytes.encode(new GetCapability(1, 0x02000000, 8), List.of(Bytes.EMPTY)))))
+                .isEqualTo(TpmRc.AUTH_CONTEXT.value());
         rm.closeSpace(b);
         assertThat(activeInBackend(session)).isFalse();
     }
