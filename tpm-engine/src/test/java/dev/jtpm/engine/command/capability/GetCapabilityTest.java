@@ -185,6 +185,10 @@ class GetCapabilityTest {
                 .as("from the start handle's index").containsExactly(policy);
         assertThat(((TpmlHandle) cap(t, TpmCap.HANDLES, TpmRh.POLICY_SESSION_FIRST, 10).capabilityData().data()).handle())
                 .as("ms-tpm SessionCapGetSaved").containsExactly(TpmRh.HMAC_SESSION_FIRST | (saved & 0xFFFFFF));
+        assertThat(t.run(new dev.jtpm.types.command.FlushContext(TpmRh.HMAC_SESSION_FIRST | (saved & 0xFFFFFF))).ok())
+                .as("flushed by the handle GetCapability listed: sessions are found by index").isTrue();
+        assertThat(((TpmlHandle) cap(t, TpmCap.HANDLES, TpmRh.POLICY_SESSION_FIRST, 10).capabilityData().data()).handle()).isEmpty();
+        assertThat(t.run(new dev.jtpm.types.command.FlushContext(saved)).rc()).isEqualTo(TpmRc.HANDLE.atParameter(1));
     }
 
     private static int session(TestTpm t, int type) {
