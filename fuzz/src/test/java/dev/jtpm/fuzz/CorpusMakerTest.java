@@ -125,6 +125,7 @@ class CorpusMakerTest {
                     tap.takeCtrl();
                     System.out.printf("corpus: %s: %d octets%n", s.getKey(), traffic.length);
                     write("fuzz/EngineCommandsFuzzTestInputs/commands", "tpm2-tools-" + s.getKey(), traffic);
+                    write("server/rm/ResourceManagerFuzzTestInputs/commands", "tpm2-tools-" + s.getKey(), traffic);
                 }
             }
         }

@@ -26,11 +26,11 @@ class EngineCommandsFuzzTest {
     void commands(byte[] data) {
         FailureWatch.reset();
         Tpm tpm = EngineWorld.fresh();
-        List<byte[]> commands = Frames.commands(data, 64);
+        List<byte[]> commands = FuzzFrames.commands(data, 64);
         for (byte[] cmd : commands) {
             byte[] rsp = tpm.execute(cmd, 0);
-            FailureWatch.check(Frames.hex(cmd));
-            Frames.checkResponse(cmd, rsp);
+            FailureWatch.check(FuzzFrames.hex(cmd));
+            FuzzFrames.checkResponse(cmd, rsp);
         }
         int testResult = CommandBytes.decode(new GetTestResult(), tpm.execute(CommandBytes.encode(new GetTestResult()), 0))
                 .orThrow().testResult();
@@ -55,6 +55,6 @@ class EngineCommandsFuzzTest {
         FailureWatch.check("reload");
         byte[] rsp = again.execute(CommandBytes.encode(new GetTestResult()), 0);
         FailureWatch.check("GetTestResult after reload");
-        Frames.checkResponse(new byte[0], rsp);
+        FuzzFrames.checkResponse(new byte[0], rsp);
     }
 }

@@ -159,8 +159,8 @@ class StateLoadersFuzzTest {
         commands.add(CommandBytes.encode(new FlushContext(EngineWorld.POLICY_SESSION)));
         commands.add(CommandBytes.encode(new Shutdown(TpmSu.STATE)));
         for (byte[] c : commands) {
-            Frames.checkResponse(c, tpm.execute(c, 0));
-            FailureWatch.check(Frames.hex(c));
+            FuzzFrames.checkResponse(c, tpm.execute(c, 0));
+            FailureWatch.check(FuzzFrames.hex(c));
         }
         tpm.permanentState();
         tpm.volatileState();

@@ -6,14 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Splitting a fuzz input into TPM commands, and the checks every TPM response must pass. */
-final class Frames {
-    private Frames() {}
+public final class FuzzFrames {
+    private FuzzFrames() {}
 
     /**
      * The commands in {@code data}, each as long as its header's size field says (clamped to what is left, so a wrong
      * size reaches the engine as a size mismatch), at most {@code max}; a tail shorter than a header is sent as is.
      */
-    static List<byte[]> commands(byte[] data, int max) {
+    public static List<byte[]> commands(byte[] data, int max) {
         List<byte[]> out = new ArrayList<>();
         int off = 0;
         while (off < data.length && out.size() < max) {
@@ -30,7 +30,7 @@ final class Frames {
     }
 
     /** Throws when {@code rsp} is not a well-formed TPM 2.0 response to {@code cmd}. */
-    static void checkResponse(byte[] cmd, byte[] rsp) {
+    public static void checkResponse(byte[] cmd, byte[] rsp) {
         if (rsp == null || rsp.length < 10) throw new AssertionError("short response to " + hex(cmd));
         ByteBuffer b = ByteBuffer.wrap(rsp);
         int tag = b.getShort(0) & 0xffff;
@@ -40,7 +40,7 @@ final class Frames {
         if (b.getInt(6) != 0 && rsp.length != 10) throw new AssertionError("an error response with a body to " + hex(cmd));
     }
 
-    static String hex(byte[] b) {
+    public static String hex(byte[] b) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(b.length, 64); i++) s.append(String.format("%02x", b[i]));
         return b.length > 64 ? s + "…(" + b.length + ")" : s.toString();
