@@ -49,9 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * instances; every client makes an ECDSA P-256 primary in each of its instances (each instance has its own seeds, so
  * its own key) and then signs random digests round-robin over them, verifying every signature with the public key it
  * got from that instance: a response crossed between instances or connections, or lost, fails verification or the
- * count. Also: heap after the load (after GC) against heap with the instances idle, and platform threads after the
- * clients closed against before (the data connections' pool is bounded by the concurrent connections, never by
- * instances or commands).
+ * count. Also: heap after the load (after GC) against heap with the instances idle, and platform threads: at most
+ * one per open data connection at the peak, and (in the documented run, or with {@code -Djtpm.load.drain=true}) back
+ * to where they were once the connection pool's keep-alive has passed.
  *
  * <p>Size: {@code -Djtpm.load.instances=1000 -Djtpm.load.commands=100000} for the documented run; the suite runs 100
  * instances and 5,000 signatures.
@@ -179,9 +179,18 @@ class HostLoadTest {
             assertThat(problems).isEmpty();
             assertThat(signed.get()).as("every signature asked for came back and verified").isEqualTo(commands);
             assertThat(loadedHeap - idleHeap).as("heap growth after the load, bytes").isLessThan(64L << 20);
-            assertThat(peakThreads - threadsBefore).as("platform threads added at the peak").isLessThanOrEqualTo(CLIENTS + 8);
-            assertThat(threadsAfter - threadsBefore).as("platform threads left once the clients are gone")
-                    .isLessThanOrEqualTo(CLIENTS + 8);
+            // one pooled platform thread serves each open data connection (every client keeps one per instance it owns)
+            assertThat(peakThreads - threadsBefore).as("platform threads added at the peak").isLessThanOrEqualTo(instances + 8);
+            if (instances >= 1000 || Boolean.getBoolean("jtpm.load.drain")) {
+                // the idle pooled threads end after their keep-alive (60 s): then nothing of the load is left
+                int left = threads.getThreadCount();
+                for (int i = 0; i < 180 && left > threadsBefore + 8; i++) {
+                    Thread.sleep(500);
+                    left = threads.getThreadCount();
+                }
+                System.out.printf("HostLoadTest: %d platform threads once the pool's keep-alive passed%n", left);
+                assertThat(left - threadsBefore).as("platform threads left after the keep-alive").isLessThanOrEqualTo(8);
+            }
         } finally {
             host.close();
         }
