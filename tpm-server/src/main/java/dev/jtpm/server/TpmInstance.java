@@ -123,6 +123,7 @@ public final class TpmInstance implements AutoCloseable {
                 case ChannelSpec.Mssim m -> mssim = bindMssim(m);
                 case ChannelSpec.Tcp t -> data = listen(t);
                 case ChannelSpec.UnixIo u -> data = listen(u);
+                case ChannelSpec.Tls t -> data = listen(t);
                 case ChannelSpec.Fd f -> requireNative(f.fd());
             }
             return new Bound(ctrl, data, mssim);
@@ -150,6 +151,8 @@ public final class TpmInstance implements AutoCloseable {
                     config.terminate() ? this::requestExit : null);
             case ChannelSpec.UnixIo u -> data = new DataChannel(bound.data(), controller, log, false,
                     config.terminate() ? this::requestExit : null);
+            case ChannelSpec.Tls t -> data = new DataChannel(bound.data(), controller, log, false,
+                    config.terminate() ? this::requestExit : null);
             case ChannelSpec.Fd f -> dataFds.take(f.fd());
         }
         if (data != null) channels.add(data);
@@ -163,9 +166,8 @@ public final class TpmInstance implements AutoCloseable {
     private static Acceptor listen(ChannelSpec spec) throws IOException {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
-            case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
-            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode());
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
+            default -> Acceptors.bind(spec);
         };
     }
 

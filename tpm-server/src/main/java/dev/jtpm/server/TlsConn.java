@@ -1,0 +1,59 @@
+package dev.jtpm.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A {@link Conn} over a server-side TLS socket. The handshake (with the client's certificate checked) runs at the first
+ * read or write, on the serving thread, bounded by {@link #HANDSHAKE_TIMEOUT_MILLIS}; a failed or unfinished handshake
+ * ends the connection before a byte of the protocol is read.
+ */
+final class TlsConn implements Conn {
+    /** How long a client may take to finish the handshake. */
+    static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final SSLSocket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    TlsConn(SSLSocket socket) {
+        this.socket = socket;
+    }
+
+    /** Runs the handshake unless done; throws when it fails, times out or the client has no acceptable certificate. */
+    void handshake() throws IOException {
+        if (in != null) return;
+        try {
+            socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+            socket.startHandshake();
+            socket.setSoTimeout(0);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IOException("TLS handshake timed out", e);
+        } catch (IOException e) {
+            throw new IOException("TLS handshake failed: " + e.getMessage(), e);
+        }
+        out = socket.getOutputStream();
+        in = socket.getInputStream();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        handshake();
+        return in.read(b, off, len);
+    }
+
+    @Override
+    public void write(byte[] b) throws IOException {
+        handshake();
+        out.write(b);
+        out.flush();
+    }
+
+    @Override
+    public void abort() { close(); }
+
+    @Override
+    public void close() { Io.closeQuietly(socket); }
+}
