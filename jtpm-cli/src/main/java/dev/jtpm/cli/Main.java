@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = {"A virtual TPM 2.0 in pure Java.",
                 "Also: socket, cuse, chardev (swtpm's front-ends; see jtpm <command> --help)."},
         subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, HostCommand.class, SetupCommand.class,
-                LocalCaCommand.class, ImportStateCommand.class, PipeCommand.class, InstallCommand.class})
+                LocalCaCommand.class, ImportStateCommand.class, PipeCommand.class, InstallCommand.class,
+                ConnectCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

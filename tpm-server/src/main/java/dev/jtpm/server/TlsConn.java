@@ -6,9 +6,9 @@ import java.io.OutputStream;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A {@link Conn} over a server-side TLS socket. The handshake (with the client's certificate checked) runs at the first
- * read or write, on the serving thread, bounded by {@link #HANDSHAKE_TIMEOUT_MILLIS}; a failed or unfinished handshake
- * ends the connection before a byte of the protocol is read.
+ * A {@link Conn} over a server-side TLS socket. {@link TlsListener} runs the handshake (the client's certificate
+ * checked) before handing the connection out, bounded by {@link #HANDSHAKE_TIMEOUT_MILLIS}; reads and writes would
+ * run it otherwise, so a connection never carries a byte of the protocol before the check.
  */
 final class TlsConn implements Conn {
     /** How long a client may take to finish the handshake. */
@@ -55,5 +55,5 @@ final class TlsConn implements Conn {
     public void abort() { close(); }
 
     @Override
-    public void close() { Io.closeQuietly(socket); }
+    public void close() { if (socket != null) Io.closeQuietly(socket); }
 }

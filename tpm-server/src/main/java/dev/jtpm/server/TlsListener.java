@@ -4,24 +4,32 @@ import dev.jtpm.tss.tls.TlsFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.concurrent.LinkedBlockingQueue;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TCP listener that speaks TLS 1.3 and requires a client certificate from the configured CA. Accepting does not
- * handshake: the handshake runs on the connection's own thread at its first read or write ({@link TlsConn}), under a
- * timeout, so a client that connects and never finishes the handshake holds only its own thread.
+ * A TCP listener that speaks TLS 1.3 and requires a client certificate from the configured CA. A virtual thread
+ * accepts; every connection then handshakes on a virtual thread of its own, under {@link TlsConn#HANDSHAKE_TIMEOUT_MILLIS},
+ * and only a connection whose handshake completed (client certificate checked) is handed out by {@link #accept()}: a
+ * client that connects and never finishes the handshake holds its own thread only, never the accept loop nor the
+ * control channel (which serves one connection at a time), and no byte of the protocol is read before the check.
  */
 final class TlsListener implements Acceptor {
-    private final SSLServerSocket server;
+    private static final TlsConn CLOSED = new TlsConn(null);
 
-    private TlsListener(SSLServerSocket server) {
+    private final SSLServerSocket server;
+    private final ServerLog log;
+    private final LinkedBlockingQueue<TlsConn> ready = new LinkedBlockingQueue<>();
+
+    private TlsListener(SSLServerSocket server, ServerLog log) {
         this.server = server;
+        this.log = log;
     }
 
     /** Reads the certificate files (one-line errors naming the file) and binds; port 0 picks a free one. */
-    static TlsListener bind(String bindAddr, int port, TlsFiles files) throws IOException {
+    static TlsListener bind(String bindAddr, int port, TlsFiles files, ServerLog log) throws IOException {
         SSLContext ctx = files.context();
         SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
         try {
@@ -33,20 +41,57 @@ final class TlsListener implements Acceptor {
             s.close();
             throw new IOException("cannot listen on " + bindAddr + ":" + port + ": " + e.getMessage(), e);
         }
-        return new TlsListener(s);
+        TlsListener l = new TlsListener(s, log);
+        Thread.ofVirtual().name("jtpm-tls-accept").start(l::acceptLoop);
+        return l;
     }
 
-    /** Waits for the next client; the handshake is left to the connection's first use. */
-    @Override
-    public TlsConn accept() throws IOException {
-        SSLSocket c = (SSLSocket) server.accept();
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            SSLSocket c;
+            try {
+                c = (SSLSocket) server.accept();
+            } catch (IOException e) {
+                if (!server.isClosed()) log.error("jtpm: TLS accept failed: " + e.getMessage());
+                break;
+            }
+            Thread.ofVirtual().name("jtpm-tls-handshake").start(() -> handshake(c));
+        }
+        ready.add(CLOSED);
+    }
+
+    private void handshake(SSLSocket c) {
+        TlsConn conn = new TlsConn(c);
         try {
             c.setTcpNoDelay(true);
+            conn.handshake();
         } catch (IOException e) {
-            Io.closeQuietly(c);
-            throw e;
+            log.info("jtpm: " + c.getRemoteSocketAddress() + ": " + e.getMessage());
+            conn.close();
+            return;
         }
-        return new TlsConn(c);
+        if (server.isClosed()) {
+            conn.close();
+            return;
+        }
+        ready.add(conn);
+    }
+
+    /** Waits for the next client whose handshake completed. */
+    @Override
+    public Conn accept() throws IOException {
+        TlsConn c;
+        try {
+            c = ready.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+        if (c == CLOSED) {
+            ready.add(CLOSED); // for any other waiter
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return c;
     }
 
     @Override
@@ -59,5 +104,9 @@ final class TlsListener implements Acceptor {
     public boolean isOpen() { return !server.isClosed(); }
 
     @Override
-    public void close() { Io.closeQuietly(server); }
+    public void close() {
+        Io.closeQuietly(server);
+        for (TlsConn c; (c = ready.poll()) != null; ) if (c != CLOSED) c.close();
+        ready.add(CLOSED);
+    }
 }

@@ -115,15 +115,15 @@ public final class TpmInstance implements AutoCloseable {
                 ctrl = switch (config.ctrl()) {
                     case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode());
                     case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
-                    default -> listen(config.ctrl());
+                    default -> listen(config.ctrl(), config.log());
                 };
             }
             switch (config.data()) {
                 case null -> { }
                 case ChannelSpec.Mssim m -> mssim = bindMssim(m);
-                case ChannelSpec.Tcp t -> data = listen(t);
-                case ChannelSpec.UnixIo u -> data = listen(u);
-                case ChannelSpec.Tls t -> data = listen(t);
+                case ChannelSpec.Tcp t -> data = listen(t, config.log());
+                case ChannelSpec.UnixIo u -> data = listen(u, config.log());
+                case ChannelSpec.Tls t -> data = listen(t, config.log());
                 case ChannelSpec.Fd f -> requireNative(f.fd());
             }
             return new Bound(ctrl, data, mssim);
@@ -163,11 +163,11 @@ public final class TpmInstance implements AutoCloseable {
         return fd;
     }
 
-    private static Acceptor listen(ChannelSpec spec) throws IOException {
+    private static Acceptor listen(ChannelSpec spec, ServerLog log) throws IOException {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
-            default -> Acceptors.bind(spec);
+            default -> Acceptors.bind(spec, log);
         };
     }
 
