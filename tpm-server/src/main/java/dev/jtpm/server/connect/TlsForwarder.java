@@ -32,7 +32,7 @@ public final class TlsForwarder implements AutoCloseable {
 
     /** Where the local plain endpoints listen. */
     public sealed interface Local {
-        /** TCP: data on {@code port}, control on {@code port + 1} (tpm2-tss' swtpm TCTI). */
+        /** TCP: data on {@code port}, control on {@code port + 1} (tpm2-tss' swtpm TCTI); port 0 picks a free pair. */
         record Tcp(String bindAddr, int port) implements Local {}
 
         /** Unix sockets: data at {@code path}, control at {@code path + ".ctrl"}. */
@@ -73,6 +73,20 @@ public final class TlsForwarder implements AutoCloseable {
         List<Path> files = List.of();
         try {
             switch (local) {
+                case Local.Tcp t when t.port() == 0 -> { // two free ports, the second one after the first
+                    IOException last = null;
+                    for (int attempt = 0; attempt < 20 && c == null; attempt++) {
+                        d = tcp(t.bindAddr(), 0);
+                        try {
+                            c = tcp(t.bindAddr(), ((InetSocketAddress) d.getLocalAddress()).getPort() + 1);
+                        } catch (IOException e) {
+                            d.close();
+                            d = null;
+                            last = e;
+                        }
+                    }
+                    if (c == null) throw last;
+                }
                 case Local.Tcp t -> {
                     d = tcp(t.bindAddr(), t.port());
                     c = tcp(t.bindAddr(), t.port() + 1);
