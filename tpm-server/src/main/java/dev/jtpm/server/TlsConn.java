@@ -15,11 +15,14 @@ final class TlsConn implements Conn {
     static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final SSLSocket socket;
+    private final java.net.Socket tcp;
     private InputStream in;
     private OutputStream out;
 
-    TlsConn(SSLSocket socket) {
+    /** {@code socket} layered over {@code tcp}. */
+    TlsConn(SSLSocket socket, java.net.Socket tcp) {
         this.socket = socket;
+        this.tcp = tcp;
     }
 
     /** Runs the handshake unless done; throws when it fails, times out or the client has no acceptable certificate. */
@@ -52,7 +55,7 @@ final class TlsConn implements Conn {
     }
 
     @Override
-    public void abort() { close(); }
+    public void abort() { if (tcp != null) Io.closeQuietly(tcp); } // at once, even under a blocked reader
 
     @Override
     public void close() { if (socket != null) Io.closeQuietly(socket); }

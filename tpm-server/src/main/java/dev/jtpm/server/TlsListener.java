@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.net.ServerSocket;
+import java.net.Socket;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A TCP listener that speaks TLS 1.3 and requires a client certificate from the configured CA. A virtual thread
@@ -17,40 +20,40 @@ import javax.net.ssl.SSLSocket;
  * control channel (which serves one connection at a time), and no byte of the protocol is read before the check.
  */
 final class TlsListener implements Acceptor {
-    private static final TlsConn CLOSED = new TlsConn(null);
+    private static final TlsConn CLOSED = new TlsConn(null, null);
 
-    private final SSLServerSocket server;
+    private final ServerSocket server;
+    private final SSLSocketFactory tls;
     private final ServerLog log;
     private final LinkedBlockingQueue<TlsConn> ready = new LinkedBlockingQueue<>();
 
-    private TlsListener(SSLServerSocket server, ServerLog log) {
+    private TlsListener(ServerSocket server, SSLSocketFactory tls, ServerLog log) {
         this.server = server;
+        this.tls = tls;
         this.log = log;
     }
 
     /** Reads the certificate files (one-line errors naming the file) and binds; port 0 picks a free one. */
     static TlsListener bind(String bindAddr, int port, TlsFiles files, ServerLog log) throws IOException {
         SSLContext ctx = files.context();
-        SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+        ServerSocket s = new ServerSocket();
         try {
             s.setReuseAddress(true);
-            s.setEnabledProtocols(TlsFiles.PROTOCOLS);
-            s.setNeedClientAuth(true);
             s.bind(new InetSocketAddress(bindAddr, port), 16);
         } catch (IOException e) {
             s.close();
             throw new IOException("cannot listen on " + bindAddr + ":" + port + ": " + e.getMessage(), e);
         }
-        TlsListener l = new TlsListener(s, log);
+        TlsListener l = new TlsListener(s, ctx.getSocketFactory(), log);
         Thread.ofVirtual().name("jtpm-tls-accept").start(l::acceptLoop);
         return l;
     }
 
     private void acceptLoop() {
         while (!server.isClosed()) {
-            SSLSocket c;
+            Socket c;
             try {
-                c = (SSLSocket) server.accept();
+                c = server.accept();
             } catch (IOException e) {
                 if (!server.isClosed()) log.error("jtpm: TLS accept failed: " + e.getMessage());
                 break;
@@ -60,13 +63,29 @@ final class TlsListener implements Acceptor {
         ready.add(CLOSED);
     }
 
-    private void handshake(SSLSocket c) {
-        TlsConn conn = new TlsConn(c);
+    /**
+     * The TLS socket is layered over the accepted one, so that {@link TlsConn#abort()} can close the TCP socket under a
+     * reader at once (closing an {@link SSLSocket} first tries to send close_notify, which waits for the reader).
+     */
+    private void handshake(Socket plain) {
+        TlsConn conn;
         try {
-            c.setTcpNoDelay(true);
+            plain.setTcpNoDelay(true);
+            SSLSocket c = (SSLSocket) tls.createSocket(plain, null, true); // server mode
+            SSLParameters p = c.getSSLParameters();
+            p.setProtocols(TlsFiles.PROTOCOLS);
+            p.setNeedClientAuth(true);
+            c.setSSLParameters(p);
+            conn = new TlsConn(c, plain);
+        } catch (IOException | RuntimeException e) {
+            log.error("jtpm: TLS set-up failed: " + e.getMessage());
+            Io.closeQuietly(plain);
+            return;
+        }
+        try {
             conn.handshake();
         } catch (IOException e) {
-            log.info("jtpm: " + c.getRemoteSocketAddress() + ": " + e.getMessage());
+            log.info("jtpm: " + plain.getRemoteSocketAddress() + ": " + e.getMessage());
             conn.close();
             return;
         }
