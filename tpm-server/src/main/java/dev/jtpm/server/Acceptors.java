@@ -18,7 +18,7 @@ public final class Acceptors {
     public static Acceptor bind(ChannelSpec spec, ServerLog log) throws IOException {
         return switch (spec) {
             case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
-            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode());
+            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode(), u.owner());
             case ChannelSpec.Tls t -> TlsListener.bind(t.bindAddr(), t.port(), t.files(), log);
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("an mssim channel is two listeners");
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("an inherited descriptor is not a listener");

@@ -114,7 +114,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         boolean ctrlTerminate = false;
         if (ctrl != null) {
             KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl,
-                    Set.of("type", "path", "port", "bindaddr", "mode", "terminate", "clientfd", "cert", "key", "ca"));
+                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd", "cert",
+                            "key", "ca"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> {
@@ -128,8 +129,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                         ctrlTerminate = true; // nothing is left to serve once that connection is gone
                         yield new ChannelSpec.Fd(parseFd("--ctrl", kv.require("clientfd")));
                     }
-                    only(kv, Set.of("type", "path", "mode", "terminate"));
-                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                    only(kv, Set.of("type", "path", "mode", "uid", "gid", "group", "terminate"));
+                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--ctrl", kv));
                 }
                 case "tls" -> {
                     only(kv, Set.of("type", "port", "bindaddr", "terminate", "cert", "key", "ca"));
@@ -222,7 +223,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
 
     private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
         KeyValueOption kv = KeyValueOption.parse("--server", text,
-                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "fd", "cert", "key", "ca"));
+                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd", "cert", "key", "ca"));
         String type = kv.has("type") ? kv.require("type") : "tcp";
         if (kv.has("fd") && !type.equals("mssim")) {
             only(kv, Set.of("type", "fd", "disconnect"));
@@ -236,8 +237,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 yield new ChannelSpec.Tcp(bind, kv.port("port", dflt), kv.flag("disconnect"));
             }
             case "unixio" -> {
-                only(kv, Set.of("type", "path", "mode"));
-                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                only(kv, Set.of("type", "path", "mode", "uid", "gid", "group"));
+                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--server", kv));
             }
             case "mssim" -> {
                 only(kv, Set.of("type", "port", "bindaddr"));
@@ -256,6 +257,10 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
     static ChannelSpec.Tls tls(KeyValueOption kv, int port) throws OptionException {
         return new ChannelSpec.Tls(kv.has("bindaddr") ? kv.require("bindaddr") : LOCALHOST, port,
                 new dev.jtpm.tss.tls.TlsFiles(Path.of(kv.require("cert")), Path.of(kv.require("key")), Path.of(kv.require("ca"))));
+    }
+
+    private static SocketOwner owner(String option, KeyValueOption kv) throws OptionException {
+        return SocketOwner.parse(option, kv.get("uid"), kv.get("gid"), kv.get("group"));
     }
 
     private static int parseFd(String option, String v) throws OptionException {

@@ -93,12 +93,13 @@ public final class SwtpmDevice {
         ChannelSpec ctrlSpec = null;
         boolean ctrlTerminate = false;
         if (ctrl != null) {
-            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl, Set.of("type", "path", "port", "bindaddr", "mode", "terminate"));
+            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl, Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> new ChannelSpec.Tcp(kv.has("bindaddr") ? kv.require("bindaddr") : "127.0.0.1",
                         KeyValueOption.parsePort("--ctrl", kv.require("port")), false);
-                case "unixio" -> new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                case "unixio" -> new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1),
+                        SocketOwner.parse("--ctrl", kv.get("uid"), kv.get("gid"), kv.get("group")));
                 default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
             };
         }

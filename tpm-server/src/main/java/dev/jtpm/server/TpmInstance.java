@@ -113,7 +113,7 @@ public final class TpmInstance implements AutoCloseable {
         try {
             if (config.ctrl() != null) {
                 ctrl = switch (config.ctrl()) {
-                    case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode());
+                    case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode(), u.owner());
                     case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
                     default -> listen(config.ctrl(), config.log());
                 };
