@@ -292,6 +292,33 @@ class TlsInteropTest {
     }
 
     @Test
+    void jtpmHost_withTls_servesItsInstancesOverTls() throws Exception {
+        int api = FreePorts.pair(), ports = FreePorts.pair();
+        Path home = Files.createTempDirectory(dir, "host");
+        try (Proc host = Proc.jtpm(dir.resolve("host.log"), "host", "--dir", home.toString(), "--api", "127.0.0.1:" + api,
+                "--ports", ports + "-" + (ports + 1), "--tls", tlsParams())) {
+            host.awaitPort(api);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var rsp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api + "/instances"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"vm1\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(rsp.statusCode()).as(rsp.body()).isEqualTo(201);
+            assertThat(rsp.body()).contains("\"type\": \"tls\"").contains("\"port\": " + ports);
+            TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+            try (SwtpmSocketTransport t = new SwtpmSocketTransport(new Endpoint.Tls("127.0.0.1", ports, client),
+                    new Endpoint.Tls("127.0.0.1", ports + 1, client))) {
+                assertThat(HexFormat.of().formatHex(t.execute(GET_RANDOM, 0))).startsWith("800100000014000000000008");
+            }
+            // and a plain client gets nothing from the instance's port
+            try (Socket plain = new Socket("127.0.0.1", ports)) {
+                plain.getOutputStream().write(GET_RANDOM);
+                plain.setSoTimeout(60_000);
+                assertThat(HexFormat.of().formatHex(plain.getInputStream().readAllBytes())).doesNotStartWith("8001");
+            }
+        }
+    }
+
+    @Test
     void keyNotMatchingTheCertificate_isAOneLineErrorAtStart() throws Exception {
         int port = FreePorts.pair();
         Proc p = Proc.jtpm(dir.resolve("badkey.log"), "socket", "--tpm2", "--server",
