@@ -163,6 +163,11 @@ public final class TpmInstance implements AutoCloseable {
         return fd;
     }
 
+    /** Binds a TCP, Unix socket or TLS listener (for services outside this class: {@link Acceptors}). */
+    static Acceptor listen(ChannelSpec spec) throws IOException {
+        return listen(spec, ServerLog.NONE);
+    }
+
     private static Acceptor listen(ChannelSpec spec, ServerLog log) throws IOException {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
