@@ -104,6 +104,10 @@ public final class SwtpmDevice {
             };
         }
         SocketOptions.StateDir state = SocketOptions.parseState(tpmstate, env);
+        if (state.uri() != null) {
+            throw new OptionException("--tpmstate: backend-uri " + StateStores.scheme(state.uri())
+                    + ":// is served by jtpm socket and jtpm host only");
+        }
         SwtpmFlags f = SocketOptions.parseFlags(flags);
         if (vtpmProxy && f.startup() == SwtpmFlags.Startup.NONE && (flags == null || !flags.contains("startup-none"))) {
             f = new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, f.disableAutoShutdown()); // swtpm: the proxy implies startup-clear
