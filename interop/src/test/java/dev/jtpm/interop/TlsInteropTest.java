@@ -318,6 +318,50 @@ class TlsInteropTest {
         }
     }
 
+    /**
+     * {@code jtpm rm --server type=tls}: tpm2-tools through {@code jtpm connect} for one-command tools (tcti-swtpm opens a
+     * TLS connection per command, and the RM cannot tie connections from another host to one client process, so each is
+     * its own space), the whole createprimary → create → load → sign chain through {@code cmd:jtpm pipe --backend
+     * swtpm:…,cert=…} (one TLS connection, one space per tool run), the control channel on port + 1 over TLS, and a
+     * client without a certificate refused.
+     */
+    @Test
+    void jtpmRm_overTls_throughConnectAndThroughPipe() throws Exception {
+        Tools.require("tpm2_getrandom");
+        Tools.require("openssl");
+        int rmPort = FreePorts.pair(), local = FreePorts.pair();
+        try (Proc rm = Proc.jtpm(dir.resolve("rm.log"), "rm", "--backend", "in-process", "--server",
+                "type=tls,port=" + rmPort + "," + tlsParams())) {
+            rm.awaitPort(rmPort + 1);
+            try (Proc c = connect(local, rmPort)) {
+                String t = "swtpm:host=127.0.0.1,port=" + local;
+                assertThat(Tools.tpm2(t, "tpm2_getrandom", "--hex", "16").ok().out()).matches("[0-9a-f]{32}");
+                assertThat(Tools.tpm2(t, "tpm2_pcrread", "sha256:0").ok().out()).contains("0 : 0x");
+            }
+            String p = "cmd:" + PipeInteropTest.pipe("--backend swtpm:host=127.0.0.1,port=" + rmPort + ",cert=" + clientCert
+                    + ",key=" + clientKey + ",ca=" + caBundle);
+            Path d = Files.createTempDirectory(dir, "rm");
+            Tools.tpm2(p, "tpm2_createprimary", "-C", "o", "-c", d.resolve("prim.ctx").toString()).ok();
+            Tools.tpm2(p, "tpm2_create", "-C", d.resolve("prim.ctx").toString(), "-G", "ecc256", "-u", d.resolve("k.pub").toString(),
+                    "-r", d.resolve("k.priv").toString()).ok();
+            Tools.tpm2(p, "tpm2_load", "-C", d.resolve("prim.ctx").toString(), "-u", d.resolve("k.pub").toString(), "-r",
+                    d.resolve("k.priv").toString(), "-c", d.resolve("k.ctx").toString()).ok();
+            Path msg = Files.writeString(d.resolve("msg"), "signed behind a resource manager over TLS");
+            Tools.tpm2(p, "tpm2_sign", "-c", d.resolve("k.ctx").toString(), "-g", "sha256", "-f", "plain", "-o",
+                    d.resolve("sig").toString(), msg.toString()).ok();
+            Tools.tpm2(p, "tpm2_readpublic", "-c", d.resolve("k.ctx").toString(), "-f", "pem", "-o", d.resolve("k.pem").toString()).ok();
+            Tools.Run verify = Tools.run(Map.of(), null, "openssl", "dgst", "-sha256", "-verify", d.resolve("k.pem").toString(),
+                    "-signature", d.resolve("sig").toString(), msg.toString());
+            assertThat(verify.out()).as(verify.err()).contains("Verified OK");
+            TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+            try (var ctrl = dev.jtpm.tss.SwtpmControl.connect(new Endpoint.Tls("127.0.0.1", rmPort + 1, client))) {
+                assertThat(ctrl.capabilities()).isNotZero();
+            }
+            Tools.Run refused = refused(sClient(rmPort, "-tls1_3"));
+            assertThat(refused.err()).contains("certificate required");
+        }
+    }
+
     @Test
     void keyNotMatchingTheCertificate_isAOneLineErrorAtStart() throws Exception {
         int port = FreePorts.pair();
