@@ -467,11 +467,21 @@ public final class ResourceManager implements AutoCloseable {
             int n = BigEndian.u32(rsp, 15);
             for (int i = 0; i < n && 19 + 4 * i + 4 <= rsp.length; i++) {
                 int h = BigEndian.u32(rsp, 19 + 4 * i);
-                if (h >>> 24 != range >>> 24) continue;
-                if (sessionOwners.containsKey(h) || isPinned(h)) continue; // a live space's, kept over a reconnect
+                // 0x02 lists loaded sessions of both types, 0x03 the saved ones as 0x02xxxxxx (ms-tpm): a session is
+                // known by its index
+                boolean session = h >>> 24 == 0x02 || h >>> 24 == 0x03;
+                if (session ? range == 0x80000000 : h >>> 24 != range >>> 24) continue;
+                if (session && ownsSessionIndex(h)) continue; // a live space's, kept over a reconnect
+                if (!session && isPinned(h)) continue;
                 flush(h, 0);
             }
         }
+    }
+
+    private boolean ownsSessionIndex(int handle) {
+        int index = handle & 0x00FFFFFF;
+        for (int h : sessionOwners.keySet()) if ((h & 0x00FFFFFF) == index) return true;
+        return isPinned(handle) || isPinned(handle ^ 0x01000000);
     }
 
     private boolean isPinned(int real) {
