@@ -46,14 +46,10 @@ public final class SwtpmSocket {
             case PRINT_STATES -> { out.println(statesJson(o.stateDir())); return 0; }
             case RUN -> { }
         }
-        if (!o.tpm2()) {
-            err.println("jtpm socket: only TPM 2 is supported; add --tpm2");
-            return 1;
-        }
         if (o.daemon()) return Daemon.detach(args, err);
         // build the engine's command table and handlers beside the work below (reading the state, binding the
         // sockets): most of a cold start, on the second core
-        Thread.ofPlatform().daemon().name("jtpm-prepare").start(dev.jtpm.engine.Tpm::prepare);
+        if (o.tpm2()) Thread.ofPlatform().daemon().name("jtpm-prepare").start(dev.jtpm.engine.Tpm::prepare);
         if (o.ctrl() instanceof ChannelSpec.UnixIo || o.ctrl() instanceof ChannelSpec.Fd || o.data() instanceof ChannelSpec.Fd) {
             Thread.ofPlatform().daemon().name("jtpm-prepare-native").start(Posix::prepare); // QEMU's and libvirt's way
         }
@@ -95,6 +91,7 @@ public final class SwtpmSocket {
                 o.ctrlTerminate(), log, migrationKey, o.incomingMigration(), o.releaseLockOutgoing());
         TpmInstance instance;
         try {
+            // without --tpm2 a TPM 1.2, as swtpm
             instance = TpmInstance.start(store, cfg, () -> {
                 if (!dropLater) return;
                 try {
@@ -104,7 +101,7 @@ public final class SwtpmSocket {
                     throw new IOException(e.getMessage(), e);
                 }
                 deferred.open();
-            });
+            }, o.tpm2() ? dev.jtpm.engine.Tpm::new : dev.jtpm.tpm12.Tpm12::new);
         } catch (IOException e) {
             err.println("jtpm socket: " + e.getMessage());
             return 1;
@@ -143,7 +140,7 @@ public final class SwtpmSocket {
     /** Opens the state directory (locked and checked unless an incoming migration defers the lock). */
     private static StateStore openStore(SocketOptions o, Optional<StateKey> key) throws IOException {
         try {
-            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration());
+            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration(), !o.tpm2());
         } catch (StateLockedException | StateKeyException e) {
             throw e;
         } catch (IOException e) {
@@ -245,11 +242,11 @@ public final class SwtpmSocket {
     /** The {@code --help} text. */
     public static String usage() {
         return """
-                Usage: jtpm socket --tpm2 [options]
+                Usage: jtpm socket [--tpm2] [options]
 
-                A TPM 2.0 served with swtpm's socket protocols (and the Microsoft simulator protocol).
+                A TPM 2.0 (or, without --tpm2, a TPM 1.2) served with swtpm's socket protocols (and the Microsoft simulator protocol).
 
-                  --tpm2                 emulate a TPM 2.0 (required; TPM 1.2 is not supported)
+                  --tpm2                 emulate a TPM 2.0 (without it: a TPM 1.2, state files tpm-00.*)
                   --server [type=tcp][,port=<n>][,bindaddr=<addr>][,disconnect]
                   --server type=unixio,path=<path>[,mode=0<octal>]
                   --server type=mssim[,port=<n>][,bindaddr=<addr>]

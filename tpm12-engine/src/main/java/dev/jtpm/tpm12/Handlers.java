@@ -1,0 +1,57 @@
+package dev.jtpm.tpm12;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The one registration list: ordinal to handler. An ordinal missing here answers TPM_BAD_ORDINAL. */
+final class Handlers {
+    private Handlers() {}
+
+    private static final Map<Integer, Tpm12Core.Handler> TABLE = build();
+
+    private static Map<Integer, Tpm12Core.Handler> build() {
+        Map<Integer, Tpm12Core.Handler> m = new HashMap<>();
+        // admin startup and state, testing, random
+        m.put(Ordinal.Startup, AdminCommands::startup);
+        m.put(Ordinal.SaveState, AdminCommands::saveState);
+        m.put(Ordinal.SelfTestFull, AdminCommands::selfTestFull);
+        m.put(Ordinal.ContinueSelfTest, AdminCommands::continueSelfTest);
+        m.put(Ordinal.GetTestResult, AdminCommands::getTestResult);
+        m.put(Ordinal.GetRandom, AdminCommands::getRandom);
+        m.put(Ordinal.StirRandom, AdminCommands::stirRandom);
+        m.put(Ordinal.GetCapability, CapabilityCommands::getCapability);
+        // integrity collection and reporting
+        m.put(Ordinal.Extend, PcrCommands::extend);
+        m.put(Ordinal.PcrRead, PcrCommands::pcrRead);
+        m.put(Ordinal.PCR_Reset, PcrCommands::pcrReset);
+        // sessions
+        m.put(Ordinal.OIAP, SessionCommands::oiap);
+        m.put(Ordinal.OSAP, SessionCommands::osap);
+        m.put(Ordinal.Terminate_Handle, SessionCommands::terminateHandle);
+        m.put(Ordinal.FlushSpecific, SessionCommands::flushSpecific);
+        // opt-in, ownership, endorsement key
+        m.put(Ordinal.TSC_PhysicalPresence, OwnershipCommands::tscPhysicalPresence);
+        m.put(Ordinal.TSC_ResetEstablishmentBit, OwnershipCommands::tscResetEstablishmentBit);
+        m.put(Ordinal.PhysicalEnable, OwnershipCommands::physicalEnable);
+        m.put(Ordinal.PhysicalDisable, OwnershipCommands::physicalDisable);
+        m.put(Ordinal.PhysicalSetDeactivated, OwnershipCommands::physicalSetDeactivated);
+        m.put(Ordinal.SetOwnerInstall, OwnershipCommands::setOwnerInstall);
+        m.put(Ordinal.OwnerSetDisable, OwnershipCommands::ownerSetDisable);
+        m.put(Ordinal.TakeOwnership, OwnershipCommands::takeOwnership);
+        m.put(Ordinal.OwnerClear, OwnershipCommands::ownerClear);
+        m.put(Ordinal.ForceClear, OwnershipCommands::forceClear);
+        m.put(Ordinal.DisableOwnerClear, OwnershipCommands::disableOwnerClear);
+        m.put(Ordinal.DisableForceClear, OwnershipCommands::disableForceClear);
+        m.put(Ordinal.CreateEndorsementKeyPair, OwnershipCommands::createEndorsementKeyPair);
+        m.put(Ordinal.ReadPubek, OwnershipCommands::readPubek);
+        m.put(Ordinal.OwnerReadPubek, OwnershipCommands::ownerReadPubek);
+        m.put(Ordinal.DisablePubekRead, OwnershipCommands::disablePubekRead);
+        m.put(Ordinal.OwnerReadInternalPub, OwnershipCommands::ownerReadInternalPub);
+        return Map.copyOf(m);
+    }
+
+    static Map<Integer, Tpm12Core.Handler> table() { return TABLE; }
+
+    /** Whether the ordinal is implemented (TPM_CAP_ORD). */
+    static boolean implemented(int ordinal) { return TABLE.containsKey(ordinal); }
+}
