@@ -44,6 +44,7 @@ final class AdminCommands {
                     st.sfGlobalLock = false;
                     st.sessions.clear();
                     st.keys.clear();
+                    c.core.resetLockout();
                 }
                 case ST_STATE -> {
                     try {

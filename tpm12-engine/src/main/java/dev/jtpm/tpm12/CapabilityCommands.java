@@ -65,16 +65,49 @@ final class CapabilityCommands {
                         r.u16(st.sessions.size());
                         for (int h : st.sessions.keySet()) r.u32(h);
                     }
-                    case 3, 4, 5, 6, 7, 8 -> r.u16(0); // TPM_RT_HASH, TRANS, CONTEXT, COUNTER, DELEGATE, DAA_TPM
-                    default -> fail(Tpm12Rc.BAD_MODE);
+                    case 4, 5, 6, 8 -> r.u16(0); // TPM_RT_TRANS, CONTEXT, COUNTER, DAA_TPM: none held
+                    default -> fail(Tpm12Rc.BAD_PARAMETER);
                 }
             }
             case CAP_NV_LIST -> { }
+            case CAP_CHECK_LOADED -> {
+                CommandReader sub = new CommandReader(subCap, 0, subCap.length);
+                Key12 k = new Key12();
+                Key12.readParms(k, sub); // short: TPM_BAD_PARAM_SIZE
+                r.bool(k.algorithmId == Key12.ALG_RSA && st.keys.size() < Tpm12State.KEY_SLOTS);
+            }
+            case CAP_SYM_MODE -> {
+                need(subCap, 4);
+                r.bool(false);
+            }
+            case CAP_TRANS_ES -> {
+                need(subCap, 2);
+                r.bool(sub16 == 4 || sub16 == 5); // TPM_ES_SYM_CTR, TPM_ES_SYM_OFB
+            }
+            case CAP_SELECT_SIZE -> {
+                CommandReader sub = new CommandReader(subCap, 0, subCap.length);
+                int major = sub.u8(), minor = sub.u8();
+                if (major != 1 || minor != 1 && minor != 2) fail(Tpm12Rc.BAD_PARAMETER);
+                int reqSize = sub.u16();
+                r.bool(reqSize != 0 && reqSize <= Tpm12State.NUM_PCR / 8);
+            }
+            case CAP_DA_LOGIC -> daInfo(c, r);
             case CAP_VERSION_VAL -> r.bytes(VERSION_VAL);
             case CAP_MFR -> fail(Tpm12Rc.BAD_MODE);
             default -> fail(Tpm12Rc.BAD_MODE);
         }
         c.out.sized32(r.toByteArray());
+    }
+
+    /** TPM_DA_INFO (TPM_DA_INFO_LIMITED when disableFullDALogicInfo): one threshold of 5, action TIMEOUT. */
+    private static void daInfo(Command c, ResponseWriter r) {
+        boolean active = c.core.lockedOut();
+        boolean limited = c.st.pf[Tpm12State.PF_DISABLE_FULL_DA_LOGIC_INFO];
+        r.u16(limited ? 0x0038 : 0x0037).bool(active);
+        if (!limited) r.u16(Math.min(c.core.authFailCount(), 0xffff)).u16(Tpm12Core.LOCKOUT_THRESHOLD);
+        r.u16(0x0039).u32(1);
+        if (!limited) r.u32((int) c.core.lockoutSecondsLeft());
+        r.u32(0);
     }
 
     private static boolean need(byte[] subCap, int size) {

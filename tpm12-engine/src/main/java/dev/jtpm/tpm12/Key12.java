@@ -52,11 +52,15 @@ final class Key12 {
         k.encScheme = in.u16();
         k.sigScheme = in.u16();
         byte[] parms = in.sized32();
-        if (k.algorithmId == ALG_RSA) {
-            CommandReader p = new CommandReader(parms, 0, parms.length);
-            k.keyLength = p.u32();
-            k.numPrimes = p.u32();
-            k.exponent = p.sized32();
+        switch (k.algorithmId) {
+            case ALG_RSA -> {
+                CommandReader p = new CommandReader(parms, 0, parms.length);
+                k.keyLength = p.u32();
+                k.numPrimes = p.u32();
+                k.exponent = p.sized32();
+            }
+            case 0, 6, 7, 8 -> { } // none, TPM_ALG_AES128/192/256 (libtpms TPM_KeyParms_Load)
+            default -> throw new Tpm12Failure(Tpm12Rc.BAD_KEY_PROPERTY);
         }
     }
 

@@ -224,6 +224,7 @@ final class OwnershipCommands {
     private static void clear(Command c) {
         Tpm12State st = c.st;
         st.keys.clear();
+        c.core.resetLockout(); // the TPM_STCLEAR_DATA goes, with authFailCount
         st.ownerAuth = new byte[20];
         st.ownerInstalled = false;
         st.srkBlob = null;
@@ -239,7 +240,7 @@ final class OwnershipCommands {
         st.pf[Tpm12State.PF_READ_PUBEK] = true;
         st.pf[Tpm12State.PF_DISABLE_OWNER_CLEAR] = false;
         st.pf[Tpm12State.PF_DISABLE_FULL_DA_LOGIC_INFO] = false;
-        st.pf[Tpm12State.PF_ALLOW_MAINTENANCE] = true;
+        st.pf[Tpm12State.PF_ALLOW_MAINTENANCE] = false; // libtpms is built with TPM_NOMAINTENANCE
         st.pf[Tpm12State.PF_READ_SRK_PUB] = false;
         st.pf[Tpm12State.PF_OWNERSHIP] = true;
         st.pf[Tpm12State.PF_OPERATOR] = false;

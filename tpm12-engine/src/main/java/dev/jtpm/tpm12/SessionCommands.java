@@ -77,14 +77,15 @@ final class SessionCommands {
         c.end();
         switch (resourceType) {
             case RT_KEY -> {
-                if (c.st.keys.remove(handle) == null) fail(Tpm12Rc.INVALID_KEYHANDLE);
+                if (c.st.keys.remove(handle) == null) fail(Tpm12Rc.BAD_PARAMETER);
             }
             case RT_AUTH -> {
                 if (c.st.sessions.remove(handle) == null) fail(Tpm12Rc.INVALID_AUTHHANDLE);
             }
-            case RT_TRANS -> fail(Tpm12Rc.BAD_PARAMETER);
-            case RT_CONTEXT, RT_DAA_TPM -> fail(Tpm12Rc.BAD_PARAMETER);
-            default -> fail(Tpm12Rc.BAD_PARAMETER);
+            case RT_CONTEXT -> fail(Tpm12Rc.BAD_PARAMETER); // none are ever held here
+            case RT_TRANS -> fail(Tpm12Rc.INVALID_AUTHHANDLE);
+            case RT_DAA_TPM -> fail(Tpm12Rc.BAD_HANDLE);
+            default -> fail(Tpm12Rc.INVALID_RESOURCE);
         }
     }
 }

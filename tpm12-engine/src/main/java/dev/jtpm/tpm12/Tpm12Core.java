@@ -218,6 +218,14 @@ final class Tpm12Core {
 
     void resetLockout() { authFailCount = 0; }
 
+    /** Seconds left in the lockout, 0 when none. */
+    long lockoutSecondsLeft() {
+        if (!lockedOut()) return 0;
+        int over = Math.min(authFailCount - LOCKOUT_THRESHOLD - 1, 30);
+        long left = (1000L << over) - (platform.millis().getAsLong() - authFailMillis);
+        return Math.max(0, (left + 999) / 1000);
+    }
+
     int authFailCount() { return authFailCount; }
 
     byte[] random(int n) {
