@@ -94,7 +94,11 @@ final class Command {
     /** No octets may remain: TPM_BAD_PARAM_SIZE. */
     void end() {
         if (in.remaining() != 0) fail(Tpm12Rc.BAD_PARAM_SIZE);
+        authsValid = true;
     }
+
+    /** libtpms' authHandleValid: the trailers were read and nothing was left over; an error then ends their sessions. */
+    boolean authsValid;
 
     /** SHA-1(ordinal || the input parameters), the inParamDigest of Part 1, 11.2. */
     byte[] inParamDigest() {

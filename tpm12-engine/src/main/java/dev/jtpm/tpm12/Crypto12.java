@@ -92,6 +92,17 @@ final class Crypto12 {
         }
     }
 
+    /** RSAES-PKCS1-v1_5 decryption (TPM_ES_RSAESPKCSv15). */
+    static byte[] pkcs1Decrypt(RSAPrivateCrtKey key, byte[] data) {
+        try {
+            Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+            c.init(Cipher.DECRYPT_MODE, key);
+            return c.doFinal(data);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new Tpm12Failure(Tpm12Rc.DECRYPT_ERROR);
+        }
+    }
+
     static RSAPublicKey publicKey(byte[] modulus, BigInteger e) {
         try {
             return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(new BigInteger(1, modulus), e));

@@ -47,6 +47,15 @@ final class Handlers {
         m.put(Ordinal.OwnerReadPubek, OwnershipCommands::ownerReadPubek);
         m.put(Ordinal.DisablePubekRead, OwnershipCommands::disablePubekRead);
         m.put(Ordinal.OwnerReadInternalPub, OwnershipCommands::ownerReadInternalPub);
+        // storage and keys
+        m.put(Ordinal.CreateWrapKey, StorageCommands::createWrapKey);
+        m.put(Ordinal.LoadKey2, StorageCommands::loadKey2);
+        m.put(Ordinal.LoadKey, StorageCommands::loadKey2);
+        m.put(Ordinal.GetPubKey, StorageCommands::getPubKey);
+        m.put(Ordinal.Seal, StorageCommands::seal);
+        m.put(Ordinal.Unseal, StorageCommands::unseal);
+        m.put(Ordinal.UnBind, StorageCommands::unBind);
+        m.put(Ordinal.Sign, StorageCommands::sign);
         return Map.copyOf(m);
     }
 

@@ -108,6 +108,12 @@ public final class Tpm12Client {
      */
     public Response auth1(int ordinal, byte[] handles, byte[] params, Session s, byte[] secret, boolean continueSession)
             throws IOException {
+        return auth1Handles(ordinal, handles, params, s, secret, continueSession, 0);
+    }
+
+    /** {@link #auth1} for a response that starts with {@code outHandles} handles outside the HMAC (TPM_LoadKey2). */
+    public Response auth1Handles(int ordinal, byte[] handles, byte[] params, Session s, byte[] secret, boolean continueSession,
+                                 int outHandles) throws IOException {
         byte[] key = s.key != null ? s.key : secret;
         byte[] nonceOdd = nonce();
         byte[] cont = {(byte) (continueSession ? 1 : 0)};
@@ -120,7 +126,7 @@ public final class Tpm12Client {
             byte[] b = r.body();
             int trailer = b.length - 41;
             byte[] nonceEven = Arrays.copyOfRange(b, trailer, trailer + 20);
-            byte[] outDigest = Crypto12.sha1(Command.u32(0), Command.u32(ordinal), Arrays.copyOfRange(b, 0, trailer));
+            byte[] outDigest = Crypto12.sha1(Command.u32(0), Command.u32(ordinal), Arrays.copyOfRange(b, 4 * outHandles, trailer));
             byte[] expect = Crypto12.hmac(responseKey == null ? key : responseKey, outDigest, nonceEven, nonceOdd,
                     new byte[] {b[trailer + 20]});
             responseKey = null;
@@ -180,6 +186,43 @@ public final class Tpm12Client {
         byte[] encSrk = Crypto12.oaepEncrypt(ek, srkAuth, rng);
         byte[] p = params((short) OwnershipCommands.PID_OWNER, encOwner.length, encOwner, encSrk.length, encSrk, srkTemplate());
         return auth1(Ordinal.TakeOwnership, new byte[0], p, oiap(), ownerAuth, false);
+    }
+
+    /** ADIP: {@code secret} XOR SHA-1(OSAP shared secret || nonce), for TPM_ENCAUTH parameters. */
+    public static byte[] encAuth(Session s, byte[] secret, byte[] nonce) {
+        byte[] x = Crypto12.sha1(s.key, nonce);
+        byte[] out = new byte[20];
+        for (int i = 0; i < 20; i++) out[i] = (byte) (secret[i] ^ x[i]);
+        return out;
+    }
+
+    /** The session's current nonceEven (for ADIP). */
+    public static byte[] nonceEven(Session s) { return s.nonceEven.clone(); }
+
+    /**
+     * TPM_Seal under the SRK with an OSAP session: {@code pcrInfo} may be empty. Answers the TPM_STORED_DATA.
+     */
+    public Response seal(byte[] srkAuth, byte[] dataAuth, byte[] pcrInfo, byte[] data) throws IOException {
+        Session s = osap(Command.ET_SRK, OwnershipCommands.KH_SRK, srkAuth);
+        byte[] enc = encAuth(s, dataAuth, s.nonceEven);
+        return auth1(Ordinal.Seal, params(OwnershipCommands.KH_SRK), params(enc, pcrInfo.length, pcrInfo, data.length, data), s, null,
+                false);
+    }
+
+    /** TPM_Unseal of {@code stored} under the SRK: AUTH2 with OIAP sessions for the SRK and the data. */
+    public Response unseal(byte[] srkAuth, byte[] dataAuth, byte[] stored) throws IOException {
+        Session k = oiap(), d = oiap();
+        byte[] digest = Crypto12.sha1(Command.u32(Ordinal.Unseal), stored);
+        byte[] n1 = nonce(), n2 = nonce();
+        byte[] cont = {0};
+        byte[] h1 = Crypto12.hmac(srkAuth, digest, k.nonceEven, n1, cont);
+        byte[] h2 = Crypto12.hmac(dataAuth, digest, d.nonceEven, n2, cont);
+        byte[] body = new ResponseWriter().u32(OwnershipCommands.KH_SRK).bytes(stored).u32(k.handle).bytes(n1).bytes(cont).bytes(h1)
+                .u32(d.handle).bytes(n2).bytes(cont).bytes(h2).toByteArray();
+        Response r = raw(command(Ordinal.TAG_RQU_AUTH2_COMMAND, Ordinal.Unseal, body));
+        if (!r.ok()) return r;
+        byte[] b = r.body();
+        return new Response(r.tag(), 0, Arrays.copyOf(b, b.length - 82));
     }
 
     /** The well-known secret (20 zero octets), what {@code -z} / {@code -y} select in tpm-tools. */

@@ -159,6 +159,10 @@ final class Tpm12Core {
         ResponseWriter w = new ResponseWriter();
         List<byte[]> outs = new ArrayList<>();
         byte[] outDigest = rc == 0 ? Crypto12.sha1(Command.u32(0), Command.u32(c.ordinal), c.out.toByteArray()) : null;
+        if (rc != 0 && c.authsValid && rc != Tpm12Rc.DEFEND_LOCK_RUNNING) {
+            for (Command.Auth a : c.auths) st.sessions.remove(a.handle);
+            return w.toByteArray();
+        }
         for (Command.Auth a : c.auths) {
             AuthSession s = a.session;
             if (s == null) continue;

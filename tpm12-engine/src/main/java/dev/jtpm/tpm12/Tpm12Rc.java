@@ -36,6 +36,7 @@ public final class Tpm12Rc {
     public static final int INVALID_KEYUSAGE = 0x24;
     public static final int WRONG_ENTITYTYPE = 0x25;
     public static final int INVALID_POSTINIT = 0x26;
+    public static final int INAPPROPRIATE_SIG = 0x27;
     public static final int BAD_KEY_PROPERTY = 0x28;
     public static final int BAD_SCHEME = 0x2A;
     public static final int BAD_DATASIZE = 0x2B;

@@ -1,0 +1,98 @@
+package dev.jtpm.tpm12;
+
+import static dev.jtpm.tpm12.Tpm12Client.params;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jtpm.engine.platform.NvStore;
+import dev.jtpm.engine.platform.Platform;
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StorageCommandsTest {
+    private Tpm12Client client;
+    private final byte[] owner = filled(1), srkAuth = new byte[20], dataAuth = filled(3), keyAuth = filled(4);
+
+    private static byte[] filled(int v) {
+        byte[] b = new byte[20];
+        Arrays.fill(b, (byte) v);
+        return b;
+    }
+
+    @BeforeEach
+    void owned() throws Exception {
+        Tpm12 tpm = new Tpm12(new Platform(NvStore.inMemory(), () -> 0L, new Random(7)));
+        tpm.init();
+        client = new Tpm12Client(tpm, new Random(8));
+        assertThat(client.send(Ordinal.Startup, params((short) 1)).rc()).isZero();
+        Tpm12Client.Response ek = client.createEndorsementKeyPair();
+        RSAPublicKey ekPub = Tpm12Client.pubkey(Arrays.copyOf(ek.body(), ek.body().length - 20));
+        assertThat(client.takeOwnership(ekPub, owner, srkAuth).rc()).isZero();
+    }
+
+    @Test
+    void sealUnseal_withoutPcrs_andWrongDataAuth() throws Exception {
+        byte[] secret = "the secret".getBytes(StandardCharsets.US_ASCII);
+        Tpm12Client.Response sealed = client.seal(srkAuth, dataAuth, new byte[0], secret);
+        assertThat(sealed.rc()).isZero();
+        Tpm12Client.Response un = client.unseal(srkAuth, dataAuth, sealed.body());
+        assertThat(un.rc()).isZero();
+        assertThat(Arrays.copyOfRange(un.body(), 4, un.body().length)).isEqualTo(secret);
+        assertThat(client.unseal(srkAuth, filled(9), sealed.body()).rc()).isEqualTo(Tpm12Rc.AUTH2FAIL);
+        assertThat(client.unseal(filled(9), dataAuth, sealed.body()).rc()).isEqualTo(Tpm12Rc.AUTHFAIL);
+        byte[] tampered = sealed.body().clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertThat(client.unseal(srkAuth, dataAuth, tampered).rc()).isEqualTo(Tpm12Rc.DECRYPT_ERROR);
+    }
+
+    @Test
+    void sealUnseal_boundToPcr() throws Exception {
+        byte[] pcr0 = client.send(Ordinal.PcrRead, params(0)).body();
+        byte[] sel = params((short) 3, new byte[] {1, 0, 0});
+        byte[] composite = Crypto12.sha1(sel, params(20), pcr0);
+        byte[] pcrInfo = params(sel, composite, new byte[20]);
+        Tpm12Client.Response sealed = client.seal(srkAuth, dataAuth, pcrInfo, new byte[] {1, 2, 3});
+        assertThat(sealed.rc()).isZero();
+        assertThat(client.unseal(srkAuth, dataAuth, sealed.body()).rc()).isZero();
+        client.send(Ordinal.Extend, params(0, new byte[20]));
+        assertThat(client.unseal(srkAuth, dataAuth, sealed.body()).rc()).isEqualTo(Tpm12Rc.WRONGPCRVAL);
+    }
+
+    @Test
+    void createWrapKey_loadKey2_sign_verifiesWithTheJdk() throws Exception {
+        byte[] rsa = params(2048, 2, 0);
+        byte[] keyInfo = params((short) Key12.TAG_KEY12, (short) 0, (short) Key12.KEY_SIGNING, 0, (byte) Key12.AUTH_ALWAYS,
+                params(Key12.ALG_RSA, (short) Key12.ES_NONE, (short) Key12.SS_RSASSAPKCS1v15_SHA1, rsa.length, rsa), 0, 0, 0);
+        Tpm12Client.Session s = client.osap(Command.ET_SRK, OwnershipCommands.KH_SRK, srkAuth);
+        byte[] enc = Tpm12Client.encAuth(s, keyAuth, Tpm12Client.nonceEven(s));
+        // the migration secret is encrypted with nonceOdd, which the client draws: a non-migratable key ignores it
+        Tpm12Client.Response wrapped = client.auth1(Ordinal.CreateWrapKey, params(OwnershipCommands.KH_SRK),
+                params(enc, new byte[20], keyInfo), s, null, false);
+        assertThat(wrapped.rc()).isZero();
+        Tpm12Client.Response loaded = client.raw(Tpm12Client.command(0xC2, Ordinal.LoadKey2, new byte[0])); // malformed
+        assertThat(loaded.rc()).isEqualTo(Tpm12Rc.BAD_PARAM_SIZE);
+        Tpm12Client.Session o = client.oiap();
+        loaded = client.auth1Handles(Ordinal.LoadKey2, params(OwnershipCommands.KH_SRK), wrapped.body(), o, srkAuth, false, 1);
+        assertThat(loaded.rc()).isZero();
+        int handle = Tpm12Client.u32(loaded.body(), 0);
+        Tpm12Client.Response pub = client.auth1(Ordinal.GetPubKey, params(handle), new byte[0], client.oiap(), keyAuth, false);
+        assertThat(pub.rc()).isZero();
+        RSAPublicKey signer = Tpm12Client.pubkey(pub.body());
+        byte[] msg = "signed by a TPM 1.2".getBytes(StandardCharsets.US_ASCII);
+        Tpm12Client.Response sig = client.auth1(Ordinal.Sign, params(handle), params(20, Crypto12.sha1(msg)), client.oiap(), keyAuth, false);
+        assertThat(sig.rc()).isZero();
+        Signature v = Signature.getInstance("SHA1withRSA");
+        v.initVerify(signer);
+        v.update(msg);
+        assertThat(v.verify(Arrays.copyOfRange(sig.body(), 4, sig.body().length))).isTrue();
+        assertThat(client.auth1(Ordinal.Sign, params(handle), params(20, new byte[20]), client.oiap(), owner, false).rc())
+                .isEqualTo(Tpm12Rc.AUTHFAIL);
+        assertThat(client.send(Ordinal.FlushSpecific, params(handle, 1)).rc()).isZero();
+        assertThat(client.auth1(Ordinal.Sign, params(handle), params(20, new byte[20]), client.oiap(), keyAuth, false).rc())
+                .isEqualTo(Tpm12Rc.INVALID_KEYHANDLE);
+    }
+}
