@@ -20,6 +20,12 @@ step createek tpm_createek
 step takeownership tpm_takeownership -y -z
 step getpubek tpm_getpubek -z
 step takeownership_again tpm_takeownership -y -z
+printf 'sealed by a TPM 1.2\n' > "$work/plain.txt"
+step sealdata tpm_sealdata -z -i "$work/plain.txt" -o "$work/sealed.blob"
+step unsealdata tpm_unsealdata -z -i "$work/sealed.blob" -o "$work/unsealed.txt"
+cmp "$work/plain.txt" "$work/unsealed.txt" && echo "UNSEALED SAME"
+step sealdata_pcr tpm_sealdata -z -p 0 -p 7 -i "$work/plain.txt" -o "$work/sealed-pcr.blob"
+step unsealdata_pcr tpm_unsealdata -z -i "$work/sealed-pcr.blob" -o "$work/unsealed-pcr.txt"
 kill $tcsd_pid
 wait $tcsd_pid 2>/dev/null
 echo DONE

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's TPM 1.2 walk-through with the real stack: {@code jtpm cuse --fuse-mount} without {@code --tpm2} serves
  * a TPM 1.2 device file, bound over /dev/tpm0 in a private mount namespace, and Debian's TrouSerS {@code tcsd} and
- * {@code tpm-tools} run against it: tpm_version, tpm_createek, tpm_takeownership -y -z, tpm_getpubek -z. Needs root
+ * {@code tpm-tools} run against it: tpm_version, tpm_createek, tpm_takeownership -y -z, tpm_getpubek -z,
+ * tpm_sealdata/tpm_unsealdata (also bound to PCRs 0 and 7). Needs root
  * (unshare -m), /dev/fuse and the Debian packages trousers and tpm-tools; skipped with a notice without them (a failure
  * when CI=true).
  */
@@ -60,6 +61,8 @@ class Tpm12TrousersTest {
                     "STEP getpubek rc=0", "Chip Version:        1.2.18.158", "TPM Vendor ID:       IBM",
                     "Key Size:          2048 bits");
             assertThat(out).as("a second owner is refused").doesNotContain("STEP takeownership_again rc=0");
+            assertThat(out).as(out).contains("STEP sealdata rc=0", "STEP unsealdata rc=0", "UNSEALED SAME",
+                    "STEP sealdata_pcr rc=0", "STEP unsealdata_pcr rc=0");
             assertThat(state.resolve("tpm-00.permall")).as("swtpm's TPM 1.2 file name").exists();
         } finally {
             jtpm.destroy();
