@@ -142,6 +142,39 @@ class Tpm12DifferentialTest {
             both(p, "cap check loaded, not RSA", cmd(Ordinal.GetCapability, 8, 12, params(3, (short) 3, (short) 1, 0)));
             for (int es = 0; es <= 6; es++) both(p, "cap trans es " + es, cmd(Ordinal.GetCapability, 0x15, 2, (short) es));
             for (int sym = 0; sym <= 4; sym++) both(p, "cap sym mode " + sym, cmd(Ordinal.GetCapability, 9, 4, sym));
+            // NV storage while nvLocked is FALSE (no authorization checked)
+            byte[] noPcrs = params((short) 3, new byte[3], (byte) 0x1f, new byte[20]);
+            int[][] defs = {{1, 32, 0x20002}, {2, 8, 0x40004}, {3, 16, 0x1002}, {4, 4, 0x2002}, {5, 4, 0x80004002}, {6, 4, 0},
+                    {7, 4, 0x6}, {8, 4, 0x60000}, {0x1000F000, 16, 0x2}, {9, 0, 0x2}, {0, 4, 2}, {10, 0x7000, 2}};
+            for (int[] d2 : defs) {
+                byte[] pubInfo = params((short) 0x18, d2[0], noPcrs, noPcrs, (short) 0x17, d2[2], false, false, false, d2[1]);
+                both(p, "NV_DefineSpace 0x" + Integer.toHexString(d2[0]) + " size " + d2[1] + " attrs 0x" + Integer.toHexString(d2[2]),
+                        cmd(Ordinal.NV_DefineSpace, pubInfo, new byte[20]));
+            }
+            both(p, "cap NV list", cmd(Ordinal.GetCapability, 0x0D, 0));
+            for (int idx : new int[] {1, 2, 3, 4, 5, 0x1000F000, 99}) both(p, "cap NV index " + idx, cmd(Ordinal.GetCapability, 0x11, 4, idx));
+            both(p, "cap NV available", cmd(Ordinal.GetCapability, 5, 4, 0x123));
+            for (int[] w : new int[][] {{1, 0, 32}, {1, 30, 4}, {1, 8, 8}, {3, 0, 8}, {3, 0, 16}, {4, 0, 4}, {4, 0, 0}, {4, 0, 4}, {99, 0, 1},
+                    {5, 0, 4}, {5, 0, 0}, {5, 0, 4}, {2, 0, 8}}) {
+                byte[] data = new byte[w[2]];
+                Arrays.fill(data, (byte) (w[0] + w[1]));
+                both(p, "NV_WriteValue " + Arrays.toString(w), cmd(Ordinal.NV_WriteValue, w[0], w[1], w[2], data));
+            }
+            for (int[] r : new int[][] {{1, 0, 32}, {1, 0, 33}, {1, 31, 1}, {1, 0, 0}, {3, 0, 16}, {4, 0, 4}, {5, 0, 4}, {99, 0, 1}, {2, 0, 8}}) {
+                both(p, "NV_ReadValue " + Arrays.toString(r), cmd(Ordinal.NV_ReadValue, r[0], r[1], r[2]));
+            }
+            both(p, "NV delete 3", cmd(Ordinal.NV_DefineSpace, params((short) 0x18, 3, noPcrs, noPcrs, (short) 0x17, 0x1002, false, false, false, 0), new byte[20]));
+            both(p, "NV delete absent", cmd(Ordinal.NV_DefineSpace, params((short) 0x18, 33, noPcrs, noPcrs, (short) 0x17, 2, false, false, false, 0), new byte[20]));
+            both(p, "cap NV list after delete", cmd(Ordinal.GetCapability, 0x0D, 0));
+            both(p, "NV global lock", cmd(Ordinal.NV_WriteValue, 0, 0, 0));
+            both(p, "volatile flags after global lock", cmd(Ordinal.GetCapability, 4, 4, 0x109));
+            both(p, "NV_LOCK", cmd(Ordinal.NV_DefineSpace, params((short) 0x18, 0xFFFFFFFF, noPcrs, noPcrs, (short) 0x17, 0, false, false, false, 0), new byte[20]));
+            both(p, "flags with nvLocked", cmd(Ordinal.GetCapability, 4, 4, 0x108));
+            both(p, "NV_WriteValue owner index without auth, locked", cmd(Ordinal.NV_WriteValue, 1, 0, 1, new byte[1]));
+            both(p, "NV_ReadValue owner index without auth, locked", cmd(Ordinal.NV_ReadValue, 1, 0, 1));
+            both(p, "NV_ReadValue auth index without auth, locked", cmd(Ordinal.NV_ReadValue, 2, 0, 1));
+            both(p, "NV_WriteValue plain index, locked", cmd(Ordinal.NV_WriteValue, 6, 0, 1, new byte[1]));
+            both(p, "NV_DefineSpace without auth, locked, no PP", cmd(Ordinal.NV_DefineSpace, params((short) 0x18, 20, noPcrs, noPcrs, (short) 0x17, 2, false, false, false, 4), new byte[20]));
             // the endorsement key and ownership
             Random rng = new Random(5);
             Tpm12Client jc = new Tpm12Client(p.jtpmDevice, rng), sc = new Tpm12Client(p.swtpmDevice, new Random(5));

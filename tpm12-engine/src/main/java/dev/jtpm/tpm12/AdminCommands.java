@@ -45,6 +45,10 @@ final class AdminCommands {
                     st.sessions.clear();
                     st.keys.clear();
                     c.core.resetLockout();
+                    for (NvIndex12 n : st.nv.values()) { // TPM_NVIndexEntries_StClear
+                        n.bReadSTClear = false;
+                        n.bWriteSTClear = false;
+                    }
                 }
                 case ST_STATE -> {
                     try {

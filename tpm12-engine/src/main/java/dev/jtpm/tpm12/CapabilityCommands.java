@@ -69,7 +69,15 @@ final class CapabilityCommands {
                     default -> fail(Tpm12Rc.BAD_PARAMETER);
                 }
             }
-            case CAP_NV_LIST -> { }
+            case CAP_NV_LIST -> {
+                for (int index : st.nv.keySet()) r.u32(index);
+            }
+            case CAP_NV_INDEX -> {
+                need(subCap, 4);
+                NvIndex12 n = st.nv.get(sub32);
+                if (n == null) fail(Tpm12Rc.BADINDEX);
+                r.bytes(n.publicArea());
+            }
             case CAP_CHECK_LOADED -> {
                 CommandReader sub = new CommandReader(subCap, 0, subCap.length);
                 Key12 k = new Key12();
@@ -151,7 +159,7 @@ final class CapabilityCommands {
             case 0x11F -> r.u32(0);                                                // CMK_RESTRICTION
             case 0x120 -> r.u32(50_000_000).u32(100_000_000).u32(300_000_000);     // DURATION
             case 0x122 -> r.u32(0xffffffff);                                       // ACTIVE_COUNTER
-            case 0x123 -> r.u32(0x6ffa);                                           // MAX_NV_AVAILABLE
+            case 0x123 -> r.u32(NvCommands.NV_SPACE - NvCommands.used(st));         // MAX_NV_AVAILABLE
             case 0x124 -> r.u32(Tpm12Core.BUFFER_MAX);                             // INPUT_BUFFER
             default -> fail(Tpm12Rc.BAD_MODE);
         }

@@ -56,6 +56,12 @@ final class Handlers {
         m.put(Ordinal.Unseal, StorageCommands::unseal);
         m.put(Ordinal.UnBind, StorageCommands::unBind);
         m.put(Ordinal.Sign, StorageCommands::sign);
+        // NV storage
+        m.put(Ordinal.NV_DefineSpace, NvCommands::defineSpace);
+        m.put(Ordinal.NV_WriteValue, NvCommands::writeValue);
+        m.put(Ordinal.NV_WriteValueAuth, NvCommands::writeValue);
+        m.put(Ordinal.NV_ReadValue, NvCommands::readValue);
+        m.put(Ordinal.NV_ReadValueAuth, NvCommands::readValue);
         return Map.copyOf(m);
     }
 

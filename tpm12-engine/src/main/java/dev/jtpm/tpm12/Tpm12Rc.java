@@ -60,6 +60,7 @@ public final class Tpm12Rc {
     public static final int NOOPERATOR = 0x49;
     public static final int OWNER_CONTROL = 0x4F;
     public static final int NOCONTEXTSPACE = 0x63;
+    public static final int MAXNVWRITES = 0x48;
     public static final int DEFEND_LOCK_RUNNING = 0x803;
 
     /** True for the codes after which libtpms goes into failure mode (TPM_FAIL). */

@@ -44,6 +44,7 @@ final class Tpm12State {
     transient Key12 srkCache; // srkBlob decoded
     byte[] authDir = new byte[20];
     int daFailures;
+    final Map<Integer, NvIndex12> nv = new java.util.TreeMap<>(Integer::compareUnsigned);
 
     // ---- stclear (savestate)
     boolean sfDeactivated, sfDisableForceClear, sfPhysicalPresence, sfPhysicalPresenceLock, sfGlobalLock;
@@ -119,6 +120,12 @@ final class Tpm12State {
             writeOpt(out, srkBlob);
             out.write(authDir);
             out.writeInt(daFailures);
+            out.writeInt(nv.size());
+            for (NvIndex12 n : nv.values()) {
+                byte[] b = n.marshal();
+                out.writeInt(b.length);
+                out.write(b);
+            }
         });
     }
 
@@ -133,6 +140,13 @@ final class Tpm12State {
         srkBlob = readOpt(in);
         in.readFully(authDir);
         daFailures = in.readInt();
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            NvIndex12 n = NvIndex12.unmarshal(new CommandReader(b, 0, b.length));
+            nv.put(n.index, n);
+        }
     }
 
     /** TPM_SaveState's blob: the STCLEAR flags and data. */
