@@ -20,6 +20,7 @@ final class Handlers {
         m.put(Ordinal.GetRandom, AdminCommands::getRandom);
         m.put(Ordinal.StirRandom, AdminCommands::stirRandom);
         m.put(Ordinal.GetCapability, CapabilityCommands::getCapability);
+        m.put(Ordinal.GetCapabilityOwner, OwnershipCommands::getCapabilityOwner);
         // integrity collection and reporting
         m.put(Ordinal.Extend, PcrCommands::extend);
         m.put(Ordinal.PcrRead, PcrCommands::pcrRead);

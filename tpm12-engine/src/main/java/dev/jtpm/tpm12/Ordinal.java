@@ -38,6 +38,7 @@ public final class Ordinal {
     public static final int ForceClear = 0x5D;
     public static final int DisableForceClear = 0x5E;
     public static final int GetCapability = 0x65;
+    public static final int GetCapabilityOwner = 0x66;
     public static final int OwnerSetDisable = 0x6E;
     public static final int PhysicalEnable = 0x6F;
     public static final int PhysicalDisable = 0x70;

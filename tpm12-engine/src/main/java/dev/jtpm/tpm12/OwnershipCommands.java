@@ -198,6 +198,22 @@ final class OwnershipCommands {
         c.out.bytes(srk.encode());
     }
 
+    /** TPM_GetCapabilityOwner (7.3): TPM_VERSION 1.1.0.0, the permanent and the volatile flags as bitmaps (bit 0 first). */
+    static void getCapabilityOwner(Command c) {
+        c.checkState(CHECK_ALL);
+        c.tag(1);
+        Command.Auth a = c.auth();
+        c.end();
+        ownerAuthorize(c, a);
+        Tpm12State st = c.st;
+        int nonVolatile = 0;
+        for (int i = 0; i < st.pf.length; i++) if (st.pf[i]) nonVolatile |= 1 << i;
+        boolean[] vf = {st.sfDeactivated, st.sfDisableForceClear, st.sfPhysicalPresence, st.sfPhysicalPresenceLock, st.sfGlobalLock};
+        int volatileFlags = 0;
+        for (int i = 0; i < vf.length; i++) if (vf[i]) volatileFlags |= 1 << i;
+        c.out.u32(0x01010000).u32(nonVolatile).u32(volatileFlags);
+    }
+
     /** TPM_OwnerClear (6.2): owner-authorized; TPM_CLEAR_DISABLED. The response is keyed with the old owner secret. */
     static void ownerClear(Command c) {
         c.checkState(CHECK_ALL);
