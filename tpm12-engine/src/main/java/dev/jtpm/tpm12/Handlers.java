@@ -57,6 +57,11 @@ final class Handlers {
         m.put(Ordinal.Unseal, StorageCommands::unseal);
         m.put(Ordinal.UnBind, StorageCommands::unBind);
         m.put(Ordinal.Sign, StorageCommands::sign);
+        // attestation, ticks, owner secrets
+        m.put(Ordinal.Quote, AttestationCommands::quote);
+        m.put(Ordinal.Quote2, AttestationCommands::quote2);
+        m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
+        m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);
         // NV storage
         m.put(Ordinal.NV_DefineSpace, NvCommands::defineSpace);
         m.put(Ordinal.NV_WriteValue, NvCommands::writeValue);

@@ -316,7 +316,7 @@ final class StorageCommands {
         c.out.sized32(out);
     }
 
-    private static final byte[] SHA1_DIGEST_INFO = java.util.HexFormat.of().parseHex("3021300906052b0e03021a05000414");
+    static final byte[] SHA1_DIGEST_INFO = java.util.HexFormat.of().parseHex("3021300906052b0e03021a05000414");
 
     /** TPM_Sign (13.1): a signing or legacy key; SHA1 scheme signs a 20-octet digest, DER signs the octets given. */
     static void sign(Command c) {

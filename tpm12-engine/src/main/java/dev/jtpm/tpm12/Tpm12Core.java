@@ -45,8 +45,14 @@ final class Tpm12Core {
         this.platform = platform;
     }
 
+    /** TPM_GetTicks' start (the platform clock at _TPM_Init) and its tickNonce, new at every _TPM_Init. */
+    long tickStart;
+    byte[] tickNonce = new byte[20];
+
     boolean init() {
         poweredOn = false;
+        tickStart = platform.millis().getAsLong();
+        platform.entropy().nextBytes(tickNonce);
         hashSequence = null;
         try {
             Tpm12State s = new Tpm12State();

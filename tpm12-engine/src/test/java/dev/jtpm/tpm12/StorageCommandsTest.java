@@ -62,6 +62,64 @@ class StorageCommandsTest {
         assertThat(client.unseal(srkAuth, dataAuth, sealed.body()).rc()).isEqualTo(Tpm12Rc.WRONGPCRVAL);
     }
 
+    private int loadSigningKey() throws Exception {
+        byte[] rsa = params(2048, 2, 0);
+        byte[] keyInfo = params((short) Key12.TAG_KEY12, (short) 0, (short) Key12.KEY_SIGNING, 0, (byte) Key12.AUTH_ALWAYS,
+                params(Key12.ALG_RSA, (short) Key12.ES_NONE, (short) Key12.SS_RSASSAPKCS1v15_SHA1, rsa.length, rsa), 0, 0, 0);
+        Tpm12Client.Session s = client.osap(Command.ET_SRK, OwnershipCommands.KH_SRK, srkAuth);
+        byte[] enc = Tpm12Client.encAuth(s, keyAuth, Tpm12Client.nonceEven(s));
+        Tpm12Client.Response wrapped = client.auth1(Ordinal.CreateWrapKey, params(OwnershipCommands.KH_SRK),
+                params(enc, new byte[20], keyInfo), s, null, false);
+        Tpm12Client.Response loaded = client.auth1Handles(Ordinal.LoadKey2, params(OwnershipCommands.KH_SRK), wrapped.body(),
+                client.oiap(), srkAuth, false, 1);
+        return Tpm12Client.u32(loaded.body(), 0);
+    }
+
+    @Test
+    void quoteAndQuote2_verifyWithTheJdk() throws Exception {
+        int handle = loadSigningKey();
+        RSAPublicKey signer = Tpm12Client.pubkey(client.auth1(Ordinal.GetPubKey, params(handle), new byte[0], client.oiap(), keyAuth, false).body());
+        byte[] nonce = filled(5);
+        byte[] sel = params((short) 3, new byte[] {(byte) 0x81, 0, 0}); // PCRs 0 and 7
+        Tpm12Client.Response q = client.auth1(Ordinal.Quote, params(handle), params(nonce, sel), client.oiap(), keyAuth, false);
+        assertThat(q.rc()).isZero();
+        byte[] comp = Arrays.copyOf(q.body(), 5 + 4 + 40);
+        byte[] quoteInfo = params(0x01010000, "QUOT".getBytes(StandardCharsets.US_ASCII), Crypto12.sha1(comp), nonce);
+        Signature v = Signature.getInstance("SHA1withRSA");
+        v.initVerify(signer);
+        v.update(quoteInfo);
+        assertThat(v.verify(Arrays.copyOfRange(q.body(), comp.length + 4, q.body().length))).isTrue();
+
+        Tpm12Client.Response q2 = client.auth1(Ordinal.Quote2, params(handle), params(nonce, sel, true), client.oiap(), keyAuth, false);
+        assertThat(q2.rc()).isZero();
+        byte[] pcrInfoShort = Arrays.copyOf(q2.body(), 5 + 1 + 20);
+        assertThat(Arrays.copyOfRange(pcrInfoShort, 6, 26)).isEqualTo(Crypto12.sha1(comp));
+        int versionSize = Tpm12Client.u32(q2.body(), 26);
+        byte[] version = Arrays.copyOfRange(q2.body(), 30, 30 + versionSize);
+        byte[] info2 = params((short) 0x36, "QUT2".getBytes(StandardCharsets.US_ASCII), nonce, pcrInfoShort, version);
+        v.initVerify(signer);
+        v.update(info2);
+        assertThat(v.verify(Arrays.copyOfRange(q2.body(), 34 + versionSize, q2.body().length))).isTrue();
+        assertThat(client.auth1(Ordinal.Quote, params(OwnershipCommands.KH_SRK), params(nonce, sel), client.oiap(), srkAuth, false).rc())
+                .isEqualTo(Tpm12Rc.INVALID_KEYUSAGE);
+    }
+
+    @Test
+    void changeAuthOwner_replacesTheOwnerSecret() throws Exception {
+        byte[] newOwner = filled(6);
+        Tpm12Client.Session s = client.osap(Command.ET_OWNER, OwnershipCommands.KH_OWNER, owner);
+        byte[] enc = Tpm12Client.encAuth(s, newOwner, Tpm12Client.nonceEven(s));
+        assertThat(client.auth1(Ordinal.ChangeAuthOwner, new byte[0], params((short) 4, enc, (short) Command.ET_OWNER), s, null, false).rc())
+                .isZero();
+        assertThat(client.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(OwnershipCommands.KH_SRK), client.oiap(), owner, false).rc())
+                .isEqualTo(Tpm12Rc.AUTHFAIL);
+        assertThat(client.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(OwnershipCommands.KH_SRK), client.oiap(), newOwner, false).rc())
+                .isZero();
+        Tpm12Client.Response ticks = client.send(Ordinal.GetTicks, new byte[0]);
+        assertThat(ticks.rc()).isZero();
+        assertThat(ticks.body()).hasSize(2 + 8 + 2 + 20);
+    }
+
     @Test
     void createWrapKey_loadKey2_sign_verifiesWithTheJdk() throws Exception {
         byte[] rsa = params(2048, 2, 0);
