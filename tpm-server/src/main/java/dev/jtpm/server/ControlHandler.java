@@ -139,8 +139,8 @@ final class ControlHandler {
         }
     }
 
-    private static Reply getInfo(CtrlRequest.GetInfo g) {
-        byte[] json = TpmIdentity.infoJson(g.flags()).getBytes(StandardCharsets.US_ASCII);
+    private Reply getInfo(CtrlRequest.GetInfo g) {
+        byte[] json = TpmIdentity.infoJson(g.flags(), controller.tpm().isTpm2()).getBytes(StandardCharsets.US_ASCII);
         long off = Integer.toUnsignedLong(g.offset());
         if (off >= json.length) return bad(Ptm.TPM_BAD_PARAMETER);
         byte[] z = Arrays.copyOf(json, json.length + 1); // NUL-terminated

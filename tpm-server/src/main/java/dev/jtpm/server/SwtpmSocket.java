@@ -43,7 +43,7 @@ public final class SwtpmSocket {
             case HELP -> { out.print(usage()); return 0; }
             case VERSION -> { out.println("jtpm socket " + VERSION + " (swtpm-compatible TPM 2.0 emulator in Java)"); return 0; }
             case PRINT_CAPABILITIES -> { out.println(capabilitiesJson()); return 0; }
-            case PRINT_STATES -> { out.println(statesJson(o.stateDir())); return 0; }
+            case PRINT_STATES -> { out.println(statesJson(o.stateDir(), o.tpm2())); return 0; }
             case RUN -> { }
         }
         if (o.daemon()) return Daemon.detach(args, err);
@@ -220,9 +220,14 @@ public final class SwtpmSocket {
 
     /** The {@code --print-states} JSON: the state files present and their sizes, as swtpm prints it. */
     public static String statesJson(Path dir) {
+        return statesJson(dir, true);
+    }
+
+    /** {@link #statesJson(Path)} for a TPM 2.0 ({@code tpm2-00.*}) or a TPM 1.2 ({@code tpm-00.*}). */
+    public static String statesJson(Path dir, boolean tpm2) {
         java.util.List<String> entries = new java.util.ArrayList<>();
         for (dev.jtpm.engine.platform.StateKind k : dev.jtpm.engine.platform.StateKind.values()) {
-            Path f = dir.resolve("tpm2-00." + k.fileSuffix());
+            Path f = dir.resolve((tpm2 ? "tpm2-00." : "tpm-00.") + k.fileSuffix());
             try {
                 if (Files.isRegularFile(f)) entries.add("{\"name\": \"" + k.fileSuffix() + "\", \"size\": " + Files.size(f) + "}");
             } catch (IOException ignored) {

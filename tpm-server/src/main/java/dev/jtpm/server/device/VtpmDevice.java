@@ -292,8 +292,8 @@ public final class VtpmDevice {
         return rc;
     }
 
-    private static Result getInfo(long flags, int offset) {
-        byte[] json = TpmIdentity.infoJson(flags).getBytes(StandardCharsets.US_ASCII);
+    private Result getInfo(long flags, int offset) {
+        byte[] json = TpmIdentity.infoJson(flags, controller.tpm().isTpm2()).getBytes(StandardCharsets.US_ASCII);
         long off = Integer.toUnsignedLong(offset);
         if (off >= json.length) return result(Ptm.TPM_BAD_PARAMETER);
         byte[] z = Arrays.copyOf(json, json.length + 1);
