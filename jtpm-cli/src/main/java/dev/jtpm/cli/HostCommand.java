@@ -40,6 +40,14 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "address the instances' TCP ports bind (default: 127.0.0.1)")
     String bind = "127.0.0.1";
 
+    @Option(names = "--store", paramLabel = "URI", description = "keep the instances' state in this store"
+            + " (postgresql://HOST:PORT/DB?…, see docs/fleet.md) instead of DIR/NAME/tpm2")
+    String store;
+
+    @Option(names = "--key", paramLabel = "file=PATH|pwdfile=PATH[,…]", description = "encrypt every instance's state"
+            + " (files or database rows) with this key: jtpm socket's --key forms")
+    String key;
+
     @Option(names = "--log-level", paramLabel = "N", description = "swtpm log level for the instances (default: 0)")
     int logLevel = 0;
 
@@ -63,9 +71,18 @@ final class HostCommand implements Callable<Integer> {
             ep = new InstanceHost.Endpoints.Sockets(endpoints != null && endpoints.sockets != null ? endpoints.sockets
                     : dir.resolve("sockets"));
         }
+        java.util.Optional<dev.jtpm.wire.StateKey> stateKey;
+        try {
+            stateKey = key == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(dev.jtpm.wire.StateKey.parse("--key", key, dev.jtpm.server.SwtpmSocket.FD_READER,
+                            dev.jtpm.server.backend.SealedStateKey.UNSEALER));
+        } catch (IllegalArgumentException e) {
+            System.err.println("jtpm host: " + e.getMessage());
+            return 2;
+        }
         InstanceHost host;
         try {
-            host = InstanceHost.open(dir, ep, new ServerLog(System.err, logLevel));
+            host = InstanceHost.open(dir, ep, new ServerLog(System.err, logLevel), store, stateKey);
         } catch (IOException e) {
             System.err.println("jtpm host: cannot use " + dir + ": " + e.getMessage());
             return 1;

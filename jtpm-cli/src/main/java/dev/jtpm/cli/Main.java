@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
         description = {"A virtual TPM 2.0 in pure Java.",
                 "Also: socket, cuse, chardev (swtpm's front-ends; see jtpm <command> --help)."},
         subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, HostCommand.class, SetupCommand.class,
-                LocalCaCommand.class, ImportStateCommand.class, PipeCommand.class, InstallCommand.class})
+                LocalCaCommand.class, ImportStateCommand.class, PipeCommand.class, InstallCommand.class,
+                EvePtpmCommand.class, EveRunCommand.class, SealKeyCommand.class,
+                CrosVtpmCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -38,6 +40,7 @@ public final class Main implements Runnable {
         }
         CommandLine cl = new CommandLine(new Main());
         cl.getSubcommands().get("socket").setUnmatchedOptionsArePositionalParams(true);
+        cl.getSubcommands().get("eve-run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("jtpm: " + ex.getMessage());
             return 2;

@@ -44,7 +44,7 @@ public final class Setup {
     static {
         for (String o : List.of("tpm-state", "tpmstate", "tpm", "swtpm_ioctl", "ownerpass", "srkpass", "config", "vmid",
                 "keyfile", "keyfile-fd", "pwdfile", "pwdfile-fd", "cipher", "runas", "logfile", "pcr-banks", "rsa-keysize",
-                "write-ek-cert-files", "tcsd-system-ps-file", "localca-dir")) OPTIONS.put(o, 'r');
+                "write-ek-cert-files", "tcsd-system-ps-file", "localca-dir", "profile")) OPTIONS.put(o, 'r');
         for (String o : List.of("tpm2", "ecc", "createek", "create-spk", "take-ownership", "owner-well-known",
                 "srk-well-known", "create-ek-cert", "create-platform-cert", "lock-nvram", "display", "overwrite",
                 "not-overwrite", "allow-signing", "decryption", "version", "print-capabilities", "reconfigure", "help",
@@ -176,6 +176,9 @@ public final class Setup {
         if (state.startsWith("file://")) throw new SetupException("jtpm setup: the file:// backend is not supported; use a directory");
         Path dir = Path.of(state.startsWith("dir://") ? state.substring(6) : state);
         boolean overwrite = a.has("overwrite"), notOverwrite = a.has("not-overwrite"), reconfigure = a.has("reconfigure");
+        boolean eve = a.has("profile");
+        if (eve && !a.get("profile").equals("eve")) throw new SetupException("jtpm setup: unknown --profile '" + a.get("profile") + "' (eve)");
+        if (eve && a.has("create-spk")) throw new SetupException("jtpm setup: --create-spk and --profile eve both want handle 0x81000001");
 
         int rsaBits = switch (a.values().getOrDefault("rsa-keysize", "2048")) {
             case "2048" -> 2048;
@@ -207,7 +210,9 @@ public final class Setup {
 
         Path permall = dir.resolve("tpm2-00." + StateKind.PERMANENT.fileSuffix());
         boolean exists = Files.exists(permall);
-        if (!reconfigure && exists) {
+        // --profile eve on an existing state adds EVE's keys to it (idempotent, as EVE's tpmmgr)
+        boolean eveOnExisting = eve && exists && !overwrite && !reconfigure;
+        if (!reconfigure && exists && !eveOnExisting) {
             if (notOverwrite) {
                 log.info("Not overwriting existing state file.");
                 return 0;
@@ -234,7 +239,7 @@ public final class Setup {
             log.info("Starting vTPM " + (reconfigure ? "reconfiguration" : "manufacturing") + " as "
                     + System.getProperty("user.name") + " @ " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
             NvStore mem = NvStore.inMemory();
-            if (reconfigure) {
+            if (reconfigure || eveOnExisting) {
                 for (StateKind k : StateKind.values()) {
                     try {
                         byte[] blob = store.load(k);
@@ -246,12 +251,20 @@ public final class Setup {
             }
             Tpm tpm = new Tpm(Platform.of(mem));
             if (!tpm.init()) throw new IOException("the TPM could not be initialized");
-            Manufacture m = new Manufacture(new InProcessTransport(tpm), log::info);
+            InProcessTransport transport = new InProcessTransport(tpm);
+            Manufacture m = new Manufacture(transport, log::info);
             m.startup();
             var options = new Manufacture.Options(a.has("create-spk"), a.has("ecc"), rsaBits, createEk, ekCert, platformCert,
                     a.has("lock-nvram"), a.has("allow-signing"), a.has("decryption") || !a.has("allow-signing"),
                     a.has("ecc-p256"), pcrBanks, reconfigure);
-            List<Manufacture.MadeEk> made = m.run(options, certs);
+            List<Manufacture.MadeEk> made = eveOnExisting ? List.of() : m.run(options, certs);
+            if (eve) {
+                new EveProfile(transport, log::info).apply();
+                var shutdown = new dev.jtpm.types.command.Shutdown(dev.jtpm.types.TpmSu.CLEAR);
+                if (!dev.jtpm.types.command.CommandBytes.decode(shutdown,
+                        transport.execute(dev.jtpm.types.command.CommandBytes.encode(shutdown), 0)).ok())
+                    throw new IOException("TPM2_Shutdown failed");
+            }
             tpm.powerOff();
             // only now, everything made: the state files (temporary file, fsync, rename; encrypted with the key)
             for (StateKind k : StateKind.values()) {
@@ -464,6 +477,8 @@ public final class Setup {
             --create-ek-cert         : create EK certificates (implies --createek)
             --create-platform-cert   : create a platform certificate (implies --createek)
             --ecc-p256               : also an ECC P-256 EK (TCG template L-2) at 0x81010002, certificate 0x01C0000A
+            --profile eve            : also EVE's keys (tpmmgr's EK/SRK/AIK/quote/ECDH at 0x81000001-5, owner hierarchy);
+                                       on an existing state adds what is missing, keeps what matches
             --create-spk             : create a storage primary key at 0x81000001
             --ecc                    : the storage primary key is ECC (P-384)
             --allow-signing          : non-standard EKs that can sign (their templates go to NV)

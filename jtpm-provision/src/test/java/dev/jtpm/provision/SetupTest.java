@@ -72,9 +72,9 @@ class SetupTest {
     /** The state of a directory, started in a new in-process TPM. */
     static final class Loaded {
         final Tpm tpm;
+        final NvStore mem = NvStore.inMemory();
 
         Loaded(Path dir, Optional<StateKey> key) throws Exception {
-            NvStore mem = NvStore.inMemory();
             for (StateKind k : StateKind.values()) {
                 Path f = dir.resolve("tpm2-00." + k.fileSuffix());
                 if (Files.exists(f)) mem.store(k, StateBlob.decodeFile(Files.readAllBytes(f), key));

@@ -19,8 +19,16 @@ public sealed interface ChannelSpec {
      *
      * @param path the socket file (removed at exit)
      * @param mode permission bits for the socket file, or -1 to leave them as created
+     * @param owner the file's owner and group ({@code uid=}, {@code gid=}, {@code group=})
      */
-    record UnixIo(Path path, int mode) implements ChannelSpec {}
+    record UnixIo(Path path, int mode, SocketOwner owner) implements ChannelSpec {
+        public UnixIo {
+            if (owner == null) owner = SocketOwner.NONE;
+        }
+
+        /** With the ownership left as created. */
+        public UnixIo(Path path, int mode) { this(path, mode, SocketOwner.NONE); }
+    }
 
     /**
      * The Microsoft simulator protocol: TPM port {@code port}, platform port {@code port + 1}

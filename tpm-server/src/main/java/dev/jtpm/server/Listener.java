@@ -35,6 +35,11 @@ final class Listener implements Acceptor {
 
     /** Binds a Unix socket listener, replacing a stale socket file at that path. */
     static Listener unix(Path path, int mode) throws IOException {
+        return unix(path, mode, SocketOwner.NONE);
+    }
+
+    /** Binds a Unix socket listener with a mode and an owner, replacing a stale socket file at that path. */
+    static Listener unix(Path path, int mode, SocketOwner owner) throws IOException {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
                 && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(path);
@@ -44,7 +49,7 @@ final class Listener implements Acceptor {
         if (!at.equals(path)) Files.deleteIfExists(at); // left by a killed process with the same pid
         try {
             s.bind(UnixDomainSocketAddress.of(at), 16);
-            publish(at, path, mode);
+            publish(at, path, mode, owner);
         } catch (IOException e) {
             s.close();
             Files.deleteIfExists(at);
@@ -65,6 +70,12 @@ final class Listener implements Acceptor {
 
     /** Sets the mode of the listening socket bound at {@code at} and renames it to {@code path}. */
     static void publish(Path at, Path path, int mode) throws IOException {
+        publish(at, path, mode, SocketOwner.NONE);
+    }
+
+    /** Sets the owner and mode of the listening socket bound at {@code at} and renames it to {@code path}. */
+    static void publish(Path at, Path path, int mode, SocketOwner owner) throws IOException {
+        owner.apply(at);
         if (mode >= 0) Files.setPosixFilePermissions(at, PosixFilePermissions.fromString(rwx(mode)));
         if (!at.equals(path)) {
             Files.move(at, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -24,6 +24,11 @@ final class NativeUnixListener implements Acceptor {
 
     /** Binds {@code path}, replacing a stale socket file. */
     static NativeUnixListener bind(Path path, int mode) throws IOException {
+        return bind(path, mode, SocketOwner.NONE);
+    }
+
+    /** Binds {@code path} with a mode and an owner, replacing a stale socket file. */
+    static NativeUnixListener bind(Path path, int mode, SocketOwner owner) throws IOException {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
                 && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(path);
@@ -37,7 +42,7 @@ final class NativeUnixListener implements Acceptor {
             throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
         try {
-            Listener.publish(at, path, mode);
+            Listener.publish(at, path, mode, owner);
         } catch (IOException e) {
             Posix.close(fd);
             Files.deleteIfExists(at);

@@ -30,12 +30,15 @@ import java.util.Set;
  * @param releaseLockOutgoing {@code --migration release-lock-outgoing}
  * @param runas {@code --runas} user, or null
  * @param daemon {@code -d/--daemon}
+ * @param stateUri {@code --tpmstate backend-uri=} of a store other than {@code dir://} (then {@code stateDir} is
+ *     null), or null
+ * @param stateName {@code --tpmstate name=}: the TPM's name in the {@code stateUri} store, or null
  */
 public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, ChannelSpec ctrl, SwtpmFlags flags,
                             boolean rejectLocality4, boolean terminate, boolean ctrlTerminate, Path stateDir,
                             int stateMode, Path pidFile, Path logFile, int logLevel, int pidFd, String key,
                             String migrationKey, boolean incomingMigration, boolean releaseLockOutgoing, String runas,
-                            boolean daemon) {
+                            boolean daemon, String stateUri, String stateName) {
 
     /** What the command line asks for. */
     public enum Action { RUN, HELP, VERSION, PRINT_CAPABILITIES, PRINT_STATES }
@@ -96,11 +99,11 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         if (action == Action.PRINT_STATES) {
             StateDir state = parseState(tpmstate, env);
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, state.dir(),
-                    state.mode(), null, null, -1, -1, null, null, false, false, null, false);
+                    state.mode(), null, null, -1, -1, null, null, false, false, null, false, state.uri(), state.name());
         }
         if (action != Action.RUN) {
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
-                    DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false);
+                    DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false, null, null);
         }
         if ((server != null ? 1 : 0) + (legacyPort != null ? 1 : 0) + (dataFd != null ? 1 : 0) > 1) {
             throw new OptionException("give only one of --server, --port and --fd");
@@ -113,7 +116,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         boolean ctrlTerminate = false;
         if (ctrl != null) {
             KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl,
-                    Set.of("type", "path", "port", "bindaddr", "mode", "terminate", "clientfd"));
+                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> {
@@ -127,8 +130,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                         ctrlTerminate = true; // nothing is left to serve once that connection is gone
                         yield new ChannelSpec.Fd(parseFd("--ctrl", kv.require("clientfd")));
                     }
-                    only(kv, Set.of("type", "path", "mode", "terminate"));
-                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                    only(kv, Set.of("type", "path", "mode", "uid", "gid", "group", "terminate"));
+                    yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--ctrl", kv));
                 }
                 default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
             };
@@ -183,7 +186,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         }
         return new SocketOptions(action, tpm2, dataSpec, ctrlSpec, parseFlags(flags), reject4, terminate, ctrlTerminate,
                 stateDir, stateMode, pidFile, logFile, logLevel, pidFd, key, migrationKey, incoming, releaseOutgoing, runas,
-                daemon);
+                daemon, state.uri(), state.name());
     }
 
     private static boolean hasFd(String keyOption) {
@@ -192,33 +195,42 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         return false;
     }
 
-    record StateDir(Path dir, int mode) {}
+    /** The parsed {@code --tpmstate}: a directory, or a store URI ({@code uri}, {@code name}) with {@code dir} null. */
+    record StateDir(Path dir, int mode, String uri, String name) {}
 
     static StateDir parseState(String tpmstate, Map<String, String> env) throws OptionException {
         Path stateDir = null;
+        String uri = null, name = null;
         int stateMode = DirectoryStateStore.DEFAULT_MODE;
         if (tpmstate != null) {
-            KeyValueOption kv = KeyValueOption.parse("--tpmstate", tpmstate, Set.of("dir", "backend-uri", "mode", "lock"));
+            KeyValueOption kv = KeyValueOption.parse("--tpmstate", tpmstate, Set.of("dir", "backend-uri", "mode", "lock", "name"));
             if (kv.has("dir") && kv.has("backend-uri")) throw new OptionException("--tpmstate: give dir= or backend-uri=, not both");
             if (kv.has("dir")) stateDir = Path.of(kv.require("dir"));
             else if (kv.has("backend-uri")) {
-                String uri = kv.require("backend-uri");
-                if (!uri.startsWith("dir://")) {
-                    throw new OptionException("--tpmstate: backend-uri '" + uri + "' is not supported: jtpm has the dir:// backend only");
+                String u = kv.require("backend-uri");
+                if (u.startsWith("dir://")) stateDir = Path.of(u.substring("dir://".length()));
+                else if (StateStores.scheme(u).isEmpty()) {
+                    throw new OptionException("--tpmstate: backend-uri '" + u + "' has no scheme (dir://… or postgresql://…)");
+                } else if (StateStores.provider(StateStores.scheme(u)) == null) {
+                    throw new OptionException("--tpmstate: " + StateStores.unsupported(u));
+                } else {
+                    uri = u;
+                    name = kv.require("name");
                 }
-                stateDir = Path.of(uri.substring("dir://".length()));
             }
+            if (kv.has("name") && uri == null) throw new OptionException("--tpmstate: name= goes with a backend-uri other than dir://");
             stateMode = kv.mode("mode", DirectoryStateStore.DEFAULT_MODE);
             if (kv.has("lock") && !kv.flag("lock")) throw new OptionException("--tpmstate: lock=false is not supported");
         }
+        if (uri != null) return new StateDir(null, stateMode, uri, name);
         if (stateDir == null && env.get("TPM_PATH") != null && !env.get("TPM_PATH").isEmpty()) stateDir = Path.of(env.get("TPM_PATH"));
         if (stateDir == null) throw new OptionException("missing --tpmstate dir=<dir> (or the TPM_PATH environment variable)");
-        return new StateDir(stateDir, stateMode);
+        return new StateDir(stateDir, stateMode, null, null);
     }
 
     private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
         KeyValueOption kv = KeyValueOption.parse("--server", text,
-                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "fd"));
+                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd"));
         String type = kv.has("type") ? kv.require("type") : "tcp";
         if (kv.has("fd") && !type.equals("mssim")) {
             only(kv, Set.of("type", "fd", "disconnect"));
@@ -232,8 +244,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 yield new ChannelSpec.Tcp(bind, kv.port("port", dflt), kv.flag("disconnect"));
             }
             case "unixio" -> {
-                only(kv, Set.of("type", "path", "mode"));
-                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                only(kv, Set.of("type", "path", "mode", "uid", "gid", "group"));
+                yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--server", kv));
             }
             case "mssim" -> {
                 only(kv, Set.of("type", "port", "bindaddr"));
@@ -242,6 +254,10 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             }
             default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio or mssim)");
         };
+    }
+
+    private static SocketOwner owner(String option, KeyValueOption kv) throws OptionException {
+        return SocketOwner.parse(option, kv.get("uid"), kv.get("gid"), kv.get("group"));
     }
 
     private static int parseFd(String option, String v) throws OptionException {

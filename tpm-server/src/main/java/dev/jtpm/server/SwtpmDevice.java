@@ -92,16 +92,21 @@ public final class SwtpmDevice {
         ChannelSpec ctrlSpec = null;
         boolean ctrlTerminate = false;
         if (ctrl != null) {
-            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl, Set.of("type", "path", "port", "bindaddr", "mode", "terminate"));
+            KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl, Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> new ChannelSpec.Tcp(kv.has("bindaddr") ? kv.require("bindaddr") : "127.0.0.1",
                         KeyValueOption.parsePort("--ctrl", kv.require("port")), false);
-                case "unixio" -> new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1));
+                case "unixio" -> new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1),
+                        SocketOwner.parse("--ctrl", kv.get("uid"), kv.get("gid"), kv.get("group")));
                 default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
             };
         }
         SocketOptions.StateDir state = SocketOptions.parseState(tpmstate, env);
+        if (state.uri() != null) {
+            throw new OptionException("--tpmstate: backend-uri " + StateStores.scheme(state.uri())
+                    + ":// is served by jtpm socket and jtpm host only");
+        }
         SwtpmFlags f = SocketOptions.parseFlags(flags);
         if (vtpmProxy && f.startup() == SwtpmFlags.Startup.NONE && (flags == null || !flags.contains("startup-none"))) {
             f = new SwtpmFlags(true, SwtpmFlags.Startup.CLEAR, f.disableAutoShutdown()); // swtpm: the proxy implies startup-clear

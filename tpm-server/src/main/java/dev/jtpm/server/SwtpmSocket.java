@@ -43,7 +43,14 @@ public final class SwtpmSocket {
             case HELP -> { out.print(usage()); return 0; }
             case VERSION -> { out.println("jtpm socket " + VERSION + " (swtpm-compatible TPM 2.0 emulator in Java)"); return 0; }
             case PRINT_CAPABILITIES -> { out.println(capabilitiesJson()); return 0; }
-            case PRINT_STATES -> { out.println(statesJson(o.stateDir(), o.tpm2())); return 0; }
+            case PRINT_STATES -> {
+                if (o.stateDir() == null) {
+                    err.println("jtpm socket: --print-states reads a state directory, not " + StateStores.scheme(o.stateUri()) + "://");
+                    return 1;
+                }
+                out.println(statesJson(o.stateDir(), o.tpm2()));
+                return 0;
+            }
             case RUN -> { }
         }
         if (o.daemon()) return Daemon.detach(args, err);
@@ -71,7 +78,8 @@ public final class SwtpmSocket {
         }
         Optional<StateKey> key, migrationKey;
         try {
-            key = o.key() == null ? Optional.empty() : Optional.of(StateKey.parse("--key", o.key(), FD_READER));
+            key = o.key() == null ? Optional.empty()
+                    : Optional.of(StateKey.parse("--key", o.key(), FD_READER, dev.jtpm.server.backend.SealedStateKey.UNSEALER));
             migrationKey = o.migrationKey() == null ? Optional.empty()
                     : Optional.of(StateKey.parse("--migration-key", o.migrationKey(), FD_READER));
         } catch (IllegalArgumentException e) {
@@ -79,10 +87,10 @@ public final class SwtpmSocket {
             return 1;
         }
         boolean dropLater = o.runas() != null && Privileges.geteuid() == 0;
-        DeferredStateStore deferred = dropLater ? new DeferredStateStore(() -> openStore(o, key)) : null;
+        DeferredStateStore deferred = dropLater ? new DeferredStateStore(() -> openStore(o, key, log)) : null;
         StateStore store;
         try {
-            store = dropLater ? deferred : openStore(o, key);
+            store = dropLater ? deferred : openStore(o, key, log);
         } catch (IOException e) {
             err.println("jtpm socket: " + e.getMessage());
             return 1;
@@ -138,7 +146,10 @@ public final class SwtpmSocket {
     }
 
     /** Opens the state directory (locked and checked unless an incoming migration defers the lock). */
-    private static StateStore openStore(SocketOptions o, Optional<StateKey> key) throws IOException {
+    private static StateStore openStore(SocketOptions o, Optional<StateKey> key, ServerLog log) throws IOException {
+        if (o.stateUri() != null) {
+            return StateStores.open(new StateStoreRequest(o.stateUri(), o.stateName(), key, log, !o.incomingMigration()));
+        }
         try {
             return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration(), !o.tpm2());
         } catch (StateLockedException | StateKeyException e) {
@@ -267,6 +278,8 @@ public final class SwtpmSocket {
                                          sockets it accepts CMD_SET_DATAFD (QEMU)
                   --tpmstate dir=<dir>|backend-uri=dir://<dir>[,mode=0<octal>]
                                          state directory (or env TPM_PATH); files 0640 by default
+                  --tpmstate backend-uri=postgresql://<host>:<port>/<db>[?…],name=<name>
+                                         state in PostgreSQL (jtpm-fleet; see docs/fleet.md)
                   --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]
                   --pid file=<path>|fd=<fd>
                                          write the pid once ready (in place); the file is removed at exit

@@ -124,7 +124,7 @@ public final class TpmInstance implements AutoCloseable {
         try {
             if (config.ctrl() != null) {
                 ctrl = switch (config.ctrl()) {
-                    case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode());
+                    case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode(), u.owner());
                     case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
                     default -> listen(config.ctrl());
                 };
@@ -175,7 +175,7 @@ public final class TpmInstance implements AutoCloseable {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
             case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
-            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode());
+            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode(), u.owner());
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
         };
     }

@@ -59,7 +59,10 @@ class SocketOptionsTest {
         assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--pid", "file=/a,fd=4"))
                 .hasMessage("--pid: give file=<path> or fd=<fd>");
         assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=file:///f"))
-                .hasMessageContaining("dir:// backend only");
+                .hasMessage("--tpmstate: backend-uri 'file:///f' is not supported: jtpm has dir:// built in, and postgresql://"
+                        + " with the jtpm-fleet module on the class path");
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y,name=vm1"))
+                .hasMessage("--tpmstate: name= goes with a backend-uri other than dir://");
         assertThatThrownBy(() -> parse("--tpm2", "-d", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--key", "pwdfd=5"))
                 .hasMessageStartingWith("--daemon: jtpm re-executes itself");
         assertThatThrownBy(() -> parse("--tpm2", "--daemon", "--server", "type=tcp,fd=5", "--tpmstate", "dir=/y"))

@@ -31,7 +31,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <li>{@code mode=aes-cbc|aes-128-cbc|aes-256-cbc} (default aes-128-cbc), and jtpm's own
  *     {@code aes-128-gcm|aes-256-gcm} (see {@link StateBlob}: authenticated encryption in the same container,
  *     which swtpm refuses cleanly — it finds no HMAC — so choose CBC for state that swtpm must read);</li>
- * <li>{@code remove[=true|false]}: unlink the key or passphrase file after reading it.</li>
+ * <li>{@code remove[=true|false]}: unlink the key or passphrase file after reading it;</li>
+ * <li>jtpm's {@code sealed=<file>,tcti=<spec>}: the key is sealed by a TPM (the backend {@code <spec>}, as
+ *     {@code --backend} names it; {@code tcti=} comes last and takes the rest of the value, commas included) and
+ *     unsealed at start by the {@link Unsealer} the server passes; a binary key as long as the mode's.</li>
  * </ul>
  */
 public final class StateKey {
@@ -48,7 +51,17 @@ public final class StateKey {
         FdOpener PROC_SELF = fd -> Files.newInputStream(Path.of("/proc/self/fd/" + fd));
     }
 
-    private static final Set<String> KEYS = Set.of("file", "fd", "pwdfile", "pwdfd", "format", "mode", "kdf", "remove");
+    /** Unseals a key sealed by a TPM ({@code sealed=FILE,tcti=SPEC}); supplied by the server, which can reach TPMs. */
+    @FunctionalInterface
+    public interface Unsealer {
+        /** The unsealed key bytes; an {@link IOException} with one line saying why not. */
+        byte[] unseal(Path sealedFile, String tcti) throws IOException;
+
+        /** For callers that cannot reach a TPM. */
+        Unsealer NONE = (file, tcti) -> { throw new IOException("sealed= is not supported here"); };
+    }
+
+    private static final Set<String> KEYS = Set.of("file", "fd", "pwdfile", "pwdfd", "format", "mode", "kdf", "remove", "sealed", "tcti");
     private static final byte[] SALT = "swtpm".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] key;
@@ -126,7 +139,18 @@ public final class StateKey {
      *     wrong (never the key)
      */
     public static StateKey parse(String option, String optionValue, FdOpener fds) {
+        return parse(option, optionValue, fds, Unsealer.NONE);
+    }
+
+    /** {@link #parse(String, String, FdOpener)} with {@code sealed=FILE,tcti=SPEC} unsealed by {@code unsealer}. */
+    public static StateKey parse(String option, String optionValue, FdOpener fds, Unsealer unsealer) {
         Map<String, String> kv = new LinkedHashMap<>();
+        String tcti = null;
+        int at = optionValue.startsWith("tcti=") ? 0 : optionValue.indexOf(",tcti=");
+        if (at >= 0) {
+            tcti = optionValue.substring(at == 0 ? 5 : at + 6);
+            optionValue = optionValue.substring(0, at);
+        }
         for (String part : optionValue.split(",", -1)) {
             if (part.isEmpty()) continue;
             int eq = part.indexOf('=');
@@ -135,11 +159,13 @@ public final class StateKey {
             if (!KEYS.contains(k)) throw bad(option, "unknown parameter '" + k + "'");
             if (kv.put(k, v) != null) throw bad(option, "parameter '" + k + "' given twice");
         }
-        String file = value(option, kv, "file"), pwdfile = value(option, kv, "pwdfile");
+        String file = value(option, kv, "file"), pwdfile = value(option, kv, "pwdfile"), sealed = value(option, kv, "sealed");
         Integer fd = fd(option, kv, "fd"), pwdfd = fd(option, kv, "pwdfd");
-        int sources = (file != null ? 1 : 0) + (fd != null ? 1 : 0) + (pwdfile != null ? 1 : 0) + (pwdfd != null ? 1 : 0);
-        if (sources == 0) throw bad(option, "either file=, fd=, pwdfile=, or pwdfd= is required");
-        if (sources > 1) throw bad(option, "give only one of file=, fd=, pwdfile= and pwdfd=");
+        int sources = (file != null ? 1 : 0) + (fd != null ? 1 : 0) + (pwdfile != null ? 1 : 0) + (pwdfd != null ? 1 : 0)
+                + (sealed != null ? 1 : 0);
+        if (sources == 0) throw bad(option, "either file=, fd=, pwdfile=, pwdfd= or sealed= is required");
+        if (sources > 1) throw bad(option, "give only one of file=, fd=, pwdfile=, pwdfd= and sealed=");
+        if ((sealed != null) != (tcti != null)) throw bad(option, sealed != null ? "sealed= needs tcti=" : "tcti= applies to sealed= only");
         String mode = kv.containsKey("mode") ? value(option, kv, "mode") : "aes-128-cbc";
         int modeLength = switch (mode == null ? "" : mode) {
             case "aes-cbc", "aes-128-cbc", "aes-gcm", "aes-128-gcm" -> 16;
@@ -155,7 +181,22 @@ public final class StateKey {
             else if (!r.equals("false")) throw bad(option, "remove takes true or false, not '" + r + "'");
         }
         StateKey result;
-        if (file != null || fd != null) {
+        if (sealed != null) {
+            for (String k : new String[] {"format", "kdf", "remove"}) {
+                if (kv.containsKey(k)) throw bad(option, k + "= does not apply to sealed=");
+            }
+            byte[] content;
+            try {
+                content = unsealer.unseal(Path.of(sealed), tcti);
+            } catch (IOException e) {
+                throw bad(option, e.getMessage());
+            }
+            try {
+                result = binaryKey(option, content, modeLength);
+            } finally {
+                Arrays.fill(content, (byte) 0);
+            }
+        } else if (file != null || fd != null) {
             if (kv.containsKey("kdf")) throw bad(option, "kdf= applies to pwdfile= and pwdfd= only");
             String format = kv.containsKey("format") ? value(option, kv, "format") : "hex";
             if (!"hex".equals(format) && !"binary".equals(format)) {

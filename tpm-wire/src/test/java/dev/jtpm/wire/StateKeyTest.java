@@ -87,7 +87,7 @@ class StateKeyTest {
     void badOptions_oneLineEach() throws Exception {
         Path f = Files.writeString(dir.resolve("k"), K256.substring(0, 32));
         assertThatThrownBy(() -> StateKey.parse("mode=aes-256-cbc", NO_FDS))
-                .hasMessage("--key: either file=, fd=, pwdfile=, or pwdfd= is required");
+                .hasMessage("--key: either file=, fd=, pwdfile=, pwdfd= or sealed= is required");
         assertThat(StateKey.parse("file=" + f + ",mode=aes-128-gcm", NO_FDS).gcm()).as("jtpm's GCM mode").isTrue();
         assertThat(StateKey.parse("file=" + f + ",mode=aes-128-cbc", NO_FDS).gcm()).isFalse();
         assertThatThrownBy(() -> StateKey.parse("file=" + f + ",mode=aes-256-gcm", NO_FDS))
@@ -108,5 +108,31 @@ class StateKeyTest {
     void toString_isRedacted() throws Exception {
         StateKey k = StateKey.of(HEX.parseHex(K256));
         assertThat(k.toString()).isEqualTo("StateKey[AES-256, redacted]").doesNotContain("0001");
+    }
+
+    @Test
+    void sealed_tctiTakesTheRest_unsealerGivesTheKey_refusalsOneLine() throws Exception {
+        byte[] key = HEX.parseHex(K256);
+        String[] seen = new String[2];
+        StateKey.Unsealer unsealer = (file, tcti) -> {
+            seen[0] = file.toString();
+            seen[1] = tcti;
+            return key.clone();
+        };
+        StateKey k = StateKey.parse("--key", "sealed=/v/key.sealed,mode=aes-256-cbc,tcti=swtpm:host=10.0.0.1,port=2321", NO_FDS, unsealer);
+        assertThat(k.bytes()).isEqualTo(key);
+        assertThat(seen).containsExactly("/v/key.sealed", "swtpm:host=10.0.0.1,port=2321");
+        assertThatThrownBy(() -> StateKey.parse("--key", "sealed=/v/k,mode=aes-128-cbc,tcti=device:/dev/tpmrm0", NO_FDS, unsealer))
+                .hasMessage("--key: the binary key has 32 octets, more than the mode's 16");
+        assertThatThrownBy(() -> StateKey.parse("--key", "sealed=/v/k", NO_FDS, unsealer)).hasMessage("--key: sealed= needs tcti=");
+        assertThatThrownBy(() -> StateKey.parse("--key", "file=/v/k,tcti=device:/dev/tpm0", NO_FDS, unsealer))
+                .hasMessage("--key: tcti= applies to sealed= only");
+        assertThatThrownBy(() -> StateKey.parse("--key", "sealed=/v/k,format=hex,tcti=x", NO_FDS, unsealer))
+                .hasMessage("--key: format= does not apply to sealed=");
+        assertThatThrownBy(() -> StateKey.parse("--key", "sealed=/v/k,mode=aes-256-cbc,tcti=x", NO_FDS))
+                .hasMessage("--key: sealed= is not supported here");
+        StateKey.Unsealer refusing = (file, tcti) -> { throw new java.io.IOException("the TPM's PCRs differ"); };
+        assertThatThrownBy(() -> StateKey.parse("--key", "sealed=/v/k,mode=aes-256-cbc,tcti=x", NO_FDS, refusing))
+                .hasMessage("--key: the TPM's PCRs differ");
     }
 }

@@ -42,6 +42,14 @@ public sealed interface BackendSpec {
     /** jtpm's engine in this process; {@code dir} empty: in memory, gone at exit. */
     record InProcess(Optional<Path> dir, Optional<String> key) implements BackendSpec {
         public Backend open() throws IOException {
+            return new Backend.InProcessBackend(start(null, null), describe());
+        }
+
+        /**
+         * Starts the TPM with these channels ({@code null}: none), for a service that lets other processes reach it
+         * (eve-ptpm hands tpm2-tools a swtpm TCTI on them). The caller closes the instance.
+         */
+        public TpmInstance start(dev.jtpm.server.ChannelSpec data, dev.jtpm.server.ChannelSpec ctrl) throws IOException {
             StateStore store;
             if (dir.isPresent()) {
                 Optional<StateKey> fileKey = key.isEmpty() ? Optional.empty()
@@ -56,9 +64,7 @@ public sealed interface BackendSpec {
             } catch (OptionException e) {
                 throw new IllegalStateException(e);
             }
-            TpmInstance instance = TpmInstance.start(store,
-                    new InstanceConfig(null, null, flags, false, false, false, ServerLog.NONE));
-            return new Backend.InProcessBackend(instance, describe());
+            return TpmInstance.start(store, new InstanceConfig(data, ctrl, flags, false, false, false, ServerLog.NONE));
         }
 
         public String describe() { return "in-process" + dir.map(d -> ":" + d).orElse(""); }

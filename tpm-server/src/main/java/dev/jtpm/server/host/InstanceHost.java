@@ -48,7 +48,11 @@ public final class InstanceHost implements AutoCloseable {
     }
 
     /** An instance as the API shows it. */
-    public record Info(String name, boolean running, ChannelSpec server, ChannelSpec ctrl, Path stateDir, String flags) {}
+    public record Info(String name, boolean running, ChannelSpec server, ChannelSpec ctrl, Path stateDir, String flags,
+                       String store) {
+        /** Where the state is: the store (its URI without parameters, {@code #NAME}) or the state directory. */
+        public String tpmstate() { return store != null ? store : stateDir.toString(); }
+    }
 
     /** A refused request: the HTTP status it maps to and a one-line reason. */
     public static final class HostException extends Exception {
@@ -64,6 +68,8 @@ public final class InstanceHost implements AutoCloseable {
     }
 
     private final Path dir;
+    private final String storeUri;
+    private final java.util.Optional<dev.jtpm.wire.StateKey> key;
     private final Endpoints endpoints;
     private final ServerLog log;
     private final HostMetrics metrics;
@@ -90,8 +96,11 @@ public final class InstanceHost implements AutoCloseable {
         Path stateDir() { return home.resolve("tpm2"); }
     }
 
-    private InstanceHost(Path dir, Endpoints endpoints, ServerLog log) {
+    private InstanceHost(Path dir, Endpoints endpoints, ServerLog log, String storeUri,
+                         java.util.Optional<dev.jtpm.wire.StateKey> key) {
         this.dir = dir;
+        this.storeUri = storeUri;
+        this.key = key;
         this.endpoints = endpoints;
         this.log = log;
         this.metrics = new HostMetrics();
@@ -102,10 +111,26 @@ public final class InstanceHost implements AutoCloseable {
      * stopped. An instance that cannot start is logged and left stopped; the others serve.
      */
     public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log) throws IOException {
+        return open(dir, endpoints, log, null);
+    }
+
+    /**
+     * As {@link #open(Path, Endpoints, ServerLog)}, with the instances' state in the store {@code storeUri} names
+     * ({@code postgresql://…}, {@code jtpm host --store}) under each instance's name instead of {@code DIR/NAME/tpm2};
+     * null keeps the directories. Removing an instance then forgets it on this host and leaves its state in the store,
+     * so another host can take it.
+     */
+    public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log, String storeUri) throws IOException {
+        return open(dir, endpoints, log, storeUri, java.util.Optional.empty());
+    }
+
+    /** As {@link #open(Path, Endpoints, ServerLog, String)}, every instance's state encrypted with {@code key} ({@code --key}). */
+    public static InstanceHost open(Path dir, Endpoints endpoints, ServerLog log, String storeUri,
+                                    java.util.Optional<dev.jtpm.wire.StateKey> key) throws IOException {
         Files.createDirectories(dir);
         if (endpoints instanceof Endpoints.Sockets s) Files.createDirectories(s.dir());
         dev.jtpm.server.ConnectionThreads.acceptOnVirtualThreads(); // idle instances hold no platform thread
-        InstanceHost h = new InstanceHost(dir, endpoints, log);
+        InstanceHost h = new InstanceHost(dir, endpoints, log, storeUri, key);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
             List<Path> homes = new ArrayList<>();
             ds.forEach(homes::add);
@@ -161,7 +186,7 @@ public final class InstanceHost implements AutoCloseable {
         ChannelSpec[] ep = allocate(name);
         Hosted x = new Hosted(name, home, ep[0], ep[1], f, false);
         try {
-            Files.createDirectories(x.stateDir());
+            Files.createDirectories(storeUri == null ? x.stateDir() : home);
             save(x);
         } catch (IOException e) {
             deleteTree(home);
@@ -181,7 +206,7 @@ public final class InstanceHost implements AutoCloseable {
 
     /** Every instance, by name. */
     public synchronized List<Info> list() {
-        return instances.values().stream().map(InstanceHost::info).toList();
+        return instances.values().stream().map(this::info).toList();
     }
 
     /** One instance; 404 when unknown. */
@@ -242,14 +267,16 @@ public final class InstanceHost implements AutoCloseable {
         if (closed) throw new HostException(409, "the host is shutting down");
     }
 
-    private static Info info(Hosted x) {
-        return new Info(x.name, x.running != null, x.server, x.ctrl, x.stateDir(), x.flags);
+    private Info info(Hosted x) {
+        return new Info(x.name, x.running != null, x.server, x.ctrl, x.stateDir(), x.flags,
+                storeUri == null ? null : storeUri.replaceFirst("\\?.*", "") + "#" + x.name);
     }
 
     private void startInstance(Hosted x) throws HostException {
-        DirectoryStateStore store;
+        dev.jtpm.server.StateStore store;
         try {
-            store = DirectoryStateStore.open(x.stateDir(), 0600);
+            store = storeUri == null ? DirectoryStateStore.open(x.stateDir(), 0600, key, true)
+                    : dev.jtpm.server.StateStores.open(new dev.jtpm.server.StateStoreRequest(storeUri, x.name, key, log));
         } catch (IOException e) {
             throw new HostException(409, "instance " + x.name + ": " + e.getMessage());
         }

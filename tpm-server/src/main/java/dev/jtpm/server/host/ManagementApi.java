@@ -256,7 +256,7 @@ public final class ManagementApi implements AutoCloseable {
         m.put("state", Json.quote(i.running() ? "running" : "stopped"));
         m.put("server", endpoint(i.server()));
         m.put("ctrl", endpoint(i.ctrl()));
-        m.put("tpmstate", Json.quote(i.stateDir().toString()));
+        m.put("tpmstate", Json.quote(i.tpmstate()));
         m.put("flags", Json.quote(i.flags()));
         return Json.object(m);
     }
