@@ -212,6 +212,38 @@ class Tpm12DifferentialTest {
                     sc.auth1(Ordinal.DisablePubekRead, new byte[0], new byte[0], sc.oiap(), owner, false).rc());
             expectSame("OwnerReadPubek", jc.auth1(Ordinal.OwnerReadPubek, new byte[0], new byte[0], jc.oiap(), owner, false).rc(),
                     sc.auth1(Ordinal.OwnerReadPubek, new byte[0], new byte[0], sc.oiap(), owner, false).rc());
+            // monotonic counters
+            byte[] counterAuth = new byte[20];
+            Arrays.fill(counterAuth, (byte) 0x33);
+            for (int i = 0; i < 2; i++) {
+                Tpm12Client.Session jsc = jc.osap(2, 0x40000001, owner), ssc = sc.osap(2, 0x40000001, owner);
+                Tpm12Client.Response jr = jc.auth1(Ordinal.CreateCounter, new byte[0],
+                        params(Tpm12Client.encAuth(jsc, counterAuth, Tpm12Client.nonceEven(jsc)), new byte[] {'C', 'N', 'T', (byte) i}), jsc, null, false);
+                Tpm12Client.Response sr = sc.auth1(Ordinal.CreateCounter, new byte[0],
+                        params(Tpm12Client.encAuth(ssc, counterAuth, Tpm12Client.nonceEven(ssc)), new byte[] {'C', 'N', 'T', (byte) i}), ssc, null, false);
+                expectSame("CreateCounter " + i, jr.rc(), sr.rc());
+                if (!Arrays.equals(jr.body(), sr.body())) diffs.add("CreateCounter " + i + " body differs: " + HexFormat.of().formatHex(jr.body()) + " / " + HexFormat.of().formatHex(sr.body()));
+            }
+            expectSame("CreateCounter under OIAP", jc.auth1(Ordinal.CreateCounter, new byte[0], params(new byte[20], new byte[4]), jc.oiap(), owner, false).rc(),
+                    sc.auth1(Ordinal.CreateCounter, new byte[0], params(new byte[20], new byte[4]), sc.oiap(), owner, false).rc());
+            for (int id = 0; id < 3; id++) both(p, "ReadCounter " + id, cmd(Ordinal.ReadCounter, id));
+            for (int id : new int[] {0, 0, 1}) {
+                Tpm12Client.Response jr = jc.auth1(Ordinal.IncrementCounter, new byte[0], params(id), jc.oiap(), counterAuth, false);
+                Tpm12Client.Response sr = sc.auth1(Ordinal.IncrementCounter, new byte[0], params(id), sc.oiap(), counterAuth, false);
+                expectSame("IncrementCounter " + id, jr.rc(), sr.rc());
+                if (!Arrays.equals(jr.body(), sr.body())) diffs.add("IncrementCounter " + id + " body differs");
+            }
+            expectSame("IncrementCounter wrong auth", jc.auth1(Ordinal.IncrementCounter, new byte[0], params(0), jc.oiap(), owner, false).rc(),
+                    sc.auth1(Ordinal.IncrementCounter, new byte[0], params(0), sc.oiap(), owner, false).rc());
+            both(p, "cap counter handles", cmd(Ordinal.GetCapability, 0x14, 4, 6));
+            both(p, "cap counters", cmd(Ordinal.GetCapability, 5, 4, 0x10C));
+            both(p, "cap active counter", cmd(Ordinal.GetCapability, 5, 4, 0x122));
+            expectSame("ReleaseCounterOwner 0", jc.auth1(Ordinal.ReleaseCounterOwner, new byte[0], params(0), jc.oiap(), owner, false).rc(),
+                    sc.auth1(Ordinal.ReleaseCounterOwner, new byte[0], params(0), sc.oiap(), owner, false).rc());
+            expectSame("ReleaseCounter 1", jc.auth1(Ordinal.ReleaseCounter, new byte[0], params(1), jc.oiap(), counterAuth, false).rc(),
+                    sc.auth1(Ordinal.ReleaseCounter, new byte[0], params(1), sc.oiap(), counterAuth, false).rc());
+            both(p, "ReadCounter released", cmd(Ordinal.ReadCounter, 0));
+            both(p, "cap active counter after release", cmd(Ordinal.GetCapability, 5, 4, 0x122));
             both(p, "SaveState", cmd(Ordinal.SaveState));
             both(p, "PcrRead after SaveState", cmd(Ordinal.PcrRead, 0));
             expectSame("OwnerClear", jc.auth1(Ordinal.OwnerClear, new byte[0], new byte[0], jc.oiap(), owner, false).rc(),

@@ -45,6 +45,7 @@ final class AdminCommands {
                     st.sessions.clear();
                     st.keys.clear();
                     c.core.resetLockout();
+                    st.activeCounter = CounterCommands.COUNT_ID_NULL;
                     for (NvIndex12 n : st.nv.values()) { // TPM_NVIndexEntries_StClear
                         n.bReadSTClear = false;
                         n.bWriteSTClear = false;

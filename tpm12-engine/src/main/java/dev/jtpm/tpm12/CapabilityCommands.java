@@ -65,7 +65,11 @@ final class CapabilityCommands {
                         r.u16(st.sessions.size());
                         for (int h : st.sessions.keySet()) r.u32(h);
                     }
-                    case 4, 5, 6, 8 -> r.u16(0); // TPM_RT_TRANS, CONTEXT, COUNTER, DAA_TPM: none held
+                    case 6 -> { // TPM_RT_COUNTER
+                        r.u16(Tpm12State.countersUsed(st));
+                        for (int i = 0; i < st.counters.length; i++) if (st.counters[i] != null) r.u32(i);
+                    }
+                    case 4, 5, 8 -> r.u16(0); // TPM_RT_TRANS, CONTEXT, DAA_TPM: none held
                     default -> fail(Tpm12Rc.BAD_PARAMETER);
                 }
             }
@@ -118,6 +122,12 @@ final class CapabilityCommands {
         r.u32(0);
     }
 
+    private static int freeCounters(Tpm12State st) {
+        int n = 0;
+        for (CounterCommands.Counter k : st.counters) if (k == null) n++;
+        return n;
+    }
+
     private static boolean need(byte[] subCap, int size) {
         if (subCap.length != size) fail(Tpm12Rc.BAD_MODE);
         return true;
@@ -138,10 +148,10 @@ final class CapabilityCommands {
             case 0x107 -> r.u32(0);                                                // MIN_COUNTER
             case 0x10A -> r.u32(Tpm12State.AUTH_SLOTS - st.sessions.size());       // AUTHSESS
             case 0x10B -> r.u32(16);                                               // TRANSESS
-            case 0x10C -> r.u32(8);                                                // COUNTERS
+            case 0x10C -> r.u32(freeCounters(st));                                 // COUNTERS
             case 0x10D -> r.u32(Tpm12State.AUTH_SLOTS);                            // MAX_AUTHSESS
             case 0x10E -> r.u32(16);                                               // MAX_TRANSESS
-            case 0x10F -> r.u32(8);                                                // MAX_COUNTERS
+            case 0x10F -> r.u32(CounterCommands.SLOTS);                            // MAX_COUNTERS
             case 0x110 -> r.u32(Tpm12State.KEY_SLOTS);                             // MAX_KEYS
             case 0x111 -> r.bool(st.ownerInstalled);                               // OWNER
             case 0x112 -> r.u32(128);                                              // CONTEXT
@@ -158,7 +168,8 @@ final class CapabilityCommands {
             case 0x11E -> r.u32(Tpm12State.AUTH_SLOTS + 16);                       // MAX_SESSIONS
             case 0x11F -> r.u32(0);                                                // CMK_RESTRICTION
             case 0x120 -> r.u32(50_000_000).u32(100_000_000).u32(300_000_000);     // DURATION
-            case 0x122 -> r.u32(0xffffffff);                                       // ACTIVE_COUNTER
+            case 0x122 -> r.u32(st.activeCounter == CounterCommands.COUNT_ID_ILLEGAL ? CounterCommands.COUNT_ID_NULL
+                    : st.activeCounter);                                                  // ACTIVE_COUNTER
             case 0x123 -> r.u32(NvCommands.NV_SPACE - NvCommands.used(st));         // MAX_NV_AVAILABLE
             case 0x124 -> r.u32(Tpm12Core.BUFFER_MAX);                             // INPUT_BUFFER
             default -> fail(Tpm12Rc.BAD_MODE);

@@ -137,6 +137,7 @@ final class Command {
     AuthSession session(Auth a) {
         AuthSession s = st.sessions.get(a.handle);
         if (s == null) fail(Tpm12Rc.INVALID_AUTHHANDLE);
+        a.session = s;
         return s;
     }
 

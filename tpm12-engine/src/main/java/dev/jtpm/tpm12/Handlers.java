@@ -62,6 +62,12 @@ final class Handlers {
         m.put(Ordinal.Quote2, AttestationCommands::quote2);
         m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
         m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);
+        // monotonic counters
+        m.put(Ordinal.CreateCounter, CounterCommands::createCounter);
+        m.put(Ordinal.IncrementCounter, CounterCommands::incrementCounter);
+        m.put(Ordinal.ReadCounter, CounterCommands::readCounter);
+        m.put(Ordinal.ReleaseCounter, CounterCommands::releaseCounter);
+        m.put(Ordinal.ReleaseCounterOwner, CounterCommands::releaseCounterOwner);
         // NV storage
         m.put(Ordinal.NV_DefineSpace, NvCommands::defineSpace);
         m.put(Ordinal.NV_WriteValue, NvCommands::writeValue);

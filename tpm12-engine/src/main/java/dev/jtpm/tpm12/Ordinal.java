@@ -60,6 +60,11 @@ public final class Ordinal {
     public static final int NV_WriteValueAuth = 0xCE;
     public static final int NV_ReadValue = 0xCF;
     public static final int NV_ReadValueAuth = 0xD0;
+    public static final int CreateCounter = 0xDC;
+    public static final int IncrementCounter = 0xDD;
+    public static final int ReadCounter = 0xDE;
+    public static final int ReleaseCounter = 0xDF;
+    public static final int ReleaseCounterOwner = 0xE0;
     public static final int GetTicks = 0xF1;
     public static final int TSC_PhysicalPresence = 0x4000000A;
     public static final int TSC_ResetEstablishmentBit = 0x4000000B;

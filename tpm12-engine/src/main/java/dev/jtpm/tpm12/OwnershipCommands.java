@@ -251,6 +251,8 @@ final class OwnershipCommands {
         for (Command.Auth a : c.auths) if (st.sessions.containsKey(a.handle)) keep.put(a.handle, st.sessions.get(a.handle));
         st.sessions.clear();
         st.sessions.putAll(keep); // the response still needs the authorizing session; it ends with this command
+        java.util.Arrays.fill(st.counters, null); // released; counterMax keeps the count going up
+        st.activeCounter = CounterCommands.COUNT_ID_NULL;
         st.nv.values().removeIf(n -> (n.index & NvIndex12.D_BIT) == 0); // TPM_OwnerClear 12: all but the D-bit indices
         st.pf[Tpm12State.PF_DISABLE] = true;
         st.pf[Tpm12State.PF_DEACTIVATED] = true;

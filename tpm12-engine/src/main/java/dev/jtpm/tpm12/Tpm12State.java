@@ -45,6 +45,10 @@ final class Tpm12State {
     byte[] authDir = new byte[20];
     int daFailures;
     final Map<Integer, NvIndex12> nv = new java.util.TreeMap<>(Integer::compareUnsigned);
+    final CounterCommands.Counter[] counters = new CounterCommands.Counter[CounterCommands.SLOTS];
+    int counterMax;
+    /** TPM_STCLEAR_DATA.countID. */
+    int activeCounter = CounterCommands.COUNT_ID_NULL;
 
     // ---- stclear (savestate)
     boolean sfDeactivated, sfDisableForceClear, sfPhysicalPresence, sfPhysicalPresenceLock, sfGlobalLock;
@@ -105,6 +109,12 @@ final class Tpm12State {
 
     boolean hasOwner() { return ownerInstalled; }
 
+    static int countersUsed(Tpm12State st) {
+        int n = 0;
+        for (CounterCommands.Counter k : st.counters) if (k != null) n++;
+        return n;
+    }
+
     // ---- blobs
 
     private static final int PERMANENT_VERSION = 1, SAVESTATE_VERSION = 1;
@@ -120,6 +130,15 @@ final class Tpm12State {
             writeOpt(out, srkBlob);
             out.write(authDir);
             out.writeInt(daFailures);
+            out.writeInt(counterMax);
+            for (CounterCommands.Counter k : counters) {
+                out.writeBoolean(k != null);
+                if (k != null) {
+                    out.write(k.label());
+                    out.writeInt(k.value());
+                    out.write(k.auth());
+                }
+            }
             out.writeInt(nv.size());
             for (NvIndex12 n : nv.values()) {
                 byte[] b = n.marshal();
@@ -140,6 +159,16 @@ final class Tpm12State {
         srkBlob = readOpt(in);
         in.readFully(authDir);
         daFailures = in.readInt();
+        counterMax = in.readInt();
+        for (int i = 0; i < counters.length; i++) {
+            if (in.readBoolean()) {
+                byte[] label = new byte[4], auth = new byte[20];
+                in.readFully(label);
+                int value = in.readInt();
+                in.readFully(auth);
+                counters[i] = new CounterCommands.Counter(label, value, auth);
+            }
+        }
         int count = in.readInt();
         for (int i = 0; i < count; i++) {
             byte[] b = new byte[in.readInt()];
