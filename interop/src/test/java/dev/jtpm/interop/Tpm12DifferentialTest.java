@@ -198,11 +198,11 @@ class Tpm12DifferentialTest {
                         jc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(kh), jc.oiap(), owner, false).rc(),
                         sc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(kh), sc.oiap(), owner, false).rc());
             }
-            Tpm12Client.Session js = jc.oiap(), ss = sc.oiap();
-            expectSame("wrong owner auth", jc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), js, wrong, true).rc(),
-                    sc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), ss, wrong, true).rc());
-            expectSame("session after a wrong auth", jc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), js, owner, true).rc(),
-                    sc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), ss, owner, true).rc());
+            Tpm12Client.Session js0 = jc.oiap(), ss0 = sc.oiap();
+            expectSame("wrong owner auth", jc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), js0, wrong, true).rc(),
+                    sc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), ss0, wrong, true).rc());
+            expectSame("session after a wrong auth", jc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), js0, owner, true).rc(),
+                    sc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000006), ss0, owner, true).rc());
             Tpm12Client.Session jo = jc.osap(2, 0x40000001, owner), so = sc.osap(2, 0x40000001, owner);
             for (int i = 0; i < 3; i++) {
                 expectSame("OSAP owner use " + i, jc.auth1(Ordinal.OwnerReadInternalPub, new byte[0], params(0x40000000), jo, null, true).rc(),
@@ -213,6 +213,7 @@ class Tpm12DifferentialTest {
             expectSame("OwnerReadPubek", jc.auth1(Ordinal.OwnerReadPubek, new byte[0], new byte[0], jc.oiap(), owner, false).rc(),
                     sc.auth1(Ordinal.OwnerReadPubek, new byte[0], new byte[0], sc.oiap(), owner, false).rc());
             // monotonic counters
+            flushSessions(p);
             byte[] counterAuth = new byte[20];
             Arrays.fill(counterAuth, (byte) 0x33);
             for (int i = 0; i < 2; i++) {
@@ -267,6 +268,91 @@ class Tpm12DifferentialTest {
             both(p, "DA logic at the end", cmd(Ordinal.GetCapability, 0x19, 0));
         }
         assertThat(diffs).as("%d of %d exchanges differ", diffs.size(), compared).isEmpty();
+    }
+
+    @Test
+    void storageCommands_answerAsSwtpm() throws Exception {
+        try (Tpm12Pair p = new Tpm12Pair()) {
+            both(p, "Startup", cmd(Ordinal.Startup, (short) 1));
+            Tpm12Client jc = new Tpm12Client(p.jtpmDevice, new Random(5)), sc = new Tpm12Client(p.swtpmDevice, new Random(5));
+            Tpm12Client.Response[] pub = new Tpm12Client.Response[] {jc.createEndorsementKeyPair(), sc.createEndorsementKeyPair()};
+            RSAPublicKey jek = Tpm12Client.pubkey(Arrays.copyOf(pub[0].body(), pub[0].body().length - 20));
+            RSAPublicKey sek = Tpm12Client.pubkey(Arrays.copyOf(pub[1].body(), pub[1].body().length - 20));
+            byte[] owner = new byte[20];
+            Arrays.fill(owner, (byte) 0x42);
+            expectSame("TakeOwnership", jc.takeOwnership(jek, owner, new byte[20]).rc(), sc.takeOwnership(sek, owner, new byte[20]).rc());
+            byte[] srkAuth = new byte[20];
+            Tpm12Client.Response js = jc.seal(srkAuth, owner, new byte[0], new byte[] {9}), ss = sc.seal(srkAuth, owner, new byte[0], new byte[] {9});
+            expectSame("Seal", js.rc(), ss.rc());
+            assertThat(js.rc()).as("Seal on jtpm; so far: %s", diffs).isZero();
+            byte[] sealed = js.body(), sealedS = ss.body();
+            expectSame("Unseal", jc.unseal(srkAuth, owner, sealed).rc(), sc.unseal(srkAuth, owner, sealedS).rc());
+            expectSame("Unseal the other TPM's blob", jc.unseal(srkAuth, owner, sealedS).rc(), sc.unseal(srkAuth, owner, sealed).rc());
+            byte[] cut = Arrays.copyOf(sealed, sealed.length - 1), cutS = Arrays.copyOf(sealedS, sealedS.length - 1);
+            expectSame("Unseal cut short", jc.unseal(srkAuth, owner, cut).rc(), sc.unseal(srkAuth, owner, cutS).rc());
+            // wrong secrets last (the fifth failure starts the dictionary-attack lockout on both)
+            expectSame("Unseal wrong data secret", jc.unseal(srkAuth, srkAuth, sealed).rc(), sc.unseal(srkAuth, srkAuth, sealedS).rc());
+            expectSame("Unseal wrong SRK secret", jc.unseal(owner, owner, sealed).rc(), sc.unseal(owner, owner, sealedS).rc());
+            expectSame("Sign with the SRK, wrong secret", jc.auth1(Ordinal.Sign, params(0x40000000), params(20, new byte[20]), jc.oiap(), owner, false).rc(),
+                    sc.auth1(Ordinal.Sign, params(0x40000000), params(20, new byte[20]), sc.oiap(), owner, false).rc());
+            both(p, "DA logic after three failures", cmd(Ordinal.GetCapability, 0x19, 0));
+            // storage: wrong handles, wrong secrets, wrong key types, malformed blobs (the SRK secret is 20 zero octets)
+            int[] handles = {0x40000000, 0x12345678};
+            for (int h : handles) {
+                for (boolean auth : new boolean[] {false, true}) {
+                    String w = " handle 0x" + Integer.toHexString(h) + (auth ? " auth" : "");
+                    byte[][] bodies = {params(new byte[20], Tpm12Client.srkTemplate())};
+                    int[][] ords = {{Ordinal.GetPubKey}, {Ordinal.Sign}, {Ordinal.UnBind}, {Ordinal.Quote}, {Ordinal.LoadKey2}};
+                    byte[][] ps = {new byte[0], params(20, new byte[20]), params(4, new byte[4]), params(new byte[20], (short) 3, new byte[] {1, 0, 0}),
+                            Tpm12Client.srkTemplate()};
+                    for (int i = 0; i < ords.length; i++) {
+                        int ord = ords[i][0];
+                        both(p, "auth handles before 0x" + Integer.toHexString(ord) + w, cmd(Ordinal.GetCapability, 0x14, 4, 2), false, 0);
+                        flushSessions(p);
+                        if (auth) {
+                            expectSame("ordinal 0x" + Integer.toHexString(ord) + w,
+                                    jc.auth1(ord, params(h), ps[i], jc.oiap(), srkAuth, false).rc(),
+                                    sc.auth1(ord, params(h), ps[i], sc.oiap(), srkAuth, false).rc());
+                        } else {
+                            both(p, "ordinal 0x" + Integer.toHexString(ord) + w, Tpm12Client.command(0xC1, ord, params(h, ps[i])));
+                        }
+                    }
+                }
+            }
+            for (int h : handles) {
+                for (boolean osap : new boolean[] {false, true}) {
+                    flushSessions(p);
+                    Tpm12Client.Session js2 = osap ? jc.osap(4, 0x40000000, srkAuth) : jc.oiap(), ss2 = osap ? sc.osap(4, 0x40000000, srkAuth) : sc.oiap();
+                    String w = " handle 0x" + Integer.toHexString(h) + (osap ? " OSAP" : " OIAP");
+                    expectSame("Seal" + w, jc.auth1(Ordinal.Seal, params(h), params(new byte[20], 0, 3, new byte[3]), js2, srkAuth, true).rc(),
+                            sc.auth1(Ordinal.Seal, params(h), params(new byte[20], 0, 3, new byte[3]), ss2, srkAuth, true).rc());
+                    byte[] keyInfo = Tpm12Client.srkTemplate();
+                    expectSame("CreateWrapKey" + w, jc.auth1(Ordinal.CreateWrapKey, params(h), params(new byte[20], new byte[20], keyInfo), jc.oiap(), srkAuth, false).rc(),
+                            sc.auth1(Ordinal.CreateWrapKey, params(h), params(new byte[20], new byte[20], keyInfo), sc.oiap(), srkAuth, false).rc());
+                }
+            }
+            byte[] rsa = params(2048, 2, 0);
+            for (int[] kp : new int[][] {{0x10, 1, 2, 2048}, {0x10, 3, 2, 2048}, {0x11, 1, 1, 2048}, {0x14, 3, 1, 2048}, {0x10, 1, 2, 1024},
+                    {0x10, 1, 2, 4096}, {0x12, 1, 2, 2048}, {0x13, 1, 1, 2048}, {0x17, 1, 2, 2048}, {0x15, 3, 2, 2048}, {0x16, 3, 1, 2048}}) {
+                flushSessions(p);
+                byte[] r2 = params(kp[3], 2, 0);
+                byte[] keyInfo = params((short) 0x28, (short) 0, (short) kp[0], 0, (byte) 1, params(1, (short) kp[1], (short) kp[2], r2.length, r2), 0, 0, 0);
+                Tpm12Client.Session js2 = jc.osap(4, 0x40000000, srkAuth), ss2 = sc.osap(4, 0x40000000, srkAuth);
+                expectSame("CreateWrapKey " + Arrays.toString(kp),
+                        jc.auth1(Ordinal.CreateWrapKey, params(0x40000000), params(new byte[20], new byte[20], keyInfo), js2, null, false).rc(),
+                        sc.auth1(Ordinal.CreateWrapKey, params(0x40000000), params(new byte[20], new byte[20], keyInfo), ss2, null, false).rc());
+            }
+        }
+        assertThat(diffs).as("%d of %d exchanges differ", diffs.size(), compared).isEmpty();
+    }
+
+    /** Flushes every authorization session both TPMs hold (a command refused before its trailers leaves its sessions). */
+    private static void flushSessions(Tpm12Pair p) throws IOException {
+        for (var d : new dev.jtpm.types.TpmDevice[] {p.jtpmDevice, p.swtpmDevice}) {
+            byte[] r = d.execute(cmd(Ordinal.GetCapability, 0x14, 4, 2), 0);
+            int n = java.nio.ByteBuffer.wrap(r, 14, 2).getShort();
+            for (int i = 0; i < n; i++) d.execute(cmd(Ordinal.FlushSpecific, java.nio.ByteBuffer.wrap(r, 16 + 4 * i, 4).getInt(), 2), 0);
+        }
     }
 
     private void expectSame(String what, int j, int s) {

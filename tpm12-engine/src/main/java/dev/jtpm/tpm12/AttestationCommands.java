@@ -20,10 +20,10 @@ final class AttestationCommands {
     private static Key12 signingKey(Command c, int keyHandle, Command.Auth a) {
         Key12 k = StorageCommands.key(c, keyHandle);
         StorageCommands.keyAuthorize(c, a, k, Tpm12Rc.AUTHFAIL);
+        if (k.sigScheme != Key12.SS_RSASSAPKCS1v15_SHA1 && k.sigScheme != Key12.SS_RSASSAPKCS1v15_INFO) fail(Tpm12Rc.INAPPROPRIATE_SIG);
         if (k.keyUsage != Key12.KEY_SIGNING && k.keyUsage != Key12.KEY_LEGACY && k.keyUsage != Key12.KEY_IDENTITY) {
             fail(Tpm12Rc.INVALID_KEYUSAGE);
         }
-        if (k.sigScheme != Key12.SS_RSASSAPKCS1v15_SHA1 && k.sigScheme != Key12.SS_RSASSAPKCS1v15_INFO) fail(Tpm12Rc.INAPPROPRIATE_SIG);
         return k;
     }
 

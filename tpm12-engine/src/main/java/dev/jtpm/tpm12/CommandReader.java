@@ -31,7 +31,12 @@ final class CommandReader {
         return buf[pos++] & 0xff;
     }
 
-    boolean bool() { return u8() != 0; }
+    /** A TPM_BOOL: 0 or 1, anything else TPM_BAD_PARAMETER (libtpms' TPM_LoadBool). */
+    boolean bool() {
+        int v = u8();
+        if (v > 1) throw new Tpm12Failure(Tpm12Rc.BAD_PARAMETER);
+        return v == 1;
+    }
 
     int u16() {
         need(2);

@@ -75,8 +75,10 @@ final class StorageCommands {
         byte[] nonceEven = c.session(a).nonceEven;
         keyAuthorize(c, a, parent, Tpm12Rc.AUTHFAIL);
         if (parent.keyUsage != Key12.KEY_STORAGE) fail(Tpm12Rc.INVALID_KEYUSAGE);
-        if (k.keyUsage == Key12.KEY_IDENTITY || k.keyUsage == Key12.KEY_AUTHCHANGE) fail(Tpm12Rc.INVALID_KEYUSAGE);
-        if (k.keyUsage < Key12.KEY_SIGNING || k.keyUsage > Key12.KEY_MIGRATE) fail(Tpm12Rc.INVALID_KEYUSAGE);
+        if (k.keyUsage == Key12.KEY_IDENTITY) fail(Tpm12Rc.INVALID_KEYUSAGE);
+        if (k.keyUsage == Key12.KEY_AUTHCHANGE || k.keyUsage < Key12.KEY_SIGNING || k.keyUsage > Key12.KEY_MIGRATE) {
+            fail(Tpm12Rc.BAD_KEY_PROPERTY);
+        }
         if ((k.keyFlags & ~0x1f) != 0 || (k.keyFlags & Key12.FLAG_MIGRATABLE) == 0 && (parent.keyFlags & Key12.FLAG_MIGRATABLE) != 0) {
             fail(Tpm12Rc.INVALID_KEYUSAGE);
         }
@@ -152,7 +154,7 @@ final class StorageCommands {
         else c.out.u32(handle);
     }
 
-    /** TPM_GetPubKey (10.6): TPM_PUBKEY of a loaded key; the SRK's only with readSRKPub or the owner... (its auth). */
+    /** TPM_GetPubKey (10.6): TPM_PUBKEY of a loaded key; the SRK's only while readSRKPub is set (TPM_INVALID_KEYHANDLE). */
     static void getPubKey(Command c) {
         int keyHandle = c.in.u32();
         c.paramsStartHere();
@@ -162,7 +164,7 @@ final class StorageCommands {
         c.end();
         Key12 k = key(c, keyHandle);
         if (a != null || k.authDataUsage == Key12.AUTH_ALWAYS) keyAuthorize(c, a, k, Tpm12Rc.AUTHFAIL);
-        if (keyHandle == OwnershipCommands.KH_SRK && a == null && !c.st.pf[Tpm12State.PF_READ_SRK_PUB]) fail(Tpm12Rc.INVALID_KEYHANDLE);
+        if (keyHandle == OwnershipCommands.KH_SRK && !c.st.pf[Tpm12State.PF_READ_SRK_PUB]) fail(Tpm12Rc.INVALID_KEYHANDLE);
         c.out.bytes(k.pubkey());
     }
 
@@ -265,7 +267,12 @@ final class StorageCommands {
         Key12 k = key(c, parentHandle);
         keyAuthorize(c, keyAuth, k, Tpm12Rc.AUTHFAIL);
         if (k.keyUsage != Key12.KEY_STORAGE) fail(Tpm12Rc.INVALID_KEYUSAGE);
-        byte[] plain = Crypto12.oaepDecrypt(k.privateKey, enc);
+        byte[] plain;
+        try {
+            plain = Crypto12.oaepDecrypt(k.privateKey, enc);
+        } catch (Tpm12Failure f) {
+            throw new Tpm12Failure(Tpm12Rc.NOTSEALED_BLOB); // libtpms: a blob this key did not seal
+        }
         CommandReader r = new CommandReader(plain, 0, plain.length);
         byte[] secretAuth;
         byte[] data;
