@@ -290,6 +290,45 @@ class Tpm12DifferentialTest {
             expectSame("Unseal the other TPM's blob", jc.unseal(srkAuth, owner, sealedS).rc(), sc.unseal(srkAuth, owner, sealed).rc());
             byte[] cut = Arrays.copyOf(sealed, sealed.length - 1), cutS = Arrays.copyOf(sealedS, sealedS.length - 1);
             expectSame("Unseal cut short", jc.unseal(srkAuth, owner, cut).rc(), sc.unseal(srkAuth, owner, cutS).rc());
+            // identities
+            byte[] rsaId = params(2048, 2, 0);
+            int[] idHandles = new int[2];
+            for (int[] kp : new int[][] {{0x12, 1, 2}, {0x10, 1, 2}, {0x12, 3, 2}, {0x12, 1, 1}}) {
+                flushSessions(p);
+                byte[] idParams = params((short) 0x28, (short) 0, (short) kp[0], 0, (byte) 1, params(1, (short) kp[1], (short) kp[2], rsaId.length, rsaId), 0, 0, 0);
+                Tpm12Client.Session j1 = jc.oiap(), j2 = jc.osap(2, 0x40000001, owner), s1 = sc.oiap(), s2 = sc.osap(2, 0x40000001, owner);
+                Tpm12Client.Response jm = jc.auth2(Ordinal.MakeIdentity, new byte[0], params(Tpm12Client.encAuth(j2, owner, Tpm12Client.nonceEven(j2)), new byte[20], idParams), j1, srkAuth, j2, null);
+                Tpm12Client.Response sm = sc.auth2(Ordinal.MakeIdentity, new byte[0], params(Tpm12Client.encAuth(s2, owner, Tpm12Client.nonceEven(s2)), new byte[20], idParams), s1, srkAuth, s2, null);
+                expectSame("MakeIdentity " + Arrays.toString(kp), jm.rc(), sm.rc());
+                if (kp[0] == 0x12 && kp[1] == 1 && kp[2] == 2 && jm.ok() && sm.ok()) {
+                    byte[] jk = Arrays.copyOf(jm.body(), jm.body().length - 260), sk = Arrays.copyOf(sm.body(), sm.body().length - 260);
+                    Tpm12Client.Response jl = jc.auth1Handles(Ordinal.LoadKey2, params(0x40000000), jk, jc.oiap(), srkAuth, false, 1);
+                    Tpm12Client.Response sl = sc.auth1Handles(Ordinal.LoadKey2, params(0x40000000), sk, sc.oiap(), srkAuth, false, 1);
+                    expectSame("LoadKey2 identity", jl.rc(), sl.rc());
+                    idHandles[0] = java.nio.ByteBuffer.wrap(jl.body()).getInt();
+                    idHandles[1] = java.nio.ByteBuffer.wrap(sl.body()).getInt();
+                }
+            }
+            flushSessions(p);
+            expectSame("MakeIdentity with an OIAP owner session",
+                    jc.auth2(Ordinal.MakeIdentity, new byte[0], params(new byte[20], new byte[20], Tpm12Client.srkTemplate()), jc.oiap(), srkAuth, jc.oiap(), owner).rc(),
+                    sc.auth2(Ordinal.MakeIdentity, new byte[0], params(new byte[20], new byte[20], Tpm12Client.srkTemplate()), sc.oiap(), srkAuth, sc.oiap(), owner).rc());
+            if (idHandles[0] != 0) {
+                byte[] garbage = new byte[256];
+                garbage[0] = 1;
+                flushSessions(p);
+                expectSame("ActivateIdentity with a blob the EK cannot open",
+                        jc.auth2(Ordinal.ActivateIdentity, params(idHandles[0]), params(256, garbage), jc.oiap(), owner, jc.oiap(), owner).rc(),
+                        sc.auth2(Ordinal.ActivateIdentity, params(idHandles[1]), params(256, garbage), sc.oiap(), owner, sc.oiap(), owner).rc());
+                byte[] wrongId = Tpm12Client.encryptToEk(jek, params(6, (short) 0xff, (short) 16, new byte[16], new byte[20])),
+                        wrongIdS = Tpm12Client.encryptToEk(sek, params(6, (short) 0xff, (short) 16, new byte[16], new byte[20]));
+                expectSame("ActivateIdentity for another identity",
+                        jc.auth2(Ordinal.ActivateIdentity, params(idHandles[0]), params(256, wrongId), jc.oiap(), owner, jc.oiap(), owner).rc(),
+                        sc.auth2(Ordinal.ActivateIdentity, params(idHandles[1]), params(256, wrongIdS), sc.oiap(), owner, sc.oiap(), owner).rc());
+                expectSame("ActivateIdentity on the SRK",
+                        jc.auth2(Ordinal.ActivateIdentity, params(0x40000000), params(256, wrongId), jc.oiap(), srkAuth, jc.oiap(), owner).rc(),
+                        sc.auth2(Ordinal.ActivateIdentity, params(0x40000000), params(256, wrongIdS), sc.oiap(), srkAuth, sc.oiap(), owner).rc());
+            }
             // wrong secrets last (the fifth failure starts the dictionary-attack lockout on both)
             expectSame("Unseal wrong data secret", jc.unseal(srkAuth, srkAuth, sealed).rc(), sc.unseal(srkAuth, srkAuth, sealedS).rc());
             expectSame("Unseal wrong SRK secret", jc.unseal(owner, owner, sealed).rc(), sc.unseal(owner, owner, sealedS).rc());

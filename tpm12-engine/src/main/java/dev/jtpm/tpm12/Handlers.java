@@ -62,6 +62,9 @@ final class Handlers {
         m.put(Ordinal.Quote2, AttestationCommands::quote2);
         m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
         m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);
+        // identities
+        m.put(Ordinal.MakeIdentity, IdentityCommands::makeIdentity);
+        m.put(Ordinal.ActivateIdentity, IdentityCommands::activateIdentity);
         // monotonic counters
         m.put(Ordinal.CreateCounter, CounterCommands::createCounter);
         m.put(Ordinal.IncrementCounter, CounterCommands::incrementCounter);

@@ -46,6 +46,8 @@ public final class Ordinal {
     public static final int PhysicalSetDeactivated = 0x72;
     public static final int SetTempDeactivated = 0x73;
     public static final int CreateEndorsementKeyPair = 0x78;
+    public static final int MakeIdentity = 0x79;
+    public static final int ActivateIdentity = 0x7A;
     public static final int ReadPubek = 0x7C;
     public static final int OwnerReadPubek = 0x7D;
     public static final int DisablePubekRead = 0x7E;

@@ -225,6 +225,31 @@ public final class Tpm12Client {
         return new Response(r.tag(), 0, Arrays.copyOf(b, b.length - 82));
     }
 
+    /**
+     * A command authorized by two sessions ({@code s1} with {@code secret1}, {@code s2} with {@code secret2}; an OSAP
+     * session uses its shared secret), neither continued. Answers the outputs without the trailers (response HMACs are
+     * not checked here).
+     */
+    public Response auth2(int ordinal, byte[] handles, byte[] params, Session s1, byte[] secret1, Session s2, byte[] secret2)
+            throws IOException {
+        byte[] digest = Crypto12.sha1(Command.u32(ordinal), params);
+        byte[] n1 = nonce(), n2 = nonce();
+        byte[] cont = {0};
+        byte[] h1 = Crypto12.hmac(s1.key != null ? s1.key : secret1, digest, s1.nonceEven, n1, cont);
+        byte[] h2 = Crypto12.hmac(s2.key != null ? s2.key : secret2, digest, s2.nonceEven, n2, cont);
+        byte[] body = new ResponseWriter().bytes(handles).bytes(params).u32(s1.handle).bytes(n1).bytes(cont).bytes(h1)
+                .u32(s2.handle).bytes(n2).bytes(cont).bytes(h2).toByteArray();
+        Response r = raw(command(Ordinal.TAG_RQU_AUTH2_COMMAND, ordinal, body));
+        if (!r.ok()) return r;
+        byte[] b = r.body();
+        return new Response(r.tag(), 0, Arrays.copyOf(b, b.length - 82));
+    }
+
+    /** RSAES-OAEP with the "TCPA" label to {@code ek} (what a privacy CA does for TPM_ActivateIdentity). */
+    public static byte[] encryptToEk(RSAPublicKey ek, byte[] data) {
+        return Crypto12.oaepEncrypt(ek, data, new java.security.SecureRandom());
+    }
+
     /** The well-known secret (20 zero octets), what {@code -z} / {@code -y} select in tpm-tools. */
     public static byte[] wellKnownSecret() { return new byte[20]; }
 

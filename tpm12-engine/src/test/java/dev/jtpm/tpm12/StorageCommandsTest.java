@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class StorageCommandsTest {
     private Tpm12Client client;
+    private RSAPublicKey ekPub;
     private final byte[] owner = filled(1), srkAuth = new byte[20], dataAuth = filled(3), keyAuth = filled(4);
 
     private static byte[] filled(int v) {
@@ -30,7 +31,7 @@ class StorageCommandsTest {
         client = new Tpm12Client(tpm, new Random(8));
         assertThat(client.send(Ordinal.Startup, params((short) 1)).rc()).isZero();
         Tpm12Client.Response ek = client.createEndorsementKeyPair();
-        RSAPublicKey ekPub = Tpm12Client.pubkey(Arrays.copyOf(ek.body(), ek.body().length - 20));
+        ekPub = Tpm12Client.pubkey(Arrays.copyOf(ek.body(), ek.body().length - 20));
         assertThat(client.takeOwnership(ekPub, owner, srkAuth).rc()).isZero();
     }
 
@@ -103,6 +104,58 @@ class StorageCommandsTest {
         // libtpms checks the signature scheme first: the SRK's is TPM_SS_NONE
         assertThat(client.auth1(Ordinal.Quote, params(OwnershipCommands.KH_SRK), params(nonce, sel), client.oiap(), srkAuth, false).rc())
                 .isEqualTo(Tpm12Rc.INAPPROPRIATE_SIG);
+    }
+
+    @Test
+    void makeIdentity_bindingVerifies_andActivateIdentityReleasesTheSessionKey() throws Exception {
+        byte[] rsa = params(2048, 2, 0);
+        byte[] idParams = params((short) Key12.TAG_KEY12, (short) 0, (short) Key12.KEY_IDENTITY, 0, (byte) Key12.AUTH_ALWAYS,
+                params(Key12.ALG_RSA, (short) Key12.ES_NONE, (short) Key12.SS_RSASSAPKCS1v15_SHA1, rsa.length, rsa), 0, 0, 0);
+        byte[] idAuth = filled(8), caDigest = filled(9);
+        Tpm12Client.Session srkS = client.oiap(), ownerS = client.osap(Command.ET_OWNER, OwnershipCommands.KH_OWNER, owner);
+        byte[] enc = Tpm12Client.encAuth(ownerS, idAuth, Tpm12Client.nonceEven(ownerS));
+        Tpm12Client.Response made = client.auth2(Ordinal.MakeIdentity, new byte[0], params(enc, caDigest, idParams), srkS, srkAuth, ownerS, null);
+        assertThat(made.rc()).isZero();
+        // the TPM_KEY12, then the binding
+        int bindingSize = Tpm12Client.u32(made.body(), made.body().length - 256 - 4);
+        assertThat(bindingSize).isEqualTo(256);
+        byte[] idKey = Arrays.copyOf(made.body(), made.body().length - 260);
+        Tpm12Client.Response loaded = client.auth1Handles(Ordinal.LoadKey2, params(OwnershipCommands.KH_SRK), idKey, client.oiap(), srkAuth, false, 1);
+        assertThat(loaded.rc()).isZero();
+        int handle = Tpm12Client.u32(loaded.body(), 0);
+        byte[] pub = client.auth1(Ordinal.GetPubKey, params(handle), new byte[0], client.oiap(), idAuth, false).body();
+        Signature v = Signature.getInstance("SHA1withRSA");
+        v.initVerify(Tpm12Client.pubkey(pub));
+        v.update(params(0x01010000, Ordinal.MakeIdentity, caDigest, pub));
+        assertThat(v.verify(Arrays.copyOfRange(made.body(), made.body().length - 256, made.body().length))).isTrue();
+
+        // a privacy CA's answer: TPM_EK_BLOB(TPM_EK_BLOB_ACTIVATE) encrypted to the EK
+        byte[] sessionKey = params(6, (short) 0xff, (short) 16, filled(10, 16));
+        byte[] noPcrs = params((short) 3, new byte[3], (byte) 0x1f, new byte[20]);
+        byte[] activate = params((short) 0x2B, sessionKey, Crypto12.sha1(pub), noPcrs);
+        byte[] ekBlob = params((short) 0x0C, (short) 1, activate.length, activate);
+        byte[] encBlob = Crypto12.oaepEncrypt(ekPub, ekBlob, new Random(3));
+        Tpm12Client.Response act = client.auth2(Ordinal.ActivateIdentity, params(handle), params(encBlob.length, encBlob), client.oiap(), idAuth,
+                client.oiap(), owner);
+        assertThat(act.rc()).isZero();
+        assertThat(act.body()).isEqualTo(sessionKey);
+        // TPM 1.1's TPM_ASYM_CA_CONTENTS
+        byte[] caContents = params(sessionKey, Crypto12.sha1(pub));
+        byte[] enc11 = Crypto12.oaepEncrypt(ekPub, caContents, new Random(4));
+        assertThat(client.auth2(Ordinal.ActivateIdentity, params(handle), params(enc11.length, enc11), client.oiap(), idAuth, client.oiap(), owner)
+                .body()).isEqualTo(sessionKey);
+        // for another identity: refused
+        byte[] other = Crypto12.oaepEncrypt(ekPub, params(sessionKey, new byte[20]), new Random(5));
+        assertThat(client.auth2(Ordinal.ActivateIdentity, params(handle), params(other.length, other), client.oiap(), idAuth, client.oiap(), owner)
+                .rc()).isEqualTo(Tpm12Rc.BAD_PARAMETER);
+        assertThat(client.auth2(Ordinal.ActivateIdentity, params(handle), params(enc11.length, enc11), client.oiap(), idAuth, client.oiap(), idAuth)
+                .rc()).isEqualTo(Tpm12Rc.AUTH2FAIL);
+    }
+
+    private static byte[] filled(int v, int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) v);
+        return b;
     }
 
     @Test
