@@ -290,6 +290,17 @@ class Tpm12DifferentialTest {
             expectSame("Unseal the other TPM's blob", jc.unseal(srkAuth, owner, sealedS).rc(), sc.unseal(srkAuth, owner, sealed).rc());
             byte[] cut = Arrays.copyOf(sealed, sealed.length - 1), cutS = Arrays.copyOf(sealedS, sealedS.length - 1);
             expectSame("Unseal cut short", jc.unseal(srkAuth, owner, cut).rc(), sc.unseal(srkAuth, owner, cutS).rc());
+            // TPM_ChangeAuth of the sealed blobs (encData after the 12 octets of version, sealInfoSize and encDataSize)
+            byte[] encJ = Arrays.copyOfRange(sealed, 12, sealed.length), encS = Arrays.copyOfRange(sealedS, 12, sealedS.length);
+            int[][] changeCases = {{1, 4, 3}, {0, 4, 3}, {1, 5, 3}, {1, 4, 9}, {1, 4, 5}};
+            for (int[] cc : changeCases) {
+                flushSessions(p);
+                Tpm12Client.Session jp = cc[0] == 1 ? jc.osap(4, 0x40000000, srkAuth) : jc.oiap();
+                Tpm12Client.Session sp = cc[0] == 1 ? sc.osap(4, 0x40000000, srkAuth) : sc.oiap();
+                expectSame("ChangeAuth " + Arrays.toString(cc),
+                        jc.auth2(Ordinal.ChangeAuth, params(0x40000000), params((short) cc[1], new byte[20], (short) cc[2], encJ.length, encJ), jp, srkAuth, jc.oiap(), owner).rc(),
+                        sc.auth2(Ordinal.ChangeAuth, params(0x40000000), params((short) cc[1], new byte[20], (short) cc[2], encS.length, encS), sp, srkAuth, sc.oiap(), owner).rc());
+            }
             // identities
             byte[] rsaId = params(2048, 2, 0);
             int[] idHandles = new int[2];

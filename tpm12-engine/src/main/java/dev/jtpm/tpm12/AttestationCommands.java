@@ -89,6 +89,41 @@ final class AttestationCommands {
 
     static final int PID_ADCP = 4;
 
+    /**
+     * TPM_ChangeAuth (17.1): a key blob's or a sealed blob's secret, re-encrypted under its parent. AUTH2: the parent
+     * under OSAP (whose session decrypts newAuth by ADCP: TPM_BAD_MODE otherwise), then the entity's old secret under
+     * OIAP (TPM_AUTH2FAIL). TPM_BAD_PARAMETER (protocolID), TPM_WRONG_ENTITYTYPE, TPM_INVALID_KEYUSAGE (parent),
+     * TPM_DECRYPT_ERROR.
+     */
+    static void changeAuth(Command c) {
+        int parentHandle = c.in.u32();
+        c.paramsStartHere();
+        int protocolId = c.in.u16();
+        byte[] encAuth = c.in.digest();
+        int entityType = c.in.u16();
+        byte[] encData = c.in.sized32();
+        c.checkState(CHECK_ALL);
+        c.tag(2);
+        Command.Auth parentAuth = c.auth();
+        Command.Auth entityAuth = c.auth();
+        c.end();
+        Key12 parent = StorageCommands.key(c, parentHandle);
+        byte[] nonceEven = c.session(parentAuth).nonceEven;
+        StorageCommands.keyAuthorize(c, parentAuth, parent, Tpm12Rc.AUTHFAIL);
+        if (parentAuth.session.protocolId != AuthSession.PID_OSAP) fail(Tpm12Rc.BAD_MODE);
+        if (protocolId != PID_ADCP) fail(Tpm12Rc.BAD_PARAMETER);
+        if (entityType != Command.ET_DATA && entityType != Command.ET_KEY) fail(Tpm12Rc.WRONG_ENTITYTYPE);
+        if (parent.keyUsage != Key12.KEY_STORAGE) fail(Tpm12Rc.INVALID_KEYUSAGE);
+        byte[] newAuth = StorageCommands.adip(parentAuth.session, encAuth, nonceEven);
+        byte[] plain = Crypto12.oaepDecrypt(parent.privateKey, encData);
+        int payload = entityType == Command.ET_KEY ? StorageCommands.PT_ASYM : StorageCommands.PT_SEAL;
+        if (plain.length < 21 || plain[0] != payload) fail(Tpm12Rc.INVALID_STRUCTURE);
+        byte[] oldAuth = java.util.Arrays.copyOfRange(plain, 1, 21);
+        c.authorize(entityAuth, AuthSession.PID_OIAP, oldAuth, Tpm12Rc.AUTH2FAIL);
+        System.arraycopy(newAuth, 0, plain, 1, 20);
+        c.out.sized32(Crypto12.oaepEncrypt(parent.publicKey(), plain, c.core.platform.entropy()));
+    }
+
     /** TPM_ChangeAuthOwner (17.2): the owner's or the SRK's secret, by ADCP under an owner OSAP session. */
     static void changeAuthOwner(Command c) {
         int protocolId = c.in.u16();

@@ -62,6 +62,7 @@ final class Handlers {
         m.put(Ordinal.Quote2, AttestationCommands::quote2);
         m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
         m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);
+        m.put(Ordinal.ChangeAuth, AttestationCommands::changeAuth);
         // identities
         m.put(Ordinal.MakeIdentity, IdentityCommands::makeIdentity);
         m.put(Ordinal.ActivateIdentity, IdentityCommands::activateIdentity);

@@ -51,6 +51,29 @@ class StorageCommandsTest {
     }
 
     @Test
+    void changeAuth_ofASealedBlob() throws Exception {
+        Tpm12Client.Response sealed = client.seal(srkAuth, dataAuth, new byte[0], new byte[] {4, 2});
+        byte[] stored = sealed.body();
+        // TPM_STORED_DATA: version, sealInfoSize (0), encDataSize, encData
+        byte[] encData = Arrays.copyOfRange(stored, 12, stored.length);
+        byte[] newAuth = filled(11);
+        Tpm12Client.Session parent = client.osap(Command.ET_SRK, OwnershipCommands.KH_SRK, srkAuth);
+        byte[] enc = Tpm12Client.encAuth(parent, newAuth, Tpm12Client.nonceEven(parent));
+        Tpm12Client.Response changed = client.auth2(Ordinal.ChangeAuth, params(OwnershipCommands.KH_SRK),
+                params((short) 4, enc, (short) Command.ET_DATA, encData.length, encData), parent, null, client.oiap(), dataAuth);
+        assertThat(changed.rc()).isZero();
+        byte[] restored = params(Arrays.copyOf(stored, 8), changed.body());
+        assertThat(client.unseal(srkAuth, dataAuth, restored).rc()).isEqualTo(Tpm12Rc.AUTH2FAIL);
+        Tpm12Client.Response un = client.unseal(srkAuth, newAuth, restored);
+        assertThat(un.rc()).isZero();
+        assertThat(Arrays.copyOfRange(un.body(), 4, 6)).containsExactly(4, 2);
+        Tpm12Client.Session p2 = client.osap(Command.ET_SRK, OwnershipCommands.KH_SRK, srkAuth);
+        assertThat(client.auth2(Ordinal.ChangeAuth, params(OwnershipCommands.KH_SRK),
+                params((short) 4, new byte[20], (short) Command.ET_DATA, encData.length, encData), p2, null, client.oiap(), filled(12)).rc())
+                .isEqualTo(Tpm12Rc.AUTH2FAIL);
+    }
+
+    @Test
     void sealUnseal_boundToPcr() throws Exception {
         byte[] pcr0 = client.send(Ordinal.PcrRead, params(0)).body();
         byte[] sel = params((short) 3, new byte[] {1, 0, 0});
