@@ -228,7 +228,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         return new StateDir(stateDir, stateMode, null, null);
     }
 
-    private static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
+    static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
         KeyValueOption kv = KeyValueOption.parse("--server", text,
                 Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd"));
         String type = kv.has("type") ? kv.require("type") : "tcp";

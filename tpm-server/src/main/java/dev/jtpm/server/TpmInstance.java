@@ -171,7 +171,7 @@ public final class TpmInstance implements AutoCloseable {
         return fd;
     }
 
-    private static Acceptor listen(ChannelSpec spec) throws IOException {
+    static Acceptor listen(ChannelSpec spec) throws IOException {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
             case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());

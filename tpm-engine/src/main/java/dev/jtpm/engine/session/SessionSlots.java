@@ -66,6 +66,9 @@ public final class SessionSlots {
     /** Ends a saved session (FlushContext of a session that is not loaded). */
     public boolean removeSaved(int handle) { return saved.remove(handle) != null; }
 
+    /** The handles of the saved (active, not loaded) sessions. */
+    public java.util.List<Integer> savedHandles() { return java.util.List.copyOf(saved.keySet()); }
+
     /** Number of active sessions (loaded and saved). */
     public int activeCount() { return loaded.size() + saved.size(); }
 

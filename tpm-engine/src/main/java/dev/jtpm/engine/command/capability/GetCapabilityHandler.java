@@ -148,6 +148,8 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
 
     // ---------------------------------------------------------------- TPM_CAP_HANDLES
 
+    private static final int SESSION_INDEX = 0x00FFFFFF;
+
     private static GetCapabilityResponse handles(TpmState s, int start, int count) {
         List<Integer> candidates = switch (TpmHt.of(start)) {
             case TpmHt.PCR -> {
@@ -157,11 +159,14 @@ public final class GetCapabilityHandler implements CommandHandler<GetCapability,
             }
             case TpmHt.PERMANENT -> from(PERMANENT_HANDLES, start);
             case TpmHt.TRANSIENT -> from(List.copyOf(s.objects.all().keySet()), start);
-            case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
-                // one index space: a loaded session is listed under its own type
-                int type = TpmHt.of(start);
-                yield from(s.sessions.all().keySet().stream().filter(h -> TpmHt.of(h) == type).toList(), start);
-            }
+            // ms-tpm's SessionCapGetLoaded/SessionCapGetSaved: one index space for both session types, walked from
+            // the start handle's index; a loaded session is listed under its own type, a saved one as 0x02000000 + index
+            case TpmHt.LOADED_SESSION -> s.sessions.all().keySet().stream()
+                    .filter(h -> (h & SESSION_INDEX) >= (start & SESSION_INDEX))
+                    .sorted(java.util.Comparator.comparingInt(h -> h & SESSION_INDEX)).toList();
+            case TpmHt.SAVED_SESSION -> s.sessions.savedHandles().stream()
+                    .map(h -> TpmRh.HMAC_SESSION_FIRST | (h & SESSION_INDEX))
+                    .filter(h -> (h & SESSION_INDEX) >= (start & SESSION_INDEX)).sorted().toList();
             // none of these exist yet
             case TpmHt.PERSISTENT -> from(List.copyOf(s.persistent.persistentObjects.keySet()), start);
             case TpmHt.NV_INDEX -> from(dev.jtpm.engine.state.NvIndices.handles(s), start);

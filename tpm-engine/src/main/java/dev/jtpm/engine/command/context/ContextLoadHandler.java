@@ -28,7 +28,7 @@ public final class ContextLoadHandler implements CommandHandler<ContextLoad, Con
         return switch (TpmHt.of(h)) {
             case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> new ContextLoadResponse(SessionContexts.load(ctx.state(), cmd.context()));
             case TpmHt.TRANSIENT -> {
-                if (h != ObjectContexts.SAVED_OBJECT && h != ObjectContexts.SAVED_ST_CLEAR) {
+                if (h != ObjectContexts.SAVED_OBJECT && h != ObjectContexts.SAVED_SEQUENCE && h != ObjectContexts.SAVED_ST_CLEAR) {
                     throw new TpmFailure(TpmRc.HANDLE.atParameter(1));
                 }
                 if (ctx.state().objects.count() >= dev.jtpm.engine.state.TransientObjects.MAX_LOADED) {

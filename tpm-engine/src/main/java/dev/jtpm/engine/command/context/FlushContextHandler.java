@@ -28,9 +28,14 @@ public final class FlushContextHandler implements CommandHandler<FlushContext, E
                 s.objects.remove(h);
             }
             case TpmHt.HMAC_SESSION, TpmHt.POLICY_SESSION -> {
-                if (s.sessions.get(h) != null) s.sessions.remove(h);
-                else if (!s.sessions.removeSaved(h)) throw new TpmFailure(TpmRc.HANDLE.atParameter(1));
-                if (s.exclusiveAuditSession == h) s.exclusiveAuditSession = dev.jtpm.types.TpmRh.UNASSIGNED;
+                // ms-tpm finds a session by its index whatever the handle's type says (SessionIsLoaded/IsSaved), so a
+                // saved policy session listed by GetCapability as 0x02xxxxxx is flushed by that handle too
+                int other = h ^ 0x01000000;
+                int session = s.sessions.get(h) != null || s.sessions.savedSequence(h) != null ? h
+                        : s.sessions.get(other) != null || s.sessions.savedSequence(other) != null ? other : h;
+                if (s.sessions.get(session) != null) s.sessions.remove(session);
+                else if (!s.sessions.removeSaved(session)) throw new TpmFailure(TpmRc.HANDLE.atParameter(1));
+                if (s.exclusiveAuditSession == session) s.exclusiveAuditSession = dev.jtpm.types.TpmRh.UNASSIGNED;
             }
             default -> throw new TpmFailure(TpmRc.VALUE.atParameter(1));
         }

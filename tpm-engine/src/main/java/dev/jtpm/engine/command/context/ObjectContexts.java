@@ -24,8 +24,8 @@ import dev.jtpm.types.structure.TpmsContext;
 final class ObjectContexts {
     private ObjectContexts() {}
 
-    /** TPMS_CONTEXT.savedHandle of an ordinary object and of an stClear object. */
-    static final int SAVED_OBJECT = 0x80000000, SAVED_ST_CLEAR = 0x80000002;
+    /** TPMS_CONTEXT.savedHandle of an ordinary object, a sequence object and an stClear object. */
+    static final int SAVED_OBJECT = 0x80000000, SAVED_SEQUENCE = 0x80000001, SAVED_ST_CLEAR = 0x80000002;
 
     private static byte[] binding(TpmState s, boolean stClear) {
         int r = s.persistent.resetCount, c = s.persistent.restartCount;
@@ -44,6 +44,17 @@ final class ObjectContexts {
                 dev.jtpm.types.Secret.of(plain));
         java.util.Arrays.fill(plain, (byte) 0);
         return new TpmsContext(sequence, saved, o.hierarchy(), blob);
+    }
+
+    /** A hash, HMAC or event sequence in progress: in the NULL hierarchy (ms-tpm), bound to the TPM Reset count. */
+    static TpmsContext save(TpmState s, dev.jtpm.engine.state.HashSequence seq) {
+        long sequence = s.contextCounter++;
+        byte[] plain = seq.marshal();
+        Bytes blob = ContextProtection.protect(SessionContexts.INTEGRITY_HASH, SessionContexts.CIPHER,
+                SessionContexts.CIPHER_BITS, Tickets.proof(s, TpmRh.NULL), sequence, SAVED_SEQUENCE, binding(s, false),
+                dev.jtpm.types.Secret.of(plain));
+        java.util.Arrays.fill(plain, (byte) 0);
+        return new TpmsContext(sequence, SAVED_SEQUENCE, TpmRh.NULL, blob);
     }
 
     /**
@@ -68,6 +79,18 @@ final class ObjectContexts {
             case Unwrapped.Ok ok -> ok.plain().toArray();
             case Unwrapped.Refused r -> throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
         };
+        if (ctx.savedHandle() == SAVED_SEQUENCE) {
+            if (h != TpmRh.NULL) throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
+            dev.jtpm.engine.state.HashSequence seq;
+            try {
+                seq = dev.jtpm.engine.state.HashSequence.unmarshal(plain);
+            } catch (RuntimeException e) {
+                throw new TpmFailure(TpmRc.INTEGRITY.atParameter(1));
+            } finally {
+                java.util.Arrays.fill(plain, (byte) 0);
+            }
+            return s.objects.add(seq);
+        }
         TpmObject o;
         try {
             o = TpmObject.unmarshal(plain);

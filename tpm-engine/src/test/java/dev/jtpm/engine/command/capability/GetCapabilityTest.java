@@ -173,6 +173,30 @@ class GetCapabilityTest {
     }
 
     @Test
+    void handles_0x02ListsLoadedSessionsOfBothTypes_0x03TheSavedOnesAsHmacHandles() {
+        TestTpm t = TestTpm.started();
+        int hmac = session(t, dev.jtpm.types.TpmSe.HMAC);
+        int policy = session(t, dev.jtpm.types.TpmSe.POLICY);
+        int saved = session(t, dev.jtpm.types.TpmSe.POLICY);
+        t.run(new dev.jtpm.types.command.ContextSave(saved)).orThrow();
+        assertThat(((TpmlHandle) cap(t, TpmCap.HANDLES, TpmRh.HMAC_SESSION_FIRST, 10).capabilityData().data()).handle())
+                .as("ms-tpm SessionCapGetLoaded: by index, each under its own type").containsExactly(hmac, policy);
+        assertThat(((TpmlHandle) cap(t, TpmCap.HANDLES, TpmRh.HMAC_SESSION_FIRST | (policy & 0xFFFFFF), 10).capabilityData().data()).handle())
+                .as("from the start handle's index").containsExactly(policy);
+        assertThat(((TpmlHandle) cap(t, TpmCap.HANDLES, TpmRh.POLICY_SESSION_FIRST, 10).capabilityData().data()).handle())
+                .as("ms-tpm SessionCapGetSaved").containsExactly(TpmRh.HMAC_SESSION_FIRST | (saved & 0xFFFFFF));
+        assertThat(t.run(new dev.jtpm.types.command.FlushContext(TpmRh.HMAC_SESSION_FIRST | (saved & 0xFFFFFF))).ok())
+                .as("flushed by the handle GetCapability listed: sessions are found by index").isTrue();
+        assertThat(((TpmlHandle) cap(t, TpmCap.HANDLES, TpmRh.POLICY_SESSION_FIRST, 10).capabilityData().data()).handle()).isEmpty();
+        assertThat(t.run(new dev.jtpm.types.command.FlushContext(saved)).rc()).isEqualTo(TpmRc.HANDLE.atParameter(1));
+    }
+
+    private static int session(TestTpm t, int type) {
+        return t.run(new dev.jtpm.types.command.StartAuthSession(TpmRh.NULL, TpmRh.NULL, Bytes.zeros(16), Bytes.EMPTY, type,
+                dev.jtpm.types.structure.TpmtSymDef.NULL, dev.jtpm.types.TpmAlg.SHA256)).orThrow().sessionHandle();
+    }
+
+    @Test
     void handles_typeWithoutList_returnsHandleOnParameter2() {
         TestTpm t = TestTpm.started();
         for (int start : new int[] {0x90000000, 0x41000000, 0x04000000, 0xFF000000}) {

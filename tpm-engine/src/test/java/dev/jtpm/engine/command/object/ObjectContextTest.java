@@ -67,10 +67,23 @@ class ObjectContextTest {
     }
 
     @Test
-    void sequenceObject_cannotBeSaved() {
+    void sequenceObject_isSavedWithItsRunningDigest_andResumesAfterLoad() throws Exception {
         TestTpm t = TestTpm.started();
         int seq = t.run(new HashSequenceStart(Bytes.EMPTY, TpmAlg.SHA256)).orThrow().sequenceHandle();
-        assertThat(t.run(new ContextSave(seq)).rc()).isEqualTo(TpmRc.TYPE.atHandle(1));
+        t.run(new dev.jtpm.types.command.SequenceUpdate(seq, Bytes.wrap("abc".getBytes()))).orThrow();
+        TpmsContext ctx = t.run(new ContextSave(seq)).orThrow().context();
+        assertThat(ctx.savedHandle()).as("ms-tpm: 0x80000001 for a sequence").isEqualTo(0x80000001);
+        assertThat(ctx.hierarchy()).isEqualTo(TpmRh.NULL);
         t.run(new FlushContext(seq)).orThrow();
+        int back = t.run(new ContextLoad(ctx)).orThrow().loadedHandle();
+        t.run(new dev.jtpm.types.command.SequenceUpdate(back, Bytes.wrap("def".getBytes()))).orThrow();
+        Bytes digest = t.run(new dev.jtpm.types.command.SequenceComplete(back, Bytes.EMPTY, TpmRh.NULL)).orThrow().result();
+        assertThat(digest.toArray()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest("abcdef".getBytes()));
+        byte[] blob = ctx.contextBlob().toArray();
+        blob[blob.length - 1] ^= 1;
+        assertThat(t.run(new ContextLoad(new TpmsContext(ctx.sequence(), ctx.savedHandle(), ctx.hierarchy(), Bytes.wrap(blob)))).rc())
+                .isEqualTo(TpmRc.INTEGRITY.atParameter(1));
+        assertThat(t.run(new ContextLoad(new TpmsContext(ctx.sequence(), 0x80000000, ctx.hierarchy(), ctx.contextBlob()))).rc())
+                .as("the saved handle is under the integrity").isEqualTo(TpmRc.INTEGRITY.atParameter(1));
     }
 }
