@@ -135,6 +135,9 @@ class Tpm12DifferentialTest {
             both(p, "FlushSpecific unknown auth", cmd(Ordinal.FlushSpecific, 0x1234, 2));
             for (int rt = 0; rt <= 9; rt++) both(p, "FlushSpecific type " + rt, cmd(Ordinal.FlushSpecific, 0x1234, rt));
             both(p, "FlushSpecific bad type", cmd(Ordinal.FlushSpecific, 0x1234, 99));
+            for (int rt : new int[] {1, 2, 3, 9}) both(p, "SaveContext unknown handle, type " + rt, cmd(Ordinal.SaveContext, 0x1234, rt, new byte[16]));
+            both(p, "LoadContext garbage", cmd(Ordinal.LoadContext, 0, false, 8, new byte[8]));
+            both(p, "LoadContext empty", cmd(Ordinal.LoadContext, 0, false, 0));
             for (String sel : new String[] {"01020003", "01010004", "01030001", "02020001", "010100", "0101"}) {
                 both(p, "cap select size " + sel, cmd(Ordinal.GetCapability, 0x18, sel.length() / 2, HexFormat.of().parseHex(sel)));
             }

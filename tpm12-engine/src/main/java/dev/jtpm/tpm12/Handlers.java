@@ -30,6 +30,8 @@ final class Handlers {
         m.put(Ordinal.OSAP, SessionCommands::osap);
         m.put(Ordinal.Terminate_Handle, SessionCommands::terminateHandle);
         m.put(Ordinal.FlushSpecific, SessionCommands::flushSpecific);
+        m.put(Ordinal.SaveContext, ContextCommands::saveContext);
+        m.put(Ordinal.LoadContext, ContextCommands::loadContext);
         // opt-in, ownership, endorsement key
         m.put(Ordinal.TSC_PhysicalPresence, OwnershipCommands::tscPhysicalPresence);
         m.put(Ordinal.TSC_ResetEstablishmentBit, OwnershipCommands::tscResetEstablishmentBit);

@@ -55,6 +55,8 @@ public final class Ordinal {
     public static final int Terminate_Handle = 0x96;
     public static final int SaveState = 0x98;
     public static final int Startup = 0x99;
+    public static final int SaveContext = 0xB8;
+    public static final int LoadContext = 0xB9;
     public static final int FlushSpecific = 0xBA;
     public static final int PCR_Reset = 0xC8;
     public static final int NV_DefineSpace = 0xCC;

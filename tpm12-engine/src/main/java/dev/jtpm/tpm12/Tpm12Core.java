@@ -48,11 +48,14 @@ final class Tpm12Core {
     /** TPM_GetTicks' start (the platform clock at _TPM_Init) and its tickNonce, new at every _TPM_Init. */
     long tickStart;
     byte[] tickNonce = new byte[20];
+    /** New at every _TPM_Init: binds saved session contexts to this boot. */
+    byte[] bootNonce = new byte[20];
 
     boolean init() {
         poweredOn = false;
         tickStart = platform.millis().getAsLong();
         platform.entropy().nextBytes(tickNonce);
+        platform.entropy().nextBytes(bootNonce);
         hashSequence = null;
         try {
             Tpm12State s = new Tpm12State();

@@ -58,6 +58,7 @@ public final class Tpm12Rc {
     public static final int INVALID_RESOURCE = 0x35;
     public static final int BAD_TYPE = 0x34;
     public static final int BAD_HANDLE = 0x58;
+    public static final int BADCONTEXT = 0x5A;
     public static final int NOOPERATOR = 0x49;
     public static final int OWNER_CONTROL = 0x4F;
     public static final int NOCONTEXTSPACE = 0x63;

@@ -57,6 +57,8 @@ final class Tpm12State {
     // ---- stany and volatile
     boolean postInitialise = true;
     boolean tosPresent;
+    /** TPM_STANY_DATA.contextCount. */
+    int contextCount;
     int locality;
     int testState = TEST_LIMITED;
     final Map<Integer, AuthSession> sessions = new LinkedHashMap<>();

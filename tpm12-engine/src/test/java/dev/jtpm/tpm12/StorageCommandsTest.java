@@ -182,6 +182,31 @@ class StorageCommandsTest {
     }
 
     @Test
+    void saveContextLoadContext_ofAKeyAndASession() throws Exception {
+        int handle = loadSigningKey();
+        Tpm12Client.Response saved = client.send(Ordinal.SaveContext, params(handle, 1, new byte[16]));
+        assertThat(saved.rc()).isZero();
+        byte[] blob = Arrays.copyOfRange(saved.body(), 4, saved.body().length);
+        assertThat(client.send(Ordinal.FlushSpecific, params(handle, 1)).rc()).isZero();
+        Tpm12Client.Response loaded = client.send(Ordinal.LoadContext, params(0, false, blob.length, blob));
+        assertThat(loaded.rc()).isZero();
+        int again = Tpm12Client.u32(loaded.body(), 0);
+        assertThat(client.auth1(Ordinal.Sign, params(again), params(20, new byte[20]), client.oiap(), keyAuth, false).rc()).isZero();
+        byte[] tampered = blob.clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertThat(client.send(Ordinal.LoadContext, params(0, false, tampered.length, tampered)).rc()).isEqualTo(Tpm12Rc.BADCONTEXT);
+        // a session: saved out of the TPM, loaded back, still authorizes with its rolling nonce
+        Tpm12Client.Session s = client.oiap();
+        Tpm12Client.Response ss = client.send(Ordinal.SaveContext, params(s.handle, 2, new byte[16]));
+        assertThat(ss.rc()).isZero();
+        assertThat(client.send(Ordinal.FlushSpecific, params(s.handle, 2)).rc()).as("saved out").isEqualTo(Tpm12Rc.INVALID_AUTHHANDLE);
+        byte[] sb = Arrays.copyOfRange(ss.body(), 4, ss.body().length);
+        Tpm12Client.Response sl = client.send(Ordinal.LoadContext, params(s.handle, true, sb.length, sb));
+        assertThat(sl.rc()).isZero();
+        assertThat(client.auth1(Ordinal.Sign, params(again), params(20, new byte[20]), s, keyAuth, false).rc()).isZero();
+    }
+
+    @Test
     void changeAuthOwner_replacesTheOwnerSecret() throws Exception {
         byte[] newOwner = filled(6);
         Tpm12Client.Session s = client.osap(Command.ET_OWNER, OwnershipCommands.KH_OWNER, owner);
