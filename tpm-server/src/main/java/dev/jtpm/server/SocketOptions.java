@@ -116,7 +116,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         boolean ctrlTerminate = false;
         if (ctrl != null) {
             KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl,
-                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd"));
+                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd", "cert",
+                            "key", "ca"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> {
@@ -133,7 +134,11 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                     only(kv, Set.of("type", "path", "mode", "uid", "gid", "group", "terminate"));
                     yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--ctrl", kv));
                 }
-                default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
+                case "tls" -> {
+                    only(kv, Set.of("type", "port", "bindaddr", "terminate", "cert", "key", "ca"));
+                    yield tls(kv, KeyValueOption.parsePort("--ctrl", kv.require("port")));
+                }
+                default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp, unixio or tls)");
             };
         }
         if (!tpm2 && dataSpec instanceof ChannelSpec.Mssim) throw new OptionException("type=mssim needs --tpm2");
@@ -230,7 +235,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
 
     static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
         KeyValueOption kv = KeyValueOption.parse("--server", text,
-                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd"));
+                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd", "cert", "key", "ca"));
         String type = kv.has("type") ? kv.require("type") : "tcp";
         if (kv.has("fd") && !type.equals("mssim")) {
             only(kv, Set.of("type", "fd", "disconnect"));
@@ -252,8 +257,18 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 int dflt = env.get("TPM_PORT") != null ? KeyValueOption.parsePort("TPM_PORT", env.get("TPM_PORT")) : 2321;
                 yield new ChannelSpec.Mssim(bind, kv.port("port", dflt));
             }
-            default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio or mssim)");
+            case "tls" -> {
+                only(kv, Set.of("type", "port", "bindaddr", "cert", "key", "ca"));
+                yield tls(kv, KeyValueOption.parsePort("--server", kv.require("port")));
+            }
+            default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio, mssim or tls)");
         };
+    }
+
+    /** {@code type=tls,port=N[,bindaddr=A],cert=FILE,key=FILE,ca=FILE}: the files are read when the server binds. */
+    static ChannelSpec.Tls tls(KeyValueOption kv, int port) throws OptionException {
+        return new ChannelSpec.Tls(kv.has("bindaddr") ? kv.require("bindaddr") : LOCALHOST, port,
+                new dev.jtpm.tss.tls.TlsFiles(Path.of(kv.require("cert")), Path.of(kv.require("key")), Path.of(kv.require("ca"))));
     }
 
     private static SocketOwner owner(String option, KeyValueOption kv) throws OptionException {

@@ -267,6 +267,8 @@ public final class SwtpmSocket {
                   --server type=unixio,path=<path>[,mode=0<octal>]
                   --server type=mssim[,port=<n>][,bindaddr=<addr>]
                                          data channel; mssim uses <n> and <n>+1 (platform port)
+                  --server type=tls,port=<n>[,bindaddr=<addr>],cert=<pem>,key=<pem>,ca=<pem>
+                                         TLS 1.3, client certificates from <ca> required
                   --server type=tcp,fd=<fd>
                                          an inherited connected socket as the data channel
                   -p|--port <n>          legacy: --server type=tcp,port=<n>,disconnect
@@ -274,6 +276,7 @@ public final class SwtpmSocket {
                   --ctrl type=tcp,port=<n>[,bindaddr=<addr>][,terminate]
                   --ctrl type=unixio,path=<path>[,mode=0<octal>][,terminate]
                   --ctrl type=unixio,clientfd=<fd>
+                  --ctrl type=tls,port=<n>[,bindaddr=<addr>],cert=<pem>,key=<pem>,ca=<pem>[,terminate]
                                          control channel (swtpm CMD_* protocol); over Unix
                                          sockets it accepts CMD_SET_DATAFD (QEMU)
                   --tpmstate dir=<dir>|backend-uri=dir://<dir>[,mode=0<octal>]

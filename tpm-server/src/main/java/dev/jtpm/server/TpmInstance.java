@@ -126,14 +126,15 @@ public final class TpmInstance implements AutoCloseable {
                 ctrl = switch (config.ctrl()) {
                     case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode(), u.owner());
                     case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
-                    default -> listen(config.ctrl());
+                    default -> listen(config.ctrl(), config.log());
                 };
             }
             switch (config.data()) {
                 case null -> { }
                 case ChannelSpec.Mssim m -> mssim = bindMssim(m);
-                case ChannelSpec.Tcp t -> data = listen(t);
-                case ChannelSpec.UnixIo u -> data = listen(u);
+                case ChannelSpec.Tcp t -> data = listen(t, config.log());
+                case ChannelSpec.UnixIo u -> data = listen(u, config.log());
+                case ChannelSpec.Tls t -> data = listen(t, config.log());
                 case ChannelSpec.Fd f -> requireNative(f.fd());
             }
             return new Bound(ctrl, data, mssim);
@@ -161,6 +162,8 @@ public final class TpmInstance implements AutoCloseable {
                     config.terminate() ? this::requestExit : null);
             case ChannelSpec.UnixIo u -> data = new DataChannel(bound.data(), controller, log, false,
                     config.terminate() ? this::requestExit : null);
+            case ChannelSpec.Tls t -> data = new DataChannel(bound.data(), controller, log, false,
+                    config.terminate() ? this::requestExit : null);
             case ChannelSpec.Fd f -> dataFds.take(f.fd());
         }
         if (data != null) channels.add(data);
@@ -171,12 +174,16 @@ public final class TpmInstance implements AutoCloseable {
         return fd;
     }
 
+    /** Binds a TCP, Unix socket or TLS listener (for services outside this class: {@link Acceptors}). */
     static Acceptor listen(ChannelSpec spec) throws IOException {
+        return listen(spec, ServerLog.NONE);
+    }
+
+    private static Acceptor listen(ChannelSpec spec, ServerLog log) throws IOException {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
-            case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
-            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode(), u.owner());
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
+            default -> Acceptors.bind(spec, log);
         };
     }
 
