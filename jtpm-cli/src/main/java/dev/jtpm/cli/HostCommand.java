@@ -40,6 +40,10 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "address the instances' TCP ports bind (default: 127.0.0.1)")
     String bind = "127.0.0.1";
 
+    @Option(names = "--tls", paramLabel = "cert=F,key=F,ca=F",
+            description = "with --ports: the instances' ports speak TLS 1.3 and require client certificates from ca (docs/tls.md)")
+    String tls;
+
     @Option(names = "--store", paramLabel = "URI", description = "keep the instances' state in this store"
             + " (postgresql://HOST:PORT/DB?…, see docs/fleet.md) instead of DIR/NAME/tpm2")
     String store;
@@ -66,7 +70,20 @@ final class HostCommand implements Callable<Integer> {
                 System.err.println("jtpm host: --ports: give FROM-TO with 1 <= FROM < TO <= 65535, not '" + endpoints.ports + "'");
                 return 2;
             }
-            ep = new InstanceHost.Endpoints.Ports(bind, from, to);
+            dev.jtpm.tss.tls.TlsFiles files = null;
+            if (tls != null) {
+                try {
+                    files = tlsFiles(tls);
+                    files.context(); // a file that cannot be used stops the host now, not at the first instance
+                } catch (IllegalArgumentException | IOException e) {
+                    System.err.println("jtpm host: --tls: " + e.getMessage());
+                    return e instanceof IOException ? 1 : 2;
+                }
+            }
+            ep = new InstanceHost.Endpoints.Ports(bind, from, to, files);
+        } else if (tls != null) {
+            System.err.println("jtpm host: --tls goes with --ports (TLS is TCP)");
+            return 2;
         } else {
             ep = new InstanceHost.Endpoints.Sockets(endpoints != null && endpoints.sockets != null ? endpoints.sockets
                     : dir.resolve("sockets"));
@@ -110,5 +127,22 @@ final class HostCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** {@code cert=F,key=F,ca=F}, all three. */
+    static dev.jtpm.tss.tls.TlsFiles tlsFiles(String text) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            String k = eq < 0 ? part : part.substring(0, eq);
+            if (!java.util.Set.of("cert", "key", "ca").contains(k) || eq < 0 || eq == part.length() - 1) {
+                throw new IllegalArgumentException("expected cert=FILE,key=FILE,ca=FILE, not '" + part + "'");
+            }
+            m.put(k, part.substring(eq + 1));
+        }
+        for (String k : java.util.List.of("cert", "key", "ca")) {
+            if (!m.containsKey(k)) throw new IllegalArgumentException("missing " + k + "=");
+        }
+        return new dev.jtpm.tss.tls.TlsFiles(Path.of(m.get("cert")), Path.of(m.get("key")), Path.of(m.get("ca")));
     }
 }

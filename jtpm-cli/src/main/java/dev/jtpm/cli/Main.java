@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {SocketCommand.class, IoctlCommand.class, StartCommand.class, HostCommand.class, SetupCommand.class,
                 LocalCaCommand.class, ImportStateCommand.class, PipeCommand.class, InstallCommand.class,
                 EvePtpmCommand.class, EveRunCommand.class, SealKeyCommand.class,
-                CrosVtpmCommand.class, RmCommand.class})
+                CrosVtpmCommand.class, RmCommand.class, ConnectCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -24,11 +24,11 @@ final class RmCommand implements Callable<Integer> {
             description = "the TPM behind the resource manager")
     String backend;
 
-    @Option(names = "--server", required = true, paramLabel = "type=tcp,port=N|type=unixio,path=P[,mode=0660,group=G]|type=mssim,port=N",
-            description = "where clients connect")
+    @Option(names = "--server", required = true, paramLabel = "type=tcp,port=N|type=unixio,path=P[,mode=0660,group=G]|type=mssim,port=N|type=tls,port=N,cert=F,key=F,ca=F",
+            description = "where clients connect (type=tls: TLS 1.3, client certificates from ca; docs/tls.md)")
     String server;
 
-    @Option(names = "--ctrl", paramLabel = "type=tcp,port=N|type=unixio,path=P",
+    @Option(names = "--ctrl", paramLabel = "type=tcp,port=N|type=unixio,path=P|type=tls,port=N,cert=F,key=F,ca=F",
             description = "the swtpm control channel (default: data port + 1, or PATH.ctrl)")
     String ctrl;
 

@@ -40,6 +40,8 @@ public record ToolTarget(String tcti, boolean serialize, TpmInstance instance) i
                 }
                 yield new ToolTarget("swtpm:host=" + d.host() + ",port=" + d.port(), true, null);
             }
+            case BackendSpec.SwtpmTls t -> throw new OptionException("--tcti: tpm2-tools' swtpm TCTI speaks no TLS; run"
+                    + " jtpm connect --to " + t.host() + ":" + t.port() + " … and give its local endpoint (swtpm:host=127.0.0.1,port=…)");
             case BackendSpec.Mssim m -> new ToolTarget("mssim:host=" + m.host() + ",port=" + m.port(), true, null);
             case BackendSpec.Device d -> new ToolTarget("device:" + d.path(), false, null);
             case BackendSpec.InProcess p -> inProcess(p);

@@ -158,6 +158,29 @@ public final class LocalCa {
         return TcgCertificates.platform(issuer(), nextSerial(), vmid, ek, platform, use);
     }
 
+    /**
+     * Issues a TLS server or client certificate for a new key (serial from the serial file, under the lock).
+     *
+     * @param subject the subject, e.g. {@code CN=tpm-host} (RFC 4514 syntax)
+     * @param sans subjectAltNames, {@code DNS:host,IP:127.0.0.1} (null: none)
+     */
+    public TlsCertificates.Issued issueTls(TlsCertificates.Role role, String subject, String sans, java.time.Duration validity)
+            throws IOException, GeneralSecurityException {
+        org.bouncycastle.asn1.x500.X500Name name;
+        try {
+            name = new org.bouncycastle.asn1.x500.X500Name(subject);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad subject '" + subject + "' (e.g. CN=tpm-host)", e);
+        }
+        java.util.List<org.bouncycastle.asn1.x509.GeneralName> alt;
+        try {
+            alt = TlsCertificates.subjectAltNames(sans);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("--san: " + e.getMessage(), e);
+        }
+        return TlsCertificates.issue(issuer(), nextSerial(), role, name, alt, validity);
+    }
+
     private TcgCertificates.Issuer issuer() { return new TcgCertificates.Issuer(signingKey, issuerCert); }
 
     /** The next serial: the number in the serial file plus one (1 when there is none), written back. */

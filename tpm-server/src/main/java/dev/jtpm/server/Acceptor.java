@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** A listening socket that hands out {@link Conn}s. */
-interface Acceptor extends AutoCloseable {
+public interface Acceptor extends AutoCloseable {
 
     /** Waits for the next client. */
     Conn accept() throws IOException;

@@ -42,4 +42,15 @@ public sealed interface ChannelSpec {
      * wrappers pass them. Needs native access (FFM).
      */
     record Fd(int fd) implements ChannelSpec {}
+
+    /**
+     * A TLS 1.3 listener with mutual authentication ({@code type=tls}): the same protocol as {@link Tcp} inside TLS;
+     * a client must present a certificate that chains to {@code files.ca()}, checked in the handshake, before any
+     * byte of the protocol is read.
+     *
+     * @param bindAddr the address to bind (default 127.0.0.1)
+     * @param port the port; 0 binds a free one
+     * @param files this server's certificate chain and key, and the CA bundle clients are checked against
+     */
+    record Tls(String bindAddr, int port, dev.jtpm.tss.tls.TlsFiles files) implements ChannelSpec {}
 }

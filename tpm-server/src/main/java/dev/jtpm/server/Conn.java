@@ -3,7 +3,7 @@ package dev.jtpm.server;
 import java.io.IOException;
 
 /** One byte-stream connection a server speaks over: a Java socket channel or a raw native fd. */
-interface Conn extends AutoCloseable {
+public interface Conn extends AutoCloseable {
 
     /** Reads up to {@code len} bytes (blocking for at least one); -1 at end of stream. */
     int read(byte[] b, int off, int len) throws IOException;

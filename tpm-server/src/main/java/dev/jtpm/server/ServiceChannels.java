@@ -29,12 +29,16 @@ public final class ServiceChannels {
         return spec;
     }
 
-    /** {@code --ctrl type=tcp,port=N[,bindaddr=A]} or {@code --ctrl type=unixio,path=P[,mode=M][,uid=U][,gid=G|group=G]}. */
+    /**
+     * {@code --ctrl type=tcp,port=N[,bindaddr=A]}, {@code --ctrl type=unixio,path=P[,mode=M][,uid=U][,gid=G|group=G]} or
+     * {@code --ctrl type=tls,port=N[,bindaddr=A],cert=F,key=F,ca=F}.
+     */
     public static ChannelSpec parseCtrl(String text) throws OptionException {
-        KeyValueOption kv = KeyValueOption.parse("--ctrl", text, Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group"));
+        KeyValueOption kv = KeyValueOption.parse("--ctrl", text, Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group",
+                "cert", "key", "ca"));
         return switch (kv.require("type")) {
             case "tcp" -> {
-                for (String k : List.of("path", "mode", "uid", "gid", "group")) {
+                for (String k : List.of("path", "mode", "uid", "gid", "group", "cert", "key", "ca")) {
                     if (kv.has(k)) throw new OptionException("--ctrl: " + k + "= does not apply to type=tcp");
                 }
                 yield new ChannelSpec.Tcp(kv.has("bindaddr") ? kv.require("bindaddr") : "127.0.0.1",
@@ -42,10 +46,17 @@ public final class ServiceChannels {
             }
             case "unixio" -> {
                 if (kv.has("port") || kv.has("bindaddr")) throw new OptionException("--ctrl: port=/bindaddr= do not apply to type=unixio");
+                if (kv.has("cert") || kv.has("key") || kv.has("ca")) throw new OptionException("--ctrl: cert=/key=/ca= apply to type=tls");
                 yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1),
                         SocketOwner.parse("--ctrl", kv.get("uid"), kv.get("gid"), kv.get("group")));
             }
-            default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
+            case "tls" -> {
+                for (String k : List.of("path", "mode", "uid", "gid", "group")) {
+                    if (kv.has(k)) throw new OptionException("--ctrl: " + k + "= does not apply to type=tls");
+                }
+                yield SocketOptions.tls(kv, KeyValueOption.parsePort("--ctrl", kv.require("port")));
+            }
+            default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp, unixio or tls)");
         };
     }
 

@@ -105,7 +105,6 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
                     DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false, null, null);
         }
-        if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
         if ((server != null ? 1 : 0) + (legacyPort != null ? 1 : 0) + (dataFd != null ? 1 : 0) > 1) {
             throw new OptionException("give only one of --server, --port and --fd");
         }
@@ -117,7 +116,8 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         boolean ctrlTerminate = false;
         if (ctrl != null) {
             KeyValueOption kv = KeyValueOption.parse("--ctrl", ctrl,
-                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd"));
+                    Set.of("type", "path", "port", "bindaddr", "mode", "uid", "gid", "group", "terminate", "clientfd", "cert",
+                            "key", "ca"));
             ctrlTerminate = kv.flag("terminate");
             ctrlSpec = switch (kv.require("type")) {
                 case "tcp" -> {
@@ -134,9 +134,14 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                     only(kv, Set.of("type", "path", "mode", "uid", "gid", "group", "terminate"));
                     yield new ChannelSpec.UnixIo(Path.of(kv.require("path")), kv.mode("mode", -1), owner("--ctrl", kv));
                 }
-                default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp or unixio)");
+                case "tls" -> {
+                    only(kv, Set.of("type", "port", "bindaddr", "terminate", "cert", "key", "ca"));
+                    yield tls(kv, KeyValueOption.parsePort("--ctrl", kv.require("port")));
+                }
+                default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp, unixio or tls)");
             };
         }
+        if (!tpm2 && dataSpec instanceof ChannelSpec.Mssim) throw new OptionException("type=mssim needs --tpm2");
         if (dataSpec == null && ctrlSpec == null) {
             throw new OptionException("need a data channel (--server or --port) and usually a control channel (--ctrl)");
         }
@@ -230,7 +235,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
 
     static ChannelSpec parseServer(String text, Map<String, String> env) throws OptionException {
         KeyValueOption kv = KeyValueOption.parse("--server", text,
-                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd"));
+                Set.of("type", "port", "bindaddr", "disconnect", "path", "mode", "uid", "gid", "group", "fd", "cert", "key", "ca"));
         String type = kv.has("type") ? kv.require("type") : "tcp";
         if (kv.has("fd") && !type.equals("mssim")) {
             only(kv, Set.of("type", "fd", "disconnect"));
@@ -252,8 +257,18 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 int dflt = env.get("TPM_PORT") != null ? KeyValueOption.parsePort("TPM_PORT", env.get("TPM_PORT")) : 2321;
                 yield new ChannelSpec.Mssim(bind, kv.port("port", dflt));
             }
-            default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio or mssim)");
+            case "tls" -> {
+                only(kv, Set.of("type", "port", "bindaddr", "cert", "key", "ca"));
+                yield tls(kv, KeyValueOption.parsePort("--server", kv.require("port")));
+            }
+            default -> throw new OptionException("--server: unsupported type '" + type + "' (tcp, unixio, mssim or tls)");
         };
+    }
+
+    /** {@code type=tls,port=N[,bindaddr=A],cert=FILE,key=FILE,ca=FILE}: the files are read when the server binds. */
+    static ChannelSpec.Tls tls(KeyValueOption kv, int port) throws OptionException {
+        return new ChannelSpec.Tls(kv.has("bindaddr") ? kv.require("bindaddr") : LOCALHOST, port,
+                new dev.jtpm.tss.tls.TlsFiles(Path.of(kv.require("cert")), Path.of(kv.require("key")), Path.of(kv.require("ca"))));
     }
 
     private static SocketOwner owner(String option, KeyValueOption kv) throws OptionException {

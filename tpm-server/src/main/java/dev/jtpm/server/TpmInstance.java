@@ -1,6 +1,7 @@
 package dev.jtpm.server;
 
 import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.TpmEngine;
 import dev.jtpm.engine.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One served TPM: a {@link Tpm}, its {@link StateStore}, its {@link TpmController} and its
@@ -39,11 +41,11 @@ public final class TpmInstance implements AutoCloseable {
         }
     }
 
-    private TpmInstance(StateStore store, InstanceConfig config, Bound bound) {
+    private TpmInstance(StateStore store, InstanceConfig config, Bound bound, Function<Platform, TpmEngine> engine) {
         this.store = store;
         this.config = config;
         this.bound = bound;
-        this.controller = new TpmController(new Tpm(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
+        this.controller = new TpmController(engine.apply(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
                 config.log());
         this.controller.configureMigration(config.migrationKey(), config.incomingMigration(), config.releaseLockOutgoing(),
                 this::requestExit);
@@ -71,6 +73,15 @@ public final class TpmInstance implements AutoCloseable {
      * bound and before the TPM is initialized (swtpm drops privileges there).
      */
     public static TpmInstance start(StateStore store, InstanceConfig config, AfterBind afterBind) throws IOException {
+        return start(store, config, afterBind, Tpm::new);
+    }
+
+    /**
+     * {@link #start(StateStore, InstanceConfig, AfterBind)} with the engine made by {@code engine} on the store's
+     * platform: a TPM 2.0 ({@code Tpm::new}) or a TPM 1.2 ({@code Tpm12::new}).
+     */
+    public static TpmInstance start(StateStore store, InstanceConfig config, AfterBind afterBind,
+                                    Function<Platform, TpmEngine> engine) throws IOException {
         Bound b;
         try {
             b = listen(config);
@@ -84,7 +95,7 @@ public final class TpmInstance implements AutoCloseable {
         }
         TpmInstance i;
         try {
-            i = new TpmInstance(store, config, b);
+            i = new TpmInstance(store, config, b, engine);
         } catch (RuntimeException e) {
             b.closeAll();
             try {
@@ -122,14 +133,15 @@ public final class TpmInstance implements AutoCloseable {
                 ctrl = switch (config.ctrl()) {
                     case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode(), u.owner());
                     case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
-                    default -> listen(config.ctrl());
+                    default -> listen(config.ctrl(), config.log());
                 };
             }
             switch (config.data()) {
                 case null -> { }
                 case ChannelSpec.Mssim m -> mssim = bindMssim(m);
-                case ChannelSpec.Tcp t -> data = listen(t);
-                case ChannelSpec.UnixIo u -> data = listen(u);
+                case ChannelSpec.Tcp t -> data = listen(t, config.log());
+                case ChannelSpec.UnixIo u -> data = listen(u, config.log());
+                case ChannelSpec.Tls t -> data = listen(t, config.log());
                 case ChannelSpec.Fd f -> requireNative(f.fd());
             }
             return new Bound(ctrl, data, mssim);
@@ -157,6 +169,8 @@ public final class TpmInstance implements AutoCloseable {
                     config.terminate() ? this::requestExit : null);
             case ChannelSpec.UnixIo u -> data = new DataChannel(bound.data(), controller, log, false,
                     config.terminate() ? this::requestExit : null);
+            case ChannelSpec.Tls t -> data = new DataChannel(bound.data(), controller, log, false,
+                    config.terminate() ? this::requestExit : null);
             case ChannelSpec.Fd f -> dataFds.take(f.fd());
         }
         if (data != null) channels.add(data);
@@ -167,12 +181,16 @@ public final class TpmInstance implements AutoCloseable {
         return fd;
     }
 
+    /** Binds a TCP, Unix socket or TLS listener (for services outside this class: {@link Acceptors}). */
     static Acceptor listen(ChannelSpec spec) throws IOException {
+        return listen(spec, ServerLog.NONE);
+    }
+
+    private static Acceptor listen(ChannelSpec spec, ServerLog log) throws IOException {
         return switch (spec) {
             case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
-            case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
-            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode(), u.owner());
             case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
+            default -> Acceptors.bind(spec, log);
         };
     }
 
@@ -228,8 +246,14 @@ public final class TpmInstance implements AutoCloseable {
     /** The controller: running state, locality, INIT/STOP semantics. */
     public TpmController controller() { return controller; }
 
-    /** The TPM. */
-    public Tpm tpm() { return controller.tpm(); }
+    /** The TPM 2.0 (IllegalStateException when this instance serves a TPM 1.2: see {@link #engine()}). */
+    public Tpm tpm() {
+        if (controller.tpm() instanceof Tpm t) return t;
+        throw new IllegalStateException("not a TPM 2.0");
+    }
+
+    /** The engine served, a TPM 2.0 or a TPM 1.2. */
+    public TpmEngine engine() { return controller.tpm(); }
 
     /** The state store. */
     public StateStore store() { return store; }

@@ -5,24 +5,24 @@ import dev.jtpm.wire.BigEndian;
 import dev.jtpm.wire.MssimCommand;
 import dev.jtpm.wire.SendCommandEnvelope;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 
 /**
  * A TPM behind the Microsoft simulator protocol, as tcti-mssim drives it: persistent connections to
  * the TPM port and the platform port (TPM port + 1); commands go in TPM_SEND_COMMAND envelopes.
  */
 public final class MssimTransport implements TpmDevice {
-    private final SocketChannel tpm;
-    private final SocketChannel platform;
+    private final ByteChannel tpm;
+    private final ByteChannel platform;
 
-    private MssimTransport(SocketChannel tpm, SocketChannel platform) {
+    private MssimTransport(ByteChannel tpm, ByteChannel platform) {
         this.tpm = tpm;
         this.platform = platform;
     }
 
     /** Connects to the TPM port {@code port} and the platform port {@code port + 1}. */
     public static MssimTransport connect(String host, int port) throws IOException {
-        SocketChannel t = new Endpoint.Tcp(host, port).connect();
+        ByteChannel t = new Endpoint.Tcp(host, port).connect();
         try {
             return new MssimTransport(t, new Endpoint.Tcp(host, port + 1).connect());
         } catch (IOException e) {

@@ -6,7 +6,7 @@ import dev.jtpm.wire.CtrlRequest;
 import dev.jtpm.wire.CtrlResponse;
 import dev.jtpm.wire.Ptm;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -21,7 +21,7 @@ public final class SwtpmControl implements AutoCloseable {
     private final boolean persistent;
     private final Exchange device;
     /** The held connection ({@link #connect}); null when a new one is needed. */
-    private SocketChannel held;
+    private ByteChannel held;
 
     /** A client of the control channel at {@code endpoint}: one connection per command. */
     public SwtpmControl(Endpoint endpoint) {
@@ -30,7 +30,7 @@ public final class SwtpmControl implements AutoCloseable {
         this.device = null;
     }
 
-    private SwtpmControl(Endpoint endpoint, SocketChannel held) {
+    private SwtpmControl(Endpoint endpoint, ByteChannel held) {
         this.endpoint = endpoint;
         this.persistent = true;
         this.held = held;
@@ -90,7 +90,7 @@ public final class SwtpmControl implements AutoCloseable {
     public Reply send(CtrlRequest request) throws IOException {
         if (device != null) return device.exchange(request);
         if (!persistent) {
-            try (SocketChannel ch = endpoint.connect()) {
+            try (ByteChannel ch = endpoint.connect()) {
                 return exchange(ch, request);
             }
         }
@@ -110,7 +110,7 @@ public final class SwtpmControl implements AutoCloseable {
         return r;
     }
 
-    private static Reply exchange(SocketChannel ch, CtrlRequest request) throws IOException {
+    private static Reply exchange(ByteChannel ch, CtrlRequest request) throws IOException {
         byte[] msg = request.encode();
         CtrlCommand cmd = CtrlCommand.of(BigEndian.u32(msg, 0));
         Wire.writeAll(ch, msg);

@@ -2,7 +2,7 @@ package dev.jtpm.tss;
 
 import dev.jtpm.types.TpmDevice;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
 
 /**
@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public final class SwtpmSocketTransport implements TpmDevice {
     private final Endpoint data;
     private final SwtpmControl ctrl;
-    private SocketChannel channel;
+    private ByteChannel channel;
     private int locality = -1;
 
     /** A transport with explicit data and control endpoints. */

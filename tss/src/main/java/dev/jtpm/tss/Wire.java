@@ -5,29 +5,29 @@ import dev.jtpm.wire.TpmHeader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 
 /** Blocking socket helpers shared by the transports. */
 final class Wire {
     private Wire() {}
 
-    static byte[] readFully(SocketChannel ch, int n) throws IOException {
+    static byte[] readFully(ByteChannel ch, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) if (ch.read(b) < 0) throw new EOFException("connection closed by the TPM server");
         return b.array();
     }
 
-    static int readU32(SocketChannel ch) throws IOException {
+    static int readU32(ByteChannel ch) throws IOException {
         return BigEndian.u32(readFully(ch, 4), 0);
     }
 
-    static void writeAll(SocketChannel ch, byte[] b) throws IOException {
+    static void writeAll(ByteChannel ch, byte[] b) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(b);
         while (buf.hasRemaining()) ch.write(buf);
     }
 
     /** Reads one TPM response: the 10-byte header, then size - 10 bytes. */
-    static byte[] readResponse(SocketChannel ch) throws IOException {
+    static byte[] readResponse(ByteChannel ch) throws IOException {
         byte[] h = readFully(ch, TpmHeader.SIZE);
         long size = BigEndian.u32(h, 2) & 0xffffffffL;
         if (size < TpmHeader.SIZE || size > 1 << 20) throw new IOException("bad TPM response size " + size);

@@ -11,6 +11,8 @@ import dev.jtpm.server.TpmInstance;
 import dev.jtpm.tss.Endpoint;
 import dev.jtpm.tss.MssimTransport;
 import dev.jtpm.tss.SwtpmSocketTransport;
+import dev.jtpm.tss.tls.TlsClient;
+import dev.jtpm.tss.tls.TlsFiles;
 import dev.jtpm.types.TpmDevice;
 import dev.jtpm.wire.StateKey;
 import java.io.IOException;
@@ -26,6 +28,9 @@ import java.util.Optional;
  *       — jtpm's engine on a state directory, with its lock, started with Startup(CLEAR);</li>
  *   <li>{@code swtpm:host=H,port=P[,ctrl=P2]} (control port default P+1) or {@code swtpm:path=DATA[,ctrl-path=CTRL]}
  *       — a swtpm-protocol server (swtpm, jtpm socket, jtpm rm);</li>
+ *   <li>{@code swtpm:host=H,port=P[,ctrl=P2],cert=FILE,key=FILE,ca=FILE[,no-hostname-check]} — the same over TLS 1.3
+ *       with a client certificate (jtpm socket or jtpm rm with {@code --server type=tls}); the server's certificate
+ *       is checked against {@code ca} and, unless {@code no-hostname-check}, against H;</li>
  *   <li>{@code mssim:host=H,port=P} — a Microsoft-simulator-protocol server (platform port P+1);</li>
  *   <li>{@code device:PATH} — a TPM character device ({@code /dev/tpmrm0}, {@code /dev/tpm0}).</li>
  * </ul>
@@ -79,6 +84,17 @@ public sealed interface BackendSpec {
         public String describe() { return "swtpm:" + show(data); }
     }
 
+    /** A swtpm-protocol server over TLS: both channels with the same certificates; the files are read by {@link #open}. */
+    record SwtpmTls(String host, int port, int ctrl, TlsFiles files, boolean hostnameCheck) implements BackendSpec {
+        public Backend open() throws IOException {
+            TlsClient client = TlsClient.load(files, hostnameCheck);
+            return new Backend.SwtpmBackend(new SwtpmSocketTransport(new Endpoint.Tls(host, port, client),
+                    new Endpoint.Tls(host, ctrl, client)), describe());
+        }
+
+        public String describe() { return "swtpm:host=" + host + ",port=" + port + " (TLS)"; }
+    }
+
     /** A Microsoft simulator's command port (the platform port is the next one). */
     record Mssim(String host, int port) implements BackendSpec {
         public Backend open() throws IOException {
@@ -101,11 +117,12 @@ public sealed interface BackendSpec {
         return switch (e) {
             case Endpoint.Tcp t -> "host=" + t.host() + ",port=" + t.port();
             case Endpoint.Unix u -> "path=" + u.path();
+            case Endpoint.Tls t -> "host=" + t.host() + ",port=" + t.port() + " (TLS)";
         };
     }
 
     /** The accepted forms, for usage lines and error messages. */
-    String FORMS = "in-process[:DIR], swtpm:host=H,port=P[,ctrl=P2], swtpm:path=SOCK[,ctrl-path=SOCK], mssim:host=H,port=P or device:PATH";
+    String FORMS = "in-process[:DIR], swtpm:host=H,port=P[,ctrl=P2][,cert=F,key=F,ca=F], swtpm:path=SOCK[,ctrl-path=SOCK], mssim:host=H,port=P or device:PATH";
 
     /** Parses a backend spec; {@code option} names the option in error messages. */
     static BackendSpec parse(String option, String text) throws OptionException {
@@ -123,8 +140,12 @@ public sealed interface BackendSpec {
                 return new InProcess(Optional.of(Path.of(dir)), Optional.ofNullable(kv.get("key")));
             }
             case "swtpm" -> {
-                Map<String, String> kv = keyValues(option, rest, "host", "port", "ctrl", "path", "ctrl-path");
+                Map<String, String> kv = keyValues(option, rest, "host", "port", "ctrl", "path", "ctrl-path", "cert", "key", "ca",
+                        "no-hostname-check");
                 if (kv.containsKey("path")) {
+                    if (kv.containsKey("cert") || kv.containsKey("key") || kv.containsKey("ca")) {
+                        throw new OptionException(option + ": swtpm over TLS takes host=/port=, not path=");
+                    }
                     if (kv.containsKey("host") || kv.containsKey("port")) {
                         throw new OptionException(option + ": swtpm: give either path= or host=/port=");
                     }
@@ -136,6 +157,14 @@ public sealed interface BackendSpec {
                 int port = port(option, kv.getOrDefault("port", "2321"));
                 int ctrl = kv.containsKey("ctrl") ? port(option, kv.get("ctrl")) : port + 1;
                 if (ctrl > 65535) throw new OptionException(option + ": port " + port + " leaves no room for the control port");
+                if (kv.containsKey("cert") || kv.containsKey("key") || kv.containsKey("ca")) {
+                    for (String k : java.util.List.of("cert", "key", "ca")) {
+                        if (kv.get(k) == null || kv.get(k).isEmpty()) throw new OptionException(option + ": swtpm over TLS needs " + k + "=");
+                    }
+                    return new SwtpmTls(host, port, ctrl, new TlsFiles(Path.of(kv.get("cert")), Path.of(kv.get("key")),
+                            Path.of(kv.get("ca"))), !kv.containsKey("no-hostname-check"));
+                }
+                if (kv.containsKey("no-hostname-check")) throw new OptionException(option + ": no-hostname-check applies to TLS only");
                 return new Swtpm(new Endpoint.Tcp(host, port), new Endpoint.Tcp(host, ctrl));
             }
             case "mssim" -> {
@@ -167,6 +196,10 @@ public sealed interface BackendSpec {
         for (String part : text.split(",")) {
             if (part.isEmpty()) continue;
             int eq = part.indexOf('=');
+            if (eq < 0 && part.equals("no-hostname-check") && java.util.List.of(allowed).contains(part)) {
+                m.put(part, "");
+                continue;
+            }
             if (eq <= 0) throw new OptionException(option + ": expected key=value, not '" + part + "'");
             String k = part.substring(0, eq);
             if (!java.util.List.of(allowed).contains(k)) throw new OptionException(option + ": unknown parameter '" + k + "'");

@@ -40,8 +40,14 @@ public final class InstanceHost implements AutoCloseable {
 
     /** Where instances listen. */
     public sealed interface Endpoints {
-        /** TCP on {@code bind}: instance i gets data port P and control port P+1, pairs taken from [from, to]. */
-        record Ports(String bind, int from, int to) implements Endpoints {}
+        /**
+         * TCP on {@code bind}: instance i gets data port P and control port P+1, pairs taken from [from, to]; with
+         * {@code tls} (or null), both inside TLS 1.3 with client certificates required ({@code type=tls}).
+         */
+        record Ports(String bind, int from, int to, dev.jtpm.tss.tls.TlsFiles tls) implements Endpoints {
+            /** Plain TCP. */
+            public Ports(String bind, int from, int to) { this(bind, from, to, null); }
+        }
 
         /** Unix sockets {@code dir/NAME.sock} (data) and {@code dir/NAME.ctrl} (control). */
         record Sockets(Path dir) implements Endpoints {}
@@ -337,9 +343,13 @@ public final class InstanceHost implements AutoCloseable {
                 java.util.Set<Integer> used = new java.util.HashSet<>();
                 for (Hosted h : instances.values()) {
                     if (h.server instanceof ChannelSpec.Tcp t) used.add(t.port());
+                    if (h.server instanceof ChannelSpec.Tls t) used.add(t.port());
                 }
                 for (int port = p.from(); port + 1 <= p.to(); port += 2) {
                     if (used.contains(port) || !free(p.bind(), port) || !free(p.bind(), port + 1)) continue;
+                    if (p.tls() != null) {
+                        yield new ChannelSpec[] {new ChannelSpec.Tls(p.bind(), port, p.tls()), new ChannelSpec.Tls(p.bind(), port + 1, p.tls())};
+                    }
                     yield new ChannelSpec[] {new ChannelSpec.Tcp(p.bind(), port, false), new ChannelSpec.Tcp(p.bind(), port + 1, false)};
                 }
                 throw new HostException(409, "no free port pair left in " + p.from() + "-" + p.to());
@@ -400,6 +410,14 @@ public final class InstanceHost implements AutoCloseable {
                 p.setProperty(key + ".type", "unixio");
                 p.setProperty(key + ".path", u.path().toString());
             }
+            case ChannelSpec.Tls t -> {
+                p.setProperty(key + ".type", "tls");
+                p.setProperty(key + ".bindaddr", t.bindAddr());
+                p.setProperty(key + ".port", Integer.toString(t.port()));
+                p.setProperty(key + ".cert", t.files().cert().toString());
+                p.setProperty(key + ".key", t.files().key().toString());
+                p.setProperty(key + ".ca", t.files().ca().toString());
+            }
             default -> throw new IllegalArgumentException("endpoint " + c);
         }
     }
@@ -422,6 +440,9 @@ public final class InstanceHost implements AutoCloseable {
                 case "tcp" -> new ChannelSpec.Tcp(p.getProperty(key + ".bindaddr", "127.0.0.1"),
                         Integer.parseInt(p.getProperty(key + ".port")), false);
                 case "unixio" -> new ChannelSpec.UnixIo(Path.of(p.getProperty(key + ".path")), 0660);
+                case "tls" -> new ChannelSpec.Tls(p.getProperty(key + ".bindaddr", "127.0.0.1"),
+                        Integer.parseInt(p.getProperty(key + ".port")), new dev.jtpm.tss.tls.TlsFiles(
+                        Path.of(p.getProperty(key + ".cert")), Path.of(p.getProperty(key + ".key")), Path.of(p.getProperty(key + ".ca"))));
                 default -> throw new IOException("bad " + key + ".type");
             };
         } catch (NumberFormatException | NullPointerException e) {

@@ -273,6 +273,11 @@ public final class ManagementApi implements AutoCloseable {
                 m.put("type", Json.quote("unixio"));
                 m.put("path", Json.quote(u.path().toString()));
             }
+            case ChannelSpec.Tls t -> {
+                m.put("type", Json.quote("tls"));
+                m.put("bindaddr", Json.quote(t.bindAddr()));
+                m.put("port", Integer.toString(t.port()));
+            }
             default -> m.put("type", Json.quote("other"));
         }
         return Json.object(m);

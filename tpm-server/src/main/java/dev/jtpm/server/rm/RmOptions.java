@@ -33,6 +33,7 @@ public final class RmOptions {
             ctrlSpec = switch (data) {
                 case ChannelSpec.Tcp t when t.port() != 0 && t.port() < 65535 -> new ChannelSpec.Tcp(t.bindAddr(), t.port() + 1, false);
                 case ChannelSpec.UnixIo u -> new ChannelSpec.UnixIo(Path.of(u.path() + ".ctrl"), u.mode(), u.owner());
+                case ChannelSpec.Tls t when t.port() != 0 && t.port() < 65535 -> new ChannelSpec.Tls(t.bindAddr(), t.port() + 1, t.files());
                 default -> null;
             };
         }

@@ -127,22 +127,7 @@ public final class RmServer implements AutoCloseable {
                 platformPort = port(platform);
                 serve("jtpm-rm-platform", platform, this::serveMssimPlatform);
             }
-            default -> {
-                ServiceChannels.Accepting a = ServiceChannels.listen(c.server());
-                listeners.add(a);
-                dataPort = a.port();
-                Thread.ofPlatform().daemon().name("jtpm-rm-accept").start(() -> {
-                    while (!closed && a.isOpen()) {
-                        try {
-                            RmStream st = RmStream.of(a.accept());
-                            Thread.ofPlatform().daemon().name("jtpm-rm-data").start(() -> serveData(st));
-                        } catch (IOException e) {
-                            if (!closed) log.error("jtpm rm: accept failed: " + e.getMessage());
-                            return;
-                        }
-                    }
-                });
-            }
+            default -> dataPort = serveOther("jtpm-rm-data", c.server(), this::serveData);
         }
         if (c.ctrl() != null) {
             switch (c.ctrl()) {
@@ -156,9 +141,28 @@ public final class RmServer implements AutoCloseable {
                     socketFiles.add(u.path());
                     serve("jtpm-rm-ctrl", s, this::serveCtrl);
                 }
-                default -> throw new IOException("--ctrl: type=tcp or type=unixio");
+                case ChannelSpec.Tls t -> ctrlPort = serveOther("jtpm-rm-ctrl", t, this::serveCtrl);
+                default -> throw new IOException("--ctrl: type=tcp, type=unixio or type=tls");
             }
         }
+    }
+
+    /** Binds a listener of another type ({@code type=tls}) through {@link ServiceChannels#listen}; its port. */
+    private int serveOther(String name, ChannelSpec spec, java.util.function.Consumer<RmStream> serve) throws IOException {
+        ServiceChannels.Accepting a = ServiceChannels.listen(spec);
+        listeners.add(a);
+        Thread.ofPlatform().daemon().name(name + "-accept").start(() -> {
+            while (!closed && a.isOpen()) {
+                try {
+                    RmStream st = RmStream.of(a.accept());
+                    Thread.ofPlatform().daemon().name(name).start(() -> serve.accept(st));
+                } catch (IOException e) {
+                    if (!closed) log.error("jtpm rm: accept failed: " + e.getMessage());
+                    return;
+                }
+            }
+        });
+        return a.port();
     }
 
     private static int port(ServerSocketChannel s) throws IOException {

@@ -1,0 +1,492 @@
+package dev.jtpm.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jtpm.provision.LocalCa;
+import dev.jtpm.provision.TlsCertificates;
+import dev.jtpm.tss.Endpoint;
+import dev.jtpm.tss.SwtpmSocketTransport;
+import dev.jtpm.tss.tls.TlsClient;
+import dev.jtpm.tss.tls.TlsFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Encrypted remote access (issue 11 item 5) with real clients: {@code jtpm socket --server type=tls --ctrl type=tls}
+ * as a process, tpm2-tools through {@code jtpm connect} (a process too), openssl s_client refused without a client
+ * certificate, with one from another CA and with TLS 1.2 (no TPM response byte ever returned), a byte tap between
+ * connect and the server that finds no TPM command in plaintext (the same tap in front of a plain server finds it),
+ * {@code jtpm pipe --backend swtpm:…,cert=…} and the Java TSS over TLS, and clients that never finish their handshake
+ * while others are served.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class TlsInteropTest {
+    /** TPM2_GetRandom(8): its header carries the command code 00 00 01 7b. */
+    private static final byte[] GET_RANDOM = HexFormat.of().parseHex("80010000000c0000017b0008");
+
+    private static Path dir;
+    private static Path caBundle, serverCert, serverKey, clientCert, clientKey, otherCert, otherKey;
+    private static Proc server;
+    private static int serverPort;
+
+    @BeforeAll
+    static void certificatesAndServer() throws Exception {
+        dir = Files.createTempDirectory("jtpm-tls");
+        LocalCa ca = LocalCa.open(dir.resolve("ca"));
+        caBundle = Files.writeString(dir.resolve("ca.pem"), ca.caCertificatesPem());
+        serverCert = dir.resolve("server.pem");
+        serverKey = dir.resolve("server.key");
+        write(ca.issueTls(TlsCertificates.Role.SERVER, "CN=jtpm-test-server", "IP:127.0.0.1,DNS:localhost",
+                TlsCertificates.DEFAULT_VALIDITY), serverCert, serverKey);
+        clientCert = dir.resolve("client.pem");
+        clientKey = dir.resolve("client.key");
+        write(ca.issueTls(TlsCertificates.Role.CLIENT, "CN=jtpm-test-client", null, TlsCertificates.DEFAULT_VALIDITY),
+                clientCert, clientKey);
+        LocalCa other = LocalCa.open(dir.resolve("other-ca"));
+        otherCert = dir.resolve("other.pem");
+        otherKey = dir.resolve("other.key");
+        write(other.issueTls(TlsCertificates.Role.CLIENT, "CN=intruder", null, TlsCertificates.DEFAULT_VALIDITY),
+                otherCert, otherKey);
+        serverPort = FreePorts.pair();
+        server = tlsServer(serverPort, dir.resolve("state"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    private static void write(TlsCertificates.Issued issued, Path cert, Path key) throws IOException {
+        StringBuilder chain = new StringBuilder();
+        for (var c : issued.chain()) chain.append(LocalCa.pem(c));
+        Files.writeString(cert, chain);
+        Files.writeString(key, TlsCertificates.pkcs8Pem(issued.privateKey()));
+    }
+
+    private static String tlsParams() {
+        return "cert=" + serverCert + ",key=" + serverKey + ",ca=" + caBundle;
+    }
+
+    private static Proc tlsServer(int port, Path state) throws IOException {
+        Files.createDirectories(state);
+        Proc p = Proc.jtpm(dir.resolve("server-" + port + ".log"), "socket", "--tpm2",
+                "--server", "type=tls,port=" + port + "," + tlsParams(),
+                "--ctrl", "type=tls,port=" + (port + 1) + "," + tlsParams(),
+                "--tpmstate", "dir=" + state, "--flags", "not-need-init,startup-clear", "--log", "level=1");
+        p.awaitPort(port + 1);
+        return p;
+    }
+
+    /** {@code jtpm connect} from a free local port pair to {@code remotePort} (control remotePort + 1). */
+    private static Proc connect(int localPort, int remotePort, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", "--to", "127.0.0.1:" + remotePort, "--cert", clientCert.toString(),
+                "--key", clientKey.toString(), "--ca", caBundle.toString(), "--listen", "127.0.0.1:" + localPort));
+        args.addAll(List.of(extra));
+        Proc p = Proc.jtpm(dir.resolve("connect-" + localPort + ".log"), args.toArray(String[]::new));
+        p.awaitPort(localPort + 1);
+        return p;
+    }
+
+    @Test
+    void tpm2Tools_throughConnect_getRandomAndSignatureVerifiedByOpenssl() throws Exception {
+        Tools.require("tpm2_getrandom");
+        Tools.require("openssl");
+        int local = FreePorts.pair();
+        try (Proc c = connect(local, serverPort)) {
+            String t = "swtpm:host=127.0.0.1,port=" + local;
+            Path d = Files.createTempDirectory(dir, "sign");
+            assertThat(Tools.tpm2(t, "tpm2_getrandom", "--hex", "16").ok().out()).matches("[0-9a-f]{32}");
+            Tools.tpm2(t, "tpm2_createprimary", "-C", "o", "-c", d.resolve("prim.ctx").toString()).ok();
+            Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
+            Tools.tpm2(t, "tpm2_create", "-C", d.resolve("prim.ctx").toString(), "-G", "ecc256", "-u", d.resolve("k.pub").toString(),
+                    "-r", d.resolve("k.priv").toString()).ok();
+            Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
+            Tools.tpm2(t, "tpm2_load", "-C", d.resolve("prim.ctx").toString(), "-u", d.resolve("k.pub").toString(), "-r",
+                    d.resolve("k.priv").toString(), "-c", d.resolve("k.ctx").toString()).ok();
+            Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
+            Path msg = Files.writeString(d.resolve("msg"), "signed by a TPM on the other end of a TLS connection");
+            Tools.tpm2(t, "tpm2_sign", "-c", d.resolve("k.ctx").toString(), "-g", "sha256", "-f", "plain", "-o",
+                    d.resolve("sig").toString(), msg.toString()).ok();
+            Tools.tpm2(t, "tpm2_readpublic", "-c", d.resolve("k.ctx").toString(), "-f", "pem", "-o", d.resolve("k.pem").toString()).ok();
+            Tools.tpm2(t, "tpm2_flushcontext", "-t").ok();
+            Tools.Run verify = Tools.run(Map.of(), null, "openssl", "dgst", "-sha256", "-verify", d.resolve("k.pem").toString(),
+                    "-signature", d.resolve("sig").toString(), msg.toString());
+            assertThat(verify.out()).as(verify.err()).contains("Verified OK");
+        }
+    }
+
+    @Test
+    void opensslWithTheClientCertificate_getsTheTpmResponse() throws Exception {
+        // the positive control of the refusals below: the same s_client invocation, with the right certificate
+        Tools.require("openssl");
+        List<String> cmd = sClient(serverPort, "-tls1_3", "-cert", clientCert.toString(), "-key", clientKey.toString());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            OutputStream in = p.getOutputStream();
+            in.write(GET_RANDOM);
+            in.flush();
+            byte[] rsp = p.getInputStream().readNBytes(20); // kept open: s_client ends the connection at EOF of stdin
+            assertThat(HexFormat.of().formatHex(rsp)).startsWith("80010000001400000000" + "0008");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clientWithoutCertificate_isRefusedInTheHandshake() {
+        Tools.Run r = refused(sClient(serverPort, "-tls1_3"));
+        assertThat(r.err()).contains("certificate required");
+        assertThat(server.log()).contains("Empty client certificate chain");
+    }
+
+    @Test
+    void clientFromAnotherCa_isRefusedInTheHandshake() {
+        Tools.Run r = refused(sClient(serverPort, "-tls1_3", "-cert", otherCert.toString(), "-key", otherKey.toString()));
+        assertThat(r.err()).containsAnyOf("unknown ca", "bad certificate", "certificate unknown", "alert");
+        assertThat(server.log()).containsAnyOf("PKIX path", "unable to find valid certification path", "signature check failed");
+    }
+
+    @Test
+    void tls12_isRefused() {
+        Tools.Run r = refused(sClient(serverPort, "-tls1_2", "-cert", clientCert.toString(), "-key", clientKey.toString()));
+        assertThat(r.err()).contains("protocol version");
+    }
+
+    /** Runs s_client with GetRandom on stdin: it must fail, and no byte of a TPM response may reach its stdout. */
+    private static Tools.Run refused(List<String> cmd) {
+        Tools.require("openssl");
+        Tools.Run r = Tools.run(Map.of(), GET_RANDOM, cmd.toArray(String[]::new));
+        assertThat(r.out()).as("TPM bytes returned to a refused client; stderr: " + r.err()).isEmpty();
+        assertThat(r.exit()).isNotZero();
+        return r;
+    }
+
+    private static List<String> sClient(int port, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-CAfile",
+                caBundle.toString(), "-quiet", "-verify_return_error"));
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    @Test
+    void byteTap_betweenConnectAndServer_seesNoTpmCommand_butDoesInFrontOfAPlainServer() throws Exception {
+        Tools.require("tpm2_getrandom");
+        int local = FreePorts.pair();
+        try (RecordingProxy tap = new RecordingProxy(serverPort); Proc c = connect(local, tapPort(tap))) {
+            String t = "swtpm:host=127.0.0.1,port=" + local;
+            assertThat(Tools.tpm2(t, "tpm2_getrandom", "--hex", "8").ok().out()).matches("[0-9a-f]{16}");
+            Tools.tpm2(t, "tpm2_getcap", "properties-fixed").ok();
+            byte[] seen = tap.recorded();
+            assertThat(seen.length).isGreaterThan(200); // the tap did see the traffic
+            assertThat(HexFormat.of().formatHex(seen)).doesNotContain("0000017b").doesNotContain("0000017a")
+                    .doesNotContainPattern("8001.{8}00000");
+        }
+        try (JtpmServer plain = JtpmServer.started(JtpmServer.Protocol.SWTPM); RecordingProxy tap = new RecordingProxy(plain.port())) {
+            Tools.tpm2(tap.tcti(), "tpm2_getrandom", "--hex", "8").ok();
+            assertThat(HexFormat.of().formatHex(tap.recorded())).containsPattern("8001.{8}0000017b");
+        }
+    }
+
+    private static int tapPort(RecordingProxy tap) {
+        String tcti = tap.tcti();
+        return Integer.parseInt(tcti.substring(tcti.lastIndexOf('=') + 1));
+    }
+
+    @Test
+    void jtpmPipe_withATlsBackend_servesTpm2Tools() {
+        Tools.require("tpm2_getrandom");
+        String backend = "--backend swtpm:host=127.0.0.1,port=" + serverPort + ",cert=" + clientCert + ",key=" + clientKey
+                + ",ca=" + caBundle;
+        assertThat(Tools.tpm2("cmd:" + PipeInteropTest.pipe(backend), "tpm2_getrandom", "--hex", "8").ok().out())
+                .matches("[0-9a-f]{16}");
+    }
+
+    @Test
+    void javaTss_overTls_dataAndControl() throws Exception {
+        TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+        try (SwtpmSocketTransport t = new SwtpmSocketTransport(new Endpoint.Tls("127.0.0.1", serverPort, client),
+                new Endpoint.Tls("127.0.0.1", serverPort + 1, client))) {
+            assertThat(t.ctrl().capabilities()).isNotZero();
+            byte[] rsp = t.execute(GET_RANDOM, 0);
+            assertThat(HexFormat.of().formatHex(rsp)).startsWith("800100000014000000000008");
+        }
+    }
+
+    @Test
+    void hostnameCheck_refusesAServerCertificateForAnotherName_unlessTurnedOff() throws Exception {
+        LocalCa ca = LocalCa.open(dir.resolve("ca"));
+        Path cert = dir.resolve("elsewhere.pem"), key = dir.resolve("elsewhere.key");
+        write(ca.issueTls(TlsCertificates.Role.SERVER, "CN=elsewhere", "DNS:elsewhere.example", TlsCertificates.DEFAULT_VALIDITY),
+                cert, key);
+        TlsFiles files = new TlsFiles(cert, key, caBundle);
+        dev.jtpm.server.InstanceConfig config = new dev.jtpm.server.InstanceConfig(
+                new dev.jtpm.server.ChannelSpec.Tls("127.0.0.1", 0, files), new dev.jtpm.server.ChannelSpec.Tls("127.0.0.1", 0, files),
+                dev.jtpm.server.SwtpmFlags.parse("not-need-init,startup-clear"), false, false, false, dev.jtpm.server.ServerLog.NONE);
+        try (var instance = dev.jtpm.server.TpmInstance.start(dev.jtpm.server.StateStore.inMemory(), config)) {
+            TlsFiles clientFiles = new TlsFiles(clientCert, clientKey, caBundle);
+            for (boolean check : new boolean[] {true, false}) {
+                TlsClient client = TlsClient.load(clientFiles, check);
+                try (SwtpmSocketTransport t = new SwtpmSocketTransport(new Endpoint.Tls("127.0.0.1", instance.dataPort(), client),
+                        new Endpoint.Tls("127.0.0.1", instance.ctrlPort(), client))) {
+                    if (check) {
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.execute(GET_RANDOM, 0))
+                                .hasMessageContaining("TLS handshake with 127.0.0.1");
+                    } else {
+                        assertThat(HexFormat.of().formatHex(t.execute(GET_RANDOM, 0))).startsWith("800100000014000000000008");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void connect_onAUnixSocketPair() throws Exception {
+        Path sock = Files.createTempDirectory("jtpm-tls-unix").resolve("tpm.sock");
+        Proc c = Proc.jtpm(dir.resolve("connect-unix.log"), "connect", "--to", "127.0.0.1:" + serverPort, "--cert",
+                clientCert.toString(), "--key", clientKey.toString(), "--ca", caBundle.toString(), "--listen", "unix:" + sock);
+        try (c) {
+            c.awaitFile(Path.of(sock + ".ctrl"));
+            try (SwtpmSocketTransport t = SwtpmSocketTransport.unix(sock)) {
+                assertThat(t.ctrl().capabilities()).isNotZero();
+                assertThat(HexFormat.of().formatHex(t.execute(GET_RANDOM, 0))).startsWith("800100000014000000000008");
+            }
+        }
+        assertThat(sock).doesNotExist();
+    }
+
+    @Test
+    void clientsThatNeverFinishTheHandshake_doNotBlockOthers() throws Exception {
+        Tools.require("tpm2_getrandom");
+        int local = FreePorts.pair();
+        try (Proc c = connect(local, serverPort);
+             Socket silentData = new Socket("127.0.0.1", serverPort);
+             Socket silentCtrl = new Socket("127.0.0.1", serverPort + 1);
+             Socket partial = new Socket("127.0.0.1", serverPort)) {
+            partial.getOutputStream().write(HexFormat.of().parseHex("16030100ff0100")); // the start of a ClientHello
+            String t = "swtpm:host=127.0.0.1,port=" + local;
+            for (int i = 0; i < 3; i++) assertThat(Tools.tpm2(t, "tpm2_getrandom", "--hex", "8").ok().out()).matches("[0-9a-f]{16}");
+            // the stalled clients got nothing meanwhile; the server ends them at its handshake timeout
+            assertThat(silentCtrl.getInputStream().available()).isZero();
+            silentData.setSoTimeout(60_000);
+            InputStream in = silentData.getInputStream();
+            byte[] got = in.readAllBytes(); // an alert at most, then the end: never a TPM byte
+            assertThat(HexFormat.of().formatHex(got)).doesNotStartWith("8001");
+        }
+    }
+
+    @Test
+    void jtpmHost_withTls_servesItsInstancesOverTls() throws Exception {
+        int api = FreePorts.pair(), ports = FreePorts.pair();
+        Path home = Files.createTempDirectory(dir, "host");
+        try (Proc host = Proc.jtpm(dir.resolve("host.log"), "host", "--dir", home.toString(), "--api", "127.0.0.1:" + api,
+                "--ports", ports + "-" + (ports + 1), "--tls", tlsParams())) {
+            host.awaitPort(api);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var rsp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api + "/instances"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"vm1\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(rsp.statusCode()).as(rsp.body()).isEqualTo(201);
+            assertThat(rsp.body()).contains("\"type\": \"tls\"").contains("\"port\": " + ports);
+            TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+            try (SwtpmSocketTransport t = new SwtpmSocketTransport(new Endpoint.Tls("127.0.0.1", ports, client),
+                    new Endpoint.Tls("127.0.0.1", ports + 1, client))) {
+                assertThat(HexFormat.of().formatHex(t.execute(GET_RANDOM, 0))).startsWith("800100000014000000000008");
+            }
+            // and a plain client gets nothing from the instance's port
+            try (Socket plain = new Socket("127.0.0.1", ports)) {
+                plain.getOutputStream().write(GET_RANDOM);
+                plain.setSoTimeout(60_000);
+                assertThat(HexFormat.of().formatHex(plain.getInputStream().readAllBytes())).doesNotStartWith("8001");
+            }
+        }
+    }
+
+    /**
+     * {@code jtpm rm --server type=tls}: tpm2-tools through {@code jtpm connect} for one-command tools (tcti-swtpm opens a
+     * TLS connection per command, and the RM cannot tie connections from another host to one client process, so each is
+     * its own space), the whole createprimary → create → load → sign chain through {@code cmd:jtpm pipe --backend
+     * swtpm:…,cert=…} (one TLS connection, one space per tool run), the control channel on port + 1 over TLS, and a
+     * client without a certificate refused.
+     */
+    @Test
+    void jtpmRm_overTls_throughConnectAndThroughPipe() throws Exception {
+        Tools.require("tpm2_getrandom");
+        Tools.require("openssl");
+        int rmPort = FreePorts.pair(), local = FreePorts.pair();
+        try (Proc rm = Proc.jtpm(dir.resolve("rm.log"), "rm", "--backend", "in-process", "--server",
+                "type=tls,port=" + rmPort + "," + tlsParams())) {
+            rm.awaitPort(rmPort + 1);
+            try (Proc c = connect(local, rmPort)) {
+                String t = "swtpm:host=127.0.0.1,port=" + local;
+                assertThat(Tools.tpm2(t, "tpm2_getrandom", "--hex", "16").ok().out()).matches("[0-9a-f]{32}");
+                assertThat(Tools.tpm2(t, "tpm2_pcrread", "sha256:0").ok().out()).contains("0 : 0x");
+            }
+            String p = "cmd:" + PipeInteropTest.pipe("--backend swtpm:host=127.0.0.1,port=" + rmPort + ",cert=" + clientCert
+                    + ",key=" + clientKey + ",ca=" + caBundle);
+            Path d = Files.createTempDirectory(dir, "rm");
+            Tools.tpm2(p, "tpm2_createprimary", "-C", "o", "-c", d.resolve("prim.ctx").toString()).ok();
+            Tools.tpm2(p, "tpm2_create", "-C", d.resolve("prim.ctx").toString(), "-G", "ecc256", "-u", d.resolve("k.pub").toString(),
+                    "-r", d.resolve("k.priv").toString()).ok();
+            Tools.tpm2(p, "tpm2_load", "-C", d.resolve("prim.ctx").toString(), "-u", d.resolve("k.pub").toString(), "-r",
+                    d.resolve("k.priv").toString(), "-c", d.resolve("k.ctx").toString()).ok();
+            Path msg = Files.writeString(d.resolve("msg"), "signed behind a resource manager over TLS");
+            Tools.tpm2(p, "tpm2_sign", "-c", d.resolve("k.ctx").toString(), "-g", "sha256", "-f", "plain", "-o",
+                    d.resolve("sig").toString(), msg.toString()).ok();
+            Tools.tpm2(p, "tpm2_readpublic", "-c", d.resolve("k.ctx").toString(), "-f", "pem", "-o", d.resolve("k.pem").toString()).ok();
+            Tools.Run verify = Tools.run(Map.of(), null, "openssl", "dgst", "-sha256", "-verify", d.resolve("k.pem").toString(),
+                    "-signature", d.resolve("sig").toString(), msg.toString());
+            assertThat(verify.out()).as(verify.err()).contains("Verified OK");
+            TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+            try (var ctrl = dev.jtpm.tss.SwtpmControl.connect(new Endpoint.Tls("127.0.0.1", rmPort + 1, client))) {
+                assertThat(ctrl.capabilities()).isNotZero();
+            }
+            Tools.Run refused = refused(sClient(rmPort, "-tls1_3"));
+            assertThat(refused.err()).contains("certificate required");
+        }
+    }
+
+    @Test
+    void keyNotMatchingTheCertificate_isAOneLineErrorAtStart() throws Exception {
+        int port = FreePorts.pair();
+        Proc p = Proc.jtpm(dir.resolve("badkey.log"), "socket", "--tpm2", "--server",
+                "type=tls,port=" + port + ",cert=" + serverCert + ",key=" + clientKey + ",ca=" + caBundle,
+                "--tpmstate", "dir=" + Files.createTempDirectory(dir, "badkey"));
+        assertThat(p.awaitExit()).isNotZero();
+        assertThat(p.log().strip()).doesNotContain("\n").contains("does not belong to the certificate");
+        Proc q = Proc.jtpm(dir.resolve("nofile.log"), "connect", "--to", "127.0.0.1:1", "--cert", dir.resolve("missing.pem").toString(),
+                "--key", clientKey.toString(), "--ca", caBundle.toString(), "--listen", "127.0.0.1:" + port);
+        assertThat(q.awaitExit()).isNotZero();
+        assertThat(q.log().strip()).doesNotContain("\n").contains("missing.pem: no such file");
+    }
+
+    @Test
+    void opensslMadeCertificates_legacyKeyForms_work() throws Exception {
+        Tools.require("openssl");
+        Tools.require("tpm2_getrandom");
+        Path o = Files.createTempDirectory(dir, "openssl");
+        // the docs/tls.md openssl way: a CA, a server certificate with an IP SAN, a client certificate
+        ok(o, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
+                "-out", "ca.pem", "-days", "30", "-subj", "/CN=test-ca");
+        ok(o, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out", "server.key"); // EC PRIVATE KEY (SEC1)
+        ok(o, "openssl", "req", "-new", "-key", "server.key", "-subj", "/CN=server", "-out", "server.csr");
+        ok(o, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "30", "-out", "server.pem", "-extfile", "/dev/stdin");
+        ok(o, "openssl", "genrsa", "-traditional", "-out", "client.key", "2048"); // RSA PRIVATE KEY (PKCS#1)
+        ok(o, "openssl", "req", "-new", "-key", "client.key", "-subj", "/CN=client", "-out", "client.csr");
+        ok(o, "openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "30", "-out", "client.pem");
+        assertThat(Files.readString(o.resolve("server.key"))).contains("BEGIN EC PRIVATE KEY");
+        assertThat(Files.readString(o.resolve("client.key"))).contains("BEGIN RSA PRIVATE KEY");
+        int port = FreePorts.pair();
+        String p = "cert=" + o.resolve("server.pem") + ",key=" + o.resolve("server.key") + ",ca=" + o.resolve("ca.pem");
+        try (Proc s = Proc.jtpm(o.resolve("server.log"), "socket", "--tpm2", "--server", "type=tls,port=" + port + "," + p,
+                "--ctrl", "type=tls,port=" + (port + 1) + "," + p, "--tpmstate", "dir=" + Files.createDirectories(o.resolve("state")),
+                "--flags", "not-need-init,startup-clear")) {
+            s.awaitPort(port + 1);
+            String backend = "--backend swtpm:host=127.0.0.1,port=" + port + ",cert=" + o.resolve("client.pem") + ",key="
+                    + o.resolve("client.key") + ",ca=" + o.resolve("ca.pem");
+            assertThat(Tools.tpm2("cmd:" + PipeInteropTest.pipe(backend), "tpm2_getrandom", "--hex", "8").ok().out())
+                    .matches("[0-9a-f]{16}");
+        }
+    }
+
+    private static void ok(Path cwd, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+
+    /** A jtpm process (this JVM's java and class path), its output in a log file. */
+    static final class Proc implements AutoCloseable {
+        private final Process process;
+        private final Path log;
+
+        private Proc(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        static Proc jtpm(Path log, String... args) {
+            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.jtpm.cli.Main"));
+            cmd.addAll(List.of(args));
+            try {
+                return new Proc(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String log() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void awaitPort(int port) {
+            await(() -> {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+
+        void awaitFile(Path p) { await(() -> Files.exists(p)); }
+
+        private void await(java.util.function.BooleanSupplier ready) {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a hang guard only
+            while (!ready.getAsBoolean()) {
+                if (!process.isAlive()) throw new IllegalStateException("exited with " + process.exitValue() + ": " + log());
+                if (System.nanoTime() > end) throw new IllegalStateException("not ready: " + log());
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        int awaitExit() throws InterruptedException {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("did not exit: " + log());
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
