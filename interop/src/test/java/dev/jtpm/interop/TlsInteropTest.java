@@ -362,6 +362,117 @@ class TlsInteropTest {
         }
     }
 
+    /**
+     * tpm2-tools (tcti-swtpm: a connection per command) through {@code jtpm connect} to {@code jtpm rm --server type=tls}
+     * in front of a jtpm TPM: connect sends each tool process's commands over one TLS connection, so the RM keeps one
+     * space per process — createprimary → create → load → sign (openssl verifies), a policy session saved by one tool
+     * and used by the next — and flushes it when connect closes the upstream after the process exits. Two client
+     * processes at once each see only their own handles. Afterwards the backend, asked directly, holds nothing.
+     */
+    @Test
+    void tpm2Tools_throughConnect_toRm_oneSpacePerProcess() throws Exception {
+        Tools.require("tpm2_createprimary");
+        Tools.require("openssl");
+        Tools.require("python3");
+        int rmPort = FreePorts.pair(), local = FreePorts.pair();
+        Path d = Files.createTempDirectory(dir, "rmconnect");
+        try (JtpmServer backend = JtpmServer.started(JtpmServer.Protocol.SWTPM)) {
+            Proc rm = Proc.jtpm(dir.resolve("rm-connect.log"), "rm", "--backend", "swtpm:host=127.0.0.1,port=" + backend.port(),
+                    "--server", "type=tls,port=" + rmPort + "," + tlsParams(), "--verbose");
+            try (rm; Proc c = connect(local, rmPort)) {
+                rm.awaitPort(rmPort + 1);
+                String t = "swtpm:host=127.0.0.1,port=" + local;
+                String prim = d.resolve("p.ctx").toString(), key = d.resolve("k.ctx").toString();
+                Tools.tpm2(t, "tpm2_createprimary", "-C", "o", "-c", prim).ok();
+                Tools.tpm2(t, "tpm2_create", "-C", prim, "-G", "ecc256", "-u", d.resolve("k.pub").toString(),
+                        "-r", d.resolve("k.priv").toString()).ok();
+                Tools.tpm2(t, "tpm2_load", "-C", prim, "-u", d.resolve("k.pub").toString(), "-r", d.resolve("k.priv").toString(),
+                        "-c", key).ok();
+                Path msg = Files.writeString(d.resolve("msg"), "signed through jtpm connect and jtpm rm");
+                Tools.tpm2(t, "tpm2_sign", "-c", key, "-g", "sha256", "-f", "plain", "-o", d.resolve("sig").toString(),
+                        msg.toString()).ok();
+                Tools.tpm2(t, "tpm2_readpublic", "-c", key, "-f", "pem", "-o", d.resolve("k.pem").toString()).ok();
+                Tools.Run verify = Tools.run(Map.of(), null, "openssl", "dgst", "-sha256", "-verify", d.resolve("k.pem").toString(),
+                        "-signature", d.resolve("sig").toString(), msg.toString());
+                assertThat(verify.out()).as(verify.err()).contains("Verified OK");
+                String session = d.resolve("s.ctx").toString();
+                Tools.tpm2(t, "tpm2_startauthsession", "--policy-session", "-S", session).ok();
+                Tools.tpm2(t, "tpm2_policypcr", "-S", session, "-l", "sha256:0", "-L", d.resolve("pol").toString()).ok();
+                assertThat(Files.size(d.resolve("pol"))).isEqualTo(32);
+                Tools.tpm2(t, "tpm2_flushcontext", session).ok();
+
+                // two processes at once, each a connection per command: each sees its own primary only
+                String script = """
+                        import socket, sys
+                        def xchg(hexcmd):
+                            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                            s.sendall(bytes.fromhex(hexcmd))
+                            b = b""
+                            while len(b) < 10 or len(b) < int.from_bytes(b[2:6], "big"):
+                                c = s.recv(4096)
+                                if not c: raise SystemExit("closed")
+                                b += c
+                            s.close()
+                            return b
+                        r = xchg(sys.argv[2])
+                        assert r[6:10] == bytes(4), r.hex()
+                        own = r[10:14].hex()
+                        def handles():
+                            g = xchg(sys.argv[3])
+                            n = int.from_bytes(g[15:19], "big")
+                            return [g[19 + 4 * i:23 + 4 * i].hex() for i in range(n)]
+                        print(own, ",".join(handles()), flush=True)
+                        sys.stdin.readline()
+                        print(own, ",".join(handles()), flush=True)
+                        """;
+                String primary = HexFormat.of().formatHex(dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.CreatePrimary(
+                        dev.jtpm.types.TpmRh.OWNER, dev.jtpm.types.structure.TpmsSensitiveCreate.EMPTY,
+                        dev.jtpm.types.structure.Templates.ECC_P256_SRK, dev.jtpm.types.Bytes.EMPTY,
+                        new dev.jtpm.types.structure.TpmlPcrSelection(List.of()))));
+                String getHandles = "8001" + "00000016" + "0000017a" + "00000001" + "80000000" + "00000010"; // GetCapability(HANDLES, transient)
+                List<Process> clients = new ArrayList<>();
+                List<java.io.BufferedReader> outs = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    Process p = new ProcessBuilder("python3", "-c", script, Integer.toString(local), primary, getHandles)
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    clients.add(p);
+                    outs.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)));
+                }
+                List<String[]> seen = new ArrayList<>();
+                for (var o : outs) seen.add(o.readLine().split(" "));
+                for (Process p : clients) { // both alive and holding their primary now; ask again, then let them end
+                    p.getOutputStream().write('\n');
+                    p.getOutputStream().flush();
+                }
+                for (var o : outs) seen.add(o.readLine().split(" "));
+                for (Process p : clients) assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+                String a = seen.get(0)[0], b = seen.get(1)[0];
+                assertThat(a).startsWith("80").isNotEqualTo(b);
+                assertThat(seen.get(0)[1]).isEqualTo(a);
+                assertThat(seen.get(1)[1]).isEqualTo(b);
+                assertThat(seen.get(2)[1]).isEqualTo(a);
+                assertThat(seen.get(3)[1]).isEqualTo(b);
+
+                // every tool process's space is flushed once connect sees the process gone (each had one upstream)
+                int processes = 8 + 2; // eight tool runs, two python clients
+                for (int i = 0; i < 1200 && count(rm.log(), "closed and flushed") < processes; i++) Thread.sleep(50);
+                assertThat(count(rm.log(), "closed and flushed")).as(rm.log()).isEqualTo(processes);
+                assertThat(rm.log()).contains("(1 objects, 0 sessions) closed and flushed"); // createprimary's p.ctx object
+                assertThat(count(c.log(), "upstream closed")).as(c.log()).isEqualTo(processes);
+                rm.kill(); // SIGKILL: it cannot clean up on its way out
+            }
+            assertThat(Tools.tpm2(backend.tcti(), "tpm2_getcap", "handles-transient").ok().out().trim()).isEmpty();
+            assertThat(Tools.tpm2(backend.tcti(), "tpm2_getcap", "handles-loaded-session").ok().out().trim()).isEmpty();
+            assertThat(Tools.tpm2(backend.tcti(), "tpm2_getcap", "handles-saved-session").ok().out().trim()).isEmpty();
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
     @Test
     void keyNotMatchingTheCertificate_isAOneLineErrorAtStart() throws Exception {
         int port = FreePorts.pair();
@@ -471,6 +582,12 @@ class TlsInteropTest {
                     throw new IllegalStateException(e);
                 }
             }
+        }
+
+        /** SIGKILL, and waits for the exit. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
 
         int awaitExit() throws InterruptedException {
