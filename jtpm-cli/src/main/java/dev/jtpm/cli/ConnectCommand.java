@@ -50,6 +50,11 @@ final class ConnectCommand implements Callable<Integer> {
                     + " space on a remote jtpm rm goes with it; default: ${DEFAULT-VALUE}; 0: only when the process exits)")
     long idleSeconds;
 
+    @Option(names = "--per-connection", description = "forward every local data connection over its own TLS connection"
+            + " (by default a local client process's connections share one: one space per process on a remote jtpm rm)."
+            + " For a server that serves one connection at a time (jtpm socket, swtpm) with long-lived clients")
+    boolean perConnection;
+
     @Override
     public Integer call() {
         TlsForwarder.Remote data, ctrl;
@@ -78,7 +83,7 @@ final class ConnectCommand implements Callable<Integer> {
         TlsForwarder f;
         try {
             TlsClient client = TlsClient.load(new TlsFiles(cert, key, ca), !noHostnameCheck);
-            f = TlsForwarder.start(local, data, ctrl, client, idleSeconds * 1000, System.err::println);
+            f = TlsForwarder.start(local, data, ctrl, client, !perConnection, idleSeconds * 1000, System.err::println);
         } catch (IOException e) {
             System.err.println("jtpm connect: " + e.getMessage());
             return 1;

@@ -79,15 +79,16 @@ public final class TlsForwarder implements AutoCloseable {
      */
     public static TlsForwarder start(Local local, Remote data, Remote ctrl, TlsClient client, Consumer<String> log)
             throws IOException {
-        return start(local, data, ctrl, client, DEFAULT_IDLE_MILLIS, log);
+        return start(local, data, ctrl, client, true, DEFAULT_IDLE_MILLIS, log);
     }
 
     /**
-     * As {@link #start(Local, Remote, Remote, TlsClient, Consumer)}, closing a client process's upstream data
-     * connection after {@code idleMillis} unused (0: only when the process exits).
+     * As {@link #start(Local, Remote, Remote, TlsClient, Consumer)}; {@code perProcess} false forwards every local
+     * connection over its own TLS connection, true gives each client process found one upstream data connection,
+     * closed after {@code idleMillis} unused (0: only when the process exits).
      */
-    public static TlsForwarder start(Local local, Remote data, Remote ctrl, TlsClient client, long idleMillis,
-                                     Consumer<String> log) throws IOException {
+    public static TlsForwarder start(Local local, Remote data, Remote ctrl, TlsClient client, boolean perProcess,
+                                     long idleMillis, Consumer<String> log) throws IOException {
         ServerSocketChannel d = null, c = null;
         List<Path> files = List.of();
         try {
@@ -123,7 +124,8 @@ public final class TlsForwarder implements AutoCloseable {
             for (Path f : files) Files.deleteIfExists(f);
             throw e;
         }
-        TlsForwarder f = new TlsForwarder(client, List.of(d, c), files, log, new ProcessUpstreams(client, data, idleMillis, log));
+        TlsForwarder f = new TlsForwarder(client, List.of(d, c), files, log,
+                perProcess ? new ProcessUpstreams(client, data, idleMillis, log) : null);
         f.acceptLoop(d, data, true);
         f.acceptLoop(c, ctrl, false);
         return f;
@@ -176,7 +178,7 @@ public final class TlsForwarder implements AutoCloseable {
                     return;
                 }
                 threads.execute(() -> {
-                    if (data) serveData(local, remote);
+                    if (data && upstreams != null) serveData(local, remote);
                     else forward(local, remote, null);
                 });
             }
@@ -315,7 +317,7 @@ public final class TlsForwarder implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        upstreams.close();
+        if (upstreams != null) upstreams.close();
         for (ServerSocketChannel l : listeners) closeQuietly(l);
         for (AutoCloseable c : open) closeQuietly(c);
         threads.shutdownNow();
