@@ -319,11 +319,11 @@ class TlsInteropTest {
     }
 
     /**
-     * {@code jtpm rm --server type=tls}: tpm2-tools through {@code jtpm connect} for one-command tools (tcti-swtpm opens a
-     * TLS connection per command, and the RM cannot tie connections from another host to one client process, so each is
-     * its own space), the whole createprimary → create → load → sign chain through {@code cmd:jtpm pipe --backend
-     * swtpm:…,cert=…} (one TLS connection, one space per tool run), the control channel on port + 1 over TLS, and a
-     * client without a certificate refused.
+     * {@code jtpm rm --server type=tls}: tpm2-tools through {@code jtpm connect} for one-command tools, the whole
+     * createprimary → create → load → sign chain through {@code cmd:jtpm pipe --backend swtpm:…,cert=…} (one TLS
+     * connection, one space per tool run; the same chain through connect: {@link
+     * #tpm2Tools_throughConnect_toRm_oneSpacePerProcess}), the control channel on port + 1 over TLS, and a client
+     * without a certificate refused.
      */
     @Test
     void jtpmRm_overTls_throughConnectAndThroughPipe() throws Exception {
