@@ -467,6 +467,98 @@ class TlsInteropTest {
         }
     }
 
+    /**
+     * The forwarder in this JVM (so this JVM is the client process): connections from two threads at once, a new one
+     * per command, share this process's upstream — a primary made on one connection is read on another — and each
+     * response reaches the connection that asked (GetRandom of two sizes, interleaved); the idle timeout closes the
+     * upstream and with it the RM's space (the handle is gone afterwards); {@code --per-connection} mode keeps a
+     * space per connection.
+     */
+    @Test
+    void forwarder_oneUpstreamPerProcess_concurrentCallersAndIdleTimeout() throws Exception {
+        int rmPort = FreePorts.pair(), local = FreePorts.pair(), local2 = FreePorts.pair();
+        TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        var remote = new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort);
+        var ctrl = new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort + 1);
+        byte[] primary = dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.CreatePrimary(
+                dev.jtpm.types.TpmRh.OWNER, dev.jtpm.types.structure.TpmsSensitiveCreate.EMPTY,
+                dev.jtpm.types.structure.Templates.ECC_P256_SRK, dev.jtpm.types.Bytes.EMPTY,
+                new dev.jtpm.types.structure.TpmlPcrSelection(List.of())));
+        try (Proc rm = Proc.jtpm(dir.resolve("rm-fwd.log"), "rm", "--backend", "in-process", "--server",
+                "type=tls,port=" + rmPort + "," + tlsParams(), "--verbose");
+             var fwd = dev.jtpm.server.connect.TlsForwarder.start(new dev.jtpm.server.connect.TlsForwarder.Local.Tcp("127.0.0.1", local),
+                     remote, ctrl, client, true, 0, log::add);
+             var idle = dev.jtpm.server.connect.TlsForwarder.start(new dev.jtpm.server.connect.TlsForwarder.Local.Tcp("127.0.0.1", local2),
+                     remote, ctrl, client, true, 300, log::add)) {
+            rm.awaitPort(rmPort + 1);
+            byte[] made = once(local, primary);
+            assertThat(rc(made)).isZero();
+            int handle = java.nio.ByteBuffer.wrap(made, 10, 4).getInt();
+            byte[] readPublic = dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(handle));
+            var callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int size : new int[] {8, 24}) {
+                    done.add(callers.submit(() -> {
+                        byte[] random = HexFormat.of().parseHex("80010000000c0000017b00" + String.format("%02x", size));
+                        for (int i = 0; i < 100; i++) {
+                            byte[] r = once(local, random);
+                            assertThat(r.length).isEqualTo(12 + size);
+                            assertThat(rc(once(local, readPublic))).isZero(); // the same space: this process's
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : done) f.get(120, TimeUnit.SECONDS);
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(rm.log()).doesNotContain("closed and flushed"); // one long-lived upstream so far
+
+            // the idle timeout: the upstream closes, the RM flushes its space, a later command starts a new one
+            byte[] made2 = once(local2, primary);
+            int handle2 = java.nio.ByteBuffer.wrap(made2, 10, 4).getInt();
+            for (int i = 0; i < 1200 && log.stream().noneMatch(l -> l.contains("idle: closed")); i++) Thread.sleep(50);
+            assertThat(log).anyMatch(l -> l.contains("idle: closed"));
+            for (int i = 0; i < 1200 && !rm.log().contains("(1 objects, 0 sessions) closed and flushed"); i++) Thread.sleep(50);
+            assertThat(rm.log()).contains("(1 objects, 0 sessions) closed and flushed");
+            byte[] gone = once(local2, dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(handle2)));
+            assertThat(rc(gone)).isEqualTo(dev.jtpm.types.TpmRc.HANDLE.atHandle(1).value());
+        }
+        // per connection: each command its own space, so the primary is gone on the next connection
+        int rmPort2 = FreePorts.pair(), local3 = FreePorts.pair();
+        try (Proc rm = Proc.jtpm(dir.resolve("rm-fwd2.log"), "rm", "--backend", "in-process", "--server",
+                "type=tls,port=" + rmPort2 + "," + tlsParams());
+             var fwd = dev.jtpm.server.connect.TlsForwarder.start(new dev.jtpm.server.connect.TlsForwarder.Local.Tcp("127.0.0.1", local3),
+                     new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort2),
+                     new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort2 + 1), client, false, 0, log::add)) {
+            rm.awaitPort(rmPort2 + 1);
+            byte[] made = once(local3, primary);
+            assertThat(rc(made)).isZero();
+            int handle = java.nio.ByteBuffer.wrap(made, 10, 4).getInt();
+            assertThat(rc(once(local3, dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(handle)))))
+                    .isEqualTo(dev.jtpm.types.TpmRc.HANDLE.atHandle(1).value());
+        }
+    }
+
+    /** One command over a new local connection, as tcti-swtpm sends it. */
+    private static byte[] once(int port, byte[] command) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(60_000); // hang guard
+            s.getOutputStream().write(command);
+            InputStream in = s.getInputStream();
+            byte[] head = in.readNBytes(10);
+            assertThat(head).hasSize(10);
+            int size = java.nio.ByteBuffer.wrap(head, 2, 4).getInt();
+            byte[] rsp = java.util.Arrays.copyOf(head, size);
+            assertThat(in.readNBytes(rsp, 10, size - 10)).isEqualTo(size - 10);
+            return rsp;
+        }
+    }
+
+    private static int rc(byte[] rsp) { return java.nio.ByteBuffer.wrap(rsp, 6, 4).getInt(); }
+
     private static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;

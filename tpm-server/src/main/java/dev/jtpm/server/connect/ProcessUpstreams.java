@@ -69,7 +69,8 @@ final class ProcessUpstreams implements AutoCloseable {
         Upstream fresh = new Upstream(pid);
         u = byProcess.putIfAbsent(pid, fresh);
         if (u != null) return u;
-        process.get().onExit().thenRun(() -> fresh.end("exited"));
+        // our own process (a client in this JVM) ends with us: onExit is not allowed for it
+        if (pid != ProcessHandle.current().pid()) process.get().onExit().thenRun(() -> fresh.end("exited"));
         return fresh;
     }
 

@@ -199,7 +199,13 @@ public final class TlsForwarder implements AutoCloseable {
         } catch (IOException e) {
             pid = -1;
         }
-        ProcessUpstreams.Upstream up = pid < 0 ? null : upstreams.of(pid);
+        ProcessUpstreams.Upstream up;
+        try {
+            up = pid < 0 ? null : upstreams.of(pid);
+        } catch (RuntimeException e) { // not expected; the connection still gets served
+            log.accept("jtpm connect: process " + pid + ": " + e);
+            up = null;
+        }
         if (up == null) {
             forward(local, remote, null);
             return;
