@@ -15,10 +15,10 @@ class CliTest {
     @TempDir Path dir;
 
     @Test
-    void socketWithoutTpm2_failsWithOneLine() throws Exception {
-        JtpmProcess.Result r = JtpmProcess.run("socket", "--server", "type=tcp,port=1", "--tpmstate", "dir=" + dir);
+    void socketMssimWithoutTpm2_failsWithOneLine() throws Exception {
+        JtpmProcess.Result r = JtpmProcess.run("socket", "--server", "type=mssim,port=1", "--tpmstate", "dir=" + dir);
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.err()).isEqualTo("jtpm socket: only TPM 2 is supported; add --tpm2\n");
+        assertThat(r.err()).isEqualTo("jtpm socket: type=mssim needs --tpm2\n");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.jtpm.engine;
 
 import dev.jtpm.engine.platform.Platform;
-import dev.jtpm.types.TpmDevice;
 
 /**
  * One TPM 2.0 instance. It owns all of its state (no statics), runs one command at a time and never
@@ -12,7 +11,7 @@ import dev.jtpm.types.TpmDevice;
  * state from the platform's store, manufacturing it on first use), then TPM2_Startup arrives as a
  * command. {@link #powerOff()} drops the volatile state.
  */
-public final class Tpm implements TpmDevice {
+public final class Tpm implements TpmEngine {
     // body supplied by the engine; see TpmCore
     private final TpmCore core;
 
@@ -42,12 +41,15 @@ public final class Tpm implements TpmDevice {
      *
      * @return false if the stored state could not be loaded; the TPM is then in failure mode
      */
+    @Override
     public synchronized boolean init() { return core.init(); }
 
     /** Powers the TPM off: volatile state is lost (nothing is written). */
+    @Override
     public synchronized void powerOff() { core.powerOff(); }
 
     /** True between {@link #init()} and {@link #powerOff()}. */
+    @Override
     public synchronized boolean isPoweredOn() { return core.isPoweredOn(); }
 
     /** True once TPM2_Startup has succeeded since the last {@link #init()} (or a volatile resume). */
@@ -62,18 +64,23 @@ public final class Tpm implements TpmDevice {
 
     /** The command code of the last command executed (0 if none): swtpm sends an automatic
      *  Shutdown only when the last command was not one. */
+    @Override
     public synchronized int lastCommandCode() { return core.lastCommandCode(); }
 
     /** _TPM_Hash_Start (Part 1, 34.2): locality 4 D-RTM hash sequence begins. */
+    @Override
     public synchronized void hashStart() { core.hashStart(); }
 
     /** _TPM_Hash_Data: more data for the D-RTM sequence (ignored when none is active). */
+    @Override
     public synchronized void hashData(byte[] data) { core.hashData(data); }
 
     /** _TPM_Hash_End: extends PCR 17 as Part 1 defines and sets the TPM-established flag. */
+    @Override
     public synchronized void hashEnd() { core.hashEnd(); }
 
     /** The TPM-established flag (TPMA_PERMANENT.tpmGeneratedEPS is unrelated). */
+    @Override
     public synchronized boolean tpmEstablished() { return core.tpmEstablished(); }
 
     /**
@@ -81,20 +88,42 @@ public final class Tpm implements TpmDevice {
      *
      * @return false if that locality may not reset it (only 3 and 4 may)
      */
+    @Override
     public synchronized boolean resetEstablished(int locality) { return core.resetEstablished(locality); }
 
     /** Writes the complete volatile state to the platform store (swtpm CMD_STORE_VOLATILE). */
+    @Override
     public synchronized void storeVolatile() throws java.io.IOException { core.storeVolatile(); }
 
     /** The complete volatile state as a blob (null when powered off). */
+    @Override
     public synchronized byte[] volatileState() { return core.volatileState(); }
 
     /** The permanent state as a blob (as it would be stored now). */
+    @Override
     public synchronized byte[] permanentState() { return core.permanentState(); }
 
     /** The live state, for tests in this package's test tree (not part of the API). */
     dev.jtpm.engine.state.TpmState state() { return core.state(); }
 
     /** Asks a long-running command to stop (best effort; commands here are short). */
+    @Override
     public void cancel() { core.cancel(); }
+
+    /** TPM2_Startup(TPM_SU_CLEAR or TPM_SU_STATE) without sessions. */
+    @Override
+    public byte[] startupCommand(boolean state) {
+        return java.nio.ByteBuffer.allocate(12).putShort((short) 0x8001).putInt(12).putInt(0x144)
+                .putShort((short) (state ? 1 : 0)).array();
+    }
+
+    /** A TPM_ST_NO_SESSIONS response carrying only {@code rc}. */
+    @Override
+    public byte[] errorResponse(int rc) {
+        return java.nio.ByteBuffer.allocate(10).putShort((short) 0x8001).putInt(10).putInt(rc).array();
+    }
+
+    /** TPM_RC_FAILURE. */
+    @Override
+    public int fatalErrorCode() { return 0x101; }
 }

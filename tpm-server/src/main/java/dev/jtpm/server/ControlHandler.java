@@ -1,6 +1,6 @@
 package dev.jtpm.server;
 
-import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.TpmEngine;
 import dev.jtpm.wire.CtrlCommand;
 import dev.jtpm.wire.CtrlRequest;
 import dev.jtpm.wire.CtrlResponse;
@@ -52,6 +52,7 @@ final class ControlHandler {
      */
     int capabilities() {
         int caps = Ptm.CAPS_SWTPM_071_TPM2 | Ptm.CAP_LOCK_STORAGE;
+        if (!controller.tpm().isTpm2()) caps &= ~Ptm.CAP_SEND_COMMAND_HEADER; // swtpm: TPM 2 only
         return dataFdSupported ? caps : caps & ~Ptm.CAP_SET_DATAFD;
     }
 
@@ -64,7 +65,7 @@ final class ControlHandler {
         if (cmd != null && needsRunning(cmd) && !controller.isRunning()) return bad(Ptm.TPM_BAD_ORDINAL);
         if (cmd == CtrlCommand.SET_STATEBLOB && controller.isRunning()) return bad(Ptm.TPM_BAD_ORDINAL);
         CtrlRequest req = CtrlRequest.decode(msg);
-        Tpm tpm = controller.tpm();
+        TpmEngine tpm = controller.tpm();
         return switch (req) {
             case CtrlRequest.Malformed m -> bad(Ptm.TPM_BAD_PARAMETER);
             case CtrlRequest.Unknown u -> bad(Ptm.TPM_BAD_ORDINAL);
@@ -138,8 +139,8 @@ final class ControlHandler {
         }
     }
 
-    private static Reply getInfo(CtrlRequest.GetInfo g) {
-        byte[] json = TpmIdentity.infoJson(g.flags()).getBytes(StandardCharsets.US_ASCII);
+    private Reply getInfo(CtrlRequest.GetInfo g) {
+        byte[] json = TpmIdentity.infoJson(g.flags(), controller.tpm().isTpm2()).getBytes(StandardCharsets.US_ASCII);
         long off = Integer.toUnsignedLong(g.offset());
         if (off >= json.length) return bad(Ptm.TPM_BAD_PARAMETER);
         byte[] z = Arrays.copyOf(json, json.length + 1); // NUL-terminated

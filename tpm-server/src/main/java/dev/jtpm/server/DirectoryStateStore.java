@@ -41,11 +41,13 @@ public final class DirectoryStateStore implements StateStore {
     private final Path dir;
     private final Set<PosixFilePermission> perms;
     private final Optional<StateKey> key;
+    private final boolean tpm12;
     private FileChannel lockChannel;
     private FileLock lock;
     private boolean closed, released;
 
-    private DirectoryStateStore(Path dir, int mode, Optional<StateKey> key) {
+    private DirectoryStateStore(Path dir, int mode, Optional<StateKey> key, boolean tpm12) {
+        this.tpm12 = tpm12;
         this.dir = dir;
         this.perms = permissions(mode);
         this.key = key;
@@ -70,8 +72,17 @@ public final class DirectoryStateStore implements StateStore {
      *     the file and says why: no key, wrong key or tampered, not encrypted)
      */
     public static DirectoryStateStore open(Path dir, int mode, Optional<StateKey> key, boolean lockNow) throws IOException {
+        return open(dir, mode, key, lockNow, false);
+    }
+
+    /**
+     * {@link #open(Path, int, Optional, boolean)} for a TPM 1.2 ({@code tpm12}): swtpm's TPM 1.2 file names
+     * {@code tpm-00.<suffix>} (temporary files {@code TMP-00.<suffix>}) instead of {@code tpm2-00.<suffix>}.
+     */
+    public static DirectoryStateStore open(Path dir, int mode, Optional<StateKey> key, boolean lockNow, boolean tpm12)
+            throws IOException {
         Files.createDirectories(dir);
-        DirectoryStateStore s = new DirectoryStateStore(dir, mode, key);
+        DirectoryStateStore s = new DirectoryStateStore(dir, mode, key, tpm12);
         if (lockNow) {
             if (!s.lock(0)) {
                 throw new StateLockedException("state directory " + dir + " is in use: another server holds the lock on "
@@ -157,8 +168,8 @@ public final class DirectoryStateStore implements StateStore {
     /** The state directory. */
     public Path directory() { return dir; }
 
-    /** The file holding a kind of state: {@code tpm2-00.<suffix>}. */
-    public Path fileOf(StateKind kind) { return dir.resolve("tpm2-00." + kind.fileSuffix()); }
+    /** The file holding a kind of state: {@code tpm2-00.<suffix>} ({@code tpm-00.<suffix>} for a TPM 1.2). */
+    public Path fileOf(StateKind kind) { return dir.resolve((tpm12 ? "tpm-00." : "tpm2-00.") + kind.fileSuffix()); }
 
     @Override
     public synchronized byte[] load(StateKind kind) throws IOException {
@@ -179,7 +190,7 @@ public final class DirectoryStateStore implements StateStore {
     public synchronized void store(StateKind kind, byte[] blob) throws IOException {
         checkOpen();
         byte[] bytes = StateBlob.encodeFile(blob, key);
-        Path tmp = dir.resolve("TMP2-00." + kind.fileSuffix());
+        Path tmp = dir.resolve((tpm12 ? "TMP-00." : "TMP2-00.") + kind.fileSuffix());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             Files.setPosixFilePermissions(tmp, perms);

@@ -105,7 +105,6 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
                     DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false, null, null);
         }
-        if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
         if ((server != null ? 1 : 0) + (legacyPort != null ? 1 : 0) + (dataFd != null ? 1 : 0) > 1) {
             throw new OptionException("give only one of --server, --port and --fd");
         }
@@ -142,6 +141,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                 default -> throw new OptionException("--ctrl: unsupported type '" + kv.get("type") + "' (tcp, unixio or tls)");
             };
         }
+        if (!tpm2 && dataSpec instanceof ChannelSpec.Mssim) throw new OptionException("type=mssim needs --tpm2");
         if (dataSpec == null && ctrlSpec == null) {
             throw new OptionException("need a data channel (--server or --port) and usually a control channel (--ctrl)");
         }

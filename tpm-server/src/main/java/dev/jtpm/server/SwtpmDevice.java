@@ -30,7 +30,7 @@ public final class SwtpmDevice {
     record Options(Kind kind, boolean help, boolean version, String name, Path fuseMount, boolean vtpmProxy,
                    String chardev, Integer fd, ChannelSpec ctrl, boolean ctrlTerminate, SwtpmFlags flags,
                    boolean reject4, boolean allowSetLocality, Path stateDir, int stateMode, Path pidFile,
-                   Path logFile, int logLevel, String key, String migrationKey) {}
+                   Path logFile, int logLevel, String key, String migrationKey, boolean tpm2) {}
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--name", "--maj", "--min", "--tpmstate", "--flags", "--pid",
             "--log", "--locality", "--seccomp", "--chardev", "--fd", "--ctrl", "--fuse-mount", "--key", "--migration-key",
@@ -81,9 +81,8 @@ public final class SwtpmDevice {
         }
         if (help || version) {
             return new Options(kind, help, version, null, null, false, null, null, null, false, SwtpmFlags.DEFAULT, false,
-                    false, null, 0, null, null, -1, null, null);
+                    false, null, 0, null, null, -1, null, null, tpm2);
         }
-        if (!tpm2) throw new OptionException("only TPM 2 is supported; add --tpm2");
         if (kind == Kind.CUSE && (name == null || name.isEmpty() || name.contains("/"))) {
             throw new OptionException("missing or bad device name: give -n|--name <name> (e.g. vtpm0)");
         }
@@ -129,7 +128,7 @@ public final class SwtpmDevice {
             allowSet |= kv.has("allow-set-locality");
         }
         return new Options(kind, false, false, name, fuseMount, vtpmProxy, chardev, fd, ctrlSpec, ctrlTerminate, f, reject4,
-                allowSet, state.dir(), state.mode(), pidFile, logFile, logLevel, key, migrationKey);
+                allowSet, state.dir(), state.mode(), pidFile, logFile, logLevel, key, migrationKey, tpm2);
     }
 
     private static int number(String opt, String v) throws OptionException {
@@ -213,7 +212,7 @@ public final class SwtpmDevice {
         }
         StateStore store;
         try {
-            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), fileKey, true);
+            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), fileKey, true, !o.tpm2());
         } catch (IOException e) {
             DeviceIo.close(devFd);
             err.println(me + ": " + (e instanceof StateLockedException ? e.getMessage()
@@ -223,7 +222,8 @@ public final class SwtpmDevice {
         TpmInstance instance;
         try {
             instance = TpmInstance.start(store, new InstanceConfig(null, o.ctrl(), o.flags(), o.reject4(), false,
-                    o.ctrlTerminate(), log, migrationKey, false, false));
+                    o.ctrlTerminate(), log, migrationKey, false, false), () -> { },
+                    o.tpm2() ? dev.jtpm.engine.Tpm::new : dev.jtpm.tpm12.Tpm12::new); // without --tpm2 a TPM 1.2, as swtpm
         } catch (IOException e) {
             DeviceIo.close(devFd);
             err.println(me + ": " + e.getMessage());
@@ -307,7 +307,7 @@ public final class SwtpmDevice {
     /** The {@code --help} text. */
     static String usage(Kind kind) {
         String common = """
-                  --tpm2                 emulate a TPM 2.0 (required)
+                  --tpm2                 emulate a TPM 2.0 (without it: a TPM 1.2, state files tpm-00.*)
                   --tpmstate dir=<dir>[,mode=0<octal>]
                                          state directory (or env TPM_PATH)
                   --key file=<f>|fd=<n>|pwdfile=<f>|pwdfd=<n>[,mode=aes-256-cbc|...][,format=][,kdf=][,remove]

@@ -48,19 +48,15 @@ public final class SwtpmSocket {
                     err.println("jtpm socket: --print-states reads a state directory, not " + StateStores.scheme(o.stateUri()) + "://");
                     return 1;
                 }
-                out.println(statesJson(o.stateDir()));
+                out.println(statesJson(o.stateDir(), o.tpm2()));
                 return 0;
             }
             case RUN -> { }
         }
-        if (!o.tpm2()) {
-            err.println("jtpm socket: only TPM 2 is supported; add --tpm2");
-            return 1;
-        }
         if (o.daemon()) return Daemon.detach(args, err);
         // build the engine's command table and handlers beside the work below (reading the state, binding the
         // sockets): most of a cold start, on the second core
-        Thread.ofPlatform().daemon().name("jtpm-prepare").start(dev.jtpm.engine.Tpm::prepare);
+        if (o.tpm2()) Thread.ofPlatform().daemon().name("jtpm-prepare").start(dev.jtpm.engine.Tpm::prepare);
         if (o.ctrl() instanceof ChannelSpec.UnixIo || o.ctrl() instanceof ChannelSpec.Fd || o.data() instanceof ChannelSpec.Fd) {
             Thread.ofPlatform().daemon().name("jtpm-prepare-native").start(Posix::prepare); // QEMU's and libvirt's way
         }
@@ -103,6 +99,7 @@ public final class SwtpmSocket {
                 o.ctrlTerminate(), log, migrationKey, o.incomingMigration(), o.releaseLockOutgoing());
         TpmInstance instance;
         try {
+            // without --tpm2 a TPM 1.2, as swtpm
             instance = TpmInstance.start(store, cfg, () -> {
                 if (!dropLater) return;
                 try {
@@ -112,7 +109,7 @@ public final class SwtpmSocket {
                     throw new IOException(e.getMessage(), e);
                 }
                 deferred.open();
-            });
+            }, o.tpm2() ? dev.jtpm.engine.Tpm::new : dev.jtpm.tpm12.Tpm12::new);
         } catch (IOException e) {
             err.println("jtpm socket: " + e.getMessage());
             return 1;
@@ -154,7 +151,7 @@ public final class SwtpmSocket {
             return StateStores.open(new StateStoreRequest(o.stateUri(), o.stateName(), key, log, !o.incomingMigration()));
         }
         try {
-            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration());
+            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration(), !o.tpm2());
         } catch (StateLockedException | StateKeyException e) {
             throw e;
         } catch (IOException e) {
@@ -234,9 +231,14 @@ public final class SwtpmSocket {
 
     /** The {@code --print-states} JSON: the state files present and their sizes, as swtpm prints it. */
     public static String statesJson(Path dir) {
+        return statesJson(dir, true);
+    }
+
+    /** {@link #statesJson(Path)} for a TPM 2.0 ({@code tpm2-00.*}) or a TPM 1.2 ({@code tpm-00.*}). */
+    public static String statesJson(Path dir, boolean tpm2) {
         java.util.List<String> entries = new java.util.ArrayList<>();
         for (dev.jtpm.engine.platform.StateKind k : dev.jtpm.engine.platform.StateKind.values()) {
-            Path f = dir.resolve("tpm2-00." + k.fileSuffix());
+            Path f = dir.resolve((tpm2 ? "tpm2-00." : "tpm-00.") + k.fileSuffix());
             try {
                 if (Files.isRegularFile(f)) entries.add("{\"name\": \"" + k.fileSuffix() + "\", \"size\": " + Files.size(f) + "}");
             } catch (IOException ignored) {
@@ -256,11 +258,11 @@ public final class SwtpmSocket {
     /** The {@code --help} text. */
     public static String usage() {
         return """
-                Usage: jtpm socket --tpm2 [options]
+                Usage: jtpm socket [--tpm2] [options]
 
-                A TPM 2.0 served with swtpm's socket protocols (and the Microsoft simulator protocol).
+                A TPM 2.0 (or, without --tpm2, a TPM 1.2) served with swtpm's socket protocols (and the Microsoft simulator protocol).
 
-                  --tpm2                 emulate a TPM 2.0 (required; TPM 1.2 is not supported)
+                  --tpm2                 emulate a TPM 2.0 (without it: a TPM 1.2, state files tpm-00.*)
                   --server [type=tcp][,port=<n>][,bindaddr=<addr>][,disconnect]
                   --server type=unixio,path=<path>[,mode=0<octal>]
                   --server type=mssim[,port=<n>][,bindaddr=<addr>]

@@ -1,6 +1,6 @@
 package dev.jtpm.server;
 
-import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.TpmEngine;
 import dev.jtpm.engine.platform.NvStore;
 import dev.jtpm.engine.platform.StateKind;
 import dev.jtpm.wire.Ptm;
@@ -27,7 +27,7 @@ public final class TpmController {
     /** Blobs larger than this are refused by SET_STATEBLOB. */
     public static final int MAX_STATE_BLOB = 512 * 1024;
 
-    private final Tpm tpm;
+    private final TpmEngine tpm;
     private final NvStore store;
     private final SwtpmFlags flags;
     private final ServerLog log;
@@ -62,7 +62,7 @@ public final class TpmController {
     public static final int DEFAULT_LOCKING_RETRIES = 300;
 
     /** A controller for a powered-off TPM whose state lives in {@code store}. */
-    public TpmController(Tpm tpm, NvStore store, SwtpmFlags flags, boolean rejectLocality4, ServerLog log) {
+    public TpmController(TpmEngine tpm, NvStore store, SwtpmFlags flags, boolean rejectLocality4, ServerLog log) {
         this.tpm = tpm;
         this.store = store;
         this.flags = flags;
@@ -116,7 +116,7 @@ public final class TpmController {
     }
 
     /** The TPM behind this controller. */
-    public Tpm tpm() { return tpm; }
+    public TpmEngine tpm() { return tpm; }
 
     /** The flags in effect. */
     public SwtpmFlags flags() { return flags; }
@@ -141,8 +141,8 @@ public final class TpmController {
         if (init(0) != Ptm.TPM_SUCCESS) return -1;
         return switch (flags.startup()) {
             case NONE -> 0;
-            case CLEAR -> TpmHeader.responseCode(tpm.execute(TpmHeader.startup(TpmHeader.SU_CLEAR), locality));
-            case STATE -> TpmHeader.responseCode(tpm.execute(TpmHeader.startup(TpmHeader.SU_STATE), locality));
+            case CLEAR -> TpmHeader.responseCode(tpm.execute(tpm.startupCommand(false), locality));
+            case STATE -> TpmHeader.responseCode(tpm.execute(tpm.startupCommand(true), locality));
         };
     }
 
@@ -157,9 +157,9 @@ public final class TpmController {
         byte[] rsp;
         if (!ensureLocked(lockingRetries)) {
             onLockFailure.run();
-            rsp = TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+            rsp = tpm.errorResponse(tpm.fatalErrorCode());
         } else if (!running) {
-            rsp = TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
+            rsp = tpm.errorResponse(tpm.fatalErrorCode());
         } else {
             rsp = tpm.execute(command, locality);
         }
@@ -193,7 +193,7 @@ public final class TpmController {
         }
         if (!tpm.init()) {
             log.error("Error: Could not initialize the TPM");
-            return TpmHeader.RC_FAILURE;
+            return tpm.fatalErrorCode();
         }
         running = true;
         if ((initFlags & Ptm.INIT_FLAG_DELETE_VOLATILE) != 0) {
@@ -233,10 +233,10 @@ public final class TpmController {
 
     /**
      * Sends TPM2_Shutdown(SU_STATE), falling back to SU_CLEAR, when the TPM runs, automatic shutdown
-     * is enabled, and the last command was not a TPM2_Shutdown.
+     * is enabled, and the last command was not a TPM2_Shutdown. A TPM 1.2 gets nothing, as from swtpm.
      */
     public synchronized void autoShutdown() {
-        if (!running || flags.disableAutoShutdown() || tpm.lastCommandCode() == TpmHeader.CC_SHUTDOWN) return;
+        if (!tpm.isTpm2() || !running || flags.disableAutoShutdown() || tpm.lastCommandCode() == TpmHeader.CC_SHUTDOWN) return;
         int rc = TpmHeader.responseCode(tpm.execute(TpmHeader.shutdown(TpmHeader.SU_STATE), locality));
         if (rc != TpmHeader.RC_SUCCESS) tpm.execute(TpmHeader.shutdown(TpmHeader.SU_CLEAR), locality);
     }

@@ -22,10 +22,15 @@ public final class TpmIdentity {
 
     /** The JSON for SWTPM_INFO_* flags; bits other than 1 and 2 are ignored, as swtpm 0.7.1 does. */
     public static String infoJson(long flags) {
+        return infoJson(flags, true);
+    }
+
+    /** {@link #infoJson(long)} for a TPM 2.0 or (without {@code tpm2}) a TPM 1.2: family "1.2", level 2, revision 116. */
+    public static String infoJson(long flags, boolean tpm2) {
         StringBuilder s = new StringBuilder("{");
         if ((flags & 1) != 0) {
-            s.append("\"TPMSpecification\":{\"family\":\"").append(SPEC_FAMILY).append("\",\"level\":")
-                    .append(SPEC_LEVEL).append(",\"revision\":").append(SPEC_REVISION).append('}');
+            s.append("\"TPMSpecification\":{\"family\":\"").append(tpm2 ? SPEC_FAMILY : "1.2").append("\",\"level\":")
+                    .append(tpm2 ? SPEC_LEVEL : 2).append(",\"revision\":").append(tpm2 ? SPEC_REVISION : 116).append('}');
         }
         if ((flags & 2) != 0) {
             if (s.length() > 1) s.append(',');

@@ -1,6 +1,7 @@
 package dev.jtpm.server;
 
 import dev.jtpm.engine.Tpm;
+import dev.jtpm.engine.TpmEngine;
 import dev.jtpm.engine.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One served TPM: a {@link Tpm}, its {@link StateStore}, its {@link TpmController} and its
@@ -39,11 +41,11 @@ public final class TpmInstance implements AutoCloseable {
         }
     }
 
-    private TpmInstance(StateStore store, InstanceConfig config, Bound bound) {
+    private TpmInstance(StateStore store, InstanceConfig config, Bound bound, Function<Platform, TpmEngine> engine) {
         this.store = store;
         this.config = config;
         this.bound = bound;
-        this.controller = new TpmController(new Tpm(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
+        this.controller = new TpmController(engine.apply(Platform.of(store)), store, config.flags(), config.rejectLocality4(),
                 config.log());
         this.controller.configureMigration(config.migrationKey(), config.incomingMigration(), config.releaseLockOutgoing(),
                 this::requestExit);
@@ -71,6 +73,15 @@ public final class TpmInstance implements AutoCloseable {
      * bound and before the TPM is initialized (swtpm drops privileges there).
      */
     public static TpmInstance start(StateStore store, InstanceConfig config, AfterBind afterBind) throws IOException {
+        return start(store, config, afterBind, Tpm::new);
+    }
+
+    /**
+     * {@link #start(StateStore, InstanceConfig, AfterBind)} with the engine made by {@code engine} on the store's
+     * platform: a TPM 2.0 ({@code Tpm::new}) or a TPM 1.2 ({@code Tpm12::new}).
+     */
+    public static TpmInstance start(StateStore store, InstanceConfig config, AfterBind afterBind,
+                                    Function<Platform, TpmEngine> engine) throws IOException {
         Bound b;
         try {
             b = listen(config);
@@ -84,7 +95,7 @@ public final class TpmInstance implements AutoCloseable {
         }
         TpmInstance i;
         try {
-            i = new TpmInstance(store, config, b);
+            i = new TpmInstance(store, config, b, engine);
         } catch (RuntimeException e) {
             b.closeAll();
             try {
@@ -228,8 +239,14 @@ public final class TpmInstance implements AutoCloseable {
     /** The controller: running state, locality, INIT/STOP semantics. */
     public TpmController controller() { return controller; }
 
-    /** The TPM. */
-    public Tpm tpm() { return controller.tpm(); }
+    /** The TPM 2.0 (IllegalStateException when this instance serves a TPM 1.2: see {@link #engine()}). */
+    public Tpm tpm() {
+        if (controller.tpm() instanceof Tpm t) return t;
+        throw new IllegalStateException("not a TPM 2.0");
+    }
+
+    /** The engine served, a TPM 2.0 or a TPM 1.2. */
+    public TpmEngine engine() { return controller.tpm(); }
 
     /** The state store. */
     public StateStore store() { return store; }

@@ -99,7 +99,7 @@ class SocketOptionsTest {
 
     @Test
     void badOptions_areOneLineErrors() {
-        assertThatThrownBy(() -> parse("--server", "type=tcp,port=1", "--tpmstate", "dir=/x")).hasMessage("only TPM 2 is supported; add --tpm2");
+        assertThatThrownBy(() -> parse("--server", "type=mssim,port=1", "--tpmstate", "dir=/x")).hasMessage("type=mssim needs --tpm2");
         assertThatThrownBy(() -> parse("--tpm2", "--server", "type=tcp,port=99999", "--tpmstate", "dir=/x")).hasMessageContaining("bad port");
         assertThatThrownBy(() -> parse("--tpm2", "--server", "type=tcp,bogus=1", "--tpmstate", "dir=/x")).hasMessageContaining("unknown parameter 'bogus'");
         assertThatThrownBy(() -> parse("--tpm2", "--server", "type=foo", "--tpmstate", "dir=/x")).hasMessageContaining("unsupported type");
@@ -117,10 +117,10 @@ class SocketOptionsTest {
     @Test
     void run_badOption_printsOneLineAndFails() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = SwtpmSocket.run(List.of("--server", "type=tcp,port=1"), Map.of(), System.out,
+        int rc = SwtpmSocket.run(List.of("--server", "type=mssim,port=1"), Map.of(), System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8), null);
         assertThat(rc).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("jtpm socket: only TPM 2 is supported; add --tpm2\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("jtpm socket: type=mssim needs --tpm2\n");
     }
 
     @Test

@@ -112,15 +112,20 @@ public final class VtpmDevice {
      * tpmlib_process does), anything else goes to the TPM (TPM_RC_FAILURE while it is not running).
      */
     public byte[] command(byte[] cmd) {
-        if (cmd.length < 10) return TpmHeader.errorResponse(0x09A); // TPM_RC_INSUFFICIENT: short message
+        if (cmd.length < 10) return error(0x09A, 0x19); // TPM_RC_INSUFFICIENT / TPM_BAD_PARAM_SIZE: short message
         if (ByteBuffer.wrap(cmd, 6, 4).getInt() == CC_SET_LOCALITY) {
-            if (!allowSetLocality) return TpmHeader.errorResponse(TpmHeader.RC_FAILURE);
-            if (cmd.length < 11) return TpmHeader.errorResponse(0x09A);
+            if (!allowSetLocality) return error(TpmHeader.RC_FAILURE, 0x09); // TPM_FAIL for a TPM 1.2
+            if (cmd.length < 11) return error(0x09A, 0x19);
             int loc = cmd[10] & 0xFF;
-            return controller.setLocality(loc) == Ptm.TPM_SUCCESS ? TpmHeader.errorResponse(0)
-                    : TpmHeader.errorResponse(0x907); // TPM_RC_LOCALITY
+            return controller.setLocality(loc) == Ptm.TPM_SUCCESS ? error(0, 0)
+                    : error(0x907, 0x3D); // TPM_RC_LOCALITY / TPM_BAD_LOCALITY
         }
         return controller.execute(cmd, -1);
+    }
+
+    /** swtpm's tpmlib_write_error_response: the TPM 2 code, or for a TPM 1.2 its own code in a 0xC4 frame. */
+    private byte[] error(int rc2, int rc12) {
+        return controller.tpm().isTpm2() ? TpmHeader.errorResponse(rc2) : controller.tpm().errorResponse(rc12);
     }
 
     /** read(): the rest of the last response (or of the state blob being read), at most {@code size} octets. */
@@ -287,8 +292,8 @@ public final class VtpmDevice {
         return rc;
     }
 
-    private static Result getInfo(long flags, int offset) {
-        byte[] json = TpmIdentity.infoJson(flags).getBytes(StandardCharsets.US_ASCII);
+    private Result getInfo(long flags, int offset) {
+        byte[] json = TpmIdentity.infoJson(flags, controller.tpm().isTpm2()).getBytes(StandardCharsets.US_ASCII);
         long off = Integer.toUnsignedLong(offset);
         if (off >= json.length) return result(Ptm.TPM_BAD_PARAMETER);
         byte[] z = Arrays.copyOf(json, json.length + 1);
