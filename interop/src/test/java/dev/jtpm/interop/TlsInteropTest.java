@@ -319,11 +319,11 @@ class TlsInteropTest {
     }
 
     /**
-     * {@code jtpm rm --server type=tls}: tpm2-tools through {@code jtpm connect} for one-command tools (tcti-swtpm opens a
-     * TLS connection per command, and the RM cannot tie connections from another host to one client process, so each is
-     * its own space), the whole createprimary → create → load → sign chain through {@code cmd:jtpm pipe --backend
-     * swtpm:…,cert=…} (one TLS connection, one space per tool run), the control channel on port + 1 over TLS, and a
-     * client without a certificate refused.
+     * {@code jtpm rm --server type=tls}: tpm2-tools through {@code jtpm connect} for one-command tools, the whole
+     * createprimary → create → load → sign chain through {@code cmd:jtpm pipe --backend swtpm:…,cert=…} (one TLS
+     * connection, one space per tool run; the same chain through connect: {@link
+     * #tpm2Tools_throughConnect_toRm_oneSpacePerProcess}), the control channel on port + 1 over TLS, and a client
+     * without a certificate refused.
      */
     @Test
     void jtpmRm_overTls_throughConnectAndThroughPipe() throws Exception {
@@ -360,6 +360,209 @@ class TlsInteropTest {
             Tools.Run refused = refused(sClient(rmPort, "-tls1_3"));
             assertThat(refused.err()).contains("certificate required");
         }
+    }
+
+    /**
+     * tpm2-tools (tcti-swtpm: a connection per command) through {@code jtpm connect} to {@code jtpm rm --server type=tls}
+     * in front of a jtpm TPM: connect sends each tool process's commands over one TLS connection, so the RM keeps one
+     * space per process — createprimary → create → load → sign (openssl verifies), a policy session saved by one tool
+     * and used by the next — and flushes it when connect closes the upstream after the process exits. Two client
+     * processes at once each see only their own handles. Afterwards the backend, asked directly, holds nothing.
+     */
+    @Test
+    void tpm2Tools_throughConnect_toRm_oneSpacePerProcess() throws Exception {
+        Tools.require("tpm2_createprimary");
+        Tools.require("openssl");
+        Tools.require("python3");
+        int rmPort = FreePorts.pair(), local = FreePorts.pair();
+        Path d = Files.createTempDirectory(dir, "rmconnect");
+        try (JtpmServer backend = JtpmServer.started(JtpmServer.Protocol.SWTPM)) {
+            Proc rm = Proc.jtpm(dir.resolve("rm-connect.log"), "rm", "--backend", "swtpm:host=127.0.0.1,port=" + backend.port(),
+                    "--server", "type=tls,port=" + rmPort + "," + tlsParams(), "--verbose");
+            try (rm; Proc c = connect(local, rmPort)) {
+                rm.awaitPort(rmPort + 1);
+                String t = "swtpm:host=127.0.0.1,port=" + local;
+                String prim = d.resolve("p.ctx").toString(), key = d.resolve("k.ctx").toString();
+                Tools.tpm2(t, "tpm2_createprimary", "-C", "o", "-c", prim).ok();
+                Tools.tpm2(t, "tpm2_create", "-C", prim, "-G", "ecc256", "-u", d.resolve("k.pub").toString(),
+                        "-r", d.resolve("k.priv").toString()).ok();
+                Tools.tpm2(t, "tpm2_load", "-C", prim, "-u", d.resolve("k.pub").toString(), "-r", d.resolve("k.priv").toString(),
+                        "-c", key).ok();
+                Path msg = Files.writeString(d.resolve("msg"), "signed through jtpm connect and jtpm rm");
+                Tools.tpm2(t, "tpm2_sign", "-c", key, "-g", "sha256", "-f", "plain", "-o", d.resolve("sig").toString(),
+                        msg.toString()).ok();
+                Tools.tpm2(t, "tpm2_readpublic", "-c", key, "-f", "pem", "-o", d.resolve("k.pem").toString()).ok();
+                Tools.Run verify = Tools.run(Map.of(), null, "openssl", "dgst", "-sha256", "-verify", d.resolve("k.pem").toString(),
+                        "-signature", d.resolve("sig").toString(), msg.toString());
+                assertThat(verify.out()).as(verify.err()).contains("Verified OK");
+                String session = d.resolve("s.ctx").toString();
+                Tools.tpm2(t, "tpm2_startauthsession", "--policy-session", "-S", session).ok();
+                Tools.tpm2(t, "tpm2_policypcr", "-S", session, "-l", "sha256:0", "-L", d.resolve("pol").toString()).ok();
+                assertThat(Files.size(d.resolve("pol"))).isEqualTo(32);
+                Tools.tpm2(t, "tpm2_flushcontext", session).ok();
+
+                // two processes at once, each a connection per command: each sees its own primary only
+                String script = """
+                        import socket, sys
+                        def xchg(hexcmd):
+                            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                            s.sendall(bytes.fromhex(hexcmd))
+                            b = b""
+                            while len(b) < 10 or len(b) < int.from_bytes(b[2:6], "big"):
+                                c = s.recv(4096)
+                                if not c: raise SystemExit("closed")
+                                b += c
+                            s.close()
+                            return b
+                        r = xchg(sys.argv[2])
+                        assert r[6:10] == bytes(4), r.hex()
+                        own = r[10:14].hex()
+                        def handles():
+                            g = xchg(sys.argv[3])
+                            n = int.from_bytes(g[15:19], "big")
+                            return [g[19 + 4 * i:23 + 4 * i].hex() for i in range(n)]
+                        print(own, ",".join(handles()), flush=True)
+                        sys.stdin.readline()
+                        print(own, ",".join(handles()), flush=True)
+                        """;
+                String primary = HexFormat.of().formatHex(dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.CreatePrimary(
+                        dev.jtpm.types.TpmRh.OWNER, dev.jtpm.types.structure.TpmsSensitiveCreate.EMPTY,
+                        dev.jtpm.types.structure.Templates.ECC_P256_SRK, dev.jtpm.types.Bytes.EMPTY,
+                        new dev.jtpm.types.structure.TpmlPcrSelection(List.of()))));
+                String getHandles = "8001" + "00000016" + "0000017a" + "00000001" + "80000000" + "00000010"; // GetCapability(HANDLES, transient)
+                List<Process> clients = new ArrayList<>();
+                List<java.io.BufferedReader> outs = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    Process p = new ProcessBuilder("python3", "-c", script, Integer.toString(local), primary, getHandles)
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    clients.add(p);
+                    outs.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)));
+                }
+                List<String[]> seen = new ArrayList<>();
+                for (var o : outs) seen.add(o.readLine().split(" "));
+                for (Process p : clients) { // both alive and holding their primary now; ask again, then let them end
+                    p.getOutputStream().write('\n');
+                    p.getOutputStream().flush();
+                }
+                for (var o : outs) seen.add(o.readLine().split(" "));
+                for (Process p : clients) assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+                String a = seen.get(0)[0], b = seen.get(1)[0];
+                assertThat(a).startsWith("80").isNotEqualTo(b);
+                assertThat(seen.get(0)[1]).isEqualTo(a);
+                assertThat(seen.get(1)[1]).isEqualTo(b);
+                assertThat(seen.get(2)[1]).isEqualTo(a);
+                assertThat(seen.get(3)[1]).isEqualTo(b);
+
+                // every tool process's space is flushed once connect sees the process gone (each had one upstream)
+                int processes = 8 + 2; // eight tool runs, two python clients
+                for (int i = 0; i < 1200 && count(rm.log(), "closed and flushed") < processes; i++) Thread.sleep(50);
+                assertThat(count(rm.log(), "closed and flushed")).as(rm.log()).isEqualTo(processes);
+                assertThat(rm.log()).contains("(1 objects, 0 sessions) closed and flushed"); // createprimary's p.ctx object
+                assertThat(count(c.log(), "upstream closed")).as(c.log()).isEqualTo(processes);
+                rm.kill(); // SIGKILL: it cannot clean up on its way out
+            }
+            assertThat(Tools.tpm2(backend.tcti(), "tpm2_getcap", "handles-transient").ok().out().trim()).isEmpty();
+            assertThat(Tools.tpm2(backend.tcti(), "tpm2_getcap", "handles-loaded-session").ok().out().trim()).isEmpty();
+            assertThat(Tools.tpm2(backend.tcti(), "tpm2_getcap", "handles-saved-session").ok().out().trim()).isEmpty();
+        }
+    }
+
+    /**
+     * The forwarder in this JVM (so this JVM is the client process): connections from two threads at once, a new one
+     * per command, share this process's upstream — a primary made on one connection is read on another — and each
+     * response reaches the connection that asked (GetRandom of two sizes, interleaved); the idle timeout closes the
+     * upstream and with it the RM's space (the handle is gone afterwards); {@code --per-connection} mode keeps a
+     * space per connection.
+     */
+    @Test
+    void forwarder_oneUpstreamPerProcess_concurrentCallersAndIdleTimeout() throws Exception {
+        int rmPort = FreePorts.pair(), local = FreePorts.pair(), local2 = FreePorts.pair();
+        TlsClient client = TlsClient.load(new TlsFiles(clientCert, clientKey, caBundle), true);
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        var remote = new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort);
+        var ctrl = new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort + 1);
+        byte[] primary = dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.CreatePrimary(
+                dev.jtpm.types.TpmRh.OWNER, dev.jtpm.types.structure.TpmsSensitiveCreate.EMPTY,
+                dev.jtpm.types.structure.Templates.ECC_P256_SRK, dev.jtpm.types.Bytes.EMPTY,
+                new dev.jtpm.types.structure.TpmlPcrSelection(List.of())));
+        try (Proc rm = Proc.jtpm(dir.resolve("rm-fwd.log"), "rm", "--backend", "in-process", "--server",
+                "type=tls,port=" + rmPort + "," + tlsParams(), "--verbose");
+             var fwd = dev.jtpm.server.connect.TlsForwarder.start(new dev.jtpm.server.connect.TlsForwarder.Local.Tcp("127.0.0.1", local),
+                     remote, ctrl, client, true, 0, log::add);
+             var idle = dev.jtpm.server.connect.TlsForwarder.start(new dev.jtpm.server.connect.TlsForwarder.Local.Tcp("127.0.0.1", local2),
+                     remote, ctrl, client, true, 300, log::add)) {
+            rm.awaitPort(rmPort + 1);
+            byte[] made = once(local, primary);
+            assertThat(rc(made)).isZero();
+            int handle = java.nio.ByteBuffer.wrap(made, 10, 4).getInt();
+            byte[] readPublic = dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(handle));
+            var callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int size : new int[] {8, 24}) {
+                    done.add(callers.submit(() -> {
+                        byte[] random = HexFormat.of().parseHex("80010000000c0000017b00" + String.format("%02x", size));
+                        for (int i = 0; i < 100; i++) {
+                            byte[] r = once(local, random);
+                            assertThat(r.length).isEqualTo(12 + size);
+                            assertThat(rc(once(local, readPublic))).isZero(); // the same space: this process's
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : done) f.get(120, TimeUnit.SECONDS);
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(rm.log()).doesNotContain("closed and flushed"); // one long-lived upstream so far
+
+            // the idle timeout: the upstream closes, the RM flushes its space, a later command starts a new one
+            byte[] made2 = once(local2, primary);
+            int handle2 = java.nio.ByteBuffer.wrap(made2, 10, 4).getInt();
+            for (int i = 0; i < 1200 && log.stream().noneMatch(l -> l.contains("idle: closed")); i++) Thread.sleep(50);
+            assertThat(log).anyMatch(l -> l.contains("idle: closed"));
+            for (int i = 0; i < 1200 && !rm.log().contains("(1 objects, 0 sessions) closed and flushed"); i++) Thread.sleep(50);
+            assertThat(rm.log()).contains("(1 objects, 0 sessions) closed and flushed");
+            byte[] gone = once(local2, dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(handle2)));
+            assertThat(rc(gone)).isEqualTo(dev.jtpm.types.TpmRc.HANDLE.atHandle(1).value());
+        }
+        // per connection: each command its own space, so the primary is gone on the next connection
+        int rmPort2 = FreePorts.pair(), local3 = FreePorts.pair();
+        try (Proc rm = Proc.jtpm(dir.resolve("rm-fwd2.log"), "rm", "--backend", "in-process", "--server",
+                "type=tls,port=" + rmPort2 + "," + tlsParams());
+             var fwd = dev.jtpm.server.connect.TlsForwarder.start(new dev.jtpm.server.connect.TlsForwarder.Local.Tcp("127.0.0.1", local3),
+                     new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort2),
+                     new dev.jtpm.server.connect.TlsForwarder.Remote("127.0.0.1", rmPort2 + 1), client, false, 0, log::add)) {
+            rm.awaitPort(rmPort2 + 1);
+            byte[] made = once(local3, primary);
+            assertThat(rc(made)).isZero();
+            int handle = java.nio.ByteBuffer.wrap(made, 10, 4).getInt();
+            assertThat(rc(once(local3, dev.jtpm.types.command.CommandBytes.encode(new dev.jtpm.types.command.ReadPublic(handle)))))
+                    .isEqualTo(dev.jtpm.types.TpmRc.HANDLE.atHandle(1).value());
+        }
+    }
+
+    /** One command over a new local connection, as tcti-swtpm sends it. */
+    private static byte[] once(int port, byte[] command) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(60_000); // hang guard
+            s.getOutputStream().write(command);
+            InputStream in = s.getInputStream();
+            byte[] head = in.readNBytes(10);
+            assertThat(head).hasSize(10);
+            int size = java.nio.ByteBuffer.wrap(head, 2, 4).getInt();
+            byte[] rsp = java.util.Arrays.copyOf(head, size);
+            assertThat(in.readNBytes(rsp, 10, size - 10)).isEqualTo(size - 10);
+            return rsp;
+        }
+    }
+
+    private static int rc(byte[] rsp) { return java.nio.ByteBuffer.wrap(rsp, 6, 4).getInt(); }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
     }
 
     @Test
@@ -471,6 +674,12 @@ class TlsInteropTest {
                     throw new IllegalStateException(e);
                 }
             }
+        }
+
+        /** SIGKILL, and waits for the exit. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
 
         int awaitExit() throws InterruptedException {

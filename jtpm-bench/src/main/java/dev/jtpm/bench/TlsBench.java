@@ -65,7 +65,7 @@ public final class TlsBench {
                      false, false, ServerLog.NONE));
              TlsForwarder fwd = TlsForwarder.start(new TlsForwarder.Local.Tcp("127.0.0.1", 0),
                      new TlsForwarder.Remote("127.0.0.1", tls.dataPort()), new TlsForwarder.Remote("127.0.0.1", tls.ctrlPort()),
-                     tlsClient, System.err::println)) {
+                     tlsClient, false, 0, System.err::println)) { // per connection: the figures below are per-command handshakes
             int kept = (int) (20_000 * scale), keptWarm = (int) (10_000 * scale);
             int fresh = (int) (1_000 * scale), freshWarm = (int) (500 * scale);
             StringBuilder md = new StringBuilder("## TLS: added latency (jtpm socket `type=tls`, `jtpm connect`)\n\n")
@@ -77,7 +77,7 @@ public final class TlsBench {
                             + " interleaved rounds. *New connection per command*: what tcti-swtpm (tpm2-tools) does; connect, handshake"
                             + " and close in the measured time; the TLS client keeps one context, so JSSE resumes its session;"
                             + " warm-up " + freshWarm + ", then " + fresh + " measured; *through jtpm connect*: the client connects"
-                            + " in plain TCP to the forwarder, which opens a TLS connection per connection. Client-side round trip in µs."
+                            + " in plain TCP to the forwarder, which opens a TLS connection per connection (its `--per-connection` mode; by default it keeps one per client process). Client-side round trip in µs."
                             + " Reproduce: `java -cp 'jtpm-bench/target/classes:…' dev.jtpm.bench.TlsBench` (`--scale 0.2` for a quick"
                             + " look, `--out -` to print only).\n\n")
                     .append("| command | path | plain TCP median µs | TLS median µs | added median µs | plain p99 µs | TLS p99 µs |\n")

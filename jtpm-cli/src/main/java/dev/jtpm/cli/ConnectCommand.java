@@ -45,6 +45,16 @@ final class ConnectCommand implements Callable<Integer> {
             + " (the CA check stays); better: issue the server certificate with the address in its subjectAltName")
     boolean noHostnameCheck;
 
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "close a local client process's upstream data connection after it was unused this long (its"
+                    + " space on a remote jtpm rm goes with it; default: ${DEFAULT-VALUE}; 0: only when the process exits)")
+    long idleSeconds;
+
+    @Option(names = "--per-connection", description = "forward every local data connection over its own TLS connection"
+            + " (by default a local client process's connections share one: one space per process on a remote jtpm rm)."
+            + " For a server that serves one connection at a time (jtpm socket, swtpm) with long-lived clients")
+    boolean perConnection;
+
     @Override
     public Integer call() {
         TlsForwarder.Remote data, ctrl;
@@ -65,6 +75,7 @@ final class ConnectCommand implements Callable<Integer> {
                 if (l.port() == 65535) throw new IllegalArgumentException("--listen: port 65535 leaves no room for the control port");
                 local = new TlsForwarder.Local.Tcp(l.host(), l.port());
             }
+            if (idleSeconds < 0 || idleSeconds > 86_400 * 365L) throw new IllegalArgumentException("--idle-timeout: 0 to 31536000 seconds");
         } catch (IllegalArgumentException e) {
             System.err.println("jtpm connect: " + e.getMessage());
             return 1;
@@ -72,7 +83,7 @@ final class ConnectCommand implements Callable<Integer> {
         TlsForwarder f;
         try {
             TlsClient client = TlsClient.load(new TlsFiles(cert, key, ca), !noHostnameCheck);
-            f = TlsForwarder.start(local, data, ctrl, client, System.err::println);
+            f = TlsForwarder.start(local, data, ctrl, client, !perConnection, idleSeconds * 1000, System.err::println);
         } catch (IOException e) {
             System.err.println("jtpm connect: " + e.getMessage());
             return 1;

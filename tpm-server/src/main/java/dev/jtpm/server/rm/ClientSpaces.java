@@ -1,5 +1,6 @@
 package dev.jtpm.server.rm;
 
+import dev.jtpm.server.PeerProcess;
 import dev.jtpm.server.ServerLog;
 import java.net.InetSocketAddress;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.jtpm.server.rm;
+package dev.jtpm.server;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -12,22 +12,23 @@ import java.util.List;
 /**
  * Which local process holds the other end of a loopback TCP connection (Linux: the socket's inode from
  * {@code /proc/net/tcp}, then the process whose {@code /proc/PID/fd} links to it). tcti-swtpm opens one connection
- * per command; this is how the RM tells that two of them come from the same tpm2-tools process. Best effort: -1 when
- * it cannot tell (not loopback IPv4, not Linux, the process already gone).
+ * per command; this is how {@code jtpm rm} tells that two of them come from the same tpm2-tools process, and how
+ * {@code jtpm connect} gives each local client process one upstream connection. Best effort: -1 when it cannot tell
+ * (not loopback IPv4, not Linux, the process already gone, its {@code /proc/PID/fd} not readable to us).
  */
-final class PeerProcess {
+public final class PeerProcess {
     private static final Path PROC = Path.of("/proc");
 
     private PeerProcess() {}
 
     /** True when the peer is an IPv4 loopback address (the only kind {@link #of} resolves). */
-    static boolean resolvable(InetSocketAddress peer) {
+    public static boolean resolvable(InetSocketAddress peer) {
         return peer != null && peer.getAddress() instanceof Inet4Address a && a.isLoopbackAddress()
                 && Files.isReadable(PROC.resolve("net/tcp"));
     }
 
     /** The socket inode of the peer's end, or -1. */
-    static long inode(InetSocketAddress peer, InetSocketAddress local) {
+    public static long inode(InetSocketAddress peer, InetSocketAddress local) {
         if (!resolvable(peer) || local == null) return -1;
         // an IPv4 client socket, or a dual-stack one (Java's default) listed in tcp6 with IPv4-mapped addresses
         long found = find("net/tcp", hex(peer) + " " + hex(local));
@@ -55,7 +56,7 @@ final class PeerProcess {
      * The process holding the socket {@code inode}: first among {@code likely} (cheap), then, if {@code scanAll},
      * among all processes. -1 when not found.
      */
-    static long holder(long inode, Collection<Long> likely, boolean scanAll) {
+    public static long holder(long inode, Collection<Long> likely, boolean scanAll) {
         if (inode <= 0) return -1;
         String link = "socket:[" + inode + "]";
         for (long pid : likely) if (holds(PROC.resolve(Long.toString(pid)), link)) return pid;
@@ -71,7 +72,7 @@ final class PeerProcess {
     }
 
     /** The process at the other end of a loopback connection, or -1. */
-    static long of(InetSocketAddress peer, InetSocketAddress local, Collection<Long> likely, boolean scanAll) {
+    public static long of(InetSocketAddress peer, InetSocketAddress local, Collection<Long> likely, boolean scanAll) {
         return holder(inode(peer, local), likely, scanAll);
     }
 
@@ -102,5 +103,5 @@ final class PeerProcess {
         return String.format("%02X%02X%02X%02X:%04X", b[3] & 0xff, b[2] & 0xff, b[1] & 0xff, b[0] & 0xff, a.getPort());
     }
 
-    static List<Long> none() { return List.of(); }
+    public static List<Long> none() { return List.of(); }
 }
