@@ -103,10 +103,12 @@ class SecretsInLogsTest {
             }
             assertThat(ok).as("the flow's right uses succeed, the wrong ones fail: %s", outcomes).isEqualTo(flow.size() - 3);
             try (SwtpmControl ctrl = new SwtpmControl(new Endpoint.Tcp("127.0.0.1", port + 1))) {
-                // as the file key has them (no PTM_STATE_FLAG_DECRYPTED: a client asking for the decrypted state gets
-                // it in clear, and at level 20 the Ctrl Rsp dump shows it, as swtpm's does)
+                // encrypted as the file key has them, and decrypted (PTM_STATE_FLAG_DECRYPTED: the seeds in clear on the
+                // wire): swtpm dumps up to 1 KiB of either at level 20; jtpm logs only a state blob's header
                 assertThat(ctrl.send(new CtrlRequest.GetStateBlob(0, Ptm.BLOB_TYPE_PERMANENT, 0)).result()).isZero();
                 assertThat(ctrl.send(new CtrlRequest.GetStateBlob(0, Ptm.BLOB_TYPE_VOLATILE, 0)).result()).isZero();
+                assertThat(ctrl.send(new CtrlRequest.GetStateBlob(Ptm.STATE_FLAG_DECRYPTED, Ptm.BLOB_TYPE_PERMANENT, 0)).result()).isZero();
+                assertThat(ctrl.send(new CtrlRequest.GetStateBlob(Ptm.STATE_FLAG_DECRYPTED, Ptm.BLOB_TYPE_VOLATILE, 0)).result()).isZero();
             }
         } finally {
             p.destroy();    // SIGTERM: the orderly exit path logs too

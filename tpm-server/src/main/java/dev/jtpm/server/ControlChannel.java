@@ -90,7 +90,7 @@ final class ControlChannel implements AutoCloseable {
                 long need;
                 while (len < (need = CtrlRequest.needed(buf, len))) {
                     if (tooLarge(buf, need)) {
-                        reply(ch, CtrlResponse.result(Ptm.TPM_FAIL));
+                        reply(ch, CtrlResponse.result(Ptm.TPM_FAIL), false);
                         return;
                     }
                     if (buf.length < need) buf = Arrays.copyOf(buf, (int) Math.max(need, READ_CHUNK));
@@ -111,9 +111,13 @@ final class ControlChannel implements AutoCloseable {
             }
             msg = Arrays.copyOf(buf, len);
             if (buf.length > READ_CHUNK) buf = new byte[READ_CHUNK];
-            log.dump(" Ctrl Cmd:", msg, msg.length);
+            // a state blob carries the TPM's seeds and proofs (decrypted ones, when asked): only its header is logged
+            boolean blob = msg.length >= 4 && (CtrlCommand.of(dev.jtpm.wire.BigEndian.u32(msg, 0)) == CtrlCommand.SET_STATEBLOB
+                    || CtrlCommand.of(dev.jtpm.wire.BigEndian.u32(msg, 0)) == CtrlCommand.GET_STATEBLOB);
+            log.dump(blob ? " Ctrl Cmd (of " + msg.length + " octets, the state blob's header only):" : " Ctrl Cmd:", msg,
+                    blob ? Math.min(msg.length, STATE_BLOB_HEADER) : msg.length);
             ControlHandler.Reply r = handler.handle(msg, fd);
-            reply(ch, r.bytes());
+            reply(ch, r.bytes(), blob);
             if (r.effect() == ControlHandler.Effect.EXIT) {
                 onExit.run();
                 return;
@@ -127,8 +131,12 @@ final class ControlChannel implements AutoCloseable {
         return need > MAX_HASH_DATA;
     }
 
-    private void reply(Conn ch, byte[] rsp) throws IOException {
-        log.dump(" Ctrl Rsp:", rsp, rsp.length);
+    /** The octets of a state-blob command or response that are logged: the fields before the blob itself. */
+    private static final int STATE_BLOB_HEADER = 16;
+
+    private void reply(Conn ch, byte[] rsp, boolean blob) throws IOException {
+        log.dump(blob ? " Ctrl Rsp (of " + rsp.length + " octets, the state blob's header only):" : " Ctrl Rsp:", rsp,
+                blob ? Math.min(rsp.length, STATE_BLOB_HEADER) : rsp.length);
         ch.write(rsp);
     }
 
