@@ -52,7 +52,7 @@ class EveRequestFuzzTest {
         for (String arg : line.arguments()) {
             if (CommandPolicy.choosesTcti(arg) || CommandPolicy.namesPath(arg)) throw new AssertionError("allowed argument " + arg);
             if (arg.contains("/") || arg.contains("\\")) throw new AssertionError("a path in an allowed argument " + arg);
-            if (arg.equals("-T") || arg.startsWith("--tcti")) throw new AssertionError("a TCTI option allowed: " + arg);
+            if (arg.startsWith("-T") || arg.equals("--tcti") || arg.startsWith("--tcti=")) throw new AssertionError("a TCTI option allowed: " + arg);
         }
         for (String name : request.getExpectedFilesList()) {
             if (!PlainName.isPlain(name)) throw new AssertionError("an expected file that is a path: " + name);
