@@ -68,6 +68,7 @@ class RootlessAccessTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             waitForSocket(sock, rm, log);
+            waitForSocket(ctrl, rm, log);   // the RM binds its data and control listeners one after the other
             assertThat(Files.getAttribute(sock, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(GROUP);
             assertThat((Integer) Files.getAttribute(sock, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0777).isEqualTo(0660);
             assertThat(Files.getAttribute(ctrl, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(GROUP);
