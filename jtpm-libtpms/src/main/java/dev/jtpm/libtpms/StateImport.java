@@ -254,7 +254,14 @@ public final class StateImport {
                 pub = pub.withAttributes(ram.attributes());
                 data = ram.data();
             }
-            p.nvIndices.put(pub.nvIndex(), new NvIndex(pub, Secret.of(trimZeros(e.authValue())), sized(data, pub.dataSize())));
+            NvIndex nv = new NvIndex(pub, Secret.of(trimZeros(e.authValue())), sized(data, pub.dataSize()));
+            // jtpm refuses to load an index its commands cannot use (a counter without 8 octets, an unimplemented
+            // nameAlg): refuse it here rather than write a state jtpm cannot read back (bounded fuzz run in CI)
+            if (!nv.consistent()) {
+                throw new UnsupportedStateException("NV index 0x" + Integer.toHexString(pub.nvIndex())
+                        + " is not one jtpm can hold (its nameAlg, type and data size do not agree)");
+            }
+            p.nvIndices.put(pub.nvIndex(), nv);
         }
         p.nvMaxCounter = st.maxCount();
 
