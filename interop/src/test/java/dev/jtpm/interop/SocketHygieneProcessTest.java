@@ -280,7 +280,7 @@ class SocketHygieneProcessTest {
         String[][] bad = {
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--migration", "outgoing"},
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--pid", "file=/a,fd=4"},
-            {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "backend-uri=file:///tmp/f"},
+            {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "backend-uri=nfs://h/tmp/f"},
             {"--tpm2", "--daemon", "--ctrl", "type=unixio,clientfd=5", "--tpmstate", "dir=/tmp/jtpm-none"},
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--key", "pwdfile=/no/such/file"},
             {"--tpm2", "--ctrl", "type=unixio,path=/tmp/x.sock", "--tpmstate", "dir=/tmp/jtpm-none", "--key", "file=/etc/hostname,mode=aes-512-cbc"},

@@ -44,6 +44,9 @@ public final class Tpm implements TpmEngine {
     @Override
     public synchronized boolean init() { return core.init(); }
 
+    @Override
+    public synchronized void setBufferSize(int size) { core.bufferSize = size; }
+
     /** Powers the TPM off: volatile state is lost (nothing is written). */
     @Override
     public synchronized void powerOff() { core.powerOff(); }

@@ -42,6 +42,8 @@ final class TpmCore {
     private boolean poweredOn;
     private boolean failureMode;
     private int lastCommandCode;
+    /** The front-end's buffer size ({@link Tpm#setBufferSize}), reported from the next init. */
+    int bufferSize = MAX_COMMAND_SIZE;
 
     private final TpmProfile profile;
 
@@ -57,6 +59,7 @@ final class TpmCore {
         failureMode = false;
         lastCommandCode = 0;
         TpmState s = new TpmState(platform);
+        s.bufferSize = bufferSize;
         try {
             byte[] perm = platform.nv().load(StateKind.PERMANENT);
             if (perm == null) {

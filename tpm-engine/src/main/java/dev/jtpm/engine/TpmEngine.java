@@ -54,6 +54,13 @@ public interface TpmEngine extends TpmDevice {
     /** Asks a long-running command to stop (best effort). */
     void cancel();
 
+    /**
+     * swtpm's CMD_SET_BUFFERSIZE (TPMLIB_SetBufferSize) while the TPM is off: the buffer size the front-end now uses,
+     * which a TPM 2.0 reports as TPM_PT_MAX_COMMAND_SIZE and TPM_PT_MAX_RESPONSE_SIZE from the next {@link #init()}, as
+     * libtpms does. The default does nothing.
+     */
+    default void setBufferSize(int size) {}
+
     /** True for a TPM 2.0, false for a TPM 1.2. */
     default boolean isTpm2() { return true; }
 

@@ -42,6 +42,8 @@ final class DeferredStateStore implements StateStore {
 
     @Override public void unlock() throws IOException { store().unlock(); }
 
+    @Override public void verify() throws IOException { store().verify(); }
+
     @Override
     public synchronized Optional<StateKey> fileKey() { return store == null ? Optional.empty() : store.fileKey(); }
 

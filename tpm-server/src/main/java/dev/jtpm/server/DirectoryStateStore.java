@@ -32,7 +32,8 @@ import java.util.Set;
  *
  * <p>When it takes the lock at open, the store reads every state file present once with the key
  * (or without one), so a wrong key, a missing key or a tampered file is one clear error before
- * anything runs, and no file is touched.
+ * anything runs, and no file is touched — unless opened with {@code verifyNow} false ({@code jtpm socket} without
+ * {@code --flags not-need-init}: swtpm starts and fails CMD_INIT instead, see {@link #verify}).
  */
 public final class DirectoryStateStore implements StateStore {
     /** The default permission bits of state files. */
@@ -49,7 +50,7 @@ public final class DirectoryStateStore implements StateStore {
     private DirectoryStateStore(Path dir, int mode, Optional<StateKey> key, boolean tpm12) {
         this.tpm12 = tpm12;
         this.dir = dir;
-        this.perms = permissions(mode);
+        this.perms = permissionsOf(mode);
         this.key = key;
     }
 
@@ -81,6 +82,15 @@ public final class DirectoryStateStore implements StateStore {
      */
     public static DirectoryStateStore open(Path dir, int mode, Optional<StateKey> key, boolean lockNow, boolean tpm12)
             throws IOException {
+        return open(dir, mode, key, lockNow, tpm12, true);
+    }
+
+    /**
+     * {@link #open(Path, int, Optional, boolean, boolean)}, reading the state files with the key only when
+     * {@code verifyNow}; otherwise a wrong key shows at {@link #verify} (CMD_INIT).
+     */
+    public static DirectoryStateStore open(Path dir, int mode, Optional<StateKey> key, boolean lockNow, boolean tpm12,
+                                           boolean verifyNow) throws IOException {
         Files.createDirectories(dir);
         DirectoryStateStore s = new DirectoryStateStore(dir, mode, key, tpm12);
         if (lockNow) {
@@ -89,7 +99,7 @@ public final class DirectoryStateStore implements StateStore {
                         + dir.resolve(".lock"));
             }
             try {
-                s.verify();
+                if (verifyNow) s.verify();
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e;
@@ -99,7 +109,8 @@ public final class DirectoryStateStore implements StateStore {
     }
 
     /** Reads every state file present with the key, changing nothing. */
-    private void verify() throws IOException {
+    @Override
+    public void verify() throws IOException {
         for (StateKind k : StateKind.values()) load(k);
     }
 
@@ -232,7 +243,8 @@ public final class DirectoryStateStore implements StateStore {
         }
     }
 
-    private static Set<PosixFilePermission> permissions(int mode) {
+    /** The permission bits of {@code mode} (e.g. 0640) as a set. */
+    static Set<PosixFilePermission> permissionsOf(int mode) {
         Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {
             PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,

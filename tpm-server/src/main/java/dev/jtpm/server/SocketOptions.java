@@ -33,12 +33,13 @@ import java.util.Set;
  * @param stateUri {@code --tpmstate backend-uri=} of a store other than {@code dir://} (then {@code stateDir} is
  *     null), or null
  * @param stateName {@code --tpmstate name=}: the TPM's name in the {@code stateUri} store, or null
+ * @param chroot {@code -R|--chroot}: the new root, entered before any file is opened, or null
  */
 public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, ChannelSpec ctrl, SwtpmFlags flags,
                             boolean rejectLocality4, boolean terminate, boolean ctrlTerminate, Path stateDir,
                             int stateMode, Path pidFile, Path logFile, int logLevel, int pidFd, String key,
                             String migrationKey, boolean incomingMigration, boolean releaseLockOutgoing, String runas,
-                            boolean daemon, String stateUri, String stateName) {
+                            boolean daemon, String stateUri, String stateName, Path chroot) {
 
     /** What the command line asks for. */
     public enum Action { RUN, HELP, VERSION, PRINT_CAPABILITIES, PRINT_STATES }
@@ -50,7 +51,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
     private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--ctrl", "--tpmstate", "--flags", "--pid",
             "--log", "--locality", "--seccomp", "--port", "--key", "--migration-key", "--migration", "--runas",
             "--chroot", "--fd", "--profile", "--print-info", "--pcap");
-    private static final Set<String> UNSUPPORTED = Set.of("--chroot", "--profile", "--print-info", "--pcap",
+    private static final Set<String> UNSUPPORTED = Set.of("--profile", "--print-info", "--pcap",
             "--print-profiles", "--vtpm-proxy");
 
     private static final Map<String, String> ALIASES = Map.of("-p", "--port", "-t", "--terminate", "-v", "--version",
@@ -62,6 +63,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         boolean tpm2 = false, terminate = false, daemon = false;
         String server = null, ctrl = null, tpmstate = null, flags = null, pid = null, log = null, locality = null;
         String key = null, migrationKey = null, migration = null, runas = null;
+        Path chroot = null;
         Integer legacyPort = null, dataFd = null;
         OptionCursor options = new OptionCursor(args, ALIASES, VALUE_OPTIONS);
         while (options.hasNext()) {
@@ -83,6 +85,10 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                     if (value.isEmpty()) throw new OptionException("--runas needs a user name");
                     runas = value;
                 }
+                case "--chroot" -> {
+                    if (value.isEmpty()) throw new OptionException("--chroot needs a directory");
+                    chroot = Path.of(value);
+                }
                 case "--server" -> server = value;
                 case "--ctrl" -> ctrl = value;
                 case "--tpmstate" -> tpmstate = value;
@@ -99,11 +105,11 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         if (action == Action.PRINT_STATES) {
             StateDir state = parseState(tpmstate, env);
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, state.dir(),
-                    state.mode(), null, null, -1, -1, null, null, false, false, null, false, state.uri(), state.name());
+                    state.mode(), null, null, -1, -1, null, null, false, false, null, false, state.uri(), state.name(), chroot);
         }
         if (action != Action.RUN) {
             return new SocketOptions(action, tpm2, null, null, SwtpmFlags.DEFAULT, false, false, false, null,
-                    DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false, null, null);
+                    DirectoryStateStore.DEFAULT_MODE, null, null, -1, -1, null, null, false, false, null, false, null, null, null);
         }
         if ((server != null ? 1 : 0) + (legacyPort != null ? 1 : 0) + (dataFd != null ? 1 : 0) > 1) {
             throw new OptionException("give only one of --server, --port and --fd");
@@ -191,7 +197,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         }
         return new SocketOptions(action, tpm2, dataSpec, ctrlSpec, parseFlags(flags), reject4, terminate, ctrlTerminate,
                 stateDir, stateMode, pidFile, logFile, logLevel, pidFd, key, migrationKey, incoming, releaseOutgoing, runas,
-                daemon, state.uri(), state.name());
+                daemon, state.uri(), state.name(), chroot);
     }
 
     private static boolean hasFd(String keyOption) {
@@ -214,6 +220,10 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
             else if (kv.has("backend-uri")) {
                 String u = kv.require("backend-uri");
                 if (u.startsWith("dir://")) stateDir = Path.of(u.substring("dir://".length()));
+                else if (StateStores.scheme(u).equals("file")) {
+                    if (u.length() == "file://".length()) throw new OptionException("--tpmstate: backend-uri file:// needs a path");
+                    uri = u;   // swtpm's single-file backend, built in (LinearFileStateStore)
+                }
                 else if (StateStores.scheme(u).isEmpty()) {
                     throw new OptionException("--tpmstate: backend-uri '" + u + "' has no scheme (dir://… or postgresql://…)");
                 } else if (StateStores.provider(StateStores.scheme(u)) == null) {
@@ -223,7 +233,7 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
                     name = kv.require("name");
                 }
             }
-            if (kv.has("name") && uri == null) throw new OptionException("--tpmstate: name= goes with a backend-uri other than dir://");
+            if (kv.has("name") && (uri == null || StateStores.scheme(uri).equals("file"))) throw new OptionException("--tpmstate: name= goes with a backend-uri other than dir://");
             stateMode = kv.mode("mode", DirectoryStateStore.DEFAULT_MODE);
             if (kv.has("lock") && !kv.flag("lock")) throw new OptionException("--tpmstate: lock=false is not supported");
         }

@@ -22,6 +22,15 @@ public interface StateStore extends NvStore, AutoCloseable {
     /** Gives the storage lock up (outgoing migration). Stores without a lock: nothing. */
     default void unlock() throws IOException {}
 
+    /**
+     * Reads every state present with the store's key, changing nothing: CMD_INIT calls it before the TPM loads its
+     * state, so that a wrong key fails INIT (as in swtpm, where libtpms reads the files then) and touches no file.
+     * Stores that check at open: nothing.
+     *
+     * @throws StateKeyException when a state cannot be read with the key given
+     */
+    default void verify() throws IOException {}
+
     /** A store in memory with nothing to lock: for tests and throw-away instances. */
     static StateStore inMemory() {
         NvStore nv = NvStore.inMemory();

@@ -30,12 +30,15 @@ public final class SwtpmDevice {
     record Options(Kind kind, boolean help, boolean version, String name, Path fuseMount, boolean vtpmProxy,
                    String chardev, Integer fd, ChannelSpec ctrl, boolean ctrlTerminate, SwtpmFlags flags,
                    boolean reject4, boolean allowSetLocality, Path stateDir, int stateMode, Path pidFile,
-                   Path logFile, int logLevel, String key, String migrationKey, boolean tpm2) {}
+                   Path logFile, int logLevel, String key, String migrationKey, boolean tpm2, Print print, Path chroot) {}
+
+    /** {@code --print-capabilities} / {@code --print-states}: print JSON and exit instead of serving. */
+    enum Print { NONE, CAPABILITIES, STATES }
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--name", "--maj", "--min", "--tpmstate", "--flags", "--pid",
             "--log", "--locality", "--seccomp", "--chardev", "--fd", "--ctrl", "--fuse-mount", "--key", "--migration-key",
             "--runas", "--chroot", "--profile");
-    private static final Set<String> UNSUPPORTED = Set.of("--runas", "--chroot", "--profile", "--daemon");
+    private static final Set<String> UNSUPPORTED = Set.of("--runas", "--profile", "--daemon");
 
     private static final Map<String, String> ALIASES = Map.of("-n", "--name", "-M", "--maj", "-m", "--min", "-c", "--chardev",
             "-f", "--fd", "-h", "--help", "-v", "--version", "-r", "--runas", "-R", "--chroot", "-d", "--daemon");
@@ -43,9 +46,10 @@ public final class SwtpmDevice {
     /** Parses the arguments after {@code cuse} or {@code chardev}. */
     static Options parse(Kind kind, List<String> args, Map<String, String> env) throws OptionException {
         boolean help = false, version = false, tpm2 = false, vtpmProxy = false;
+        Print print = Print.NONE;
         String name = null, tpmstate = null, flags = null, pid = null, log = null, locality = null, chardev = null;
         String ctrl = null, key = null, migrationKey = null;
-        Path fuseMount = null;
+        Path fuseMount = null, chroot = null;
         Integer fd = null;
         OptionCursor options = new OptionCursor(args, ALIASES, VALUE_OPTIONS);
         while (options.hasNext()) {
@@ -61,9 +65,12 @@ public final class SwtpmDevice {
                 case "--help" -> help = true;
                 case "--version" -> version = true;
                 case "--tpm2" -> tpm2 = true;
+                case "--print-capabilities" -> { if (print == Print.NONE) print = Print.CAPABILITIES; }
+                case "--print-states" -> { if (print == Print.NONE) print = Print.STATES; }
                 case "--name" -> name = value;
                 case "--maj", "--min" -> number(opt, value);
                 case "--fuse-mount" -> fuseMount = Path.of(value);
+                case "--chroot" -> chroot = Path.of(value);
                 case "--vtpm-proxy" -> vtpmProxy = true;
                 case "--chardev" -> chardev = value;
                 case "--fd" -> fd = number(opt, value);
@@ -81,7 +88,17 @@ public final class SwtpmDevice {
         }
         if (help || version) {
             return new Options(kind, help, version, null, null, false, null, null, null, false, SwtpmFlags.DEFAULT, false,
-                    false, null, 0, null, null, -1, null, null, tpm2);
+                    false, null, 0, null, null, -1, null, null, tpm2, Print.NONE, chroot);
+        }
+        if (print == Print.CAPABILITIES) {
+            return new Options(kind, false, false, null, null, false, null, null, null, false, SwtpmFlags.DEFAULT, false,
+                    false, null, 0, null, null, -1, null, null, tpm2, print, null);
+        }
+        if (print == Print.STATES) {
+            SocketOptions.StateDir state = SocketOptions.parseState(tpmstate, env);
+            if (state.uri() != null) throw new OptionException("--print-states reads a state directory");
+            return new Options(kind, false, false, null, null, false, null, null, null, false, SwtpmFlags.DEFAULT, false,
+                    false, state.dir(), state.mode(), null, null, -1, null, null, tpm2, print, null);
         }
         if (kind == Kind.CUSE && (name == null || name.isEmpty() || name.contains("/"))) {
             throw new OptionException("missing or bad device name: give -n|--name <name> (e.g. vtpm0)");
@@ -128,7 +145,7 @@ public final class SwtpmDevice {
             allowSet |= kv.has("allow-set-locality");
         }
         return new Options(kind, false, false, name, fuseMount, vtpmProxy, chardev, fd, ctrlSpec, ctrlTerminate, f, reject4,
-                allowSet, state.dir(), state.mode(), pidFile, logFile, logLevel, key, migrationKey, tpm2);
+                allowSet, state.dir(), state.mode(), pidFile, logFile, logLevel, key, migrationKey, tpm2, Print.NONE, chroot);
     }
 
     private static int number(String opt, String v) throws OptionException {
@@ -164,6 +181,19 @@ public final class SwtpmDevice {
         if (o.version()) {
             out.println(me + " " + SwtpmSocket.VERSION + " (swtpm-compatible TPM 2.0 emulator in Java)");
             return 0;
+        }
+        switch (o.print()) {
+            case CAPABILITIES -> { out.println(SwtpmSocket.capabilitiesJson(o.tpm2(), kind == Kind.CUSE)); return 0; }
+            case STATES -> { out.println(SwtpmSocket.statesJson(o.stateDir(), o.tpm2())); return 0; }
+            case NONE -> { }
+        }
+        if (o.chroot() != null) {
+            try {
+                Chroot.enter(o.chroot());   // first, as swtpm: every path from here on is inside it
+            } catch (OptionException e) {
+                err.println(me + ": " + e.getMessage());
+                return 1;
+            }
         }
         if (!DeviceIo.AVAILABLE) {
             err.println(me + ": needs Linux and native access (--enable-native-access)");
@@ -212,7 +242,7 @@ public final class SwtpmDevice {
         }
         StateStore store;
         try {
-            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), fileKey, true, !o.tpm2());
+            store = DirectoryStateStore.open(o.stateDir(), o.stateMode(), fileKey, true, !o.tpm2(), o.flags().initAtStart());
         } catch (IOException e) {
             DeviceIo.close(devFd);
             err.println(me + ": " + (e instanceof StateLockedException ? e.getMessage()
@@ -317,6 +347,9 @@ public final class SwtpmDevice {
                   --locality [reject-locality-4][,allow-set-locality]
                   --pid file=<path>      write the pid once ready; removed at exit
                   --log [file=<path>][,level=<n>]
+                  -R|--chroot <dir>      change the root to <dir> first (root only); later paths are inside it
+                  --print-capabilities   print the supported features as JSON
+                  --print-states         print the state files present in --tpmstate as JSON
                   -v|--version           print the version
                   -h|--help              print this help
                 """;

@@ -42,8 +42,17 @@ public final class SwtpmSocket {
         switch (o.action()) {
             case HELP -> { out.print(usage()); return 0; }
             case VERSION -> { out.println("jtpm socket " + VERSION + " (swtpm-compatible TPM 2.0 emulator in Java)"); return 0; }
-            case PRINT_CAPABILITIES -> { out.println(capabilitiesJson()); return 0; }
+            case PRINT_CAPABILITIES -> { out.println(capabilitiesJson(o.tpm2())); return 0; }
             case PRINT_STATES -> {
+                if (o.stateUri() != null && StateStores.scheme(o.stateUri()).equals("file")) {
+                    try {
+                        out.println(LinearFileStateStore.statesJson(Path.of(o.stateUri().substring("file://".length()))));
+                        return 0;
+                    } catch (IOException e) {
+                        err.println("jtpm socket: " + e.getMessage());
+                        return 1;
+                    }
+                }
                 if (o.stateDir() == null) {
                     err.println("jtpm socket: --print-states reads a state directory, not " + StateStores.scheme(o.stateUri()) + "://");
                     return 1;
@@ -59,6 +68,14 @@ public final class SwtpmSocket {
         if (o.tpm2()) Thread.ofPlatform().daemon().name("jtpm-prepare").start(dev.jtpm.engine.Tpm::prepare);
         if (o.ctrl() instanceof ChannelSpec.UnixIo || o.ctrl() instanceof ChannelSpec.Fd || o.data() instanceof ChannelSpec.Fd) {
             Thread.ofPlatform().daemon().name("jtpm-prepare-native").start(Posix::prepare); // QEMU's and libvirt's way
+        }
+        if (o.chroot() != null) {
+            try {
+                Chroot.enter(o.chroot());   // before any path is used, as swtpm: every path from here on is inside it
+            } catch (OptionException e) {
+                err.println("jtpm socket: " + e.getMessage());
+                return 1;
+            }
         }
         try {
             if (o.runas() != null && Privileges.uidOf(o.runas()) < 0) {
@@ -147,11 +164,18 @@ public final class SwtpmSocket {
 
     /** Opens the state directory (locked and checked unless an incoming migration defers the lock). */
     private static StateStore openStore(SocketOptions o, Optional<StateKey> key, ServerLog log) throws IOException {
+        if (o.stateUri() != null && StateStores.scheme(o.stateUri()).equals("file")) {
+            return LinearFileStateStore.open(Path.of(o.stateUri().substring("file://".length())), o.stateMode(), key,
+                    !o.incomingMigration(), o.flags().initAtStart());
+        }
         if (o.stateUri() != null) {
             return StateStores.open(new StateStoreRequest(o.stateUri(), o.stateName(), key, log, !o.incomingMigration()));
         }
         try {
-            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration(), !o.tpm2());
+            // swtpm reads the state (libtpms, with the key) when the TPM starts: at start-up with not-need-init, else
+            // at CMD_INIT, which then fails and leaves the files as they are (TpmController.init)
+            return DirectoryStateStore.open(o.stateDir(), o.stateMode(), key, !o.incomingMigration(), !o.tpm2(),
+                    o.flags().initAtStart());
         } catch (StateLockedException | StateKeyException e) {
             throw e;
         } catch (IOException e) {
@@ -248,12 +272,42 @@ public final class SwtpmSocket {
         return "{ \"type\": \"swtpm\", \"states\": [" + (entries.isEmpty() ? "" : " " + String.join(", ", entries) + " ") + "] }";
     }
 
-    /** The {@code --print-capabilities} JSON, in swtpm's shape, listing only what jtpm implements. */
+    /**
+     * The {@code --print-capabilities} JSON of a TPM 2.0 ({@code --tpm2}): {@link #capabilitiesJson(boolean)}.
+     */
     public static String capabilitiesJson() {
-        return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", \"tpm-send-command-header\", \"flags-opt-startup\","
-                + " \"flags-opt-disable-auto-shutdown\", \"cmdarg-key-fd\", \"cmdarg-pwd-fd\", \"cmdarg-print-states\","
-                + " \"nvram-backend-dir\", \"cmdarg-migration\" ], \"version\": \"" + VERSION + "\" }";
+        return capabilitiesJson(true);
     }
+
+    /**
+     * The {@code --print-capabilities} JSON, in swtpm 0.8/0.9's shape and order, listing only what jtpm implements:
+     * both TPM versions, the options libvirt and swtpm_setup look for, both NVRAM backends ({@code dir://},
+     * {@code file://}) and, for a TPM 2.0 (swtpm asks libtpms, which answers only for the TPM it was told to be), the
+     * RSA key sizes up to 3072 bits (libtpms 0.9's set: swtpm 0.8 and 0.9.0's tests accept no other; the engine takes
+     * 4096 too). jtpm has no seccomp profile, so no {@code cmdarg-seccomp}.
+     */
+    public static String capabilitiesJson(boolean tpm2) {
+        return capabilitiesJson(tpm2, false);
+    }
+
+    /** {@link #capabilitiesJson(boolean)} of {@code jtpm cuse} ({@code cuse}): no TPM_SEND_COMMAND header there. */
+    public static String capabilitiesJson(boolean tpm2, boolean cuse) {
+        StringBuilder keySizes = new StringBuilder();
+        if (tpm2) {
+            for (int bits : RSA_KEY_SIZES) {
+                if (dev.jtpm.types.Algorithms.hasKeySize(dev.jtpm.types.TpmAlg.RSA, bits)) {
+                    keySizes.append(", \"rsa-keysize-").append(bits).append('"');
+                }
+            }
+        }
+        return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-1.2\", \"tpm-2.0\"," + (cuse ? "" : " \"tpm-send-command-header\",")
+                + " \"flags-opt-startup\", \"flags-opt-disable-auto-shutdown\", \"ctrl-opt-terminate\", \"cmdarg-key-fd\","
+                + " \"cmdarg-pwd-fd\", \"cmdarg-print-states\", \"cmdarg-chroot\", \"cmdarg-migration\", \"nvram-backend-dir\","
+                + " \"nvram-backend-file\"" + keySizes + " ], \"version\": \"" + VERSION + "\" }";
+    }
+
+    /** The RSA key sizes {@code --print-capabilities} may list, as libtpms 0.9 reports them. */
+    private static final int[] RSA_KEY_SIZES = {1024, 2048, 3072};
 
     /** The {@code --help} text. */
     public static String usage() {
@@ -281,6 +335,8 @@ public final class SwtpmSocket {
                                          sockets it accepts CMD_SET_DATAFD (QEMU)
                   --tpmstate dir=<dir>|backend-uri=dir://<dir>[,mode=0<octal>]
                                          state directory (or env TPM_PATH); files 0640 by default
+                  --tpmstate backend-uri=file://<path>[,mode=0<octal>]
+                                         state in one file (swtpm's linear format)
                   --tpmstate backend-uri=postgresql://<host>:<port>/<db>[?…],name=<name>
                                          state in PostgreSQL (jtpm-fleet; see docs/fleet.md)
                   --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]
@@ -295,6 +351,7 @@ public final class SwtpmSocket {
                                          defer the state lock until blobs arrive; give it up once the
                                          savestate blob was read
                   --runas <user>         become <user> after binding (root only)
+                  -R|--chroot <dir>      change the root to <dir> first (root only); later paths are inside it
                   -d|--daemon            detach (runs itself again in a new session) once ready
                   --log [file=<path>][,level=<n>]
                                          level >= 20 dumps control and data traffic

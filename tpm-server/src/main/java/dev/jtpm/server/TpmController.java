@@ -220,6 +220,17 @@ public final class TpmController {
             log.error("jtpm: could not write pushed state: " + e.getMessage());
             return Ptm.TPM_FAIL;
         }
+        if (store instanceof StateStore s) {
+            try {
+                s.verify();
+            } catch (StateKeyException e) {
+                // as swtpm: libtpms cannot read the state with this key; the process keeps serving, the files stay
+                log.error("jtpm: " + e.getMessage());
+                return tpm.isTpm2() || !(e.getCause() instanceof StateBlobException b) ? tpm.fatalErrorCode() : b.ptmResult();
+            } catch (IOException e) {
+                // unreadable for another reason: the TPM's own load reports it below
+            }
+        }
         if (!tpm.init()) {
             log.error("Error: Could not initialize the TPM");
             return tpm.fatalErrorCode();
@@ -298,6 +309,7 @@ public final class TpmController {
         if (requested == 0) return bufferSize;
         if (running) return -1;
         bufferSize = Math.clamp(Integer.toUnsignedLong(requested), MIN_BUFFER_SIZE, MAX_BUFFER_SIZE);
+        tpm.setBufferSize(bufferSize);
         return bufferSize;
     }
 

@@ -58,9 +58,13 @@ class SocketOptionsTest {
                 .hasMessage("--migration: unknown parameter 'outgoing'");
         assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--pid", "file=/a,fd=4"))
                 .hasMessage("--pid: give file=<path> or fd=<fd>");
-        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=file:///f"))
-                .hasMessage("--tpmstate: backend-uri 'file:///f' is not supported: jtpm has dir:// built in, and postgresql://"
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=nfs://h/f"))
+                .hasMessage("--tpmstate: backend-uri 'nfs://h/f' is not supported: jtpm has dir:// built in, and postgresql://"
                         + " with the jtpm-fleet module on the class path");
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=file://"))
+                .hasMessage("--tpmstate: backend-uri file:// needs a path");
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=file:///f,name=a"))
+                .hasMessage("--tpmstate: name= goes with a backend-uri other than dir://");
         assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y,name=vm1"))
                 .hasMessage("--tpmstate: name= goes with a backend-uri other than dir://");
         assertThatThrownBy(() -> parse("--tpm2", "-d", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--key", "pwdfd=5"))
@@ -110,7 +114,7 @@ class SocketOptionsTest {
         assertThatThrownBy(() -> parse("--tpm2", "--tpmstate", "dir=/x")).hasMessageContaining("data channel");
         assertThatThrownBy(() -> parse("--tpm2", "--frobnicate")).hasMessageContaining("unknown option");
         assertThatThrownBy(() -> parse("--tpm2", "--server")).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> parse("--tpm2", "--chroot", "/x", "--server", "port=1")).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> parse("--tpm2", "--profile", "name=default-v1", "--server", "port=1")).hasMessageContaining("not supported");
         assertThatThrownBy(() -> parse("--tpm2", "--server", "port=1", "--tpmstate", "dir=/x", "--flags", "startup-clear,startup-state")).hasMessageContaining("only one");
     }
 
@@ -124,8 +128,28 @@ class SocketOptionsTest {
     }
 
     @Test
-    void printCapabilities_isSwtpmShapedJson() {
-        assertThat(SwtpmSocket.capabilitiesJson()).startsWith("{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", ")
-                .endsWith("\"version\": \"" + SwtpmSocket.VERSION + "\" }").doesNotContain("tpm-1.2");
+    void printCapabilities_isSwtpm09sList_inItsOrder() {
+        String common = "{ \"type\": \"swtpm\", \"features\": [ \"tpm-1.2\", \"tpm-2.0\", \"tpm-send-command-header\","
+                + " \"flags-opt-startup\", \"flags-opt-disable-auto-shutdown\", \"ctrl-opt-terminate\", \"cmdarg-key-fd\","
+                + " \"cmdarg-pwd-fd\", \"cmdarg-print-states\", \"cmdarg-chroot\", \"cmdarg-migration\", \"nvram-backend-dir\","
+                + " \"nvram-backend-file\"";
+        String version = " ], \"version\": \"" + SwtpmSocket.VERSION + "\" }";
+        assertThat(SwtpmSocket.capabilitiesJson(true)).isEqualTo(SwtpmSocket.capabilitiesJson())
+                .isEqualTo(common + ", \"rsa-keysize-1024\", \"rsa-keysize-2048\", \"rsa-keysize-3072\"" + version);
+        // libtpms reports key sizes only for the TPM 2.0 it was told to be
+        assertThat(SwtpmSocket.capabilitiesJson(false)).isEqualTo(common + version);
+        // swtpm's CUSE device takes no TPM_SEND_COMMAND header
+        assertThat(SwtpmSocket.capabilitiesJson(true, true)).doesNotContain("tpm-send-command-header").contains("\"tpm-2.0\", \"flags-opt-startup\"");
+    }
+
+    @Test
+    void chrootAndFileBackend_areParsed() throws OptionException {
+        SocketOptions o = parse("--tpm2", "-R", "/jail", "--ctrl", "type=unixio,path=/x", "--tpmstate", "backend-uri=file:///s.bin,mode=0600");
+        assertThat(o.chroot()).isEqualTo(java.nio.file.Path.of("/jail"));
+        assertThat(o.stateUri()).isEqualTo("file:///s.bin");
+        assertThat(o.stateDir()).isNull();
+        assertThat(o.stateMode()).isEqualTo(0600);
+        assertThatThrownBy(() -> parse("--tpm2", "--chroot=", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y"))
+                .hasMessage("--chroot needs a directory");
     }
 }

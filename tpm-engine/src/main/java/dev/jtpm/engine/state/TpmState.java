@@ -36,6 +36,8 @@ public final class TpmState {
     public Secret nullProof;
     /** Commit nonce, counter and array of split operations (TPM2_Commit, TPM2_EC_Ephemeral): new at each TPM Reset. */
     public CommitState commit;
+    /** The front-end's buffer size at _TPM_Init: TPM_PT_MAX_COMMAND_SIZE and TPM_PT_MAX_RESPONSE_SIZE (libtpms). */
+    public int bufferSize = 4096;
     /** Platform millis at _TPM_Init: TPMS_TIME_INFO.time counts from here. */
     public long initMillis;
     /** Clock value and platform millis when Clock was last anchored. */

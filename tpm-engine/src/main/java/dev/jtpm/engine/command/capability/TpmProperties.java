@@ -108,8 +108,8 @@ public final class TpmProperties {
         p.put(TpmPt.CLOCK_UPDATE, CLOCK_UPDATE);
         p.put(TpmPt.CONTEXT_HASH, TpmAlg.SHA512);
         p.put(TpmPt.ORDERLY_COUNT, ORDERLY_COUNT);
-        p.put(TpmPt.MAX_COMMAND_SIZE, MAX_COMMAND_SIZE);
-        p.put(TpmPt.MAX_RESPONSE_SIZE, MAX_COMMAND_SIZE);
+        p.put(TpmPt.MAX_COMMAND_SIZE, Math.min(s.bufferSize, MAX_COMMAND_SIZE));   // CMD_SET_BUFFERSIZE, as libtpms
+        p.put(TpmPt.MAX_RESPONSE_SIZE, Math.min(s.bufferSize, MAX_COMMAND_SIZE));
         p.put(TpmPt.MAX_DIGEST, 64);
         // the platform specification: ms-tpm-20-ref and libtpms report the library's values here
         p.put(TpmPt.PS_FAMILY_INDICATOR, FAMILY_INDICATOR);
