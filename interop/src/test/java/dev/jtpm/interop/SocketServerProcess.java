@@ -23,6 +23,14 @@ final class SocketServerProcess implements AutoCloseable {
      * server then waits for CMD_INIT).
      */
     SocketServerProcess(Kind kind, Path stateDir, String flags) {
+        this(kind, stateDir, "dir=" + stateDir, flags, List.of());
+    }
+
+    /**
+     * A server with {@code --tpmstate tpmstate} and {@code extra} options; its output goes to {@code stateDir}'s
+     * sibling {@code .log} file.
+     */
+    SocketServerProcess(Kind kind, Path stateDir, String tpmstate, String flags, List<String> extra) {
         if (kind == Kind.SWTPM) Tools.require("swtpm");
         port = FreePorts.pair();
         List<String> cmd = new ArrayList<>();
@@ -33,8 +41,9 @@ final class SocketServerProcess implements AutoCloseable {
                     "-cp", System.getProperty("java.class.path"), "dev.jtpm.cli.Main"));
         }
         cmd.addAll(List.of("socket", "--tpm2", "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1", "--tpmstate", "dir=" + stateDir));
+                "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1", "--tpmstate", tpmstate));
         if (flags != null) cmd.addAll(List.of("--flags", flags));
+        cmd.addAll(extra);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(stateDir.resolveSibling(stateDir.getFileName() + ".log").toFile()).start();
@@ -65,6 +74,9 @@ final class SocketServerProcess implements AutoCloseable {
 
     /** The control channel as swtpm_ioctl's --tcp takes it. */
     String ctrl() { return "127.0.0.1:" + (port + 1); }
+
+    /** The process (its pid, whether it is alive). */
+    Process process() { return process; }
 
     /** Waits for the process to end by itself (after CMD_SHUTDOWN); its exit code. */
     int awaitExit() throws InterruptedException {

@@ -71,7 +71,8 @@ final class InstallCommand implements Callable<Integer> {
     record Runtime(String classPath, Path aotCache, List<Path> paths, List<String> jvmOptions, List<String> oneTpmOptions) {
         /** ./jtpm's options when its file is not found (the launcher's own lines are read when it is). */
         static final List<String> JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
-        static final List<String> ONE_TPM_OPTIONS = List.of("-Xms4m", "-Xmx64m", "-XX:TrimNativeHeapInterval=1000");
+        static final List<String> ONE_TPM_OPTIONS = List.of("-Xms4m", "-Xmx64m", "-XX:TrimNativeHeapInterval=1000",
+                "-XX:UserThreadWaitAttemptsAtExit=0");
 
         static Runtime find() throws IOException, URISyntaxException {
             Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();

@@ -170,16 +170,19 @@ public record SocketOptions(Action action, boolean tpm2, ChannelSpec data, Chann
         }
         if (daemon) {
             if (dataSpec instanceof ChannelSpec.Fd || ctrlSpec instanceof ChannelSpec.Fd || pidFd >= 0
-                    || hasFd(key) || hasFd(migrationKey)) {
+                    || hasFd(key) || hasFd(migrationKey) || log != null && ("," + log).contains(",fd=")) {
                 throw new OptionException("--daemon: jtpm re-executes itself to detach and cannot hand file descriptors"
-                        + " (fd=, clientfd=, --pid fd=, --key fd=/pwdfd=) to the new process; drop --daemon or use paths");
+                        + " (fd=, clientfd=, --pid fd=, --key fd=/pwdfd=, --log fd=) to the new process; drop --daemon or use paths");
             }
         }
         Path logFile = null;
         int logLevel = -1;
         if (log != null) {
-            KeyValueOption kv = KeyValueOption.parse("--log", log, Set.of("file", "level", "prefix", "truncate"));
-            logFile = kv.has("file") ? Path.of(kv.require("file")) : null;
+            KeyValueOption kv = KeyValueOption.parse("--log", log, Set.of("file", "fd", "level", "prefix", "truncate"));
+            if (kv.has("file") && kv.has("fd")) throw new OptionException("--log: give file= or fd=, not both");
+            // fd=N: an inherited descriptor (swtpm's --log fd=), appended to through its /proc/self/fd entry
+            logFile = kv.has("file") ? Path.of(kv.require("file"))
+                    : kv.has("fd") ? Path.of("/proc/self/fd/" + parseFd("--log", kv.require("fd"))) : null;
             logLevel = 1;
             if (kv.has("level")) {
                 try {

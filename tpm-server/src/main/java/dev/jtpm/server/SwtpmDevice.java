@@ -134,8 +134,11 @@ public final class SwtpmDevice {
         Path logFile = null;
         int logLevel = -1;
         if (log != null) {
-            KeyValueOption kv = KeyValueOption.parse("--log", log, Set.of("file", "level", "prefix", "truncate"));
-            logFile = kv.has("file") ? Path.of(kv.require("file")) : null;
+            KeyValueOption kv = KeyValueOption.parse("--log", log, Set.of("file", "fd", "level", "prefix", "truncate"));
+            if (kv.has("file") && kv.has("fd")) throw new OptionException("--log: give file= or fd=, not both");
+            // fd=N: an inherited descriptor (swtpm's --log fd=), appended to through its /proc/self/fd entry
+            logFile = kv.has("file") ? Path.of(kv.require("file"))
+                    : kv.has("fd") ? Path.of("/proc/self/fd/" + number("--log fd", kv.require("fd"))) : null;
             logLevel = kv.has("level") ? number("--log level", kv.get("level")) : 1;
         }
         boolean reject4 = false, allowSet = vtpmProxy;
@@ -346,7 +349,7 @@ public final class SwtpmDevice {
                   --flags [not-need-init][,startup-clear|startup-state|startup-none][,disable-auto-shutdown]
                   --locality [reject-locality-4][,allow-set-locality]
                   --pid file=<path>      write the pid once ready; removed at exit
-                  --log [file=<path>][,level=<n>]
+                  --log [file=<path>|fd=<fd>][,level=<n>]
                   -R|--chroot <dir>      change the root to <dir> first (root only); later paths are inside it
                   --print-capabilities   print the supported features as JSON
                   --print-states         print the state files present in --tpmstate as JSON

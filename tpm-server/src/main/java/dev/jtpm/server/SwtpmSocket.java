@@ -353,7 +353,7 @@ public final class SwtpmSocket {
                   --runas <user>         become <user> after binding (root only)
                   -R|--chroot <dir>      change the root to <dir> first (root only); later paths are inside it
                   -d|--daemon            detach (runs itself again in a new session) once ready
-                  --log [file=<path>][,level=<n>]
+                  --log [file=<path>|fd=<fd>][,level=<n>]
                                          level >= 20 dumps control and data traffic
                   --locality [reject-locality-4][,allow-set-locality]
                   -t|--terminate         exit when the data client disconnects

@@ -151,5 +151,9 @@ class SocketOptionsTest {
         assertThat(o.stateMode()).isEqualTo(0600);
         assertThatThrownBy(() -> parse("--tpm2", "--chroot=", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y"))
                 .hasMessage("--chroot needs a directory");
+        assertThat(parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--log", "fd=7,level=20").logFile())
+                .as("swtpm's --log fd=").isEqualTo(java.nio.file.Path.of("/proc/self/fd/7"));
+        assertThatThrownBy(() -> parse("--tpm2", "--ctrl", "type=unixio,path=/x", "--tpmstate", "dir=/y", "--log", "fd=7,file=/l"))
+                .hasMessage("--log: give file= or fd=, not both");
     }
 }
