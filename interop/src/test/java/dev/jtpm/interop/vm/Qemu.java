@@ -101,11 +101,11 @@ final class Qemu implements AutoCloseable {
 
     /**
      * The TPM 1.2 guest (bin/vm-image-tpm12: TrouSerS and tpm-tools, commands {@link #sh} and {@link #put}) under
-     * SeaBIOS with a tpm-tis device; QEMU exits when the guest reboots or powers off.
+     * SeaBIOS with a tpm-tis device. {@code reboot}: a guest reboot resets the machine (else QEMU exits).
      */
-    static Qemu startTpm12(Vtpm tpm, Path runDir) {
+    static Qemu startTpm12(Vtpm tpm, Path runDir, boolean reboot) {
         return launch(VmHost.guestTpm12().resolve("initrd-tpm12.img"), Firmware.SEABIOS, Device.TIS, tpm.ctrl, runDir,
-                false, null);
+                reboot, null);
     }
 
     private static Qemu launch(Path initrd, Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot,

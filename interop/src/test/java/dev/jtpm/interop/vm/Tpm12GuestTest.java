@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jtpm.interop.vm.Qemu.Sh;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * tpm_createek, tpm_takeownership -y -z, tpm_getpubek -z, tpm_sealdata/tpm_unsealdata plain and bound to PCRs 0 and 7,
  * tpm_nvdefine/nvwrite/nvread with owner and area secrets, tpm_nvinfo, tpm_setenable, tpm_setactive) succeeds on jtpm
  * step for step as on swtpm. A third boot, on a new jtpm process over the same state directory, finds the TPM owned,
- * unseals the blobs sealed before, reads the NV index and refuses a second owner.
+ * unseals the blobs sealed before, reads the NV index and refuses a second owner; a guest reboot on that process
+ * (QEMU's reset: CMD_INIT, SeaBIOS' Startup(ST_CLEAR)) measures the same PCRs again, resets PCR 16 extended before it
+ * (TPM_Extend written to /dev/tpm0), and keeps the owner and an NV write made before it.
  */
 class Tpm12GuestTest {
     private static final String SYSFS = "/sys/class/tpm/tpm0";
@@ -105,7 +108,7 @@ class Tpm12GuestTest {
             double swtpmBootSeconds;
             Path swtpmRun = Files.createDirectories(run.resolve("swtpm"));
             try (Vtpm swtpm = Vtpm.start(Vtpm.Kind.SWTPM, swtpmRun.resolve("state"), swtpmRun, false);
-                 Qemu vm = Qemu.startTpm12(swtpm, swtpmRun)) {
+                 Qemu vm = Qemu.startTpm12(swtpm, swtpmRun, false)) {
                 assertThat(vm.awaitReady()).as("the guest found a TPM 1.2 (swtpm)").contains("tpm-version 1");
                 swtpmBootSeconds = (System.nanoTime() - vm.startNanos) / 1e9;
                 reference = session(vm);
@@ -118,7 +121,7 @@ class Tpm12GuestTest {
             byte[] systemData, sealed, sealedPcr;
             double bootSeconds;
             try (Vtpm tpm = Vtpm.start(Vtpm.Kind.JTPM, state, run, false);
-                 Qemu vm = Qemu.startTpm12(tpm, run)) {
+                 Qemu vm = Qemu.startTpm12(tpm, run, false)) {
                 assertThat(vm.awaitReady()).as("the guest found a TPM 1.2 (jtpm)").contains("tpm-version 1");
                 bootSeconds = (System.nanoTime() - vm.startNanos) / 1e9;
                 jtpm = session(vm);
@@ -183,11 +186,28 @@ class Tpm12GuestTest {
 
             // a new jtpm process on the same state, a fresh boot: still owned, the blobs unseal, the NV index reads
             try (Vtpm tpm = Vtpm.start(Vtpm.Kind.JTPM, state, run, false);
-                 Qemu vm = Qemu.startTpm12(tpm, run)) {
+                 Qemu vm = Qemu.startTpm12(tpm, run, true)) {
                 assertThat(vm.awaitReady()).contains("tpm-version 1");
                 assertThat(sysfsPcrs(vm.sh("cat " + SYSFS + "/pcrs").out())).as("SeaBIOS measured the same again")
                         .isEqualTo(pcrs);
                 assertThat(vm.sh("cat " + SYSFS + "/owned").out()).containsExactly("1");
+                // and a guest reboot on this process (QEMU's reset: CMD_INIT, SeaBIOS' TPM_Startup(ST_CLEAR) again)
+                assertThat(vm.sh("tss tpm_nvwrite -i 0x00011001 -d 'after restart' --password=secret").rc()).isZero();
+                byte[] measured = MessageDigest.getInstance("SHA-1").digest("jtpm-vm12".getBytes(StandardCharsets.US_ASCII));
+                vm.put("/tmp/extend.bin", extend16(measured));   // TPM_Extend(16), raw through /dev/tpm0
+                Sh rsp = vm.sh("exec 3<>/dev/tpm0; cat /tmp/extend.bin >&3; dd bs=4096 count=1 <&3 2>/dev/null "
+                        + "| od -An -v -tx1 | tr -d ' \\n'");
+                String pcr16 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(cat(new byte[20], measured)));
+                assertThat(String.join("", rsp.out()).trim()).as("TPM_Extend's response").isEqualTo("00c40000001e00000000" + pcr16);
+                assertThat(sysfsPcrs(vm.sh("cat " + SYSFS + "/pcrs").out()).get(16)).isEqualTo(pcr16);
+                vm.send("reboot");
+                assertThat(vm.awaitReady()).contains("tpm-version 1");
+                assertThat(sysfsPcrs(vm.sh("cat " + SYSFS + "/pcrs").out())).as("PCRs after a guest reboot (PCR 16 reset)")
+                        .isEqualTo(pcrs);
+                assertThat(vm.sh("cat " + SYSFS + "/owned").out()).as("owned after a guest reboot").containsExactly("1");
+                Sh area = vm.sh("tss tpm_nvread -i 0x00011001 -s 13 --password=secret");
+                assertThat(area.rc()).as(area.text()).isZero();
+                assertThat(area.text()).contains("after restart");
                 vm.put("/var/lib/tpm/system.data", systemData);   // TrouSerS' own file, as a disk would keep it
                 assertThat(vm.sh("chown tss:tss /var/lib/tpm/system.data").rc()).isZero();
                 vm.put("/tmp/sealed.blob", sealed);
@@ -213,6 +233,17 @@ class Tpm12GuestTest {
         } finally {
             VmHost.delete(run);
         }
+    }
+
+    /** TPM_Extend (Part 3, 16.1) of {@code digest} into PCR 16. */
+    private static byte[] extend16(byte[] digest) {
+        return cat(new byte[] {0x00, (byte) 0xc1, 0, 0, 0, 34, 0, 0, 0, 0x14, 0, 0, 0, 16}, digest);
+    }
+
+    private static byte[] cat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
     }
 
     /** A guest file's octets (od's hex). */
