@@ -108,6 +108,12 @@ final class Vtpm implements AutoCloseable {
         }
     }
 
+    /** SIGKILL (Process.destroyForcibly) and waits for the end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError(kind + " did not die of SIGKILL");
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) return;
