@@ -46,7 +46,7 @@ class SwtpmSuiteBehaviourInteropTest {
         Path a = Files.writeString(base.resolve("a"), KEY_A), b = Files.writeString(base.resolve("b"), KEY_B);
         try (SocketServerProcess s = new SocketServerProcess(kind, dir, "dir=" + dir, "not-need-init,startup-clear",
                 List.of("--key", "pwdfile=" + a))) {
-            assertThat(Tools.tpm2(s.tcti(), "tpm2_getrandom", "8").exit()).isZero();
+            assertThat(Tools.tpm2(s.tcti(), "tpm2_getrandom", "--hex", "8").exit()).isZero();
             assertThat(Tools.run(Map.of(), null, "swtpm_ioctl", "--tcp", s.ctrl(), "-s").exit()).isZero();
             assertThat(s.awaitExit()).isZero();
         }
@@ -138,6 +138,7 @@ class SwtpmSuiteBehaviourInteropTest {
         try (SocketServerProcess s = new SocketServerProcess(SocketServerProcess.Kind.JTPM, root.resolve("x"), "dir=/",
                 "not-need-init,startup-clear", List.of("--chroot", root.toString(), "--pid", "file=/swtpm.pid"))) {
             assertThat(Files.readSymbolicLink(Path.of("/proc/" + s.process().pid() + "/root"))).isEqualTo(root);
+            for (int i = 0; i < 600 && !Files.exists(root.resolve("swtpm.pid")); i++) Thread.sleep(50); // written once ready
             assertThat(Files.readString(root.resolve("swtpm.pid"))).isEqualTo(Long.toString(s.process().pid()));
             // keys, sessions and signatures work with nothing of the JDK inside the new root
             Path ctx = Files.createTempFile("jtpm-chroot", ".ctx");
