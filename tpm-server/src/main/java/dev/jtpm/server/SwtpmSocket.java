@@ -46,7 +46,13 @@ public final class SwtpmSocket {
             case PRINT_STATES -> {
                 if (o.stateUri() != null && StateStores.scheme(o.stateUri()).equals("file")) {
                     try {
-                        out.println(LinearFileStateStore.statesJson(Path.of(o.stateUri().substring("file://".length()))));
+                        Path file = Path.of(o.stateUri().substring("file://".length()));
+                        // swtpm's linear backend creates and formats a missing file here, and swtpm_setup relies on it
+                        // (it deletes the state file after asking, and fails when there is none)
+                        if (!Files.exists(file)) {
+                            LinearFileStateStore.open(file, o.stateMode(), Optional.empty(), true, false).close();
+                        }
+                        out.println(LinearFileStateStore.statesJson(file));
                         return 0;
                     } catch (IOException e) {
                         err.println("jtpm socket: " + e.getMessage());

@@ -104,4 +104,15 @@ class LinearFileStateStoreTest {
                 .hasMessageContaining("no \"swtpmlin\" magic");
         assertThat(Files.readString(f)).isEqualTo("not a state file at all");
     }
+
+    @Test
+    void printStates_ofAMissingFile_formatsIt_asSwtpmDoes() throws IOException {
+        Path f = dir.resolve("new.state");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int rc = SwtpmSocket.run(java.util.List.of("--tpm2", "--print-states", "--tpmstate", "backend-uri=file://" + f),
+                java.util.Map.of(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err, null);
+        assertThat(rc).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{ \"type\": \"swtpm\", \"states\": [] }\n");
+        assertThat(Files.size(f)).as("swtpm_setup unlinks it next").isEqualTo(192);
+    }
 }
