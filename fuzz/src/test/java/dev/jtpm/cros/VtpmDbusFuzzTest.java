@@ -1,0 +1,93 @@
+package dev.jtpm.cros;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
+import java.util.Arrays;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+
+/**
+ * cros-vtpm's D-Bus method {@code org.chromium.Vtpm.SendCommand(ay request)}: the array's decoding as a
+ * {@code vtpm.SendCommandRequest} ({@link Protobuf}, by hand) and the reply's encoding, through
+ * {@link VtpmService#SendCommand} off the bus (D-Bus itself is dbus-java's), in front of a device that records the
+ * command it is given. Differential oracle: protobuf-java's {@link CodedInputStream} reads the same octets as the
+ * generated adaptor's parser would (the last {@code command} field wins, unknown fields skipped, groups included).
+ * Contract: where protobuf-java reads a message, vtpmd hands exactly its {@code command} (empty when absent) to the
+ * device and answers a SendCommandResponse carrying the device's response; where protobuf-java refuses, vtpmd answers
+ * a D-Bus error with a one-line message and the device sees nothing.
+ */
+class VtpmDbusFuzzTest {
+
+    /** Records the one command and answers a well-formed response naming its length. */
+    static final class RecordingDevice implements dev.jtpm.types.TpmDevice {
+        byte[] command;
+        byte[] response;
+
+        @Override
+        public byte[] execute(byte[] cmd, int locality) {
+            if (command != null) throw new AssertionError("two commands for one D-Bus call");
+            command = cmd;
+            response = new byte[14];
+            response[0] = (byte) 0x80;
+            response[1] = 1;
+            CommandReader.putU32(response, 2, 14);
+            CommandReader.putU32(response, 10, cmd.length);
+            return response;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void sendCommand(byte[] request) {
+        byte[] reference = referenceCommand(request);
+        RecordingDevice device = new RecordingDevice();
+        byte[] reply;
+        try {
+            reply = new VtpmService(device, null).SendCommand(request);
+        } catch (DBusExecutionException e) {
+            String m = e.getMessage();
+            if (m == null || m.isEmpty() || m.contains("\n")) throw new AssertionError("a D-Bus error that is not one line", e);
+            if (device.command != null) throw new AssertionError("the device ran a command of a refused request");
+            if (reference != null) throw new AssertionError("refused a request protobuf reads (" + m + ")");
+            return;
+        }
+        if (reference == null) throw new AssertionError("served a request protobuf refuses");
+        if (!Arrays.equals(device.command, reference)) throw new AssertionError("the device got another command than the request's");
+        byte[] answered;
+        try {
+            answered = referenceField(CodedInputStream.newInstance(reply));
+        } catch (IOException e) {
+            throw new AssertionError("a reply protobuf cannot read", e);
+        }
+        if (!Arrays.equals(answered, device.response)) throw new AssertionError("the reply does not carry the device's response");
+    }
+
+    /** The request's {@code command} as protobuf-java reads it (empty when absent), or null when it refuses the message. */
+    static byte[] referenceCommand(byte[] request) {
+        try {
+            return referenceField(CodedInputStream.newInstance(request));
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last length-delimited field 1 of a message (field 1 as another wire type is an unknown field: skipped). */
+    private static byte[] referenceField(CodedInputStream in) throws IOException {
+        byte[] last = new byte[0];
+        while (true) {
+            int tag = in.readTag();
+            if (tag == 0) return last;
+            if (tag == (1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+                last = in.readByteArray();
+            } else if (!in.skipField(tag)) {
+                throw new InvalidProtocolBufferException("an end-group tag outside a group");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.jtpm.cros;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Protobuf}'s parser on what the generated adaptor's protobuf parser accepts or refuses: unknown fields of
+ * every wire type skipped, groups included (VtpmDbusFuzzTest's finding: a request with an unknown group was refused
+ * with a D-Bus error the reference does not send).
+ */
+class ProtobufTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Test
+    void parse_unknownGroupBeforeTheCommand_isSkipped() {
+        // field 5 START_GROUP { field 6 varint 1, field 7 START_GROUP { } } field 5 END_GROUP, then command = 0x0102
+        byte[] msg = HEX.parseHex("2b" + "3001" + "3b3c" + "2c" + "0a020102");
+        assertThat(Protobuf.parse(msg).bytes(1)).containsExactly(1, 2);
+    }
+
+    @Test
+    void parse_lastCommandWins_unknownFieldsSkipped() {
+        byte[] msg = HEX.parseHex("0a0101" + "10ac02" + "1d00000000" + "210000000000000000" + "3a0178" + "0a0102");
+        assertThat(Protobuf.parse(msg).bytes(1)).containsExactly(2);
+    }
+
+    @Test
+    void parse_groupNotEnded_orEndedByAnother_orEndOutsideAGroup_isRefused() {
+        assertThatThrownBy(() -> Protobuf.parse(HEX.parseHex("2b3001"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("truncated group 5");
+        assertThatThrownBy(() -> Protobuf.parse(HEX.parseHex("2b34"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("group 5 ended by 6");
+        assertThatThrownBy(() -> Protobuf.parse(HEX.parseHex("2c0a0101"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unsupported wire type 4");
+    }
+
+    @Test
+    void parse_groupsNestedBeyondTheLimit_isRefused() {
+        byte[] msg = HEX.parseHex("2b".repeat(120));
+        assertThatThrownBy(() -> Protobuf.parse(msg)).isInstanceOf(IllegalArgumentException.class).hasMessage("groups nested too deep");
+    }
+}
