@@ -13,7 +13,8 @@ import org.freedesktop.dbus.exceptions.DBusExecutionException;
  * {@code vtpm.SendCommandRequest} ({@link Protobuf}, by hand) and the reply's encoding, through
  * {@link VtpmService#SendCommand} off the bus (D-Bus itself is dbus-java's), in front of a device that records the
  * command it is given. Differential oracle: protobuf-java's {@link CodedInputStream} reads the same octets as the
- * generated adaptor's parser would (the last {@code command} field wins, unknown fields skipped, groups included).
+ * generated adaptor's C++ parser would (the last {@code command} field wins, unknown fields skipped, groups included;
+ * tags and lengths of at most five octets, as C++ reads them).
  * Contract: where protobuf-java reads a message, vtpmd hands exactly its {@code command} (empty when absent) to the
  * device and answers a SendCommandResponse carrying the device's response; where protobuf-java refuses, vtpmd answers
  * a D-Bus error with a one-line message and the device sees nothing.
@@ -77,17 +78,55 @@ class VtpmDbusFuzzTest {
         }
     }
 
-    /** The last length-delimited field 1 of a message (field 1 as another wire type is an unknown field: skipped). */
+    /**
+     * The last length-delimited field 1 of a message (field 1 as another wire type is an unknown field: skipped), read
+     * with protobuf-java's primitives under the C++ parser's rules where the two differ: a tag or a length of more than
+     * five octets is refused (protobuf-java reads up to ten and truncates).
+     */
     private static byte[] referenceField(CodedInputStream in) throws IOException {
         byte[] last = new byte[0];
         while (true) {
-            int tag = in.readTag();
+            int tag = readTag(in);
             if (tag == 0) return last;
-            if (tag == (1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                last = in.readByteArray();
-            } else if (!in.skipField(tag)) {
-                throw new InvalidProtocolBufferException("an end-group tag outside a group");
+            if (tag == (1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED)) last = in.readRawBytes(readSize(in));
+            else skip(in, tag, 0);
+        }
+    }
+
+    private static int readTag(CodedInputStream in) throws IOException {
+        if (in.isAtEnd()) return 0;
+        int before = in.getTotalBytesRead();
+        int tag = in.readTag(); // refuses field number 0
+        if (in.getTotalBytesRead() - before > 5) throw new InvalidProtocolBufferException("a tag longer than five octets");
+        return tag;
+    }
+
+    private static int readSize(CodedInputStream in) throws IOException {
+        int before = in.getTotalBytesRead();
+        int n = in.readRawVarint32();
+        if (in.getTotalBytesRead() - before > 5 || n < 0) throw new InvalidProtocolBufferException("a length beyond 2 GiB");
+        return n;
+    }
+
+    private static void skip(CodedInputStream in, int tag, int depth) throws IOException {
+        switch (tag & 7) {
+            case WireFormat.WIRETYPE_VARINT -> in.readRawVarint64();
+            case WireFormat.WIRETYPE_FIXED64 -> in.readRawLittleEndian64();
+            case WireFormat.WIRETYPE_FIXED32 -> in.readRawLittleEndian32();
+            case WireFormat.WIRETYPE_LENGTH_DELIMITED -> in.skipRawBytes(readSize(in));
+            case WireFormat.WIRETYPE_START_GROUP -> {
+                if (depth >= 100) throw new InvalidProtocolBufferException("groups nested too deep");
+                while (true) {
+                    int t = readTag(in);
+                    if (t == 0) throw new InvalidProtocolBufferException("a group not ended");
+                    if ((t & 7) == WireFormat.WIRETYPE_END_GROUP) {
+                        if (t >>> 3 != tag >>> 3) throw new InvalidProtocolBufferException("a group ended by another");
+                        return;
+                    }
+                    skip(in, t, depth + 1);
+                }
             }
+            default -> throw new InvalidProtocolBufferException("wire type " + (tag & 7) + " here");
         }
     }
 }

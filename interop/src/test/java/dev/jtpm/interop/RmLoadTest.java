@@ -146,10 +146,15 @@ class RmLoadTest {
                     }));
                 }
                 int peakThreads = 0;
+                long guard = System.nanoTime() + 3_600_000_000_000L; // a hang guard (a lost response blocks its client), not a bound
                 for (Thread t : clients) {
                     while (t.isAlive()) {
                         peakThreads = Math.max(peakThreads, ManagementFactory.getThreadMXBean().getThreadCount());
                         t.join(200);
+                        if (System.nanoTime() > guard) {
+                            throw new AssertionError("clients still waiting for a response after an hour: "
+                                    + clients.stream().filter(Thread::isAlive).map(Thread::getName).toList());
+                        }
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;

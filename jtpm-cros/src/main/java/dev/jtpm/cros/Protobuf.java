@@ -33,17 +33,17 @@ public final class Protobuf {
         Map<Integer, Long> varints = new HashMap<>();
         int[] pos = {0};
         while (pos[0] < msg.length) {
-            long key = varint(msg, pos);
-            int field = (int) (key >>> 3);
-            int type = (int) (key & 7);
+            int key = tag(msg, pos);
+            int field = key >>> 3;
+            int type = key & 7;
             if (field <= 0) throw new IllegalArgumentException("bad field number");
             switch (type) {
                 case VARINT -> varints.put(field, varint(msg, pos));
                 case I64 -> skip(msg, pos, 8);
                 case I32 -> skip(msg, pos, 4);
                 case LEN -> {
-                    long n = varint(msg, pos);
-                    if (n < 0 || n > msg.length - pos[0]) throw new IllegalArgumentException("truncated field " + field);
+                    long n = size(msg, pos);
+                    if (n > msg.length - pos[0]) throw new IllegalArgumentException("truncated field " + field);
                     bytes.put(field, java.util.Arrays.copyOfRange(msg, pos[0], pos[0] + (int) n));
                     pos[0] += (int) n;
                 }
@@ -59,17 +59,17 @@ public final class Protobuf {
         if (depth > MAX_GROUP_DEPTH) throw new IllegalArgumentException("groups nested too deep");
         while (true) {
             if (pos[0] >= msg.length) throw new IllegalArgumentException("truncated group " + field);
-            long key = varint(msg, pos);
-            int f = (int) (key >>> 3);
-            int type = (int) (key & 7);
+            int key = tag(msg, pos);
+            int f = key >>> 3;
+            int type = key & 7;
             if (f <= 0) throw new IllegalArgumentException("bad field number");
             switch (type) {
                 case VARINT -> varint(msg, pos);
                 case I64 -> skip(msg, pos, 8);
                 case I32 -> skip(msg, pos, 4);
                 case LEN -> {
-                    long n = varint(msg, pos);
-                    if (n < 0 || n > msg.length - pos[0]) throw new IllegalArgumentException("truncated field " + f);
+                    long n = size(msg, pos);
+                    if (n > msg.length - pos[0]) throw new IllegalArgumentException("truncated field " + f);
                     pos[0] += (int) n;
                 }
                 case START_GROUP -> skipGroup(msg, pos, f, depth + 1);
@@ -85,6 +85,25 @@ public final class Protobuf {
     private static void skip(byte[] msg, int[] pos, int n) {
         if (msg.length - pos[0] < n) throw new IllegalArgumentException("truncated field");
         pos[0] += n;
+    }
+
+    /**
+     * A tag as protobuf's C++ parser (the reference's generated adaptor) reads it: a varint of at most five octets,
+     * truncated to 32 bits.
+     */
+    private static int tag(byte[] msg, int[] pos) {
+        int start = pos[0];
+        long v = varint(msg, pos);
+        if (pos[0] - start > 5) throw new IllegalArgumentException("tag longer than five octets");
+        return (int) v;
+    }
+
+    /** A length as protobuf's C++ parser reads it: a varint of at most five octets, below 2^31. */
+    private static long size(byte[] msg, int[] pos) {
+        int start = pos[0];
+        long v = varint(msg, pos);
+        if (pos[0] - start > 5 || v >= 1L << 31) throw new IllegalArgumentException("length beyond 2 GiB");
+        return v;
     }
 
     private static long varint(byte[] msg, int[] pos) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Protobuf}'s parser on what the generated adaptor's protobuf parser accepts or refuses: unknown fields of
  * every wire type skipped, groups included (VtpmDbusFuzzTest's finding: a request with an unknown group was refused
- * with a D-Bus error the reference does not send).
+ * with a D-Bus error the reference does not send), tags and lengths read as protobuf's C++ parser reads them.
  */
 class ProtobufTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -41,5 +41,18 @@ class ProtobufTest {
     void parse_groupsNestedBeyondTheLimit_isRefused() {
         byte[] msg = HEX.parseHex("2b".repeat(120));
         assertThatThrownBy(() -> Protobuf.parse(msg)).isInstanceOf(IllegalArgumentException.class).hasMessage("groups nested too deep");
+    }
+
+    @Test
+    void parse_tagsAndLengths_asTheCppParserReadsThem() {
+        // a five-octet tag is truncated to 32 bits (0x7_0000_000A → 0x0A: field 1, length-delimited)
+        assertThat(Protobuf.parse(HEX.parseHex("8a80808070" + "02" + "0102")).bytes(1)).containsExactly(1, 2);
+        // a six-octet tag, a six-octet length and a length of 2^31 are refused (protobuf-java would read them)
+        assertThatThrownBy(() -> Protobuf.parse(HEX.parseHex("8a8080808000" + "02" + "0102"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tag longer than five octets");
+        assertThatThrownBy(() -> Protobuf.parse(HEX.parseHex("0a" + "828080808000" + "0102"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("length beyond 2 GiB");
+        assertThatThrownBy(() -> Protobuf.parse(HEX.parseHex("0a" + "8080808008"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("length beyond 2 GiB");
     }
 }
