@@ -161,6 +161,7 @@ class EveHandlerFuzzTest {
                     if (!Arrays.equals(Files.readAllBytes(wd.resolve(f.getKey())), f.getValue())) problem = "input file " + f.getKey() + " not as sent";
                 }
                 play(wd);
+                sizes();
             } catch (IOException e) {
                 problem = "the stand-in tool failed: " + e;
             }
@@ -209,6 +210,10 @@ class EveHandlerFuzzTest {
                     }
                 }
             }
+        }
+
+        /** Whether what the tool left may make the reply too large (a bound; the reply may also fit). */
+        private void sizes() {
             tooLarge = false;
             long total = output.length;
             for (byte[] c : files.values()) {
