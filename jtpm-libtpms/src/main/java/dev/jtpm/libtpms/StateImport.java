@@ -169,6 +169,8 @@ public final class StateImport {
         try {
             blob = StateBlob.decode(file);
         } catch (StateBlobException e) {
+            byte[] legacy = headerless(file, key);
+            if (legacy != null) return legacy;
             throw new UnsupportedStateException(path + ": not a swtpm state file: " + e.getMessage());
         }
         if ((blob.flags() & StateBlob.BLOB_FLAG_ENCRYPTED) != 0 && key.isEmpty()) {
@@ -178,6 +180,29 @@ public final class StateImport {
             return StateBlob.decodeFile(file, key);
         } catch (StateBlobException e) {
             throw new UnsupportedStateException("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A file without swtpm's blob header, which swtpm reads as a version-1 payload (libtpms' bytes as they are, or
+     * with a key AES-CBC under a zero IV behind a SHA-256 of the data): taken only when the payload then starts with
+     * a libtpms magic (and, encrypted, its hash matched), else null.
+     */
+    static byte[] headerless(byte[] file, Optional<StateKey> key) {
+        if (file.length < 6 || file.length > Integer.MAX_VALUE - StateBlob.HEADER_SIZE) return null;
+        byte[] v1 = new byte[file.length + StateBlob.HEADER_SIZE];
+        v1[0] = 1;
+        v1[1] = 1;
+        v1[3] = StateBlob.HEADER_SIZE;
+        java.nio.ByteBuffer.wrap(v1, 6, 4).putInt(v1.length);
+        System.arraycopy(file, 0, v1, StateBlob.HEADER_SIZE, file.length);
+        try {
+            byte[] payload = StateBlob.decodeFile(v1, key);
+            if (payload.length < 6) return null;
+            int magic = java.nio.ByteBuffer.wrap(payload, 2, 4).getInt();
+            return magic == LibtpmsState.PERSISTENT_ALL_MAGIC || magic == LibtpmsState.VOLATILE_STATE_MAGIC ? payload : null;
+        } catch (StateBlobException e) {
+            return null;
         }
     }
 
