@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * libtpms' TPM 2 volatile state as libtpms 0.9 marshals it (src/tpm2/NVMarshal.c, VolatileState_Marshal, magic
- * 0x45637889, versions 1 to 4): what swtpm writes as {@code tpm2-00.volatilestate} (CMD_STORE_VOLATILE,
+ * 0x45637889, versions 1 to 4, followed by a SHA-1 of it as VolatileState_Save appends one): what swtpm writes as {@code tpm2-00.volatilestate} (CMD_STORE_VOLATILE,
  * {@code swtpm_ioctl -v}) or hands out as the volatile blob of GET_STATEBLOB. Read into a record of what jtpm maps;
  * the layout and the mapping are in docs/libtpms-state.md. Hash sequences (OpenSSL's internal layout) and loaded
  * sessions are counted, not read: {@link VolatileImport} refuses a state holding them.
@@ -44,7 +44,18 @@ public record LibtpmsVolatileState(int version, long time, boolean phEnable, boo
         if (!recognises(payload)) {
             throw new UnsupportedStateException("not libtpms TPM 2 volatile state (no magic 0x45637889)");
         }
-        NvCursor c = new NvCursor(payload, "volatile state");
+        // VolatileState_Save appends a SHA-1 of the marshalled state; VolatileState_Load checks it (TPM_RC_HASH)
+        if (payload.length < 26) throw new UnsupportedStateException("volatile state: truncated");
+        byte[] state = java.util.Arrays.copyOf(payload, payload.length - 20);
+        try {
+            byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1").digest(state);
+            if (!java.security.MessageDigest.isEqual(sha1, java.util.Arrays.copyOfRange(payload, state.length, payload.length))) {
+                throw new UnsupportedStateException("volatile state: its SHA-1 checksum does not match (damaged)");
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        NvCursor c = new NvCursor(state, "volatile state");
         int version = c.header(LibtpmsState.VOLATILE_STATE_MAGIC, 4, "volatile state");
         c.u32(); // g_exclusiveAuditSession: a session, and sessions are not taken over
         long time = c.u64();
