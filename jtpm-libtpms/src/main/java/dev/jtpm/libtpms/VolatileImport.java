@@ -55,12 +55,13 @@ public final class VolatileImport {
     public static byte[] toJtpm(LibtpmsVolatileState v, PersistentState p) throws UnsupportedStateException {
         if (v.sequences() > 0) {
             throw new UnsupportedStateException("the volatile state holds a hash sequence (OpenSSL's internal hash state),"
-                    + " which jtpm cannot take over: finish or flush it on swtpm first, or start without the volatile"
-                    + " state (swtpm_ioctl -i discards it)");
+                    + " which jtpm cannot take over: finish or flush it on swtpm first, or move the volatile state file away"
+                    + " to start from the permanent state (as after a power loss)");
         }
         if (v.loadedSessions() > 0) {
             throw new UnsupportedStateException("the volatile state holds loaded authorization sessions, which jtpm cannot"
-                    + " take over: flush them on swtpm first, or start without the volatile state (swtpm_ioctl -i discards it)");
+                    + " take over: flush them on swtpm first, or move the volatile state file away to start from the"
+                    + " permanent state (as after a power loss)");
         }
         if (v.inFailureMode()) throw new UnsupportedStateException("the volatile state is of a TPM in failure mode");
         if (v.seeds().size() == 3 && !(v.seeds().get(0).equals(p.eps.toBytes()) && v.seeds().get(1).equals(p.sps.toBytes())
