@@ -124,6 +124,40 @@ class LibtpmsVolatileStateTest {
         assertThat(LibtpmsState.parse(permall).persistent().epSeedCompatLevel()).isEqualTo(1);
     }
 
+    /**
+     * Mutations of swtpm's volatile state (one to four octets changed, or cut short, the SHA-1 then made to match so
+     * that the structures themselves are read): every one is read and mapped, or refused with
+     * UnsupportedStateException, never another exception.
+     */
+    @Test
+    void mutatedStatesAreReadOrRefusedWithOneLine() throws Exception {
+        byte[] v = payload("resume.volatilestate");
+        byte[] permanent = FORMAT.convert(StateKind.PERMANENT, payload("resume.permall"), null);
+        dev.jtpm.engine.state.PersistentState p = dev.jtpm.engine.state.PersistentState.deserialize(permanent);
+        java.util.Random random = new java.util.Random(20261208);
+        int mapped = 0, refused = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] m;
+            if (i % 10 == 9) {
+                m = Arrays.copyOf(v, 26 + random.nextInt(v.length - 46));
+            } else {
+                m = v.clone();
+                for (int k = 0, n = 1 + random.nextInt(4); k < n; k++) m[random.nextInt(m.length - 20)] = (byte) random.nextInt(256);
+            }
+            byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1").digest(Arrays.copyOf(m, m.length - 20));
+            System.arraycopy(sha1, 0, m, m.length - 20, 20);
+            try {
+                VolatileImport.toJtpm(LibtpmsVolatileState.parse(m), p);
+                mapped++;
+            } catch (UnsupportedStateException e) {
+                assertThat(e.getMessage()).doesNotContain("\n");
+                refused++;
+            }
+        }
+        assertThat(mapped).isPositive();
+        assertThat(refused).isPositive();
+    }
+
     private static int rc(byte[] response) { return java.nio.ByteBuffer.wrap(response, 6, 4).getInt(); }
 
     private static byte[] hex(String s) { return HexFormat.of().parseHex(s); }
