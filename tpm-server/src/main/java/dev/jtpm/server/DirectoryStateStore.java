@@ -31,6 +31,10 @@ import java.util.Set;
  * store is open, except that {@code --migration incoming} opens it unlocked and
  * {@code release-lock-outgoing} gives the lock up ({@link #lock}, {@link #unlock}).
  *
+ * <p>A file another TPM wrote (swtpm's libtpms state: recognised by a {@link ForeignStateFormat} on the class path,
+ * in swtpm's container or, as swtpm still reads them, without one) is converted at load and served; the file stays
+ * as it is until jtpm first writes or deletes that kind of state, and is then kept as {@code <file>.libtpms}.
+ *
  * <p>When it takes the lock at open, the store reads every state file present once with the key
  * (or without one), so a wrong key, a missing key or a tampered file is one clear error before
  * anything runs, and no file is touched.
