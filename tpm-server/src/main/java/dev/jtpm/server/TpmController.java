@@ -228,7 +228,9 @@ public final class TpmController {
                 log.error("jtpm: " + e.getMessage());
                 return tpm.isTpm2() || !(e.getCause() instanceof StateBlobException b) ? tpm.fatalErrorCode() : b.ptmResult();
             } catch (IOException e) {
-                // unreadable for another reason: the TPM's own load reports it below
+                // unreadable for another reason (a foreign state jtpm refuses, an I/O error): one line, INIT fails
+                log.error("jtpm: " + e.getMessage());
+                return tpm.fatalErrorCode();
             }
         }
         if (!tpm.init()) {
