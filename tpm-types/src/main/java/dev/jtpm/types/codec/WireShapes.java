@@ -33,16 +33,25 @@ public final class WireShapes {
     /** Called by a generated union shape when its class is initialised. */
     public static void register(UnionShape shape) { SHAPES.put(shape.type(), shape); }
 
-    /** The record's shape: the generated one, else derived by reflection. */
+    /** Shapes derived by reflection, once per type. */
+    private static final ClassValue<Object> REFLECTED = new ClassValue<>() {
+        @Override protected Object computeValue(Class<?> type) { return type.isRecord() ? reflect(type) : reflectUnion(type); }
+    };
+
+    /** The record's shape: the generated one, else derived by reflection (once). */
     public static RecordShape of(Class<?> type) {
         RecordShape g = generated(type);
-        return g != null ? g : reflect(type);
+        if (g != null) return g;
+        if (!type.isRecord()) throw new IllegalArgumentException(type + " is not a record");
+        return (RecordShape) REFLECTED.get(type);
     }
 
-    /** The union's shape: the generated one, else derived by reflection. */
+    /** The union's shape: the generated one, else derived by reflection (once). */
     public static UnionShape unionOf(Class<?> type) {
         UnionShape g = generatedUnion(type);
-        return g != null ? g : reflectUnion(type);
+        if (g != null) return g;
+        if (type.isRecord()) throw new IllegalArgumentException(type + " is a record, not a union");
+        return (UnionShape) REFLECTED.get(type);
     }
 
     /** The shape the build wrote for a record, or null if there is none. */
