@@ -61,20 +61,19 @@ final class DataChannel implements AutoCloseable {
             decoder.feed(buf, 0, n);
             DataFrame f;
             while ((f = decoder.next()) != null) {
-                switch (f) {
-                    case DataFrame.Command c -> {
-                        byte[] rsp = controller.execute(c.command(), c.locality());
-                        byte[] out = c.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp;
-                        log.dump(" SWTPM_IO_Write:", out, out.length);
-                        ch.write(out);
-                        if (disconnect) return;
-                    }
-                    case DataFrame.Malformed m -> {
-                        log.info("jtpm: data command with impossible size " + m.claimedSize() + "; connection dropped");
-                        byte[] rsp = TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE);
-                        ch.write(m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
-                        return;
-                    }
+                // if/instanceof, not a pattern switch: the first command's answer would wait for the switch's class
+                // to be spun (the AOT cache cannot hold it)
+                if (f instanceof DataFrame.Command c) {
+                    byte[] rsp = controller.execute(c.command(), c.locality());
+                    byte[] out = c.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp;
+                    log.dump(" SWTPM_IO_Write:", out, out.length);
+                    ch.write(out);
+                    if (disconnect) return;
+                } else if (f instanceof DataFrame.Malformed m) {
+                    log.info("jtpm: data command with impossible size " + m.claimedSize() + "; connection dropped");
+                    byte[] rsp = TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE);
+                    ch.write(m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
+                    return;
                 }
             }
         }
