@@ -55,7 +55,7 @@ final class DataChannel implements AutoCloseable {
         DataFrameDecoder decoder = new DataFrameDecoder(controller.bufferSize());
         byte[] buf = new byte[TpmHeader.MAX_COMMAND_SIZE + SendCommandEnvelope.PREFIX_SIZE];
         while (true) {
-            int n = ch.read(buf, 0, buf.length);
+            int n = ch.readSpinning(buf, 0, buf.length, ReadSpin.NANOS);
             if (n < 0) return;
             log.dump(" SWTPM_IO_Read:", buf, n);
             decoder.feed(buf, 0, n);
