@@ -25,6 +25,7 @@ final class ChannelConn implements Conn {
             readView = ByteBuffer.wrap(b);
         }
         readView.limit(off + len).position(off);
+        if (!ch.isBlocking()) ch.configureBlocking(true); // left non-blocking by a spin
         return ch.read(readView);
     }
 

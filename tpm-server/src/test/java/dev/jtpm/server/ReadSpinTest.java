@@ -53,6 +53,34 @@ class ReadSpinTest {
         }
     }
 
+    @Test
+    void polls_onlyAfterAShortWait() throws IOException {
+        assumeThat(ReadSpin.NANOS).as("polling on (jtpm.data.spinMicros)").isPositive();
+        long[] now = {0};
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        long[] nextWait = {0};
+        Conn fake = new Conn() {
+            @Override public int read(byte[] b, int off, int len) { calls.add("block"); now[0] += nextWait[0]; return 1; }
+            @Override public int readSpinning(byte[] b, int off, int len, long spinNanos) {
+                calls.add("poll");
+                now[0] += nextWait[0];
+                return 1;
+            }
+            @Override public void write(byte[] b) {}
+            @Override public void abort() {}
+            @Override public void close() {}
+        };
+        ReadSpin spin = new ReadSpin(() -> now[0]);
+        byte[] buf = new byte[4];
+        nextWait[0] = 10_000; // 10 µs
+        spin.read(fake, buf, 0, 4); // the first command of a connection: no wait known yet
+        spin.read(fake, buf, 0, 4); // came 10 µs after: a busy client
+        nextWait[0] = TimeUnit.MILLISECONDS.toNanos(50);
+        spin.read(fake, buf, 0, 4); // still polls (the last wait was short), but waits 50 ms
+        spin.read(fake, buf, 0, 4); // after a long wait: blocks at once
+        assertThat(calls).containsExactly("block", "poll", "poll", "block");
+    }
+
     private static void exercise(Conn conn, SocketChannel peer) throws Exception {
         byte[] buf = new byte[16];
         peer.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -73,6 +101,14 @@ class ReadSpinTest {
         CompletableFuture<Void> late = CompletableFuture.runAsync(() -> write(peer, new byte[] {6}, 200));
         assertThat(readAll(conn, buf, 1, SHORT_SPIN)).containsExactly(6);
         late.get(10, TimeUnit.SECONDS);
+
+        // a plain read after a spin blocks again (it does not answer 0 on a channel the spin left non-blocking)
+        peer.write(ByteBuffer.wrap(new byte[] {7}));
+        assertThat(readAll(conn, buf, 1, SHORT_SPIN)).containsExactly(7);
+        CompletableFuture<Void> plain = CompletableFuture.runAsync(() -> write(peer, new byte[] {8}, 50));
+        assertThat(conn.read(buf, 0, buf.length)).isEqualTo(1);
+        assertThat(buf[0]).isEqualTo((byte) 8);
+        plain.get(10, TimeUnit.SECONDS);
 
         peer.shutdownOutput();
         assertThat(conn.readSpinning(buf, 0, buf.length, SHORT_SPIN)).isEqualTo(-1);
