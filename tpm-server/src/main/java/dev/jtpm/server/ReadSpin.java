@@ -31,22 +31,26 @@ final class ReadSpin {
     private static final Semaphore POLLERS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
 
     private final java.util.function.LongSupplier clock;
+    private final Semaphore pollers;
     private long lastWait = Long.MAX_VALUE;
 
-    ReadSpin() { this(System::nanoTime); }
+    ReadSpin() { this(System::nanoTime, POLLERS); }
 
-    /** With {@code clock} in place of {@link System#nanoTime} (tests). */
-    ReadSpin(java.util.function.LongSupplier clock) { this.clock = clock; }
+    /** With {@code clock} in place of {@link System#nanoTime} and its own poller bound (tests). */
+    ReadSpin(java.util.function.LongSupplier clock, Semaphore pollers) {
+        this.clock = clock;
+        this.pollers = pollers;
+    }
 
     /** Reads from {@code conn} as {@link Conn#read} does, polling first when this connection is busy and a poller is free. */
     int read(Conn conn, byte[] b, int off, int len) throws IOException {
         long start = clock.getAsLong();
         int n;
-        if (NANOS > 0 && lastWait <= BUSY_FACTOR * NANOS && POLLERS.tryAcquire()) {
+        if (NANOS > 0 && lastWait <= BUSY_FACTOR * NANOS && pollers.tryAcquire()) {
             try {
                 n = conn.readSpinning(b, off, len, NANOS);
             } finally {
-                POLLERS.release();
+                pollers.release();
             }
         } else {
             n = conn.read(b, off, len);

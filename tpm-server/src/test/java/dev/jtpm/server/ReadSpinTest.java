@@ -70,7 +70,7 @@ class ReadSpinTest {
             @Override public void abort() {}
             @Override public void close() {}
         };
-        ReadSpin spin = new ReadSpin(() -> now[0]);
+        ReadSpin spin = new ReadSpin(() -> now[0], new java.util.concurrent.Semaphore(1)); // not the process-wide bound
         byte[] buf = new byte[4];
         nextWait[0] = 10_000; // 10 µs
         spin.read(fake, buf, 0, 4); // the first command of a connection: no wait known yet
