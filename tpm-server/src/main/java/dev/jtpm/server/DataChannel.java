@@ -54,8 +54,9 @@ final class DataChannel implements AutoCloseable {
     static void serve(Conn ch, TpmController controller, ServerLog log, boolean disconnect) throws IOException {
         DataFrameDecoder decoder = new DataFrameDecoder(controller.bufferSize());
         byte[] buf = new byte[TpmHeader.MAX_COMMAND_SIZE + SendCommandEnvelope.PREFIX_SIZE];
+        ReadSpin spin = new ReadSpin();
         while (true) {
-            int n = ch.read(buf, 0, buf.length);
+            int n = spin.read(ch, buf, 0, buf.length);
             if (n < 0) return;
             log.dump(" SWTPM_IO_Read:", buf, n);
             decoder.feed(buf, 0, n);
