@@ -103,10 +103,10 @@ public final class Setup {
         throw new UsageException("unrecognized option '" + arg + "'");
     }
 
-    /** swtpm_setup 0.7.1's {@code --print-capabilities}, listing only what jtpm setup does. */
+    /** swtpm_setup 0.7.1's {@code --print-capabilities} (same order), listing only what jtpm setup does. */
     public static String capabilitiesJson() {
-        return "{ \"type\": \"swtpm_setup\", \"features\": [ \"tpm-2.0\", \"cmdarg-keyfile-fd\", \"cmdarg-pwdfile-fd\","
-                + " \"cmdarg-write-ek-cert-files\", \"cmdarg-create-config-files\", \"cmdarg-reconfigure-pcr-banks\","
+        return "{ \"type\": \"swtpm_setup\", \"features\": [ \"tpm-1.2\", \"tpm-2.0\", \"cmdarg-keyfile-fd\", \"cmdarg-pwdfile-fd\","
+                + " \"tpm12-not-need-root\", \"cmdarg-write-ek-cert-files\", \"cmdarg-create-config-files\", \"cmdarg-reconfigure-pcr-banks\","
                 + " \"tpm2-rsa-keysize-2048\", \"tpm2-rsa-keysize-3072\" ], \"version\": \"" + SwtpmSocket.VERSION + "\" }";
     }
 
