@@ -29,7 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code jtpm setup}: swtpm_setup 0.7.1's command line (TPM 2 only) over an in-process TPM. The TPM is
+ * {@code jtpm setup}: swtpm_setup 0.7.1's command line over an in-process TPM (a TPM 2 with {@code --tpm2}, else a
+ * TPM 1.2: {@link Setup12}). The TPM is
  * manufactured in memory and its state written to the directory only when every step succeeded, under
  * the state directory's {@code .lock} (the lock a running server holds: such a directory is refused and
  * left as it was), through {@link DirectoryStateStore} (swtpm's file names and container, encrypted with
@@ -495,9 +496,9 @@ public final class Setup {
     }
 
     static final String USAGE = """
-            Usage: jtpm setup [options]   (swtpm_setup 0.7.1's options; TPM 2 only)
+            Usage: jtpm setup [options]   (swtpm_setup 0.7.1's options)
 
-            --tpm2                   : required: set up a TPM 2
+            --tpm2                   : set up a TPM 2 (without it: a TPM 1.2, state files tpm-00.*)
             --tpm-state|--tpmstate <dir>|dir://<dir>
                                      : the TPM's state directory (mandatory)
             --createek               : create the EKs (RSA at 0x81010001, ECC P-384 at 0x81010016)
@@ -510,7 +511,15 @@ public final class Setup {
             --ecc                    : the storage primary key is ECC (P-384)
             --allow-signing          : non-standard EKs that can sign (their templates go to NV)
             --decryption             : EKs that decrypt (the default unless --allow-signing)
-            --lock-nvram             : write-lock the NV indices written
+            --lock-nvram             : write-lock the NV indices written (TPM 1.2: set nvLocked)
+            TPM 1.2 only:
+            --take-ownership         : take ownership (implies --createek); EK certificate at NV 0x1000f000,
+                                       platform certificate (only with --create-ek-cert) at 0x1000f002
+            --ownerpass <pw> | --owner-well-known
+                                     : the owner secret SHA-1(pw) (default pw "ooo"); well-known: SHA-1 of
+                                       20 zero octets, as swtpm_setup 0.7.1
+            --srkpass <pw> | --srk-well-known
+                                     : the SRK secret, likewise (default pw "sss")
             --rsa-keysize 2048|3072|max
                                      : the RSA EK's key size (default 2048)
             --pcr-banks <list>|-     : PCR banks to activate (default sha256; '-' leaves all active)
