@@ -63,6 +63,8 @@ final class Handlers {
         m.put(Ordinal.Quote, AttestationCommands::quote);
         m.put(Ordinal.Quote2, AttestationCommands::quote2);
         m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
+        m.put(Ordinal.CertifyKey, CertifyCommands::certifyKey);
+        m.put(Ordinal.CertifyKey2, CertifyCommands::certifyKey2);
         m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);
         m.put(Ordinal.ChangeAuth, AttestationCommands::changeAuth);
         // identities

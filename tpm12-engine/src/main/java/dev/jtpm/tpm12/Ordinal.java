@@ -25,6 +25,8 @@ public final class Ordinal {
     public static final int CreateWrapKey = 0x1F;
     public static final int LoadKey = 0x20;
     public static final int GetPubKey = 0x21;
+    public static final int CertifyKey = 0x32;
+    public static final int CertifyKey2 = 0x33;
     public static final int Sign = 0x3C;
     public static final int Quote2 = 0x3E;
     public static final int LoadKey2 = 0x41;
@@ -38,6 +40,10 @@ public final class Ordinal {
     public static final int ForceClear = 0x5D;
     public static final int DisableForceClear = 0x5E;
     public static final int GetCapability = 0x65;
+    public static final int SHA1Start = 0xA0;
+    public static final int SHA1Update = 0xA1;
+    public static final int SHA1Complete = 0xA2;
+    public static final int SHA1CompleteExtend = 0xA3;
     public static final int GetCapabilityOwner = 0x66;
     public static final int OwnerSetDisable = 0x6E;
     public static final int PhysicalEnable = 0x6F;
