@@ -20,6 +20,10 @@ final class Handlers {
         m.put(Ordinal.GetRandom, AdminCommands::getRandom);
         m.put(Ordinal.StirRandom, AdminCommands::stirRandom);
         m.put(Ordinal.GetCapability, CapabilityCommands::getCapability);
+        m.put(Ordinal.SHA1Start, HashCommands::sha1Start);
+        m.put(Ordinal.SHA1Update, HashCommands::sha1Update);
+        m.put(Ordinal.SHA1Complete, HashCommands::sha1Complete);
+        m.put(Ordinal.SHA1CompleteExtend, HashCommands::sha1CompleteExtend);
         m.put(Ordinal.GetCapabilityOwner, OwnershipCommands::getCapabilityOwner);
         // integrity collection and reporting
         m.put(Ordinal.Extend, PcrCommands::extend);
