@@ -44,6 +44,9 @@ final class Handlers {
         m.put(Ordinal.PhysicalSetDeactivated, OwnershipCommands::physicalSetDeactivated);
         m.put(Ordinal.SetOwnerInstall, OwnershipCommands::setOwnerInstall);
         m.put(Ordinal.OwnerSetDisable, OwnershipCommands::ownerSetDisable);
+        m.put(Ordinal.SetOperatorAuth, OperatorCommands::setOperatorAuth);
+        m.put(Ordinal.SetTempDeactivated, OperatorCommands::setTempDeactivated);
+        m.put(Ordinal.ResetLockValue, OperatorCommands::resetLockValue);
         m.put(Ordinal.TakeOwnership, OwnershipCommands::takeOwnership);
         m.put(Ordinal.OwnerClear, OwnershipCommands::ownerClear);
         m.put(Ordinal.ForceClear, OwnershipCommands::forceClear);

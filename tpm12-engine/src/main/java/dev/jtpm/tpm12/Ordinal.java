@@ -51,6 +51,8 @@ public final class Ordinal {
     public static final int SetOwnerInstall = 0x71;
     public static final int PhysicalSetDeactivated = 0x72;
     public static final int SetTempDeactivated = 0x73;
+    public static final int SetOperatorAuth = 0x74;
+    public static final int ResetLockValue = 0x40;
     public static final int CreateEndorsementKeyPair = 0x78;
     public static final int MakeIdentity = 0x79;
     public static final int ActivateIdentity = 0x7A;

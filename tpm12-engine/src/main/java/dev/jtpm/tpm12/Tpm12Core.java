@@ -236,7 +236,13 @@ final class Tpm12Core {
         return platform.millis().getAsLong() - authFailMillis < waitMillis;
     }
 
-    void resetLockout() { authFailCount = 0; }
+    void resetLockout() {
+        authFailCount = 0;
+        disableResetLock = false;
+    }
+
+    /** TPM_STCLEAR_DATA disableResetLock: set by a failed TPM_ResetLockValue, until the next clear. */
+    boolean disableResetLock;
 
     /** Seconds left in the lockout, 0 when none. */
     long lockoutSecondsLeft() {
