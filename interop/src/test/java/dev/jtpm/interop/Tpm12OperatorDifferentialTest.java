@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * TPM_SetOperatorAuth, TPM_SetTempDeactivated and TPM_ResetLockValue on jtpm and on swtpm 0.7.1's TPM 1.2: physical
+ * TPM_SetOperatorAuth, TPM_SetTempDeactivated, TPM_ResetLockValue, TPM_DirWriteAuth and TPM_DirRead on jtpm and on swtpm 0.7.1's TPM 1.2: physical
  * presence, no operator yet, wrong and right operator secrets, the flags after each (octets), deactivation until the
  * next Startup(ST_CLEAR), and the dictionary-attack lockout reset by the owner (also while locked out), a wrong owner
  * secret disabling the reset while a lockout runs (and only then), TPM_CAP_DA_LOGIC along the way.
@@ -117,6 +117,40 @@ class Tpm12OperatorDifferentialTest {
             same("ResetLockValue disabled", jr, s.auth1(Ordinal.ResetLockValue, new byte[0], new byte[0], s.oiap(), OWNER, false));
             assertThat(jr.rc()).as("disabled while locked out").isEqualTo(1);
             both(p, "DA logic at the end", cmd(Ordinal.GetCapability, 0x19, 2, (short) 4));
+        }
+        assertThat(diffs).isEmpty();
+    }
+
+    @Test
+    void dataIntegrityRegister_answersAsSwtpm() throws Exception {
+        try (Tpm12Pair p = new Tpm12Pair()) {
+            Tpm12Client j = new Tpm12Client(p.jtpmDevice, new Random(1)), s = new Tpm12Client(p.swtpmDevice, new Random(1));
+            both(p, "Startup", cmd(Ordinal.Startup, (short) 1));
+            for (int ord : new int[] {Ordinal.DirWriteAuth, Ordinal.DirRead}) {
+                both(p, "TPM_CAP_ORD 0x" + Integer.toHexString(ord), cmd(Ordinal.GetCapability, 1, 4, ord));
+            }
+            both(p, "DirRead 0", cmd(Ordinal.DirRead, 0));
+            both(p, "DirRead 1", cmd(Ordinal.DirRead, 1));
+            both(p, "DirWriteAuth without a session", cmd(Ordinal.DirWriteAuth, 0, fill(1)));
+            same("DirWriteAuth without an owner", j.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(1)), j.oiap(), OWNER, false),
+                    s.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(1)), s.oiap(), OWNER, false));
+            for (Tpm12Client c : List.of(j, s)) {
+                Tpm12Client.Response ek = c.createEndorsementKeyPair();
+                RSAPublicKey pub = Tpm12Client.pubkey(Arrays.copyOf(ek.body(), ek.body().length - 20));
+                assertThat(c.takeOwnership(pub, OWNER, new byte[20]).rc()).isZero();
+            }
+            Tpm12Client.Response jr = j.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(0x5A)), j.oiap(), OWNER, false);
+            same("DirWriteAuth", jr, s.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(0x5A)), s.oiap(), OWNER, false));
+            assertThat(jr.rc()).isZero();
+            both(p, "DirRead after the write", cmd(Ordinal.DirRead, 0));
+            same("DirWriteAuth index 1", j.auth1(Ordinal.DirWriteAuth, new byte[0], params(1, fill(2)), j.oiap(), OWNER, false),
+                    s.auth1(Ordinal.DirWriteAuth, new byte[0], params(1, fill(2)), s.oiap(), OWNER, false));
+            same("DirWriteAuth wrong owner", j.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(3)), j.oiap(), WRONG, false),
+                    s.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(3)), s.oiap(), WRONG, false));
+            Tpm12Client.Session jo = j.osap(2, 0x40000001, OWNER), so = s.osap(2, 0x40000001, OWNER);
+            same("DirWriteAuth under owner OSAP", j.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(4)), jo, null, false),
+                    s.auth1(Ordinal.DirWriteAuth, new byte[0], params(0, fill(4)), so, null, false));
+            both(p, "DirRead at the end", cmd(Ordinal.DirRead, 0));
         }
         assertThat(diffs).isEmpty();
     }

@@ -45,6 +45,8 @@ final class Handlers {
         m.put(Ordinal.SetOwnerInstall, OwnershipCommands::setOwnerInstall);
         m.put(Ordinal.OwnerSetDisable, OwnershipCommands::ownerSetDisable);
         m.put(Ordinal.SetOperatorAuth, OperatorCommands::setOperatorAuth);
+        m.put(Ordinal.DirWriteAuth, DirCommands::dirWriteAuth);
+        m.put(Ordinal.DirRead, DirCommands::dirRead);
         m.put(Ordinal.SetTempDeactivated, OperatorCommands::setTempDeactivated);
         m.put(Ordinal.ResetLockValue, OperatorCommands::resetLockValue);
         m.put(Ordinal.TakeOwnership, OwnershipCommands::takeOwnership);

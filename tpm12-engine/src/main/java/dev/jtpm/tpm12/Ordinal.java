@@ -23,6 +23,8 @@ public final class Ordinal {
     public static final int Unseal = 0x18;
     public static final int UnBind = 0x1E;
     public static final int CreateWrapKey = 0x1F;
+    public static final int DirWriteAuth = 0x19;
+    public static final int DirRead = 0x1A;
     public static final int LoadKey = 0x20;
     public static final int GetPubKey = 0x21;
     public static final int CertifyKey = 0x32;
