@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * TPM_CertifyKey and TPM_CertifyKey2 on jtpm and on swtpm 0.7.1's TPM 1.2 (libtpms), the same keys made on each:
+ * TPM_CertifyKey, TPM_CertifyKey2 and TPM_TickStampBlob on jtpm and on swtpm 0.7.1's TPM 1.2 (libtpms), the same
+ * keys made on each:
  * every authorization form (AUTH2, AUTH1, none) with right and wrong secrets, certifying and certified keys of each
  * usage and scheme, unknown handles and the EK. Codes equal everywhere; on success TPM_CERTIFY_INFO(2) equal octet for
  * octet but the key digest (each TPM's key), that digest the SHA-1 of the certified key's modulus, and each signature
- * verified with the JDK (SHA1withRSA) under the certifying key's TPM_PUBKEY.
+ * verified with the JDK (SHA1withRSA) under the certifying key's TPM_PUBKEY; TickStampBlob's signature over
+ * TPM_SIGN_INFO ("TSTP", antiReplay, digest ‖ TPM_CURRENT_TICKS) likewise.
  */
 @Timeout(600)
 class Tpm12CertifyDifferentialTest {
@@ -81,6 +83,38 @@ class Tpm12CertifyDifferentialTest {
             }
             default -> c.raw(Tpm12Client.command(0xC1, ordinal, params(handles, p)));
         };
+    }
+
+    private Tpm12Client.Response tickStamp(Side side, String key, boolean session) throws Exception {
+        byte[] p = params(fill(0x71), fill(0x72));
+        Tpm12Client c = side.c;
+        if (session) return c.auth1(Ordinal.TickStampBlob, params(side.h(key)), p, c.oiap(), secret(key), false);
+        return c.raw(Tpm12Client.command(0xC1, Ordinal.TickStampBlob, params(side.h(key), p)));
+    }
+
+    /** TPM_TickStampBlob on both: codes equal; on success TPM_CURRENT_TICKS' tag and the signature over TPM_SIGN_INFO. */
+    private void tickStamp(Side j, Side s, String key, boolean session) throws Exception {
+        flush(j);
+        flush(s);
+        String what = "TickStampBlob " + key + (session ? " AUTH1" : " no session");
+        Tpm12Client.Response jr = tickStamp(j, key, session), sr = tickStamp(s, key, session);
+        if (jr.rc() != sr.rc()) {
+            diffs.add(what + ": jtpm 0x" + Integer.toHexString(jr.rc()) + " swtpm 0x" + Integer.toHexString(sr.rc()));
+            return;
+        }
+        if (!jr.ok()) return;
+        certified++;
+        for (var pair : List.of(new Object[] {j, jr, "jtpm"}, new Object[] {s, sr, "swtpm"})) {
+            byte[] b = ((Tpm12Client.Response) pair[1]).body();
+            byte[] ticks = Arrays.copyOf(b, 32);
+            if (ticks[0] != 0 || ticks[1] != 0x14) diffs.add(what + ": TPM_CURRENT_TICKS tag on " + pair[2]);
+            byte[] sig = Arrays.copyOfRange(b, 36, b.length);
+            byte[] info = params((short) 5, "TSTP".getBytes(), fill(0x71), 52, fill(0x72), ticks);
+            Signature v = Signature.getInstance("SHA1withRSA");
+            v.initVerify(((Side) pair[0]).pubs.get(key));
+            v.update(info);
+            if (!v.verify(sig)) diffs.add(what + ": signature does not verify on " + pair[2]);
+        }
     }
 
     /** Flushes the side's authorization sessions (a command refused before its trailers leaves them open). */
@@ -184,6 +218,11 @@ class Tpm12CertifyDifferentialTest {
                 compare(j, s, n + "owner handle certified", ord, one ? "signerNever" : "0x40000001", one ? "0x40000001" : "signerNever", 0,
                         null, null);
                 compare(j, s, n + "EK certified", ord, one ? "signerNever" : "0x40000006", one ? "0x40000006" : "signerNever", 0, null, null);
+            }
+            // TPM_TickStampBlob with the same keys
+            for (String[] t : new String[][] {{"signer", "1"}, {"signerNever", "0"}, {"signerInfo", "1"}, {"legacy", "1"},
+                    {"signer", "0"}, {"storage", "1"}, {"signerDer", "1"}, {"bindNever", "0"}, {"0x12345678", "0"}}) {
+                tickStamp(j, s, t[0], t[1].equals("1"));
             }
             // wrong secrets: five failures in all
             for (int ord : new int[] {Ordinal.CertifyKey, Ordinal.CertifyKey2}) {

@@ -72,6 +72,7 @@ final class Handlers {
         m.put(Ordinal.Quote, AttestationCommands::quote);
         m.put(Ordinal.Quote2, AttestationCommands::quote2);
         m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
+        m.put(Ordinal.TickStampBlob, AttestationCommands::tickStampBlob);
         m.put(Ordinal.CertifyKey, CertifyCommands::certifyKey);
         m.put(Ordinal.CertifyKey2, CertifyCommands::certifyKey2);
         m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);

@@ -80,6 +80,7 @@ public final class Ordinal {
     public static final int ReleaseCounter = 0xDF;
     public static final int ReleaseCounterOwner = 0xE0;
     public static final int GetTicks = 0xF1;
+    public static final int TickStampBlob = 0xF2;
     public static final int TSC_PhysicalPresence = 0x4000000A;
     public static final int TSC_ResetEstablishmentBit = 0x4000000B;
 }
