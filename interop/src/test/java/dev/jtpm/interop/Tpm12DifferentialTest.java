@@ -183,11 +183,19 @@ class Tpm12DifferentialTest {
             Tpm12Client jc = new Tpm12Client(p.jtpmDevice, rng), sc = new Tpm12Client(p.swtpmDevice, new Random(5));
             byte[] badParms = params(1, (short) 3, (short) 1, 12, params(1024, 2, 0));
             both(p, "CreateEndorsementKeyPair 1024", cmd(Ordinal.CreateEndorsementKeyPair, new byte[20], badParms));
-            both(p, "CreateEndorsementKeyPair", cmd(Ordinal.CreateEndorsementKeyPair, new byte[20], Tpm12Client.rsa2048OaepParms()), false, 0);
+            // keyInfo as TrouSerS' tpm_createek sends it (sigScheme TPM_SS_RSASSAPKCS1v15_SHA1): the EK's is TPM_SS_NONE
+            byte[] tspiEkParms = params(1, (short) 3, (short) 2, 12, params(2048, 2, 0));
+            both(p, "CreateEndorsementKeyPair", cmd(Ordinal.CreateEndorsementKeyPair, new byte[20], tspiEkParms), false, 0);
             both(p, "CreateEndorsementKeyPair again", cmd(Ordinal.CreateEndorsementKeyPair, new byte[20], Tpm12Client.rsa2048OaepParms()));
             Tpm12Client.Response[] pub = both(p, "ReadPubek", cmd(Ordinal.ReadPubek, new byte[20]), false, 0);
             RSAPublicKey jek = Tpm12Client.pubkey(Arrays.copyOf(pub[0].body(), pub[0].body().length - 20));
             RSAPublicKey sek = Tpm12Client.pubkey(Arrays.copyOf(pub[1].body(), pub[1].body().length - 20));
+            int parmsAndSize = 4 + 2 + 2 + 4 + 12 + 4;   // TPM_KEY_PARMS with its TPM_RSA_KEY_PARMS, pubKey's size
+            compared++;
+            if (!Arrays.equals(pub[0].body(), 0, parmsAndSize, pub[1].body(), 0, parmsAndSize)) {
+                diffs.add("ReadPubek: the EK's parameters differ\n  jtpm  " + HexFormat.of().formatHex(pub[0].body(), 0, parmsAndSize)
+                        + "\n  swtpm " + HexFormat.of().formatHex(pub[1].body(), 0, parmsAndSize));
+            }
             byte[] owner = new byte[20];
             Arrays.fill(owner, (byte) 0x42);
             expectSame("TakeOwnership", jc.takeOwnership(jek, owner, new byte[20]).rc(), sc.takeOwnership(sek, owner, new byte[20]).rc());

@@ -288,7 +288,8 @@ final class OwnershipCommands {
 
     /**
      * TPM_CreateEndorsementKeyPair (14.1): TPM_DISABLED_CMD once an EK exists; TPM_BAD_KEY_PROPERTY unless RSA 2048,
-     * two primes, the default exponent, OAEP. Answers TPM_PUBKEY and SHA-1(TPM_PUBKEY || antiReplay).
+     * two primes, the default exponent, OAEP; the EK's sigScheme is TPM_SS_NONE whatever keyInfo asks. Answers TPM_PUBKEY
+     * and SHA-1(TPM_PUBKEY || antiReplay).
      */
     static void createEndorsementKeyPair(Command c) {
         byte[] antiReplay = c.in.digest();
@@ -304,6 +305,7 @@ final class OwnershipCommands {
             fail(Tpm12Rc.BAD_KEY_PROPERTY);
         }
         k.keyUsage = Key12.KEY_STORAGE;
+        k.sigScheme = Key12.SS_NONE;   // keyInfo's other parameters are ignored (14.1 2.c); libtpms sets TPM_SS_NONE
         k.setKeyPair(Crypto12.generateRsa(2048, BigInteger.valueOf(65537), c.core.platform.entropy()));
         st.ekBlob = k.marshal();
         st.pf[Tpm12State.PF_CEKP_USED] = true;

@@ -90,19 +90,30 @@ final class Qemu implements AutoCloseable {
 
     /** {@link #start(Firmware, Device, Vtpm, Path, boolean, Path)} on any TPM's control socket ({@code jtpm host}'s). */
     static Qemu start(Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot, Path incoming) {
-        return launch(firmware, device, tpmCtrl, runDir, reboot, incoming == null ? null : "exec:cat " + incoming);
+        return launch(VmHost.guest().resolve("initrd.img"), firmware, device, tpmCtrl, runDir, reboot,
+                incoming == null ? null : "exec:cat " + incoming);
     }
 
     /** A destination QEMU waiting for a live migration at {@code uri} ({@code -incoming tcp:127.0.0.1:PORT}). */
     static Qemu startIncoming(Firmware firmware, Device device, Vtpm tpm, Path runDir, String uri) {
-        return launch(firmware, device, tpm.ctrl, runDir, false, uri);
+        return launch(VmHost.guest().resolve("initrd.img"), firmware, device, tpm.ctrl, runDir, false, uri);
     }
 
-    private static Qemu launch(Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot, String incoming) {
-        Path guest = VmHost.guest();
+    /**
+     * The TPM 1.2 guest (bin/vm-image-tpm12: TrouSerS and tpm-tools, commands {@link #sh} and {@link #put}) under
+     * SeaBIOS with a tpm-tis device. {@code reboot}: a guest reboot resets the machine (else QEMU exits).
+     */
+    static Qemu startTpm12(Vtpm tpm, Path runDir, boolean reboot) {
+        return launch(VmHost.guestTpm12().resolve("initrd-tpm12.img"), Firmware.SEABIOS, Device.TIS, tpm.ctrl, runDir,
+                reboot, null);
+    }
+
+    private static Qemu launch(Path initrd, Firmware firmware, Device device, Path tpmCtrl, Path runDir, boolean reboot,
+            String incoming) {
+        Path guest = initrd.getParent();
         List<String> cmd = new ArrayList<>(List.of(VmHost.QEMU, "-accel", "tcg", "-m", "256", "-smp", "1",
                 "-display", "none", "-vga", "none", "-monitor", "none", "-serial", "stdio",
-                "-kernel", guest.resolve("vmlinuz").toString(), "-initrd", guest.resolve("initrd.img").toString(),
+                "-kernel", guest.resolve("vmlinuz").toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 quiet loglevel=1 panic=-1",
                 "-chardev", "socket,id=chrtpm,path=" + tpmCtrl,
                 "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
@@ -166,6 +177,35 @@ final class Qemu implements AutoCloseable {
         }
         fail("no TPM response from the guest: " + answer);
         return null;
+    }
+
+    /** What a "sh" command printed (without the "| " prefix) and its exit code. */
+    record Sh(int rc, List<String> out) {
+        String text() { return String.join("\n", out); }
+    }
+
+    /** Runs {@code cmdline} with the TPM 1.2 guest's shell (stdin /dev/null) and returns its output and exit code. */
+    Sh sh(String cmdline) throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        Integer rc = null;
+        for (String l : command("sh " + cmdline)) {
+            if (l.startsWith("| ")) out.add(l.substring(2));
+            else if (l.equals("|")) out.add("");
+            else if (l.startsWith("rc ")) rc = Integer.valueOf(l.substring(3).trim());
+        }
+        if (rc == null) fail("no exit code from the guest for: " + cmdline + "\n" + tail());
+        return new Sh(rc, out);
+    }
+
+    /** Writes {@code data} to {@code path} in the TPM 1.2 guest (appending "put" lines of 1 KiB). */
+    void put(String path, byte[] data) throws InterruptedException {
+        Sh removed = sh("rm -f " + path);
+        if (removed.rc() != 0) fail("rm -f " + path + ": " + removed);
+        for (int at = 0; at < data.length; at += 1024) {
+            String hex = HexFormat.of().formatHex(data, at, Math.min(data.length, at + 1024));
+            List<String> answer = command("put " + path + " " + hex);
+            if (!answer.contains("rc 0")) fail("put " + path + ": " + answer);
+        }
     }
 
     /** Sends a QMP command (a JSON object) and returns its answer line, skipping events; negotiates on first use. */

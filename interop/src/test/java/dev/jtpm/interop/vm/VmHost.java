@@ -25,6 +25,7 @@ final class VmHost {
 
     private static Path repo;
     private static Path vmDir;
+    private static Path vmDirTpm12;
     private static Path installBin;
 
     private VmHost() {}
@@ -75,6 +76,19 @@ final class VmHost {
             vmDir = dir;
         }
         return vmDir;
+    }
+
+    /**
+     * interop/target/vm with vmlinuz and initrd-tpm12.img (bin/vm-image-tpm12: the guest that also carries TrouSerS'
+     * tcsd and tpm-tools, copied from this host's Debian packages trousers and tpm-tools).
+     */
+    static synchronized Path guestTpm12() {
+        if (vmDirTpm12 == null) {
+            Path dir = repo().resolve("interop/target/vm");
+            run(List.of(repo().resolve("bin/vm-image-tpm12").toString(), dir.toString()), 900);
+            vmDirTpm12 = dir;
+        }
+        return vmDirTpm12;
     }
 
     /** The bin directory written by {@code jtpm install} (swtpm, swtpm_setup, swtpm_ioctl running jtpm). */

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A vTPM process for QEMU's {@code tpm-emulator} backend, started with the command line libvirt 9 uses
  * ({@code swtpm socket --ctrl type=unixio,path=…,mode=0600 --tpmstate dir=…,mode=0600 --log file=…,level=20
- * --terminate --tpm2}): jtpm through the {@code swtpm} launcher of {@code jtpm install}, or the real swtpm as the
+ * --terminate --tpm2}; without {@code --tpm2} for a TPM 1.2): jtpm through the {@code swtpm} launcher of {@code jtpm install}, or the real swtpm as the
  * reference. It exits when QEMU closes the control channel.
  */
 final class Vtpm implements AutoCloseable {
@@ -41,17 +41,24 @@ final class Vtpm implements AutoCloseable {
 
     /** Starts a vTPM on {@code stateDir} (made if missing) with its control socket and log in {@code runDir}. */
     static Vtpm start(Kind kind, Path stateDir, Path runDir) {
+        return start(kind, stateDir, runDir, true);
+    }
+
+    /** {@link #start(Kind, Path, Path)} of a TPM 2.0 ({@code --tpm2}) or, with {@code tpm2} false, of a TPM 1.2. */
+    static Vtpm start(Kind kind, Path stateDir, Path runDir, boolean tpm2) {
         try {
             Files.createDirectories(stateDir);
             String name = kind.name().toLowerCase() + "-" + System.nanoTime();
             Path ctrl = runDir.resolve(name + ".sock");
             Path log = runDir.resolve(name + ".log");
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(List.of(kind.program().toString(), "socket",
+            List<String> cmd = new java.util.ArrayList<>(List.of(kind.program().toString(), "socket",
                     "--ctrl", "type=unixio,path=" + ctrl + ",mode=0600",
                     "--tpmstate", "dir=" + stateDir + ",mode=0600",
                     "--log", "file=" + log + ",level=20",
-                    "--terminate", "--tpm2"))
+                    "--terminate"));
+            if (tpm2) cmd.add("--tpm2");
+            Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             // Ready when the socket listens (libvirt waits the same way, for the socket file). Connecting to test it
@@ -99,6 +106,12 @@ final class Vtpm implements AutoCloseable {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    /** SIGKILL (Process.destroyForcibly) and waits for the end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError(kind + " did not die of SIGKILL");
     }
 
     @Override
