@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * usage and scheme, unknown handles and the EK. Codes equal everywhere; on success TPM_CERTIFY_INFO(2) equal octet for
  * octet but the key digest (each TPM's key), that digest the SHA-1 of the certified key's modulus, and each signature
  * verified with the JDK (SHA1withRSA) under the certifying key's TPM_PUBKEY; TickStampBlob's signature over
- * TPM_SIGN_INFO ("TSTP", antiReplay, digest ‖ TPM_CURRENT_TICKS) likewise.
+ * TPM_SIGN_INFO ("TSTP", antiReplay, digest ‖ TPM_CURRENT_TICKS) likewise. TPM_GetCapabilitySigned is TPM_BAD_ORDINAL on
+ * both (libtpms is built without it).
  */
 @Timeout(600)
 class Tpm12CertifyDifferentialTest {
@@ -223,6 +224,13 @@ class Tpm12CertifyDifferentialTest {
             for (String[] t : new String[][] {{"signer", "1"}, {"signerNever", "0"}, {"signerInfo", "1"}, {"legacy", "1"},
                     {"signer", "0"}, {"storage", "1"}, {"signerDer", "1"}, {"bindNever", "0"}, {"0x12345678", "0"}}) {
                 tickStamp(j, s, t[0], t[1].equals("1"));
+            }
+            // TPM_GetCapabilitySigned: libtpms (swtpm 0.7.1) is built without it, and so is jtpm
+            for (Side side : List.of(j, s)) {
+                Tpm12Client.Response r = side.c.raw(Tpm12Client.command(0xC1, 0x64, params(side.h("signerNever"), fill(0x73), 1, 4, 0x64)));
+                assertThat(r.rc()).as("GetCapabilitySigned").isEqualTo(0x0A);
+                Tpm12Client.Response ord = side.c.send(Ordinal.GetCapability, params(1, 4, 0x64));
+                assertThat(ord.body()[ord.body().length - 1]).as("TPM_CAP_ORD GetCapabilitySigned").isZero();
             }
             // wrong secrets: five failures in all
             for (int ord : new int[] {Ordinal.CertifyKey, Ordinal.CertifyKey2}) {
