@@ -34,7 +34,7 @@ class Tpm12CommandsFuzzTest {
         }
     }
 
-    private static void check(byte[] cmd, byte[] rsp) {
+    static void check(byte[] cmd, byte[] rsp) {
         if (rsp == null || rsp.length < 10) throw new AssertionError("short response to " + FuzzFrames.hex(cmd));
         ByteBuffer b = ByteBuffer.wrap(rsp);
         int tag = b.getShort(0) & 0xffff;

@@ -48,7 +48,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -347,41 +346,22 @@ class KillTortureTest {
         Path dir = Files.createTempDirectory("jtpm-kill-torture");
         Random rnd = new Random(15);
         Model m = new Model();
-        List<String> violations = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        for (int round = 0; round <= kills; round++) {   // the last round only checks what the last kill left
-            int port = FreePorts.pair();
-            Process p = CrashSafetyTest.startServer(dir, port);
-            try {
-                CrashSafetyTest.awaitPort(port, p);
-                try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
-                    if (round == 0) provision(t, m);
-                    else violations.addAll(verify(t, m, round));
+        KillLoop.Outcome o = KillLoop.run("KillTortureTest", dir, kills, rnd, 900, new KillLoop.Rounds() {
+            @Override public void provision(SwtpmSocketTransport t) throws IOException { KillTortureTest.provision(t, m); }
+
+            @Override public List<String> verify(SwtpmSocketTransport t, int round) throws IOException { return KillTortureTest.verify(t, m, round); }
+
+            @Override
+            public String load(int port, int round, Random r) throws IOException {
+                try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port);
+                     SwtpmControl ctrl = new SwtpmControl(new Endpoint.Tcp("127.0.0.1", port + 1))) {
+                    return hammer(t, ctrl, m, round, r);
                 }
-                if (round == kills) break;
-                if (round % 100 == 99) {
-                    System.out.printf("KillTortureTest: %d kills, %d operations acknowledged, %d violations%n", round,
-                            m.acknowledged, violations.size());
-                }
-                final int r = round;
-                long seed = rnd.nextLong();
-                Thread client = Thread.ofVirtual().start(() -> {
-                    try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port);
-                         SwtpmControl ctrl = new SwtpmControl(new Endpoint.Tcp("127.0.0.1", port + 1))) {
-                        String u = hammer(t, ctrl, m, r, new Random(seed));
-                        if (u != null) synchronized (unexpected) { unexpected.add("round " + r + ": " + u); }
-                    } catch (IOException e) {
-                        // the kill came before the connection
-                    }
-                });
-                Thread.sleep(50 + rnd.nextInt(900));
-                p.destroyForcibly();       // SIGKILL, at a random moment of a command or between two
-                client.join();
-            } finally {
-                p.destroyForcibly();
-                p.waitFor(30, TimeUnit.SECONDS);
             }
-        }
+
+            @Override public String progress() { return m.acknowledged + " operations acknowledged, "; }
+        });
+        List<String> violations = o.violations(), unexpected = o.unexpected();
         StringBuilder ops = new StringBuilder();
         for (Op op : Op.values()) if (op != Op.NONE) ops.append(String.format(" %s %d,", op, m.counts[op.ordinal()]));
         System.out.printf("KillTortureTest: %d kills, %d operations acknowledged (%s), in flight at a kill: %d found applied, "

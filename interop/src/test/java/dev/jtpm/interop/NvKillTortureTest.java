@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -219,36 +218,19 @@ class NvKillTortureTest {
         Path dir = Files.createTempDirectory("jtpm-nv-kill");
         Random rnd = new Random(31);
         Model m = new Model();
-        List<String> violations = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        for (int round = 0; round <= KILLS; round++) {   // the last round only checks what the last kill left
-            int port = FreePorts.pair();
-            Process p = CrashSafetyTest.startServer(dir, port);
-            try {
-                CrashSafetyTest.awaitPort(port, p);
+        KillLoop.Outcome o = KillLoop.run("NvKillTortureTest", dir, KILLS, rnd, 700, new KillLoop.Rounds() {
+            @Override public void provision(SwtpmSocketTransport t) throws IOException { NvKillTortureTest.provision(t, m); }
+
+            @Override public List<String> verify(SwtpmSocketTransport t, int round) throws IOException { return NvKillTortureTest.verify(t, m, round); }
+
+            @Override
+            public String load(int port, int round, Random r) throws IOException {
                 try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
-                    if (round == 0) provision(t, m);
-                    else violations.addAll(verify(t, m, round));
+                    return hammer(t, m, round, r);
                 }
-                if (round == KILLS) break;
-                final int r = round;
-                long seed = rnd.nextLong();
-                Thread client = Thread.ofVirtual().start(() -> {
-                    try (SwtpmSocketTransport t = SwtpmSocketTransport.tcp("127.0.0.1", port)) {
-                        String u = hammer(t, m, r, new Random(seed));
-                        if (u != null) synchronized (unexpected) { unexpected.add("round " + r + ": " + u); }
-                    } catch (IOException e) {
-                        // the kill came before the connection
-                    }
-                });
-                Thread.sleep(50 + rnd.nextInt(700));
-                p.destroyForcibly();       // SIGKILL, at a random moment of a command or between two
-                client.join();
-            } finally {
-                p.destroyForcibly();
-                p.waitFor(30, TimeUnit.SECONDS);
             }
-        }
+        });
+        List<String> violations = o.violations(), unexpected = o.unexpected();
         System.out.printf("NvKillTortureTest: %d kills, %d commands acknowledged (%d NV_Write, %d NV_Increment, %d orderly "
                         + "NV_Increment, %d EvictControl), in flight at a kill: %d found applied, %d not; orderly counter %d "
                         + "(acknowledged increments %d); %d violations%n", KILLS, m.acknowledged, m.writes, m.increments,

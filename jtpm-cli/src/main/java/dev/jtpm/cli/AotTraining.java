@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * The training run of the build's AOT cache (JDK 25, {@code -XX:AOTCacheOutput}): a `jtpm socket` in this JVM on
  * free loopback ports with a temporary state directory, driven the way a VM's first minutes drive it — the control
  * channel's start-up (capabilities, init, locality), Startup, SelfTest, GetCapability, PCR reads and extends,
- * GetRandom, sessions, EK- and SRK-shaped CreatePrimary (RSA and ECC), Shutdown — so the classes, linkage and
- * profiles of that path are in the cache. Not a user command: {@code bin/build} runs it.
+ * GetRandom, sessions, EK- and SRK-shaped CreatePrimary (RSA and ECC), Shutdown; then a swtpm state directory taken
+ * over — so the classes, linkage and profiles of that path are in the cache. Not a user command: {@code bin/build} runs it.
  */
 final class AotTraining {
     private AotTraining() {}
@@ -94,6 +94,30 @@ final class AotTraining {
         } finally {
             instance2.close();
             server2.join(10_000);
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        trainLibtpmsTakeover();
+    }
+
+    /**
+     * A directory swtpm left (libtpms' state made by swtpm 0.7.1, a resource of jtpm-libtpms): opening it converts
+     * both files (tpm-server's ForeignStateFormat), _TPM_Init resumes from the volatile state.
+     */
+    private static void trainLibtpmsTakeover() throws IOException {
+        Path dir = Files.createTempDirectory("jtpm-aot-libtpms");
+        try {
+            for (String name : List.of("tpm2-00.permall", "tpm2-00.volatilestate")) {
+                try (var in = dev.jtpm.libtpms.LibtpmsStateFormat.class.getResourceAsStream("training/" + name)) {
+                    if (in == null) return;
+                    Files.write(dir.resolve(name), in.readAllBytes());
+                }
+            }
+            try (var store = dev.jtpm.server.DirectoryStateStore.open(dir, 0600, java.util.Optional.empty(), true)) {
+                new dev.jtpm.engine.Tpm(dev.jtpm.engine.platform.Platform.of(store)).init();
+            }
+        } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

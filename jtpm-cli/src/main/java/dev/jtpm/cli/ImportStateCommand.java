@@ -40,8 +40,8 @@ final class ImportStateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace state already in the target directory")
     boolean overwrite;
 
-    @Option(names = "--discard-volatile", description = "leave out tpm2-00.volatilestate instead of refusing it: the TPM as"
-            + " it is in NV, as after swtpm_ioctl -i")
+    @Option(names = "--discard-volatile", description = "leave out tpm2-00.volatilestate instead of taking it over: the"
+            + " TPM as it is in NV, as after swtpm_ioctl -i")
     boolean discardVolatile;
 
     @Override
@@ -84,7 +84,8 @@ final class ImportStateCommand implements Callable<Integer> {
             int[] l = s.seedCompatLevels();
             System.out.println("jtpm import-state: imported " + from + " into " + dir + ": " + s.persistentObjects()
                     + " persistent objects, " + s.nvIndices() + " NV indices, " + (s.orderlyState() ? "saved state (Shutdown(STATE))"
-                    : "no saved state") + ", seed compatibility levels EPS " + l[0] + " SPS " + l[1] + " PPS " + l[2]);
+                    : "no saved state") + (s.volatileState() ? ", volatile state (resumes at CMD_INIT)" : "")
+                    + ", seed compatibility levels EPS " + l[0] + " SPS " + l[1] + " PPS " + l[2]);
             return 0;
         } catch (UnsupportedStateException e) {
             System.err.println("jtpm import-state: " + e.getMessage());

@@ -17,7 +17,8 @@ public final class VtpmService implements VtpmInterface, AutoCloseable {
     private final TpmDevice vtpm;
     private final DBusConnection connection;
 
-    private VtpmService(TpmDevice vtpm, DBusConnection connection) {
+    /** {@code connection} null: not on a bus (the fuzz target calls {@link #SendCommand} directly). */
+    VtpmService(TpmDevice vtpm, DBusConnection connection) {
         this.vtpm = vtpm;
         this.connection = connection;
     }

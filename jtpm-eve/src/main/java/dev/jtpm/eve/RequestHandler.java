@@ -37,7 +37,14 @@ public final class RequestHandler {
     /** The reply when the tool lock could not be had in time or the worker cap is reached (EVE ≥ 10.1's text). */
     public static final String BUSY = "Server busy, try again later.";
 
-    private final ToolRunner runner;
+    /** Runs one tool in a working directory: {@link ToolRunner#run}, or a stand-in that starts no process (the fuzz target). */
+    @FunctionalInterface
+    interface Tool {
+        ToolRunner.Result run(String tool, java.util.List<String> arguments, Path workDir) throws InterruptedException;
+    }
+
+    private final Tool runner;
+    private final Duration toolTimeout;
     private final Path workRoot;
     private final Semaphore turn; // null: tools may run side by side
     private final Duration turnWait;
@@ -49,7 +56,13 @@ public final class RequestHandler {
      * @param turnWait how long a request waits for its turn before it is answered {@link #BUSY}
      */
     public RequestHandler(ToolRunner runner, Path workRoot, boolean serialize, Duration turnWait) {
-        this.runner = runner;
+        this(runner::run, runner.timeout(), workRoot, serialize, turnWait);
+    }
+
+    /** As the public constructor, with {@code tool} in place of a {@link ToolRunner} whose time limit is {@code toolTimeout}. */
+    RequestHandler(Tool tool, Duration toolTimeout, Path workRoot, boolean serialize, Duration turnWait) {
+        this.runner = tool;
+        this.toolTimeout = toolTimeout;
         this.workRoot = workRoot;
         this.turn = serialize ? new Semaphore(1, true) : null;
         this.turnWait = turnWait;
@@ -92,7 +105,7 @@ public final class RequestHandler {
         }
         if (result.exitCode() != 0) {
             return text(BACKEND_FAILURE + result.exitCode()
-                    + (result.timedOut() ? " (the tool ran longer than " + runner.timeout().toSeconds() + " s and was killed)" : ""));
+                    + (result.timedOut() ? " (the tool ran longer than " + toolTimeout.toSeconds() + " s and was killed)" : ""));
         }
         EveTPMResponse.Builder reply = EveTPMResponse.newBuilder().setResponse(ByteString.copyFrom(result.output()));
         for (String name : request.getExpectedFilesList()) {

@@ -39,7 +39,7 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
     static final int NV_INDEX_MAGIC = 0x2547265a;
     static final int ANY_OBJECT_MAGIC = 0xfe9a3974;
     static final int OBJECT_MAGIC = 0x75be73af;
-    /** The volatile state's magic (VolatileState_Marshal); not read. */
+    /** The volatile state's magic (VolatileState_Marshal; read by {@link LibtpmsVolatileState}). */
     static final int VOLATILE_STATE_MAGIC = 0x45637889;
     /** libtpms' orderlyState flags above the TPM_SU value. */
     static final int PRE_STARTUP_FLAG = 0x8000, STARTUP_LOCALITY_3 = 0x4000;
@@ -61,7 +61,8 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
 
     /** STATE_RESET_DATA (ms-tpm gr), present after Shutdown(STATE). */
     public record StateReset(Bytes nullProof, Bytes nullSeed, int clearCount, Bytes commandAuditDigest, int restartCount,
-                             int pcrCounter, long commitCounter, Bytes commitNonce, Bytes commitArray) {}
+                             int pcrCounter, long commitCounter, Bytes commitNonce, Bytes commitArray,
+                             long contextCounter, int savedContexts) {}
 
     /** STATE_CLEAR_DATA (ms-tpm gc), present after Shutdown(STATE): enables, platform auth, saved PCRs 0..15. */
     public record StateClear(boolean shEnable, boolean ehEnable, boolean phEnableNV, int platformAlg, Bytes platformPolicy,
@@ -163,11 +164,13 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
         else throw new UnsupportedStateException("PERSISTENT_DATA: timeEpoch of " + clockSize + " octets");
         int ep = 0, sp = 0, pp = 0;
         if (v >= 2) {
+            // a block is read only when the structure's version has it (libtpms' needs_block): libtpms up to 0.8 wrote
+            // an empty "future" block where a later version puts its fields (swtpm's test states)
             NvCursor v3 = c.block("v3");
-            if (v3 != null) {
+            if (v3 != null && v >= 3) {
                 pcrSelection(v3); // the allocation in use (gp.pcrAllocated); the one above takes effect at _TPM_Init
                 NvCursor v4 = v3.block("v4");
-                if (v4 != null) {
+                if (v4 != null && v >= 4) {
                     ep = v4.u8();
                     sp = v4.u8();
                     pp = v4.u8();
@@ -200,7 +203,7 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
         return m;
     }
 
-    private static OrderlyData orderlyData(NvCursor c) throws UnsupportedStateException {
+    static OrderlyData orderlyData(NvCursor c) throws UnsupportedStateException {
         int v = c.header(ORDERLY_DATA_MAGIC, 2, "ORDERLY_DATA");
         long clock = c.u64();
         boolean clockSafe = c.u8() != 0;
@@ -216,17 +219,20 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
         return new OrderlyData(clock, clockSafe);
     }
 
-    private static StateReset stateReset(NvCursor c) throws UnsupportedStateException {
+    static StateReset stateReset(NvCursor c) throws UnsupportedStateException {
         int v = c.header(STATE_RESET_DATA_MAGIC, 4, "STATE_RESET_DATA");
         Bytes nullProof = c.tpm2b(), nullSeed = c.tpm2b();
         int clearCount = c.u32();
         c.u64(); // objectContextID
         int n = c.u16();
+        int saved = 0;
         for (int i = 0; i < n; i++) {
-            if (v <= 3) c.u8(); else c.u16();
+            // contextArray: 0 free, 1..MAX_LOADED_SESSIONS a loaded session's slot, above that a saved session
+            int slot = v <= 3 ? c.u8() : c.u16();
+            if (slot > 3) saved++;
         }
         if (v >= 4) c.u16(); // s_ContextSlotMask
-        c.u64(); // contextCounter
+        long contextCounter = c.u64();
         Bytes auditDigest = c.tpm2b();
         int restartCount = c.u32();
         int pcrCounter = c.u32();
@@ -240,10 +246,10 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
         }
         if (v >= 2) c.skipBlock("STATE_RESET_DATA"); // nullSeedCompatLevel and later
         return new StateReset(nullProof, nullSeed, clearCount, auditDigest, restartCount, pcrCounter, commitCounter,
-                commitNonce, commitArray);
+                commitNonce, commitArray, contextCounter, saved);
     }
 
-    private static StateClear stateClear(NvCursor c) throws UnsupportedStateException {
+    static StateClear stateClear(NvCursor c) throws UnsupportedStateException {
         int v = c.header(STATE_CLEAR_DATA_MAGIC, 2, "STATE_CLEAR_DATA");
         boolean sh = c.bool(), eh = c.bool(), phNv = c.bool();
         int platformAlg = c.u16();
@@ -316,6 +322,38 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
         return maxCount;
     }
 
+    /** An OBJECT's content (after ANY_OBJECT's attributes): the sensitive area is null for a public-only object. */
+    record ObjectBody(TpmtPublic publicArea, TpmtSensitive sensitive, Bytes qualifiedName, int evictHandle, Bytes name,
+                      int seedCompatLevel) {}
+
+    /** OBJECT (0x75be73af): TPMT_PUBLIC, the sensitive area in clear (type 0 and empty when public only), … */
+    static ObjectBody objectBody(NvCursor c, boolean publicOnly) throws UnsupportedStateException {
+        int ov = c.header(OBJECT_MAGIC, 3, "OBJECT");
+        TpmtPublic pub = c.read(TpmtPublic.class);
+        TpmtSensitive sensitive = null;
+        if (publicOnly) {
+            int type = c.u16();
+            if (type != 0 || c.tpm2b().size() != 0 || c.tpm2b().size() != 0) {
+                throw new UnsupportedStateException("a public-only object with a sensitive area");
+            }
+        } else {
+            sensitive = c.read(TpmtSensitive.class);
+        }
+        c.skipBlock("privateExponent");
+        Bytes qualifiedName = c.tpm2b();
+        int evictHandle = c.u32();
+        Bytes name = c.tpm2b();
+        int level = 0;
+        if (ov >= 2) {
+            NvCursor v3 = c.block("OBJECT v3");
+            if (v3 != null && ov >= 3) {
+                level = v3.u8();
+                v3.skipBlock("OBJECT v4");
+            }
+        }
+        return new ObjectBody(pub, sensitive, qualifiedName, evictHandle, name, level);
+    }
+
     private static PersistentObject anyObject(NvCursor c, int handle) throws UnsupportedStateException {
         int av = c.header(ANY_OBJECT_MAGIC, 2, "ANY_OBJECT");
         int attributes = c.u32();
@@ -325,26 +363,13 @@ public record LibtpmsState(PersistentData persistent, OrderlyData orderly, State
         if ((attributes & 0x700) != 0) {
             throw new UnsupportedStateException("persistent object 0x" + Integer.toHexString(handle) + " is a sequence");
         }
-        int ov = c.header(OBJECT_MAGIC, 3, "OBJECT");
-        TpmtPublic pub = c.read(TpmtPublic.class);
-        TpmtSensitive sensitive = c.read(TpmtSensitive.class);
-        c.skipBlock("privateExponent");
-        Bytes qualifiedName = c.tpm2b();
-        int evictHandle = c.u32();
-        Bytes name = c.tpm2b();
-        int level = 0;
-        if (ov >= 2) {
-            NvCursor v3 = c.block("OBJECT v3");
-            if (v3 != null) {
-                level = v3.u8();
-                v3.skipBlock("OBJECT v4");
-            }
-        }
+        ObjectBody o = objectBody(c, false);
         if (av >= 2) c.skipBlock("ANY_OBJECT");
-        if (evictHandle != handle) {
+        if (o.evictHandle() != handle) {
             throw new UnsupportedStateException("persistent object 0x" + Integer.toHexString(handle) + " says it is 0x"
-                    + Integer.toHexString(evictHandle));
+                    + Integer.toHexString(o.evictHandle()));
         }
-        return new PersistentObject(handle, attributes, pub, sensitive, qualifiedName, name, level);
+        return new PersistentObject(handle, attributes, o.publicArea(), o.sensitive(), o.qualifiedName(), o.name(),
+                o.seedCompatLevel());
     }
 }

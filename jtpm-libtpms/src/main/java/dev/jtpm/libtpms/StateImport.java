@@ -61,7 +61,8 @@ public final class StateImport {
     };
 
     /** What an import did, for the one line the command prints. */
-    public record Summary(int nvIndices, int persistentObjects, boolean orderlyState, int[] seedCompatLevels) {}
+    public record Summary(int nvIndices, int persistentObjects, boolean orderlyState, boolean volatileState,
+                          int[] seedCompatLevels) {}
 
     /**
      * Imports {@code from} into {@code to}.
@@ -76,9 +77,10 @@ public final class StateImport {
     }
 
     /**
-     * As {@link #run(Path, Path, boolean, Optional)}, the jtpm state file written with permission bits {@code mode};
-     * with {@code discardVolatile} a volatile state file is left out instead of refused: the TPM is taken over as it
-     * is in NV, as swtpm starts after CMD_INIT with PTM_INIT_FLAG_DELETE_VOLATILE (a start without orderly shutdown).
+     * As {@link #run(Path, Path, boolean, Optional)}, the jtpm state file written with permission bits {@code mode}. A
+     * volatile state file is taken over too (the TPM resumes at CMD_INIT as swtpm would, {@link VolatileImport}); with
+     * {@code discardVolatile} it is left out: the TPM is taken over as it is in NV, as swtpm starts after CMD_INIT with
+     * PTM_INIT_FLAG_DELETE_VOLATILE (a start without orderly shutdown).
      */
     public static Summary run(Path from, Path to, int mode, boolean overwrite, boolean discardVolatile, Optional<StateKey> key)
             throws IOException, UnsupportedStateException {
@@ -91,18 +93,16 @@ public final class StateImport {
             }
             throw new UnsupportedStateException(from + " holds no swtpm TPM 2 state (" + PERMALL + ")");
         }
-        if (Files.exists(from.resolve(VOLATILE)) && !discardVolatile) {
-            throw new UnsupportedStateException(from + " holds volatile state (" + VOLATILE + "), which import-state does not"
-                    + " take over: start swtpm on it, send TPM2_Shutdown, stop it with swtpm_ioctl -s, then import; or give"
-                    + " --discard-volatile to take the TPM as it is in NV (as swtpm_ioctl -i would)");
-        }
         LibtpmsState state;
+        byte[] volatilePayload = null;
         // hold swtpm's lock on the source while reading it: a running swtpm holds it
         try (DirectoryStateStore source = openExisting(from, DirectoryStateStore.DEFAULT_MODE, Optional.empty(),
                 "swtpm state directory")) {
             state = LibtpmsState.parse(payload(Files.readAllBytes(permall), key, permall));
+            Path vol = from.resolve(VOLATILE);
+            if (Files.exists(vol) && !discardVolatile) volatilePayload = payload(Files.readAllBytes(vol), key, vol);
         }
-        return write(state, to, mode, overwrite, key);
+        return write(state, volatilePayload, to, mode, overwrite, key);
     }
 
     /** swtpm's magic of a linear ("file://") state file: "swtpmlin", little-endian. */
@@ -123,21 +123,30 @@ public final class StateImport {
         if (f[8] != 1 || (b.getShort(10) & 0xFFFF) != 192) {
             throw new UnsupportedStateException(from + ": linear state file version " + f[8] + " is not known");
         }
-        if (b.getInt(12 + 12) != 0 && !discardVolatile) {
-            throw new UnsupportedStateException(from + " holds volatile state, which import-state does not take over:"
-                    + " give --discard-volatile to take the TPM as it is in NV");
-        }
-        long offset = b.getInt(12) & 0xFFFFFFFFL, length = b.getInt(16) & 0xFFFFFFFFL;
-        if (offset == 0) throw new UnsupportedStateException(from + " holds no TPM 2 permanent state");
-        if (offset + length > f.length) throw new UnsupportedStateException(from + ": permanent state beyond the file's end");
-        byte[] blob = java.util.Arrays.copyOfRange(f, (int) offset, (int) (offset + length));
-        return write(LibtpmsState.parse(payload(blob, key, from)), to, mode, overwrite, key);
+        byte[] blob = entry(f, b, 0, from);
+        if (blob == null) throw new UnsupportedStateException(from + " holds no TPM 2 permanent state");
+        byte[] vol = discardVolatile ? null : entry(f, b, 1, from);
+        return write(LibtpmsState.parse(payload(blob, key, from)), vol == null ? null : payload(vol, key, from), to, mode,
+                overwrite, key);
     }
 
-    /** Writes the jtpm state, encrypted with {@code key} when given (so that jtpm starts on it with the same --key). */
-    private static Summary write(LibtpmsState state, Path to, int mode, boolean overwrite, Optional<StateKey> key)
-            throws IOException, UnsupportedStateException {
+    /** Entry {@code i} of a linear state file (its offset 0: none). */
+    private static byte[] entry(byte[] f, java.nio.ByteBuffer b, int i, Path from) throws UnsupportedStateException {
+        long offset = b.getInt(12 + 12 * i) & 0xFFFFFFFFL, length = b.getInt(16 + 12 * i) & 0xFFFFFFFFL;
+        if (offset == 0) return null;
+        if (offset + length > f.length) throw new UnsupportedStateException(from + ": state entry " + i + " beyond the file's end");
+        return java.util.Arrays.copyOfRange(f, (int) offset, (int) (offset + length));
+    }
+
+    /**
+     * Writes the jtpm state, encrypted with {@code key} when given (so that jtpm starts on it with the same --key): the
+     * permanent state, and the volatile state when libtpms' is given ({@link VolatileImport}).
+     */
+    private static Summary write(LibtpmsState state, byte[] volatilePayload, Path to, int mode, boolean overwrite,
+                                 Optional<StateKey> key) throws IOException, UnsupportedStateException {
         PersistentState p = toJtpm(state);
+        byte[] volatileBlob = volatilePayload == null ? null
+                : VolatileImport.toJtpm(LibtpmsVolatileState.parse(volatilePayload), p);
         try (DirectoryStateStore target = openExisting(to, mode, key, "target")) {
             boolean hasState = Stream.of(StateKind.values()).anyMatch(k -> Files.exists(target.fileOf(k)));
             if (hasState && !overwrite) {
@@ -146,9 +155,10 @@ public final class StateImport {
             target.delete(StateKind.VOLATILE);
             target.delete(StateKind.SAVESTATE);
             target.store(StateKind.PERMANENT, p.serialize());
+            if (volatileBlob != null) target.store(StateKind.VOLATILE, volatileBlob);
         }
         LibtpmsState.PersistentData pd = state.persistent();
-        return new Summary(p.nvIndices.size(), p.persistentObjects.size(), p.orderlyState == TpmSu.STATE,
+        return new Summary(p.nvIndices.size(), p.persistentObjects.size(), p.orderlyState == TpmSu.STATE, volatileBlob != null,
                 new int[] {pd.epSeedCompatLevel(), pd.spSeedCompatLevel(), pd.ppSeedCompatLevel()});
     }
 
@@ -169,6 +179,8 @@ public final class StateImport {
         try {
             blob = StateBlob.decode(file);
         } catch (StateBlobException e) {
+            byte[] legacy = headerless(file, key);
+            if (legacy != null) return legacy;
             throw new UnsupportedStateException(path + ": not a swtpm state file: " + e.getMessage());
         }
         if ((blob.flags() & StateBlob.BLOB_FLAG_ENCRYPTED) != 0 && key.isEmpty()) {
@@ -178,6 +190,29 @@ public final class StateImport {
             return StateBlob.decodeFile(file, key);
         } catch (StateBlobException e) {
             throw new UnsupportedStateException("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A file without swtpm's blob header, which swtpm reads as a version-1 payload (libtpms' bytes as they are, or
+     * with a key AES-CBC under a zero IV behind a SHA-256 of the data): taken only when the payload then starts with
+     * a libtpms magic (and, encrypted, its hash matched), else null.
+     */
+    static byte[] headerless(byte[] file, Optional<StateKey> key) {
+        if (file.length < 6 || file.length > Integer.MAX_VALUE - StateBlob.HEADER_SIZE) return null;
+        byte[] v1 = new byte[file.length + StateBlob.HEADER_SIZE];
+        v1[0] = 1;
+        v1[1] = 1;
+        v1[3] = StateBlob.HEADER_SIZE;
+        java.nio.ByteBuffer.wrap(v1, 6, 4).putInt(v1.length);
+        System.arraycopy(file, 0, v1, StateBlob.HEADER_SIZE, file.length);
+        try {
+            byte[] payload = StateBlob.decodeFile(v1, key);
+            if (payload.length < 6) return null;
+            int magic = java.nio.ByteBuffer.wrap(payload, 2, 4).getInt();
+            return magic == LibtpmsState.PERSISTENT_ALL_MAGIC || magic == LibtpmsState.VOLATILE_STATE_MAGIC ? payload : null;
+        } catch (StateBlobException e) {
+            return null;
         }
     }
 

@@ -54,6 +54,11 @@ public final class DeviceServer implements AutoCloseable {
             d.close();
             throw e;
         }
+        return serve(device, d, c, log);
+    }
+
+    /** Serves {@code device} on listeners already bound (the fuzz target's in-memory connections); {@code c} null: no control channel. */
+    static DeviceServer serve(TpmDevice device, Acceptor d, Acceptor c, ServerLog log) {
         DeviceServer s = new DeviceServer(device, log, d, c);
         ConnectionThreads.serveEach("jtpm-dev-data", d, s::serveData,
                 e -> log.error("jtpm: data channel accept failed: " + e.getMessage()));

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,10 @@ import java.util.Set;
  * file, never a torn one. An fcntl lock on {@code .lock} (the one swtpm takes) is held while the
  * store is open, except that {@code --migration incoming} opens it unlocked and
  * {@code release-lock-outgoing} gives the lock up ({@link #lock}, {@link #unlock}).
+ *
+ * <p>A file another TPM wrote (swtpm's libtpms state: recognised by a {@link ForeignStateFormat} on the class path,
+ * in swtpm's container or, as swtpm still reads them, without one) is converted at load and served; the file stays
+ * as it is until jtpm first writes or deletes that kind of state, and is then kept as {@code <file>.libtpms}.
  *
  * <p>When it takes the lock at open, the store reads every state file present once with the key
  * (or without one), so a wrong key, a missing key or a tampered file is one clear error before
@@ -179,16 +184,81 @@ public final class DirectoryStateStore implements StateStore {
         } catch (NoSuchFileException e) {
             return null;
         }
+        Foreign known = foreign.get(kind);
+        if (known != null && Arrays.equals(known.raw(), raw)) return known.converted().clone();
+        byte[] payload;
         try {
-            return StateBlob.decodeFile(raw, key);
+            payload = StateBlob.decodeFile(raw, key);
         } catch (StateBlobException e) {
-            throw new StateKeyException(fileOf(kind) + ": " + e.getMessage(), e);
+            payload = tpm12 ? null : headerless(kind, raw);
+            if (payload == null) throw new StateKeyException(fileOf(kind) + ": " + e.getMessage(), e);
         }
+        if (tpm12) return payload;
+        ForeignStateFormat format = ForeignStates.recognise(kind, payload);
+        if (format == null) return payload;
+        byte[] permanent = kind == StateKind.PERMANENT ? null : load(StateKind.PERMANENT);
+        byte[] converted;
+        try {
+            converted = format.convert(kind, payload, permanent);
+        } catch (IOException e) {
+            throw new IOException(fileOf(kind) + ": " + e.getMessage(), e);
+        }
+        foreign.put(kind, new Foreign(raw, converted));
+        System.err.println("jtpm: " + fileOf(kind) + " holds " + format.name() + " state: taken over; when jtpm first"
+                + " writes this state, the file is kept as " + retiredFile(kind).getFileName());
+        return converted.clone();
+    }
+
+    /** A state file another TPM wrote, read in its converted form. */
+    private record Foreign(byte[] raw, byte[] converted) {}
+
+    /** Files of another TPM's format converted at load, by kind: kept (renamed) before jtpm first replaces them. */
+    private final java.util.Map<StateKind, Foreign> foreign = new java.util.EnumMap<>(StateKind.class);
+
+    /** Where a foreign state file goes when jtpm first writes or deletes that kind: {@code <file>.libtpms}. */
+    public Path retiredFile(StateKind kind) { return fileOf(kind).resolveSibling(fileOf(kind).getFileName() + ".libtpms"); }
+
+    /**
+     * swtpm reads a file without a valid blob header as a version-1 payload (plain, or with a key AES-CBC under a
+     * zero IV with a SHA-256 of the data in front): such a payload counts only when a foreign format recognises it.
+     */
+    private byte[] headerless(StateKind kind, byte[] raw) {
+        if (raw.length == 0 || (long) raw.length + StateBlob.HEADER_SIZE > Integer.MAX_VALUE) return null;
+        byte[] v1 = new byte[raw.length + StateBlob.HEADER_SIZE];
+        v1[0] = 1;
+        v1[1] = 1;
+        v1[3] = StateBlob.HEADER_SIZE;
+        ByteBuffer.wrap(v1, 6, 4).putInt(v1.length);
+        System.arraycopy(raw, 0, v1, StateBlob.HEADER_SIZE, raw.length);
+        try {
+            byte[] payload = StateBlob.decodeFile(v1, key);
+            return ForeignStates.recognise(kind, payload) != null ? payload : null;
+        } catch (StateBlobException e) {
+            return null;
+        }
+    }
+
+    /** Keeps a foreign file that jtpm is about to replace or delete, renamed to {@link #retiredFile}. */
+    private void retire(StateKind kind) throws IOException {
+        Foreign f = foreign.remove(kind);
+        if (f == null) return;
+        Path file = fileOf(kind);
+        byte[] now;
+        try {
+            now = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (!Arrays.equals(now, f.raw())) return;
+        // the newest foreign file is the one kept: an older one of the same name was the state before this one
+        Files.move(file, retiredFile(kind), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
     }
 
     @Override
     public synchronized void store(StateKind kind, byte[] blob) throws IOException {
         checkOpen();
+        retire(kind);
         byte[] bytes = StateBlob.encodeFile(blob, key);
         Path tmp = dir.resolve((tpm12 ? "TMP-00." : "TMP2-00.") + kind.fileSuffix());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -205,6 +275,7 @@ public final class DirectoryStateStore implements StateStore {
     @Override
     public synchronized void delete(StateKind kind) throws IOException {
         checkOpen();
+        retire(kind);
         if (Files.deleteIfExists(fileOf(kind))) syncDirectory();
     }
 

@@ -399,12 +399,19 @@ public final class TpmController {
             return Ptm.TPM_SUCCESS;
         }
         try {
-            pushed.put(kind, StateBlob.decodeMigration(blob, (stateFlags & Ptm.STATE_FLAG_ENCRYPTED) != 0, fileKey(),
-                    migrationKey));
+            byte[] payload = StateBlob.decodeMigration(blob, (stateFlags & Ptm.STATE_FLAG_ENCRYPTED) != 0, fileKey(),
+                    migrationKey);
+            // a blob from a swtpm host (libtpms' format) becomes jtpm's; the volatile one needs the permanent state
+            byte[] permanent = kind == StateKind.PERMANENT || ForeignStates.recognise(kind, payload) == null ? null
+                    : pushed.containsKey(StateKind.PERMANENT) ? pushed.get(StateKind.PERMANENT) : store.load(StateKind.PERMANENT);
+            pushed.put(kind, ForeignStates.toJtpm(kind, payload, permanent));
             return Ptm.TPM_SUCCESS;
         } catch (StateBlobException e) {
             log.error("jtpm: SET_STATEBLOB " + kind + ": " + e.getMessage());
             return e.ptmResult();
+        } catch (IOException e) {
+            log.error("jtpm: SET_STATEBLOB " + kind + ": " + e.getMessage());
+            return Ptm.TPM_FAIL;
         }
     }
 }
