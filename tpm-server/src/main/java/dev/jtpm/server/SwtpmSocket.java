@@ -248,9 +248,13 @@ public final class SwtpmSocket {
         return "{ \"type\": \"swtpm\", \"states\": [" + (entries.isEmpty() ? "" : " " + String.join(", ", entries) + " ") + "] }";
     }
 
-    /** The {@code --print-capabilities} JSON, in swtpm's shape, listing only what jtpm implements. */
+    /**
+     * The {@code --print-capabilities} JSON, in swtpm's shape, listing only what jtpm implements. As swtpm 0.7.1's, the
+     * list names both TPM versions with or without {@code --tpm2} (swtpm_setup looks for "tpm-1.2" there before it
+     * drives a TPM 1.2); swtpm adds its rsa-keysize entries only with {@code --tpm2}, jtpm lists none.
+     */
     public static String capabilitiesJson() {
-        return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-2.0\", \"tpm-send-command-header\", \"flags-opt-startup\","
+        return "{ \"type\": \"swtpm\", \"features\": [ \"tpm-1.2\", \"tpm-2.0\", \"tpm-send-command-header\", \"flags-opt-startup\","
                 + " \"flags-opt-disable-auto-shutdown\", \"cmdarg-key-fd\", \"cmdarg-pwd-fd\", \"cmdarg-print-states\","
                 + " \"nvram-backend-dir\", \"cmdarg-migration\" ], \"version\": \"" + VERSION + "\" }";
     }
