@@ -5,7 +5,7 @@
 #   bench/side-by-side.sh [--no-build] [--jmh] [SideBySide options: --iterations N --warmup N --rounds R
 #                          --swtpm PROGRAM --jtpm-launcher --jtpm-jvm-arg ARG --out FILE|-
 #                          --keys-only|--no-keys --key-scale F --sessions-only|--no-sessions --session-scale F
-#                          --nv-only|--no-nv --nv-scale F]
+#                          --nv-only|--no-nv --nv-scale F --pin none|same|split]
 #
 # --jmh also runs the brief JMH benchmarks of the in-process engine and writes their section.
 set -eu

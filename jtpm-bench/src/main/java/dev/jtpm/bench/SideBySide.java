@@ -32,7 +32,8 @@ import java.util.Locale;
  * session measurements' default counts), {@code --no-nv} / {@code --nv-only} (leave out / measure only the NV,
  * Quote and ActivateCredential commands of {@link NvBench}, issue 8's rows, into their own section; the {@code
  * --...-only} options combine: each names a section to measure, and nothing else is), {@code --nv-scale F}
- * (multiplies their default counts).
+ * (multiplies their default counts), {@code --pin none|same|split} (CPU placement, see {@link Pinning}; default
+ * none; needs {@code taskset}).
  *
  * <p>jtpm is started with the JVM options of the {@code jtpm} launcher, read from its
  * {@code jvm_options=(...)} line, so that the benchmark measures what users run.
@@ -60,6 +61,25 @@ public final class SideBySide {
     private boolean nv = true;
     private boolean nvOnly;
     private double nvScale = 1.0;
+    private Pinning pin = Pinning.NONE;
+
+    /** Where the client and the two servers run (Linux CPU affinity, set with {@code taskset -a}). */
+    enum Pinning {
+        /** Wherever the scheduler puts them, as users run them. */
+        NONE,
+        /** The client and both servers on CPU 0: no cross-CPU wake-up, the software's own cost. */
+        SAME,
+        /** The client on CPU 0, both servers on CPU 1: every wake-up crosses CPUs (a client on another core). */
+        SPLIT;
+
+        String describe() {
+            return switch (this) {
+                case NONE -> "";
+                case SAME -> " The client and both servers are pinned to CPU 0 (`taskset -a`): every wake-up stays on one CPU.";
+                case SPLIT -> " The client is pinned to CPU 0 and both servers to CPU 1 (`taskset -a`): every wake-up crosses CPUs.";
+            };
+        }
+    }
 
     private SideBySide() {}
 
@@ -91,6 +111,7 @@ public final class SideBySide {
                 case "--no-nv" -> nv = false;
                 case "--nv-only" -> nvOnly = true;
                 case "--nv-scale" -> nvScale = Double.parseDouble(value(args, ++i, a));
+                case "--pin" -> pin = Pinning.valueOf(value(args, ++i, a).toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -200,6 +221,11 @@ public final class SideBySide {
             Subject sw = startSubject("swtpm", List.of(swtpm), started);
             System.err.printf("jtpm pid %d on 127.0.0.1:%d, swtpm pid %d on 127.0.0.1:%d%n", jtpm.server.pid(),
                     jtpm.server.dataPort, sw.server.pid(), sw.server.dataPort);
+            if (pin != Pinning.NONE) {
+                pinTo(ProcessHandle.current().pid(), 0);
+                pinTo(jtpm.server.pid(), pin == Pinning.SAME ? 0 : 1);
+                pinTo(sw.server.pid(), pin == Pinning.SAME ? 0 : 1);
+            }
             if (!onlySome()) {
                 for (Subject s : List.of(jtpm, sw)) warmUp(s);
                 measure(jtpm, sw);
@@ -237,6 +263,18 @@ public final class SideBySide {
         }
     }
 
+    /** Pins every thread of process {@code pid} to {@code cpu}. */
+    private static void pinTo(long pid, int cpu) throws IOException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(cpu), Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (p.waitFor() != 0) throw new IOException("taskset -a -p -c " + cpu + " " + pid + " failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     private void writeSection(String name, String body) throws IOException {
         if (out.toString().equals("-")) return;
         BenchmarksDoc.update(out, name, body);
@@ -261,8 +299,9 @@ public final class SideBySide {
                 + serversLine()
                 + " One client drives both: " + connection + " written, the response read as its 10-byte header and then the rest (as QEMU and the TCTIs read it)."
                 + " Warm-up: " + warmup + " commands of each kind per server; then " + iterations
-                + " measured per command and server, in " + rounds + " interleaved rounds."
-                + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (above 1: jtpm is slower).\n\n"
+                + " measured per command and server, in " + rounds + " interleaved rounds." + pin.describe()
+                + " Latency is client-side round trip in µs; ratio = jtpm / swtpm (above 1: jtpm is slower);"
+                + " \"rounds\" gives the lowest and highest of the per-round medians (how much the median moved within the run).\n\n"
                 + table;
     }
 
@@ -412,7 +451,16 @@ public final class SideBySide {
                     }
                 }
             }
-            System.err.printf("round %d/%d done%n", r + 1, rounds);
+            StringBuilder medians = new StringBuilder();
+            for (BenchCommand c : BenchCommand.values()) {
+                for (Subject s : List.of(a, b)) {
+                    if (s.failure[c.ordinal()] != 0) continue;
+                    long[] part = java.util.Arrays.copyOfRange(s.samples[c.ordinal()], from, to);
+                    medians.append(String.format(Locale.ROOT, " %.1f", LatencyStats.of(part, part.length).medianMicros()));
+                }
+                medians.append(" |");
+            }
+            System.err.printf("round %d/%d done; medians µs (a b per command):%s%n", r + 1, rounds, medians);
         }
     }
 
@@ -423,16 +471,18 @@ public final class SideBySide {
 
     private String table(Subject jtpm, Subject sw) {
         StringBuilder t = new StringBuilder();
-        t.append("| command | jtpm median µs | jtpm p99 µs | swtpm median µs | swtpm p99 µs | median ratio | p99 ratio |\n");
-        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        t.append("| command | jtpm median µs | jtpm rounds | jtpm p99 µs | swtpm median µs | swtpm rounds | swtpm p99 µs | median ratio | p99 ratio |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchCommand c : BenchCommand.values()) {
             int i = c.ordinal();
             LatencyStats j = jtpm.failure[i] == 0 ? LatencyStats.of(jtpm.samples[i], iterations) : null;
             LatencyStats s = sw.failure[i] == 0 ? LatencyStats.of(sw.samples[i], iterations) : null;
             t.append("| ").append(c.label()).append(" | ")
                     .append(j == null ? na(jtpm.failure[i]) : f(j.medianMicros())).append(" | ")
+                    .append(j == null ? "–" : roundSpread(jtpm.samples[i])).append(" | ")
                     .append(j == null ? na(jtpm.failure[i]) : f(j.p99Micros())).append(" | ")
                     .append(s == null ? na(sw.failure[i]) : f(s.medianMicros())).append(" | ")
+                    .append(s == null ? "–" : roundSpread(sw.samples[i])).append(" | ")
                     .append(s == null ? na(sw.failure[i]) : f(s.p99Micros())).append(" | ")
                     .append(j == null || s == null ? "–" : String.format(Locale.ROOT, "%.2f", j.medianMicros() / s.medianMicros()))
                     .append(" | ")
@@ -440,6 +490,20 @@ public final class SideBySide {
                     .append(" |\n");
         }
         return t.toString();
+    }
+
+    /** The lowest and highest per-round median of {@code samples}, as "a–b" in µs. */
+    private String roundSpread(long[] samples) {
+        double lo = Double.MAX_VALUE, hi = 0;
+        int perRound = iterations / rounds;
+        for (int r = 0; r < rounds; r++) {
+            int from = r * perRound, to = r == rounds - 1 ? iterations : from + perRound;
+            long[] part = java.util.Arrays.copyOfRange(samples, from, to);
+            double m = LatencyStats.of(part, part.length).medianMicros();
+            lo = Math.min(lo, m);
+            hi = Math.max(hi, m);
+        }
+        return f(lo) + "–" + f(hi);
     }
 
     private int scaled(int n) { return Math.max(1, (int) Math.round(n * keyScale)); }

@@ -153,11 +153,12 @@ final class InstallCommand implements Callable<Integer> {
         if (runtime.aotCache() != null) {
             // Only a cache newer than every jar: the JDK 25 JVM took a cache made before a rebuild (bin/test
             // repackages the jars, bin/build alone retrains) and failed with NoSuchMethodError in the new code.
+            // The shell's own -nt over each jar and the lib directory's entries, not find: no program runs before java.
             s.append("aot=").append(quote(runtime.aotCache().toString())).append('\n');
-            s.append("if [ -r \"$aot\" ] && [ -z \"$(find");
-            for (Path p : runtime.paths()) s.append(' ').append(quote(p.toString()));
-            s.append(" -newer \"$aot\" -print -quit 2>/dev/null)\" ]; then\n");
-            s.append("  set -- -XX:AOTCache=\"$aot\" -Xlog:aot=off -Xlog:cds=off \"$@\"\nfi\n");
+            s.append("if [ -r \"$aot\" ]; then\n  aot_ok=1\n  for f in");
+            for (Path p : runtime.paths()) s.append(' ').append(quote(p.toString())).append(' ').append(quote(p.toString())).append("/*");
+            s.append("; do\n    if [ \"$f\" -nt \"$aot\" ]; then aot_ok=; fi\n  done\n");
+            s.append("  if [ -n \"$aot_ok\" ]; then set -- -XX:AOTCache=\"$aot\" -Xlog:aot=off -Xlog:cds=off \"$@\"; fi\nfi\n");
         }
         s.append("exec \"$java\" \"$@\"\n");
         return s.toString();

@@ -158,6 +158,17 @@ public final class LocalCa {
         return TcgCertificates.platform(issuer(), nextSerial(), vmid, ek, platform, use);
     }
 
+    /** Issues a TPM 1.2 EK certificate (swtpm_cert's form without --tpm2). */
+    public X509Certificate issueEk12(PublicKey ek, TcgCertificates.TpmInfo tpm) throws IOException, GeneralSecurityException {
+        return TcgCertificates.ek12(issuer(), nextSerial(), ek, tpm);
+    }
+
+    /** Issues a TPM 1.2 platform certificate over the EK's key (swtpm_cert's form without --tpm2). */
+    public byte[] issuePlatform12(PublicKey ek, TcgCertificates.TpmInfo tpm, TcgCertificates.PlatformInfo platform)
+            throws IOException, GeneralSecurityException {
+        return TcgCertificates.platform12(issuer(), nextSerial(), ek, tpm, platform);
+    }
+
     /**
      * Issues a TLS server or client certificate for a new key (serial from the serial file, under the lock).
      *

@@ -29,7 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code jtpm setup}: swtpm_setup 0.7.1's command line (TPM 2 only) over an in-process TPM. The TPM is
+ * {@code jtpm setup}: swtpm_setup 0.7.1's command line over an in-process TPM (a TPM 2 with {@code --tpm2}, else a
+ * TPM 1.2: {@link Setup12}). The TPM is
  * manufactured in memory and its state written to the directory only when every step succeeded, under
  * the state directory's {@code .lock} (the lock a running server holds: such a directory is refused and
  * left as it was), through {@link DirectoryStateStore} (swtpm's file names and container, encrypted with
@@ -103,10 +104,10 @@ public final class Setup {
         throw new UsageException("unrecognized option '" + arg + "'");
     }
 
-    /** swtpm_setup 0.7.1's {@code --print-capabilities}, listing only what jtpm setup does. */
+    /** swtpm_setup 0.7.1's {@code --print-capabilities} (same order), listing only what jtpm setup does. */
     public static String capabilitiesJson() {
-        return "{ \"type\": \"swtpm_setup\", \"features\": [ \"tpm-2.0\", \"cmdarg-keyfile-fd\", \"cmdarg-pwdfile-fd\","
-                + " \"cmdarg-write-ek-cert-files\", \"cmdarg-create-config-files\", \"cmdarg-reconfigure-pcr-banks\","
+        return "{ \"type\": \"swtpm_setup\", \"features\": [ \"tpm-1.2\", \"tpm-2.0\", \"cmdarg-keyfile-fd\", \"cmdarg-pwdfile-fd\","
+                + " \"tpm12-not-need-root\", \"cmdarg-write-ek-cert-files\", \"cmdarg-create-config-files\", \"cmdarg-reconfigure-pcr-banks\","
                 + " \"tpm2-rsa-keysize-2048\", \"tpm2-rsa-keysize-3072\" ], \"version\": \"" + SwtpmSocket.VERSION + "\" }";
     }
 
@@ -163,9 +164,12 @@ public final class Setup {
     }
 
     private static int setup(Args a, Map<String, String> env, Log log) throws SetupException, IOException, GeneralSecurityException {
-        if (!a.has("tpm2")) throw new SetupException("jtpm setup: only TPM 2 is supported: add --tpm2");
-        for (String o : List.of("take-ownership", "ownerpass", "srkpass", "owner-well-known", "srk-well-known"))
-            if (a.has(o)) throw new SetupException("jtpm setup: --" + o + " is for TPM 1.2, which jtpm does not support");
+        boolean tpm2 = a.has("tpm2");
+        if (tpm2 && a.has("take-ownership")) throw new SetupException("Taking ownership is not supported for TPM 2.");
+        if (!tpm2) {
+            for (String o : List.of("ecc", "create-spk", "reconfigure", "ecc-p256", "profile"))
+                if (a.has(o)) throw new SetupException("--" + o + " requires --tpm2.");
+        }
         if (a.has("runas") && !a.get("runas").equals(System.getProperty("user.name")))
             throw new SetupException("jtpm setup: --runas is not supported (run jtpm setup as " + a.get("runas") + ")");
         if (a.has("tpm")) log.info("Note: --tpm is ignored: jtpm setup manufactures the TPM in-process.");
@@ -182,11 +186,15 @@ public final class Setup {
 
         int rsaBits = switch (a.values().getOrDefault("rsa-keysize", "2048")) {
             case "2048" -> 2048;
-            case "3072", "max" -> 3072;
+            case "max" -> tpm2 ? 3072 : 2048;
+            case "3072" -> {
+                if (!tpm2) throw new SetupException("3072 bit RSA keys are not supported by a TPM 1.2.");
+                yield 3072;
+            }
             default -> throw new SetupException("Unsupported RSA key size " + a.get("rsa-keysize") + ".");
         };
         boolean ekCert = a.has("create-ek-cert"), platformCert = a.has("create-platform-cert");
-        boolean createEk = a.has("createek") || ekCert || platformCert;
+        boolean createEk = a.has("createek") || ekCert || platformCert || a.has("take-ownership");
         if (reconfigure && createEk) throw new SetupException("Reconfiguration is not supported with creation of EK or certificates");
         Optional<StateKey> key = stateKey(a);
 
@@ -208,7 +216,7 @@ public final class Setup {
         }
         List<String> pcrBanks = banks.equals(List.of("-")) ? null : banks;
 
-        Path permall = dir.resolve("tpm2-00." + StateKind.PERMANENT.fileSuffix());
+        Path permall = dir.resolve((tpm2 ? "tpm2-00." : "tpm-00.") + StateKind.PERMANENT.fileSuffix());
         boolean exists = Files.exists(permall);
         // --profile eve on an existing state adds EVE's keys to it (idempotent, as EVE's tpmmgr)
         boolean eveOnExisting = eve && exists && !overwrite && !reconfigure;
@@ -224,6 +232,7 @@ public final class Setup {
         if (a.has("write-ek-cert-files") && !Files.isWritable(Path.of(a.get("write-ek-cert-files"))))
             throw new SetupException("jtpm setup: cannot write to directory " + a.get("write-ek-cert-files"));
 
+        if (!tpm2) return Setup12.setup(a, dir, key, ekCert || platformCert ? certMaker(a, conf, env, log, false) : null, log);
         Manufacture.Certificates certs = ekCert || platformCert
                 ? certificates(a, conf, env, log) : null;
 
@@ -319,10 +328,13 @@ public final class Setup {
     }
 
     /** The TPM's identity as swtpm_setup passes it to the certificate tool (jtpm's CMD_GET_INFO values). */
-    static TcgCertificates.TpmInfo tpmInfo() {
+    static TcgCertificates.TpmInfo tpmInfo() { return tpmInfo(true); }
+
+    /** {@link #tpmInfo()} of the TPM 2.0 or (without {@code tpm2}) the TPM 1.2: family 1.2, level 2, revision 116. */
+    static TcgCertificates.TpmInfo tpmInfo(boolean tpm2) {
         return new TcgCertificates.TpmInfo(String.format("id:%08X", TpmIdentity.MANUFACTURER), TpmIdentity.MODEL,
-                String.format("id:%08X", TpmIdentity.FIRMWARE_VERSION), TpmIdentity.SPEC_FAMILY, TpmIdentity.SPEC_LEVEL,
-                TpmIdentity.SPEC_REVISION);
+                String.format("id:%08X", TpmIdentity.FIRMWARE_VERSION), tpm2 ? TpmIdentity.SPEC_FAMILY : "1.2",
+                tpm2 ? TpmIdentity.SPEC_LEVEL : 2, tpm2 ? TpmIdentity.SPEC_REVISION : 116);
     }
 
     /**
@@ -334,11 +346,35 @@ public final class Setup {
             throws IOException, GeneralSecurityException, SetupException {
         String vmid = a.get("vmid");
         var use = new TcgCertificates.KeyUse(a.has("allow-signing"), a.has("decryption") || !a.has("allow-signing"));
+        CertMaker m = certMaker(a, conf, env, log, true);
+        if (m.tool() != null) return m.tool();
+        LocalCa ca = m.ca();
+        var platform = m.platform();
+        return new Manufacture.Certificates() {
+            @Override
+            public byte[] ek(EkKind kind, PublicKey key) throws IOException, GeneralSecurityException {
+                return ca.issueEk(vmid, key, tpmInfo(), use).getEncoded();
+            }
+
+            @Override
+            public byte[] platform(EkKind kind, PublicKey key) throws IOException, GeneralSecurityException {
+                return ca.issuePlatform(vmid, key, platform, use).getEncoded();
+            }
+        };
+    }
+
+    /** Who makes the certificates: a local CA with the platform's identity, or an external create_certs_tool. */
+    record CertMaker(LocalCa ca, TcgCertificates.PlatformInfo platform, ExternalCertTool tool) {}
+
+    static CertMaker certMaker(Args a, Map<String, String> conf, Map<String, String> env, Log log, boolean tpm2)
+            throws IOException, GeneralSecurityException {
+        String vmid = a.get("vmid");
         String tool = conf.get("create_certs_tool");
         String optsFile = conf.get("create_certs_tool_options");
         String toolName = tool == null ? null : Path.of(tool).getFileName().toString();
         if (!a.has("localca-dir") && tool != null && !toolName.equals("swtpm_localca"))
-            return new ExternalCertTool(tool, conf.get("create_certs_tool_config"), optsFile, vmid, a.get("logfile"), tpmInfo());
+            return new CertMaker(null, null, new ExternalCertTool(tool, conf.get("create_certs_tool_config"), optsFile, vmid,
+                    a.get("logfile"), tpmInfo(tpm2), tpm2));
         LocalCa.Layout layout;
         if (a.has("localca-dir")) {
             layout = LocalCa.Layout.in(Path.of(a.get("localca-dir")));
@@ -358,29 +394,20 @@ public final class Setup {
                 opts.getOrDefault("--platform-version", SwtpmSocket.VERSION));
         LocalCa ca = LocalCa.open(layout);
         log.info("Using the local CA in " + layout.dir() + ".");
-        return new Manufacture.Certificates() {
-            @Override
-            public byte[] ek(EkKind kind, PublicKey key) throws IOException, GeneralSecurityException {
-                return ca.issueEk(vmid, key, tpmInfo(), use).getEncoded();
-            }
-
-            @Override
-            public byte[] platform(EkKind kind, PublicKey key) throws IOException, GeneralSecurityException {
-                return ca.issuePlatform(vmid, key, platform, use).getEncoded();
-            }
-        };
+        return new CertMaker(ca, platform, null);
     }
 
     /** swtpm_setup's way of running a create_certs_tool: its arguments, ek.cert / platform.cert in a temporary directory. */
     record ExternalCertTool(String tool, String config, String options, String vmid, String logfile,
-                            TcgCertificates.TpmInfo info) implements Manufacture.Certificates {
+                            TcgCertificates.TpmInfo info, boolean tpm2) implements Manufacture.Certificates {
         @Override
         public byte[] ek(EkKind kind, PublicKey key) throws IOException { return run("ek", key, "ek.cert"); }
 
         @Override
         public byte[] platform(EkKind kind, PublicKey key) throws IOException { return run("platform", key, "platform.cert"); }
 
-        private byte[] run(String type, PublicKey key, String file) throws IOException {
+        /** Runs the tool for {@code type} (ek, platform); answers the file it wrote (a TPM 1.2's with its header). */
+        byte[] run(String type, PublicKey key, String file) throws IOException {
             Path tmp = Files.createTempDirectory("jtpm-setup.certs.");
             try {
                 List<String> cmd = new ArrayList<>(List.of(tool, "--type", type, "--ek", ekParam(key), "--dir", tmp.toString()));
@@ -388,7 +415,8 @@ public final class Setup {
                 if (vmid != null) cmd.addAll(List.of("--vmid", vmid));
                 cmd.addAll(List.of("--tpm-spec-family", info.specFamily(), "--tpm-spec-level", Integer.toString(info.specLevel()),
                         "--tpm-spec-revision", Integer.toString(info.specRevision()), "--tpm-manufacturer", info.manufacturer(),
-                        "--tpm-model", info.model(), "--tpm-version", info.version(), "--tpm2"));
+                        "--tpm-model", info.model(), "--tpm-version", info.version()));
+                if (tpm2) cmd.add("--tpm2");
                 if (config != null) cmd.addAll(List.of("--configfile", config));
                 if (options != null) cmd.addAll(List.of("--optsfile", options));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -430,7 +458,7 @@ public final class Setup {
     }
 
     /** swtpm_setup's logging: to the log file when given (appended), else messages to stdout and errors to stderr. */
-    private static final class Log {
+    static final class Log {
         private final Path file;
         private final PrintStream out, err;
 
@@ -468,9 +496,9 @@ public final class Setup {
     }
 
     static final String USAGE = """
-            Usage: jtpm setup [options]   (swtpm_setup 0.7.1's options; TPM 2 only)
+            Usage: jtpm setup [options]   (swtpm_setup 0.7.1's options)
 
-            --tpm2                   : required: set up a TPM 2
+            --tpm2                   : set up a TPM 2 (without it: a TPM 1.2, state files tpm-00.*)
             --tpm-state|--tpmstate <dir>|dir://<dir>
                                      : the TPM's state directory (mandatory)
             --createek               : create the EKs (RSA at 0x81010001, ECC P-384 at 0x81010016)
@@ -483,7 +511,15 @@ public final class Setup {
             --ecc                    : the storage primary key is ECC (P-384)
             --allow-signing          : non-standard EKs that can sign (their templates go to NV)
             --decryption             : EKs that decrypt (the default unless --allow-signing)
-            --lock-nvram             : write-lock the NV indices written
+            --lock-nvram             : write-lock the NV indices written (TPM 1.2: set nvLocked)
+            TPM 1.2 only:
+            --take-ownership         : take ownership (implies --createek); EK certificate at NV 0x1000f000,
+                                       platform certificate (only with --create-ek-cert) at 0x1000f002
+            --ownerpass <pw> | --owner-well-known
+                                     : the owner secret SHA-1(pw) (default pw "ooo"); well-known: SHA-1 of
+                                       20 zero octets, as swtpm_setup 0.7.1
+            --srkpass <pw> | --srk-well-known
+                                     : the SRK secret, likewise (default pw "sss")
             --rsa-keysize 2048|3072|max
                                      : the RSA EK's key size (default 2048)
             --pcr-banks <list>|-     : PCR banks to activate (default sha256; '-' leaves all active)

@@ -151,6 +151,94 @@ public final class TcgCertificates {
         return sign(b, issuer.key());
     }
 
+    /** tcg-at-platformManufacturer, tcg-at-platformModel, tcg-at-platformVersion of TPM 1.2 (swtpm_cert without --tpm2). */
+    public static final ASN1ObjectIdentifier PLATFORM_MANUFACTURER_12 = new ASN1ObjectIdentifier("2.23.133.2.4"),
+            PLATFORM_MODEL_12 = new ASN1ObjectIdentifier("2.23.133.2.5"),
+            PLATFORM_VERSION_12 = new ASN1ObjectIdentifier("2.23.133.2.6");
+
+    /**
+     * A TPM 1.2 EK certificate as swtpm_cert 0.7.1 writes it without {@code --tpm2}: the TPM 2 form but with an empty
+     * subject, keyUsage keyEncipherment only, and signed with SHA-1 (sha1WithRSAEncryption).
+     */
+    public static X509Certificate ek12(Issuer issuer, BigInteger serial, PublicKey ek, TpmInfo tpm)
+            throws IOException, GeneralSecurityException {
+        var b = builder(issuer, serial, new X500Name(new RDN[0]), ek);
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.getInstance(KP_EK_CERTIFICATE)));
+        b.addExtension(Extension.subjectAlternativeName, true, directoryName(tpmAttributes(tpm)));
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.subjectDirectoryAttributes, false, specification(tpm));
+        b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(issuer.certificate()));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyEncipherment));
+        return sign(b, issuer.key(), "SHA1");
+    }
+
+    /**
+     * A TPM 1.2 platform certificate as swtpm_cert 0.7.1 writes it without {@code --tpm2}: empty subject, a critical
+     * subjectAltName whose directoryName is swtpm_cert's PlatformCertificateSAN (a SEQUENCE of the TPM's three
+     * attribute sets and the platform's three, tcg-at-platformManufacturer/-Model/-Version 2.23.133.2.4-6), basic
+     * constraints, authority key id, keyUsage keyEncipherment, extendedKeyUsage 2.23.133.8.2; SHA-1. Answers the DER:
+     * that directoryName is no X.500 Name the JDK's certificate parser accepts (openssl and GnuTLS do).
+     */
+    public static byte[] platform12(Issuer issuer, BigInteger serial, PublicKey ek, TpmInfo tpm,
+                                             PlatformInfo platform) throws IOException, GeneralSecurityException {
+        var b = builder(issuer, serial, new X500Name(new RDN[0]), ek);
+        ASN1EncodableVector tpmSets = new ASN1EncodableVector(), platformSets = new ASN1EncodableVector();
+        for (var atv : tpmAttributes(tpm)) tpmSets.add(new DERSet(atv));
+        for (var atv : List.of(new AttributeTypeAndValue(PLATFORM_MANUFACTURER_12, new DERUTF8String(platform.manufacturer())),
+                new AttributeTypeAndValue(PLATFORM_MODEL_12, new DERUTF8String(platform.model())),
+                new AttributeTypeAndValue(PLATFORM_VERSION_12, new DERUTF8String(platform.version()))))
+            platformSets.add(new DERSet(atv));
+        var san = new DERSequence(new org.bouncycastle.asn1.DERTaggedObject(true, 4,
+                new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {new DERSequence(tpmSets), new DERSequence(platformSets)})));
+        b.addExtension(Extension.subjectAlternativeName, true, san);
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(issuer.certificate()));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyEncipherment));
+        b.addExtension(Extension.extendedKeyUsage, false,
+                new ExtendedKeyUsage(KeyPurposeId.getInstance(KP_PLATFORM_CERTIFICATE)));
+        try {
+            return b.build(new JcaContentSignerBuilder(signatureAlgorithm(issuer.key(), "SHA1")).build(issuer.key())).getEncoded();
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    /** TCG_PCCLIENT_STORED_CERT tag and TCG_FULL_CERT tag: the header a TPM 1.2 certificate has in NV. */
+    public static final int TAG_PCCLIENT_STORED_CERT = 0x1001, TAG_PCCLIENT_FULL_CERT = 0x1002;
+
+    /**
+     * {@code der} behind the 7-octet TCG_PCCLIENT_STORED_FULL_CERT_HEADER (tag 0x1001, certType 0, certSize = the
+     * DER's length + 2, tag 0x1002): how swtpm_cert {@code --add-header} writes a TPM 1.2 certificate for NV.
+     */
+    public static byte[] withStoredCertHeader(byte[] der) {
+        if (der.length + 2 > 0xFFFF) throw new IllegalArgumentException("certificate too large for a TCG header");
+        byte[] r = new byte[7 + der.length];
+        r[0] = 0x10;
+        r[1] = 0x01;
+        r[3] = (byte) ((der.length + 2) >> 8);
+        r[4] = (byte) (der.length + 2);
+        r[5] = 0x10;
+        r[6] = 0x02;
+        System.arraycopy(der, 0, r, 7, der.length);
+        return r;
+    }
+
+    private static List<AttributeTypeAndValue> tpmAttributes(TpmInfo tpm) {
+        return List.of(new AttributeTypeAndValue(TPM_MANUFACTURER, new DERUTF8String(tpm.manufacturer())),
+                new AttributeTypeAndValue(TPM_MODEL, new DERUTF8String(tpm.model())),
+                new AttributeTypeAndValue(TPM_VERSION, new DERUTF8String(tpm.version())));
+    }
+
+    private static SubjectDirectoryAttributes specification(TpmInfo tpm) {
+        ASN1EncodableVector spec = new ASN1EncodableVector();
+        spec.add(new DERUTF8String(tpm.specFamily()));
+        spec.add(new ASN1Integer(tpm.specLevel()));
+        spec.add(new ASN1Integer(tpm.specRevision()));
+        var sda = new java.util.Vector<Attribute>();
+        sda.add(new Attribute(TPM_SPECIFICATION, new DERSet(new DERSequence(spec))));
+        return new SubjectDirectoryAttributes(sda);
+    }
+
     /** A CA certificate: self-signed when {@code issuer} is null. */
     public static X509Certificate ca(X500Name subject, PublicKey key, PrivateKey signingKey, X509Certificate issuer,
                                      BigInteger serial) throws IOException, GeneralSecurityException {
@@ -198,11 +286,19 @@ public final class TcgCertificates {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
-        String alg = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC", "ECDSA" -> "SHA256withECDSA";
+        return sign(b, key, "SHA256");
+    }
+
+    private static String signatureAlgorithm(PrivateKey key, String digest) throws GeneralSecurityException {
+        return switch (key.getAlgorithm()) {
+            case "RSA" -> digest + "withRSA";
+            case "EC", "ECDSA" -> digest + "withECDSA";
             default -> throw new GeneralSecurityException("unsupported CA key algorithm " + key.getAlgorithm());
         };
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key, String digest) throws GeneralSecurityException {
+        String alg = signatureAlgorithm(key, digest);
         try {
             return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(key)));
         } catch (OperatorCreationException e) {

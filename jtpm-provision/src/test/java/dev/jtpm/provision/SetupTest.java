@@ -251,7 +251,8 @@ class SetupTest {
         }
         assertThat(setup("--tpm2", "--bogus").err()).contains("unrecognized option '--bogus'");
         assertThat(setup("--tpm2", "--create").err()).contains("ambiguous");
-        for (String[] args : List.of(new String[] {"--tpm-state", "/tmp"}, new String[] {"--tpm2"},
+        for (String[] args : List.of(new String[] {"--tpm-state", "/tmp", "--ecc"}, new String[] {"--tpm2"},
+                new String[] {"--tpm-state", "/tmp", "--create-spk"}, new String[] {"--tpm-state", "/tmp", "--rsa-keysize", "3072"},
                 new String[] {"--tpm2", "--tpm-state", "/tmp", "--rsa-keysize", "1024"},
                 new String[] {"--tpm2", "--tpm-state", "/tmp", "--cipher", "des"},
                 new String[] {"--tpm2", "--tpm-state", "/tmp", "--take-ownership"},
@@ -314,10 +315,9 @@ class SetupTest {
     void printCapabilities_isSwtpmSetupsJson() {
         Result r = setup("--print-capabilities");
         assertThat(r.exit()).isZero();
-        assertThat(r.out().strip()).startsWith("{ \"type\": \"swtpm_setup\", \"features\": [ \"tpm-2.0\", \"cmdarg-keyfile-fd\"")
+        assertThat(r.out().strip()).startsWith("{ \"type\": \"swtpm_setup\", \"features\": [ \"tpm-1.2\", \"tpm-2.0\", \"cmdarg-keyfile-fd\"")
                 .contains("\"cmdarg-pwdfile-fd\"", "\"cmdarg-create-config-files\"", "\"cmdarg-reconfigure-pcr-banks\"",
-                        "\"tpm2-rsa-keysize-3072\"")
-                .doesNotContain("tpm-1.2");
+                        "\"tpm2-rsa-keysize-3072\"", "\"tpm12-not-need-root\"");
     }
 
     @Test

@@ -63,6 +63,18 @@ class RsaSchemesTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void privateOperation_aWrongResultFailsTheFaultCheck() {
+        // a wrong private exponent stands for a fault in one CRT half: d + (p-1) changes dQ only
+        RsaKey k = PrimaryKeys.rsa(TpmAlg.SHA256, PrimaryKeysTest.SEED, new byte[] {43}, 1024, 0);
+        java.math.BigInteger wrongD = k.d().add(k.p().subtract(java.math.BigInteger.ONE));
+        RsaKey faulty = new RsaKey(k.n(), k.e(), k.p(), k.q(), wrongD);
+        java.math.BigInteger c = java.math.BigInteger.valueOf(12345).modPow(k.e(), k.n());
+        assertThatThrownBy(() -> faulty.privateOperation(c)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("check");
+        assertThat(k.privateOperation(c)).isEqualTo(java.math.BigInteger.valueOf(12345));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512})
     void rsapss_saltAsLongAsTheDigest_verifiesWithTheJdk(int hashAlg) throws Exception {

@@ -16,12 +16,12 @@ public final class Acceptors {
 
     /** Like {@link #bind(ChannelSpec)}; {@code log} is told about TLS handshakes that fail (refused clients). */
     public static Acceptor bind(ChannelSpec spec, ServerLog log) throws IOException {
-        return switch (spec) {
-            case ChannelSpec.Tcp t -> Listener.tcp(t.bindAddr(), t.port());
-            case ChannelSpec.UnixIo u -> Listener.unix(u.path(), u.mode(), u.owner());
-            case ChannelSpec.Tls t -> TlsListener.bind(t.bindAddr(), t.port(), t.files(), log);
-            case ChannelSpec.Mssim m -> throw new IllegalArgumentException("an mssim channel is two listeners");
-            case ChannelSpec.Fd f -> throw new IllegalArgumentException("an inherited descriptor is not a listener");
-        };
+        // if/instanceof, not a pattern switch: this runs at every `jtpm socket` start, and a pattern switch spins a
+        // class at its first use that the AOT cache cannot hold
+        if (spec instanceof ChannelSpec.Tcp t) return Listener.tcp(t.bindAddr(), t.port());
+        if (spec instanceof ChannelSpec.UnixIo u) return Listener.unix(u.path(), u.mode(), u.owner());
+        if (spec instanceof ChannelSpec.Tls t) return TlsListener.bind(t.bindAddr(), t.port(), t.files(), log);
+        if (spec instanceof ChannelSpec.Mssim) throw new IllegalArgumentException("an mssim channel is two listeners");
+        throw new IllegalArgumentException("an inherited descriptor is not a listener");
     }
 }

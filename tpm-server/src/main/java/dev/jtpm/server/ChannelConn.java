@@ -25,13 +25,40 @@ final class ChannelConn implements Conn {
             readView = ByteBuffer.wrap(b);
         }
         readView.limit(off + len).position(off);
+        if (!ch.isBlocking()) ch.configureBlocking(true); // left non-blocking by a spin
+        return ch.read(readView);
+    }
+
+    /**
+     * Polls in non-blocking mode until data comes or {@code spinNanos} pass, then blocks. The channel is
+     * left non-blocking while commands keep coming within the spin (no mode switch per command); it is
+     * switched to blocking only for a wait longer than that.
+     */
+    @Override
+    public int readSpinning(byte[] b, int off, int len, long spinNanos) throws IOException {
+        if (spinNanos <= 0) return read(b, off, len);
+        if (b != readArray) {
+            readArray = b;
+            readView = ByteBuffer.wrap(b);
+        }
+        readView.limit(off + len).position(off);
+        if (ch.isBlocking()) ch.configureBlocking(false);
+        long start = System.nanoTime();
+        do {
+            int n = ch.read(readView);
+            if (n != 0) return n;
+            Thread.yield();
+        } while (System.nanoTime() - start < spinNanos);
+        ch.configureBlocking(true);
         return ch.read(readView);
     }
 
     @Override
     public void write(byte[] b) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) ch.write(buf);
+        while (buf.hasRemaining()) {
+            if (ch.write(buf) == 0) ch.configureBlocking(true); // non-blocking after a spin, and the send buffer is full
+        }
     }
 
     @Override

@@ -11,6 +11,13 @@ public interface Conn extends AutoCloseable {
     /** Writes all bytes. */
     void write(byte[] b) throws IOException;
 
+    /**
+     * Like {@link #read}, but first polls without blocking for up to {@code spinNanos}, giving the CPU to
+     * any other runnable thread between polls, and blocks only when nothing came in that time (see
+     * {@link ReadSpin}). Connections that cannot poll just read.
+     */
+    default int readSpinning(byte[] b, int off, int len, long spinNanos) throws IOException { return read(b, off, len); }
+
     /** A file descriptor received with the last read (SCM_RIGHTS), or -1; ownership passes to the caller. */
     default int takeReceivedFd() { return -1; }
 

@@ -54,27 +54,27 @@ final class DataChannel implements AutoCloseable {
     static void serve(Conn ch, TpmController controller, ServerLog log, boolean disconnect) throws IOException {
         DataFrameDecoder decoder = new DataFrameDecoder(controller.bufferSize());
         byte[] buf = new byte[TpmHeader.MAX_COMMAND_SIZE + SendCommandEnvelope.PREFIX_SIZE];
+        ReadSpin spin = new ReadSpin();
         while (true) {
-            int n = ch.read(buf, 0, buf.length);
+            int n = spin.read(ch, buf, 0, buf.length);
             if (n < 0) return;
             log.dump(" SWTPM_IO_Read:", buf, n);
             decoder.feed(buf, 0, n);
             DataFrame f;
             while ((f = decoder.next()) != null) {
-                switch (f) {
-                    case DataFrame.Command c -> {
-                        byte[] rsp = controller.execute(c.command(), c.locality());
-                        byte[] out = c.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp;
-                        log.dump(" SWTPM_IO_Write:", out, out.length);
-                        ch.write(out);
-                        if (disconnect) return;
-                    }
-                    case DataFrame.Malformed m -> {
-                        log.info("jtpm: data command with impossible size " + m.claimedSize() + "; connection dropped");
-                        byte[] rsp = TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE);
-                        ch.write(m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
-                        return;
-                    }
+                // if/instanceof, not a pattern switch: the first command's answer would wait for the switch's class
+                // to be spun (the AOT cache cannot hold it)
+                if (f instanceof DataFrame.Command c) {
+                    byte[] rsp = controller.execute(c.command(), c.locality());
+                    byte[] out = c.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp;
+                    log.dump(" SWTPM_IO_Write:", out, out.length);
+                    ch.write(out);
+                    if (disconnect) return;
+                } else if (f instanceof DataFrame.Malformed m) {
+                    log.info("jtpm: data command with impossible size " + m.claimedSize() + "; connection dropped");
+                    byte[] rsp = TpmHeader.errorResponse(TpmHeader.RC_COMMAND_SIZE);
+                    ch.write(m.enveloped() ? SendCommandEnvelope.wrapResponse(rsp) : rsp);
+                    return;
                 }
             }
         }

@@ -24,6 +24,19 @@ final class NativeConn implements Conn {
         return n == 0 ? -1 : n;
     }
 
+    /** Polls with MSG_DONTWAIT until data comes or {@code spinNanos} pass, yielding between polls; then blocks. */
+    @Override
+    public int readSpinning(byte[] b, int off, int len, long spinNanos) throws IOException {
+        long start = System.nanoTime();
+        while (spinNanos > 0 && !aborted) {
+            int n = Posix.recv(fd, b, off, len, received, true);
+            if (n >= 0) return n == 0 ? -1 : n;
+            if (System.nanoTime() - start >= spinNanos) break;
+            Thread.yield();
+        }
+        return read(b, off, len);
+    }
+
     @Override
     public int takeReceivedFd() {
         int r = received[0];

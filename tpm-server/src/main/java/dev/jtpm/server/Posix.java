@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Posix {
     static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, SOCK_NONBLOCK = 0x800, SHUT_RDWR = 2;
-    static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+    static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40, MSG_CMSG_CLOEXEC = 0x40000000;
     static final int EINTR = 4, EAGAIN = 11;
     static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3, EPOLLIN = 1, EPOLLONESHOT = 1 << 30,
             EPOLL_CLOEXEC = 0x80000;
@@ -147,6 +147,14 @@ final class Posix {
      * @return bytes read, 0 at end of stream
      */
     static int recv(int fd, byte[] b, int off, int len, int[] fdOut) throws IOException {
+        return recv(fd, b, off, len, fdOut, false);
+    }
+
+    /**
+     * {@link #recv(int, byte[], int, int, int[])}, with {@code dontWait} as MSG_DONTWAIT: then -1 when nothing is
+     * there to read yet (EAGAIN).
+     */
+    static int recv(int fd, byte[] b, int off, int len, int[] fdOut, boolean dontWait) throws IOException {
         fdOut[0] = -1;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
@@ -162,9 +170,11 @@ final class Posix {
             msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);
             long n;
             while (true) {
-                n = (long) IoCalls.RECVMSG.invokeExact(st, fd, msg, MSG_CMSG_CLOEXEC);
+                n = (long) IoCalls.RECVMSG.invokeExact(st, fd, msg, MSG_CMSG_CLOEXEC | (dontWait ? MSG_DONTWAIT : 0));
                 if (n >= 0) break;
-                if (errno(st) != EINTR) throw error("recvmsg", st);
+                int errno = errno(st);
+                if (dontWait && errno == EAGAIN) return -1;
+                if (errno != EINTR) throw error("recvmsg", st);
             }
             long controllen = msg.get(JAVA_LONG, 40);
             if (controllen >= 20 && control.get(JAVA_LONG, 0) >= 20 && control.get(JAVA_INT, 8) == SOL_SOCKET

@@ -287,7 +287,8 @@ public final class SwtpmSocket {
 
     /**
      * The {@code --print-capabilities} JSON, in swtpm 0.8/0.9's shape and order, listing only what jtpm implements:
-     * both TPM versions, the options libvirt and swtpm_setup look for, both NVRAM backends ({@code dir://},
+     * both TPM versions with or without {@code --tpm2} (swtpm_setup looks for "tpm-1.2" there before it drives a TPM 1.2),
+     * the options libvirt and swtpm_setup look for, both NVRAM backends ({@code dir://},
      * {@code file://}) and, for a TPM 2.0 (swtpm asks libtpms, which answers only for the TPM it was told to be), the
      * RSA key sizes up to 3072 bits (libtpms 0.9's set: swtpm 0.8 and 0.9.0's tests accept no other; the engine takes
      * 4096 too). jtpm has no seccomp profile, so no {@code cmdarg-seccomp}.

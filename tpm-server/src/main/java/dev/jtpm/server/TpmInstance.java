@@ -129,20 +129,23 @@ public final class TpmInstance implements AutoCloseable {
         Acceptor ctrl = null, data = null;
         Listener[] mssim = null;
         try {
-            if (config.ctrl() != null) {
-                ctrl = switch (config.ctrl()) {
-                    case ChannelSpec.UnixIo u when Posix.AVAILABLE -> NativeUnixListener.bind(u.path(), u.mode(), u.owner());
-                    case ChannelSpec.Fd f -> new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
-                    default -> listen(config.ctrl(), config.log());
-                };
+            // if/instanceof rather than pattern switches on this path: each pattern switch spins a class at its
+            // first use (SwitchBootstraps.typeSwitch), which the AOT cache cannot hold (docs/benchmarks.md, Start-up)
+            ChannelSpec c = config.ctrl();
+            if (c instanceof ChannelSpec.UnixIo u && Posix.AVAILABLE) {
+                ctrl = NativeUnixListener.bind(u.path(), u.mode(), u.owner());
+            } else if (c instanceof ChannelSpec.Fd f) {
+                ctrl = new SingleConnAcceptor(new NativeConn(requireNative(f.fd())));
+            } else if (c != null) {
+                ctrl = listen(c, config.log());
             }
-            switch (config.data()) {
-                case null -> { }
-                case ChannelSpec.Mssim m -> mssim = bindMssim(m);
-                case ChannelSpec.Tcp t -> data = listen(t, config.log());
-                case ChannelSpec.UnixIo u -> data = listen(u, config.log());
-                case ChannelSpec.Tls t -> data = listen(t, config.log());
-                case ChannelSpec.Fd f -> requireNative(f.fd());
+            ChannelSpec d = config.data();
+            if (d instanceof ChannelSpec.Mssim m) {
+                mssim = bindMssim(m);
+            } else if (d instanceof ChannelSpec.Fd f) {
+                requireNative(f.fd());
+            } else if (d != null) {
+                data = listen(d, config.log());   // Tcp, UnixIo, Tls
             }
             return new Bound(ctrl, data, mssim);
         } catch (IOException | RuntimeException e) {
@@ -159,19 +162,16 @@ public final class TpmInstance implements AutoCloseable {
                     config.ctrlTerminate(), this::requestExit);
             channels.add(ctrl);
         }
-        switch (config.data()) {
-            case null -> { }
-            case ChannelSpec.Mssim m -> {
-                mssim = new MssimServer(bound.mssim()[0], bound.mssim()[1], controller, log, this::requestExit);
-                channels.add(mssim);
-            }
-            case ChannelSpec.Tcp t -> data = new DataChannel(bound.data(), controller, log, t.disconnect(),
+        ChannelSpec d = config.data();   // if/instanceof: see listen
+        if (d instanceof ChannelSpec.Mssim m) {
+            mssim = new MssimServer(bound.mssim()[0], bound.mssim()[1], controller, log, this::requestExit);
+            channels.add(mssim);
+        } else if (d instanceof ChannelSpec.Fd f) {
+            dataFds.take(f.fd());
+        } else if (d != null) {
+            // Tcp (disconnect after each response when asked), UnixIo, Tls
+            data = new DataChannel(bound.data(), controller, log, d instanceof ChannelSpec.Tcp t && t.disconnect(),
                     config.terminate() ? this::requestExit : null);
-            case ChannelSpec.UnixIo u -> data = new DataChannel(bound.data(), controller, log, false,
-                    config.terminate() ? this::requestExit : null);
-            case ChannelSpec.Tls t -> data = new DataChannel(bound.data(), controller, log, false,
-                    config.terminate() ? this::requestExit : null);
-            case ChannelSpec.Fd f -> dataFds.take(f.fd());
         }
         if (data != null) channels.add(data);
     }
@@ -187,11 +187,9 @@ public final class TpmInstance implements AutoCloseable {
     }
 
     private static Acceptor listen(ChannelSpec spec, ServerLog log) throws IOException {
-        return switch (spec) {
-            case ChannelSpec.Fd f -> throw new IllegalArgumentException("fd");
-            case ChannelSpec.Mssim m -> throw new IllegalArgumentException("mssim");
-            default -> Acceptors.bind(spec, log);
-        };
+        if (spec instanceof ChannelSpec.Fd) throw new IllegalArgumentException("fd");
+        if (spec instanceof ChannelSpec.Mssim) throw new IllegalArgumentException("mssim");
+        return Acceptors.bind(spec, log);
     }
 
     private static Listener[] bindMssim(ChannelSpec.Mssim m) throws IOException {

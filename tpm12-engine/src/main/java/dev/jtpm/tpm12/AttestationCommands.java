@@ -83,8 +83,42 @@ final class AttestationCommands {
         c.checkState(CHECK_NOT_SHUTDOWN | CHECK_NO_LOCKOUT);
         c.tag(0);
         c.end();
+        c.out.bytes(currentTicks(c));
+    }
+
+    private static byte[] currentTicks(Command c) {
         long micros = (c.core.platform.millis().getAsLong() - c.core.tickStart) * 1000L;
-        c.out.u16(TAG_CURRENT_TICKS).u32((int) (micros >>> 32)).u32((int) micros).u16(1).bytes(c.core.tickNonce);
+        return new ResponseWriter().u16(TAG_CURRENT_TICKS).u32((int) (micros >>> 32)).u32((int) micros).u16(1)
+                .bytes(c.core.tickNonce).toByteArray();
+    }
+
+    static final int TAG_SIGNINFO = 0x0005;
+    private static final byte[] TSTP = "TSTP".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * TPM_TickStampBlob (23.3): TPM_CURRENT_TICKS and the signature over TPM_SIGN_INFO ("TSTP", antiReplay, digestToStamp
+     * ‖ TPM_CURRENT_TICKS). A key without a session must be AUTH_NEVER (TPM_AUTHFAIL); TPM_INVALID_KEYUSAGE,
+     * TPM_INAPPROPRIATE_SIG in libtpms' order.
+     */
+    static void tickStampBlob(Command c) {
+        int keyHandle = c.in.u32();
+        c.paramsStartHere();
+        byte[] antiReplay = c.in.digest();
+        byte[] digestToStamp = c.in.digest();
+        c.checkState(CHECK_ALL);
+        c.tag(0, 1);
+        Command.Auth a = c.sessionCount() == 1 ? c.auth() : null;
+        c.end();
+        Key12 k = StorageCommands.key(c, keyHandle);
+        StorageCommands.keyAuthorize(c, a, k, Tpm12Rc.AUTHFAIL);
+        if (k.keyUsage != Key12.KEY_SIGNING && k.keyUsage != Key12.KEY_IDENTITY && k.keyUsage != Key12.KEY_LEGACY) {
+            fail(Tpm12Rc.INVALID_KEYUSAGE);
+        }
+        if (k.sigScheme != Key12.SS_RSASSAPKCS1v15_SHA1 && k.sigScheme != Key12.SS_RSASSAPKCS1v15_INFO) fail(Tpm12Rc.INAPPROPRIATE_SIG);
+        byte[] ticks = currentTicks(c);
+        byte[] data = new ResponseWriter().bytes(digestToStamp).bytes(ticks).toByteArray();
+        byte[] info = new ResponseWriter().u16(TAG_SIGNINFO).bytes(TSTP).bytes(antiReplay).sized32(data).toByteArray();
+        c.out.bytes(ticks).sized32(signSha1(k, info));
     }
 
     static final int PID_ADCP = 4;

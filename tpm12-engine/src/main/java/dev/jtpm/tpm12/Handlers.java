@@ -20,6 +20,10 @@ final class Handlers {
         m.put(Ordinal.GetRandom, AdminCommands::getRandom);
         m.put(Ordinal.StirRandom, AdminCommands::stirRandom);
         m.put(Ordinal.GetCapability, CapabilityCommands::getCapability);
+        m.put(Ordinal.SHA1Start, HashCommands::sha1Start);
+        m.put(Ordinal.SHA1Update, HashCommands::sha1Update);
+        m.put(Ordinal.SHA1Complete, HashCommands::sha1Complete);
+        m.put(Ordinal.SHA1CompleteExtend, HashCommands::sha1CompleteExtend);
         m.put(Ordinal.GetCapabilityOwner, OwnershipCommands::getCapabilityOwner);
         // integrity collection and reporting
         m.put(Ordinal.Extend, PcrCommands::extend);
@@ -40,6 +44,11 @@ final class Handlers {
         m.put(Ordinal.PhysicalSetDeactivated, OwnershipCommands::physicalSetDeactivated);
         m.put(Ordinal.SetOwnerInstall, OwnershipCommands::setOwnerInstall);
         m.put(Ordinal.OwnerSetDisable, OwnershipCommands::ownerSetDisable);
+        m.put(Ordinal.SetOperatorAuth, OperatorCommands::setOperatorAuth);
+        m.put(Ordinal.DirWriteAuth, DirCommands::dirWriteAuth);
+        m.put(Ordinal.DirRead, DirCommands::dirRead);
+        m.put(Ordinal.SetTempDeactivated, OperatorCommands::setTempDeactivated);
+        m.put(Ordinal.ResetLockValue, OperatorCommands::resetLockValue);
         m.put(Ordinal.TakeOwnership, OwnershipCommands::takeOwnership);
         m.put(Ordinal.OwnerClear, OwnershipCommands::ownerClear);
         m.put(Ordinal.ForceClear, OwnershipCommands::forceClear);
@@ -63,6 +72,9 @@ final class Handlers {
         m.put(Ordinal.Quote, AttestationCommands::quote);
         m.put(Ordinal.Quote2, AttestationCommands::quote2);
         m.put(Ordinal.GetTicks, AttestationCommands::getTicks);
+        m.put(Ordinal.TickStampBlob, AttestationCommands::tickStampBlob);
+        m.put(Ordinal.CertifyKey, CertifyCommands::certifyKey);
+        m.put(Ordinal.CertifyKey2, CertifyCommands::certifyKey2);
         m.put(Ordinal.ChangeAuthOwner, AttestationCommands::changeAuthOwner);
         m.put(Ordinal.ChangeAuth, AttestationCommands::changeAuth);
         // identities

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * TPM Main Part 3 chapter 20 (NV Storage): TPM_NV_DefineSpace, TPM_NV_WriteValue, TPM_NV_WriteValueAuth,
  * TPM_NV_ReadValue, TPM_NV_ReadValueAuth, after libtpms: while nvLocked is FALSE (a new TPM) no authorization is
  * checked; once TPM_NV_INDEX_LOCK was defined the attributes rule (owner, index authValue, physical presence, the
- * WRITEDEFINE / WRITE_STCLEAR / READ_STCLEAR / GLOBALLOCK locks, WRITEALL). Indices bound to PCRs are refused
- * (TPM_BAD_PARAMETER) until PCR-bound access is enforced.
+ * WRITEDEFINE / WRITE_STCLEAR / READ_STCLEAR / GLOBALLOCK locks, WRITEALL, and pcrInfoRead / pcrInfoWrite:
+ * the selection's composite digest and localityAtRelease, checked where libtpms checks them).
  */
 final class NvCommands {
     private NvCommands() {}
@@ -82,11 +82,10 @@ final class NvCommands {
         int at = n.attributes;
         if ((at & NvIndex12.PER_OWNERWRITE) != 0 && (at & NvIndex12.PER_AUTHWRITE) != 0) fail(Tpm12Rc.AUTH_CONFLICT);
         if ((at & NvIndex12.PER_OWNERREAD) != 0 && (at & NvIndex12.PER_AUTHREAD) != 0) fail(Tpm12Rc.AUTH_CONFLICT);
-        if ((at & (NvIndex12.PER_OWNERWRITE | NvIndex12.PER_AUTHWRITE | NvIndex12.PER_WRITEDEFINE | NvIndex12.PER_PPWRITE)) == 0
-                && !NvIndex12.selectsPcrs(n.pcrInfoWrite)) {
+        // a write PCR selection does not make an index writable (libtpms: TPM_PER_NOWRITE all the same)
+        if ((at & (NvIndex12.PER_OWNERWRITE | NvIndex12.PER_AUTHWRITE | NvIndex12.PER_WRITEDEFINE | NvIndex12.PER_PPWRITE)) == 0) {
             fail(Tpm12Rc.PER_NOWRITE);
         }
-        if (NvIndex12.selectsPcrs(n.pcrInfoRead) || NvIndex12.selectsPcrs(n.pcrInfoWrite)) fail(Tpm12Rc.BAD_PARAMETER);
         if (n.dataSize == 0) fail(Tpm12Rc.BAD_PARAM_SIZE);
         if (Integer.toUnsignedLong(n.dataSize) + INDEX_OVERHEAD > NV_SPACE - used(st)) fail(Tpm12Rc.NOSPACE);
         n.bReadSTClear = false;
@@ -135,9 +134,13 @@ final class NvCommands {
         }
         if (!ignoreAuth) {
             if ((n.attributes & NvIndex12.PER_PPWRITE) != 0 && !OwnershipCommands.physicalPresence(c)) fail(Tpm12Rc.BAD_PRESENCE);
+            if (indexAuth) NvIndex12.checkPcrs(c, n.pcrInfoWrite); // NV_WriteValueAuth: before the locks (libtpms)
             if (n.bWriteDefine) fail(Tpm12Rc.AREA_LOCKED);
             if ((n.attributes & NvIndex12.PER_GLOBALLOCK) != 0 && st.sfGlobalLock) fail(Tpm12Rc.AREA_LOCKED);
             if ((n.attributes & NvIndex12.PER_WRITE_STCLEAR) != 0 && n.bWriteSTClear) fail(Tpm12Rc.AREA_LOCKED);
+            if (!indexAuth) NvIndex12.checkPcrs(c, n.pcrInfoWrite);
+        } else if (indexAuth) {
+            NvIndex12.checkPcrs(c, n.pcrInfoWrite);
         }
         if (data.length == 0) { // a write of size 0 locks
             if ((n.attributes & NvIndex12.PER_WRITEDEFINE) != 0) n.bWriteDefine = true;
@@ -179,7 +182,11 @@ final class NvCommands {
         }
         if (!ignoreAuth) {
             if ((n.attributes & NvIndex12.PER_PPREAD) != 0 && !OwnershipCommands.physicalPresence(c)) fail(Tpm12Rc.BAD_PRESENCE);
+            if (indexAuth) NvIndex12.checkPcrs(c, n.pcrInfoRead); // NV_ReadValueAuth: before READ_STCLEAR (libtpms)
             if ((n.attributes & NvIndex12.PER_READ_STCLEAR) != 0 && n.bReadSTClear) fail(Tpm12Rc.DISABLED_CMD);
+            if (!indexAuth) NvIndex12.checkPcrs(c, n.pcrInfoRead);
+        } else if (indexAuth) {
+            NvIndex12.checkPcrs(c, n.pcrInfoRead);
         }
         if (size == 0) {
             if ((n.attributes & NvIndex12.PER_READ_STCLEAR) != 0) n.bReadSTClear = true;

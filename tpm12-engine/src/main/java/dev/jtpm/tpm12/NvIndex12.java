@@ -37,13 +37,31 @@ final class NvIndex12 {
         return n;
     }
 
-    /** TPM_PCR_INFO_SHORT: selection, localityAtRelease, digestAtRelease. */
+    /** TPM_PCR_INFO_SHORT: selection, localityAtRelease (none, or any above 0x1F: TPM_INVALID_STRUCTURE), digestAtRelease. */
     private static byte[] pcrInfoShort(CommandReader in) {
         int start = in.position();
         PcrCommands.readSelection(in);
-        in.u8();
+        int locality = in.u8();
+        if (locality == 0 || (locality & ~0x1F) != 0) throw new Tpm12Failure(Tpm12Rc.INVALID_STRUCTURE);
         in.digest();
         return in.slice(start, in.position());
+    }
+
+    /**
+     * libtpms' TPM_PCRInfoShort_CheckDigest for pcrInfoRead / pcrInfoWrite: a selection's composite digest must equal
+     * digestAtRelease (TPM_WRONGPCRVAL), then the command's locality must be in localityAtRelease (TPM_BAD_LOCALITY).
+     */
+    static void checkPcrs(Command c, byte[] info) {
+        CommandReader in = new CommandReader(info, 0, info.length);
+        boolean[] sel = PcrCommands.readSelection(in);
+        int selectionEnd = in.position();
+        int locality = in.u8();
+        byte[] digestAtRelease = in.digest();
+        if (selectsPcrs(info)) {
+            byte[] digest = StorageCommands.compositeDigest(c.st, java.util.Arrays.copyOf(info, selectionEnd), sel);
+            if (!java.security.MessageDigest.isEqual(digest, digestAtRelease)) Command.fail(Tpm12Rc.WRONGPCRVAL);
+        }
+        if (locality != 0x1F) PcrCommands.checkLocality(locality, c.locality);
     }
 
     /** The PCR selection of a TPM_PCR_INFO_SHORT selects at least one PCR. */

@@ -23,8 +23,12 @@ public final class Ordinal {
     public static final int Unseal = 0x18;
     public static final int UnBind = 0x1E;
     public static final int CreateWrapKey = 0x1F;
+    public static final int DirWriteAuth = 0x19;
+    public static final int DirRead = 0x1A;
     public static final int LoadKey = 0x20;
     public static final int GetPubKey = 0x21;
+    public static final int CertifyKey = 0x32;
+    public static final int CertifyKey2 = 0x33;
     public static final int Sign = 0x3C;
     public static final int Quote2 = 0x3E;
     public static final int LoadKey2 = 0x41;
@@ -38,6 +42,10 @@ public final class Ordinal {
     public static final int ForceClear = 0x5D;
     public static final int DisableForceClear = 0x5E;
     public static final int GetCapability = 0x65;
+    public static final int SHA1Start = 0xA0;
+    public static final int SHA1Update = 0xA1;
+    public static final int SHA1Complete = 0xA2;
+    public static final int SHA1CompleteExtend = 0xA3;
     public static final int GetCapabilityOwner = 0x66;
     public static final int OwnerSetDisable = 0x6E;
     public static final int PhysicalEnable = 0x6F;
@@ -45,6 +53,8 @@ public final class Ordinal {
     public static final int SetOwnerInstall = 0x71;
     public static final int PhysicalSetDeactivated = 0x72;
     public static final int SetTempDeactivated = 0x73;
+    public static final int SetOperatorAuth = 0x74;
+    public static final int ResetLockValue = 0x40;
     public static final int CreateEndorsementKeyPair = 0x78;
     public static final int MakeIdentity = 0x79;
     public static final int ActivateIdentity = 0x7A;
@@ -70,6 +80,7 @@ public final class Ordinal {
     public static final int ReleaseCounter = 0xDF;
     public static final int ReleaseCounterOwner = 0xE0;
     public static final int GetTicks = 0xF1;
+    public static final int TickStampBlob = 0xF2;
     public static final int TSC_PhysicalPresence = 0x4000000A;
     public static final int TSC_ResetEstablishmentBit = 0x4000000B;
 }

@@ -263,6 +263,7 @@ final class OwnershipCommands {
         st.pf[Tpm12State.PF_READ_SRK_PUB] = false;
         st.pf[Tpm12State.PF_OWNERSHIP] = true;
         st.pf[Tpm12State.PF_OPERATOR] = false;
+        st.operatorAuth = new byte[20];
         st.pf[Tpm12State.PF_MAINTENANCE_DONE] = false;
         c.permanentChanged = true;
     }

@@ -21,13 +21,18 @@ final class PcrCommands {
         c.checkState(CHECK_NOT_SHUTDOWN | CHECK_NO_LOCKOUT);
         c.tag(0);
         c.end();
+        c.out.bytes(extendCommon(c, pcr, inDigest));
+    }
+
+    /** libtpms' TPM_ExtendCommon: the index and locality checks, then the extend; answers the new value. */
+    static byte[] extendCommon(Command c, int pcr, byte[] inDigest) {
         if (pcr < 0 || pcr >= Tpm12State.NUM_PCR) fail(Tpm12Rc.BADINDEX);
         checkLocality(Tpm12State.extendLocalities(pcr), c.locality);
         byte[] current = c.st.pcrs[pcr];
         if (pcr == 17 && c.locality != 4 && Arrays.equals(current, new byte[20])) fail(Tpm12Rc.BAD_LOCALITY);
         byte[] v = Crypto12.sha1(current, inDigest);
         c.st.pcrs[pcr] = v;
-        c.out.bytes(v);
+        return v;
     }
 
     /** TPM_PCRRead (16.2): TPM_BADINDEX. */

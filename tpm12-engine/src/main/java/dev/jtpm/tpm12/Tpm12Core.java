@@ -45,6 +45,9 @@ final class Tpm12Core {
         this.platform = platform;
     }
 
+    /** The SHA-1 thread of TPM_SHA1Start, or null. */
+    java.security.MessageDigest sha1Thread;
+
     /** TPM_GetTicks' start (the platform clock at _TPM_Init) and its tickNonce, new at every _TPM_Init. */
     long tickStart;
     byte[] tickNonce = new byte[20];
@@ -57,6 +60,7 @@ final class Tpm12Core {
         platform.entropy().nextBytes(tickNonce);
         platform.entropy().nextBytes(bootNonce);
         hashSequence = null;
+        sha1Thread = null;
         try {
             Tpm12State s = new Tpm12State();
             byte[] perm = platform.nv().load(StateKind.PERMANENT);
@@ -115,6 +119,9 @@ final class Tpm12Core {
         st.locality = locality;
         Handler h = handlers.get(ordinal);
         if (h == null) return error(Tpm12Rc.BAD_ORDINAL);
+        if (ordinal != Ordinal.SHA1Update && ordinal != Ordinal.SHA1Complete && ordinal != Ordinal.SHA1CompleteExtend) {
+            sha1Thread = null; // any other ordinal ends a TPM_SHA1Start thread (libtpms' TPM_Check_SHA1Context)
+        }
         Command c = new Command(this, st, tag, ordinal, locality, new CommandReader(cmd, 10, cmd.length));
         try {
             h.run(c);
@@ -229,7 +236,13 @@ final class Tpm12Core {
         return platform.millis().getAsLong() - authFailMillis < waitMillis;
     }
 
-    void resetLockout() { authFailCount = 0; }
+    void resetLockout() {
+        authFailCount = 0;
+        disableResetLock = false;
+    }
+
+    /** TPM_STCLEAR_DATA disableResetLock: set by a failed TPM_ResetLockValue, until the next clear. */
+    boolean disableResetLock;
 
     /** Seconds left in the lockout, 0 when none. */
     long lockoutSecondsLeft() {

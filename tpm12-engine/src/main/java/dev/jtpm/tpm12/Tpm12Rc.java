@@ -38,6 +38,10 @@ public final class Tpm12Rc {
     public static final int INVALID_POSTINIT = 0x26;
     public static final int INAPPROPRIATE_SIG = 0x27;
     public static final int BAD_KEY_PROPERTY = 0x28;
+    /** TPM_SHA_THREAD, TPM_SHA_ERROR. */
+    public static final int SHA_THREAD = 0x1A, SHA_ERROR = 0x1B;
+    /** TPM_MIGRATEFAIL. */
+    public static final int MIGRATEFAIL = 0x0F;
     public static final int BAD_SCHEME = 0x2A;
     public static final int BAD_DATASIZE = 0x2B;
     public static final int BAD_MODE = 0x2C;

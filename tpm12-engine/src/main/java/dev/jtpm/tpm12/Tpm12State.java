@@ -44,6 +44,8 @@ final class Tpm12State {
     transient Key12 srkCache; // srkBlob decoded
     byte[] authDir = new byte[20];
     int daFailures;
+    /** TPM_PERMANENT_DATA operatorAuth (TPM_SetOperatorAuth); permanent blob version 2. */
+    byte[] operatorAuth = new byte[20];
     final Map<Integer, NvIndex12> nv = new java.util.TreeMap<>(Integer::compareUnsigned);
     final CounterCommands.Counter[] counters = new CounterCommands.Counter[CounterCommands.SLOTS];
     int counterMax;
@@ -119,7 +121,7 @@ final class Tpm12State {
 
     // ---- blobs
 
-    private static final int PERMANENT_VERSION = 1, SAVESTATE_VERSION = 1;
+    private static final int PERMANENT_VERSION = 2, SAVESTATE_VERSION = 1;
 
     byte[] permanentBlob() {
         return write(out -> {
@@ -147,12 +149,14 @@ final class Tpm12State {
                 out.writeInt(b.length);
                 out.write(b);
             }
+            out.write(operatorAuth);
         });
     }
 
     void readPermanent(byte[] blob) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob));
-        if (in.readInt() != PERMANENT_VERSION) throw new IOException("unknown TPM 1.2 permanent state version");
+        int version = in.readInt();
+        if (version != 1 && version != PERMANENT_VERSION) throw new IOException("unknown TPM 1.2 permanent state version");
         for (int i = 0; i < pf.length; i++) pf[i] = in.readBoolean();
         in.readFully(tpmProof);
         in.readFully(ownerAuth);
@@ -178,6 +182,7 @@ final class Tpm12State {
             NvIndex12 n = NvIndex12.unmarshal(new CommandReader(b, 0, b.length));
             nv.put(n.index, n);
         }
+        if (version >= 2) in.readFully(operatorAuth);
     }
 
     /** TPM_SaveState's blob: the STCLEAR flags and data. */

@@ -193,16 +193,28 @@ public final class InstanceHost implements AutoCloseable {
         Hosted x = new Hosted(name, home, ep[0], ep[1], f, false);
         try {
             Files.createDirectories(storeUri == null ? x.stateDir() : home);
-            save(x);
         } catch (IOException e) {
             deleteTree(home);
             throw new HostException(500, "cannot create " + home + ": " + e.getMessage());
         }
+        // The settings (and the new directory entries) are made durable while the TPM is built and writes its
+        // state: their fsyncs overlap (one journal commit can carry both) instead of following each other.
+        java.util.concurrent.CompletableFuture<Void> settings = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                save(x);
+                syncDirectory(dir);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> Thread.ofVirtual().name("jtpm-host-settings").start(r));
         instances.put(name, x);
         try {
-            startInstance(x);
+            startInstance(x, true);
+            awaitSettings(settings, home);
         } catch (HostException e) {
+            settings.exceptionally(t -> null).join();
             instances.remove(name);
+            stopInstance(x);
             deleteTree(home);
             throw e;
         }
@@ -278,11 +290,27 @@ public final class InstanceHost implements AutoCloseable {
                 storeUri == null ? null : storeUri.replaceFirst("\\?.*", "") + "#" + x.name);
     }
 
-    private void startInstance(Hosted x) throws HostException {
+    private static void awaitSettings(java.util.concurrent.CompletableFuture<Void> settings, Path home) throws HostException {
+        try {
+            settings.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new HostException(500, "cannot create " + home + ": " + e.getCause().getMessage());
+        }
+    }
+
+    private void startInstance(Hosted x) throws HostException { startInstance(x, false); }
+
+    /**
+     * Starts an instance's TPM. {@code creating}: a new instance, whose state writes of the start (manufacture, then
+     * the automatic Startup) are written once, at the end ({@link CreationStore}).
+     */
+    private void startInstance(Hosted x, boolean creating) throws HostException {
         dev.jtpm.server.StateStore store;
+        CreationStore creation = null;
         try {
             store = storeUri == null ? DirectoryStateStore.open(x.stateDir(), 0600, key, true)
                     : dev.jtpm.server.StateStores.open(new dev.jtpm.server.StateStoreRequest(storeUri, x.name, key, log));
+            if (creating) store = creation = new CreationStore(store);
         } catch (IOException e) {
             throw new HostException(409, "instance " + x.name + ": " + e.getMessage());
         }
@@ -304,6 +332,13 @@ public final class InstanceHost implements AutoCloseable {
             throw new HostException(409, "instance " + x.name + ": cannot listen: " + e.getMessage());
         }
         x.running = t;
+        if (creation != null) {
+            try {
+                creation.commit();
+            } catch (IOException e) {
+                throw new HostException(500, "instance " + x.name + ": cannot write its state: " + e.getMessage());
+            }
+        }
         t.controller().observe(metrics::command);
         Thread.ofVirtual().name("jtpm-host-" + x.name).start(() -> {
             try {
@@ -384,8 +419,12 @@ public final class InstanceHost implements AutoCloseable {
             ch.force(true);
         }
         Files.move(tmp, x.home.resolve(SETTINGS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (var d = java.nio.channels.FileChannel.open(x.home, StandardOpenOption.READ)) {
-            d.force(true);
+        syncDirectory(x.home);
+    }
+
+    private static void syncDirectory(Path d) {
+        try (var ch = java.nio.channels.FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.force(true);
         } catch (IOException ignored) {
             // directories cannot be synced on every file system
         }

@@ -5,11 +5,6 @@ import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.reflect.AnnotatedParameterizedType;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +14,9 @@ import java.util.Map;
  * The one declarative codec: it marshals records (structures), sealed interfaces (unions),
  * {@code int}/{@code long}/{@code boolean}, {@link Bytes}, {@link Secret} (a TPM2B like {@code Bytes})
  * and lists, driven by the record
- * components and the {@link Wire} annotations. The plan for each type is built once, with method
- * handles, so the hot path does no reflective look-ups.
+ * components and the {@link Wire} annotations. The plan for each type is built once, from the
+ * type's {@link RecordShape} (written at build time by the {@code tpm-codegen} processor, or derived by reflection
+ * where there is none), so the hot path does no reflective look-ups.
  *
  * <p>Validation that the wire format alone cannot express: TPMI_* interface types are
  * {@link Wire.Is} on the components (checked while reading unless the reader is lenient; on handle
@@ -73,7 +69,8 @@ public final class TpmCodec {
     public static final class RecordCodec<T> implements Codec<T> {
         private final Class<?> type;
         private final Field[] fields;
-        private final MethodHandle ctor;
+        /** The generated shape (or the reflective one): component values in, record out, and back. */
+        private final RecordShape shape;
         private final int handleCount;
         /** The {@link Wire.Is} type of each handle component, or null where there is none. */
         private final Tpmi[] handleTypes;
@@ -81,36 +78,22 @@ public final class TpmCodec {
         RecordCodec(Class<?> type) {
             if (!type.isRecord()) throw new IllegalArgumentException(type + " is not a record");
             this.type = type;
-            RecordComponent[] rc = type.getRecordComponents();
+            this.shape = WireShapes.of(type);
+            List<WireComponent> rc = shape.components();
             Map<String, Integer> index = new HashMap<>();
-            fields = new Field[rc.length];
+            fields = new Field[rc.size()];
             int handles = 0;
             List<Tpmi> handleKinds = new ArrayList<>();
-            Class<?>[] types = new Class<?>[rc.length];
-            MethodHandles.Lookup lookup;
-            try {
-                lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-                for (int i = 0; i < rc.length; i++) {
-                    index.put(rc[i].getName(), i);
-                    types[i] = rc[i].getType();
-                    boolean handle = rc[i].isAnnotationPresent(Wire.Handle.class);
-                    if (handle) {
-                        if (handles != i) throw new IllegalArgumentException(type + ": handles must come first");
-                        if (types[i] != int.class) throw new IllegalArgumentException(type + ": a handle is an int");
-                        Wire.Is is = rc[i].getAnnotation(Wire.Is.class);
-                        handleKinds.add(is == null ? null : is.value());
-                        handles++;
-                    }
-                    MethodHandle getter = lookup.unreflect(rc[i].getAccessor()).asType(
-                            java.lang.invoke.MethodType.methodType(Object.class, Object.class));
-                    fields[i] = new Field(rc[i].getName(), plan(rc[i], index, type), getter,
-                            rc[i].isAnnotationPresent(Wire.SelectorValue.class));
+            for (int i = 0; i < rc.size(); i++) {
+                WireComponent c = rc.get(i);
+                index.put(c.name(), i);
+                if (c.handle() != null) {
+                    if (handles != i) throw new IllegalArgumentException(type + ": handles must come first");
+                    if (c.type() != int.class) throw new IllegalArgumentException(type + ": a handle is an int");
+                    handleKinds.add(c.is());
+                    handles++;
                 }
-                ctor = lookup.findConstructor(type, java.lang.invoke.MethodType.methodType(void.class, types))
-                        .asSpreader(Object[].class, rc.length)
-                        .asType(java.lang.invoke.MethodType.methodType(Object.class, Object[].class));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalArgumentException("cannot build codec for " + type, e);
+                fields[i] = new Field(c.name(), plan(c, index, type), i, c.selectorValue());
             }
             this.handleCount = handles;
             this.handleTypes = handleKinds.toArray(new Tpmi[0]);
@@ -185,7 +168,7 @@ public final class TpmCodec {
                 }
             }
             try {
-                @SuppressWarnings("unchecked") T v = (T) ctor.invokeExact(values);
+                @SuppressWarnings("unchecked") T v = (T) shape.construct(values);
                 return v;
             } catch (TpmFailure e) {
                 if (numbered && !e.rc().hasIndex()) {
@@ -193,10 +176,6 @@ public final class TpmCodec {
                     throw new TpmFailure(e.rc().atParameter(Math.max(1, fields.length - start)));
                 }
                 throw e;
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
             }
         }
 
@@ -209,33 +188,22 @@ public final class TpmCodec {
         /** The handle components as ints. */
         public int[] handles(T value) {
             int[] h = new int[handleCount];
-            for (int i = 0; i < handleCount; i++) h[i] = (Integer) get(fields[i], value);
+            for (int i = 0; i < handleCount; i++) h[i] = (Integer) shape.get(value, i);
             return h;
         }
 
         private void writeFrom(TpmWriter w, T value, int start) {
             Object[] values = new Object[fields.length];
-            for (int i = 0; i < fields.length; i++) values[i] = get(fields[i], value);
+            for (int i = 0; i < fields.length; i++) values[i] = shape.get(value, i);
             for (int i = start; i < fields.length; i++) {
                 if (fields[i].selectorValue) continue;
                 fields[i].plan.write(w, values[i], values);
             }
         }
 
-        private static Object get(Field f, Object record) {
-            try {
-                return f.getter.invokeExact(record);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
     }
 
-    private record Field(String name, Plan plan, MethodHandle getter, boolean selectorValue) {
-        Object getterValue(Object record) { return RecordCodec.get(this, record); }
-    }
+    private record Field(String name, Plan plan, int at, boolean selectorValue) {}
 
     /** How one component is read and written; {@code siblings} are the record's values so far. */
     private interface Plan {
@@ -244,15 +212,13 @@ public final class TpmCodec {
         void write(TpmWriter w, Object v, Object[] siblings);
     }
 
-    private static Plan plan(RecordComponent c, Map<String, Integer> index, Class<?> owner) {
-        Class<?> t = c.getType();
-        Wire.Max max = c.getAnnotation(Wire.Max.class);
-        int limit = max == null ? Integer.MAX_VALUE : max.value();
+    private static Plan plan(WireComponent c, Map<String, Integer> index, Class<?> owner) {
+        Class<?> t = c.type();
+        int limit = c.max() < 0 ? Integer.MAX_VALUE : c.max();
         if (t == int.class) {
-            Plan p = scalar(c.isAnnotationPresent(Wire.U8.class) ? 1 : c.isAnnotationPresent(Wire.U16.class) ? 2 : 4);
-            Wire.Is is = c.getAnnotation(Wire.Is.class);
-            if (is == null) return p;
-            Tpmi kind = is.value();
+            Plan p = scalar(c.u8() ? 1 : c.u16() ? 2 : 4);
+            Tpmi kind = c.is();
+            if (kind == null) return p;
             return new Plan() {
                 public Object read(TpmReader r, Object[] s) {
                     Object v = p.read(r, s);
@@ -275,9 +241,8 @@ public final class TpmCodec {
             public void write(TpmWriter w, Object v, Object[] s) { w.u8((Boolean) v ? 1 : 0); }
         };
         if (t == Bytes.class) {
-            Wire.DigestOf digestOf = c.getAnnotation(Wire.DigestOf.class);
-            if (digestOf != null) {
-                int at = siblingIndex(index, digestOf.value(), owner);
+            if (c.digestOf() != null) {
+                int at = siblingIndex(index, c.digestOf(), owner);
                 return new Plan() {
                     public Object read(TpmReader r, Object[] s) {
                         int n = TpmAlg.digestSize((Integer) s[at]);
@@ -287,7 +252,7 @@ public final class TpmCodec {
                     public void write(TpmWriter w, Object v, Object[] s) { w.bytes((Bytes) v); }
                 };
             }
-            boolean u8 = c.isAnnotationPresent(Wire.SizeU8.class);
+            boolean u8 = c.sizeU8();
             return new Plan() {
                 public Object read(TpmReader r, Object[] s) {
                     int n = u8 ? r.u8() : r.u16();
@@ -317,13 +282,10 @@ public final class TpmCodec {
             };
         }
         if (t == List.class) {
-            Class<?> elem = (Class<?>) ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
-            Wire.Max elementMax = ((AnnotatedParameterizedType) c.getAnnotatedType()).getAnnotatedActualTypeArguments()[0]
-                    .getAnnotation(Wire.Max.class);
-            Plan e = elem == Integer.class && c.isAnnotationPresent(Wire.U16.class) ? scalar(2)
-                    : elem == Bytes.class && elementMax != null ? boundedBytes(elementMax.value()) : elementPlan(elem);
-            Wire.Min min = c.getAnnotation(Wire.Min.class);
-            int least = min == null ? 0 : min.value();
+            Class<?> elem = c.element();
+            Plan e = elem == Integer.class && c.u16() ? scalar(2)
+                    : elem == Bytes.class && c.elementMax() >= 0 ? boundedBytes(c.elementMax()) : elementPlan(elem);
+            int least = c.min() < 0 ? 0 : c.min();
             return new Plan() {
                 public Object read(TpmReader r, Object[] s) {
                     int n = r.u32();
@@ -340,16 +302,13 @@ public final class TpmCodec {
             };
         }
         if (t.isRecord()) {
-            Wire.Sized sized = c.getAnnotation(Wire.Sized.class);
-            if (sized != null) return sizedPlan(t, sized.nullAllowed());
+            if (c.sized()) return sizedPlan(t, c.nullAllowed());
             return elementPlan(t);
         }
         if (t.isSealed() && t.isInterface()) {
             UnionCodec u = UNIONS.get(t);
-            Wire.Selector sel = c.getAnnotation(Wire.Selector.class);
-            Wire.SelectedBy by = c.getAnnotation(Wire.SelectedBy.class);
-            if (sel != null) {
-                int bytes = sel.bits() / 8;
+            if (c.selectorBits() != 0) {
+                int bytes = c.selectorBits() / 8;
                 return new Plan() {
                     public Object read(TpmReader r, Object[] s) { return u.read(r, bytes == 2 ? r.u16() : r.u32()); }
                     public void write(TpmWriter w, Object v, Object[] s) {
@@ -359,16 +318,16 @@ public final class TpmCodec {
                     }
                 };
             }
-            if (by != null) {
-                int at = siblingIndex(index, by.value(), owner);
+            if (c.selectedBy() != null) {
+                int at = siblingIndex(index, c.selectedBy(), owner);
                 return new Plan() {
                     public Object read(TpmReader r, Object[] s) { return u.read(r, (Integer) s[at]); }
                     public void write(TpmWriter w, Object v, Object[] s) { u.write(w, v); }
                 };
             }
-            throw new IllegalArgumentException(owner + "." + c.getName() + ": a union needs @Selector or @SelectedBy");
+            throw new IllegalArgumentException(owner + "." + c.name() + ": a union needs @Selector or @SelectedBy");
         }
-        throw new IllegalArgumentException(owner + "." + c.getName() + ": unsupported type " + t);
+        throw new IllegalArgumentException(owner + "." + c.name() + ": unsupported type " + t);
     }
 
     private static int siblingIndex(Map<String, Integer> index, String name, Class<?> owner) {
@@ -452,13 +411,13 @@ public final class TpmCodec {
         private final TpmRc unknown;
 
         UnionCodec(Class<?> type) {
-            Wire.Union u = type.getAnnotation(Wire.Union.class);
-            unknown = new TpmRc(u == null ? TpmRc.SELECTOR.value() : u.unknown());
-            for (Class<?> arm : type.getPermittedSubclasses()) {
-                Wire.Arm a = arm.getAnnotation(Wire.Arm.class);
-                if (a == null || !arm.isRecord()) throw new IllegalArgumentException(arm + " needs @Arm and must be a record");
-                for (int v : a.value()) arms.put(v, arm);
-                if (a.value().length == 1) selectors.put(arm, a.value()[0]);
+            UnionShape u = WireShapes.unionOf(type);
+            unknown = new TpmRc(u.unknown());
+            for (Class<?> arm : u.arms()) {
+                int[] a = arm.isRecord() ? WireShapes.of(arm).arm() : null;
+                if (a == null) throw new IllegalArgumentException(arm + " needs @Arm and must be a record");
+                for (int v : a) arms.put(v, arm);
+                if (a.length == 1) selectors.put(arm, a[0]);
             }
         }
 
@@ -471,7 +430,7 @@ public final class TpmCodec {
         int selectorOf(Object v) {
             Integer s = selectors.get(v.getClass());
             if (s != null) return s;
-            return (Integer) RECORDS.get(v.getClass()).fields[0].getterValue(v);
+            return (Integer) RECORDS.get(v.getClass()).shape.get(v, 0);
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})

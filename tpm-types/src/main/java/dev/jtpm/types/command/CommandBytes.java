@@ -28,9 +28,9 @@ public final class CommandBytes {
         }
     }
 
-    private static <C extends Record> CommandCode code(C command) {
-        CommandCode cc = command.getClass().getAnnotation(CommandCode.class);
-        if (cc == null) throw new IllegalArgumentException(command.getClass() + " has no @CommandCode");
+    private static <C extends Record> int code(C command) {
+        int cc = dev.jtpm.types.codec.WireShapes.of(command.getClass()).commandCode();
+        if (cc < 0) throw new IllegalArgumentException(command.getClass() + " has no @CommandCode");
         return cc;
     }
 
@@ -40,7 +40,7 @@ public final class CommandBytes {
         TpmCodec.RecordCodec<C> codec = (TpmCodec.RecordCodec<C>) TpmCodec.of(command.getClass());
         boolean sessions = !passwords.isEmpty();
         TpmWriter w = new TpmWriter(64);
-        w.u16(sessions ? TpmSt.SESSIONS : TpmSt.NO_SESSIONS).u32(0).u32(code(command).value());
+        w.u16(sessions ? TpmSt.SESSIONS : TpmSt.NO_SESSIONS).u32(0).u32(code(command));
         for (int h : codec.handles(command)) w.u32(h);
         if (sessions) {
             int at = w.position();
@@ -55,14 +55,14 @@ public final class CommandBytes {
 
     /** The command with password sessions for each handle that needs authorization (all empty passwords). */
     public static <C extends Record & TpmCommand<?>> byte[] encode(C command) {
-        CommandTable.Entry e = new CommandTable(command.getClass()).get(code(command).value());
+        CommandTable.Entry e = new CommandTable(command.getClass()).get(code(command));
         return encode(command, java.util.Collections.nCopies(e.authHandleCount(), Bytes.EMPTY));
     }
 
     /** Decodes the response to {@code command}. */
     @SuppressWarnings("unchecked")
     public static <R extends Record, C extends Record & TpmCommand<R>> Result<R> decode(C command, byte[] response) {
-        CommandTable.Entry e = new CommandTable(command.getClass()).get(code(command).value());
+        CommandTable.Entry e = new CommandTable(command.getClass()).get(code(command));
         return (Result<R>) decode((Class<R>) e.response(), response);
     }
 

@@ -1,11 +1,11 @@
 package dev.jtpm.types.command;
 
 import dev.jtpm.types.Bytes;
+import dev.jtpm.types.codec.RecordShape;
 import dev.jtpm.types.codec.Wire;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
-import java.util.Arrays;
+import dev.jtpm.types.codec.WireComponent;
+import dev.jtpm.types.codec.WireShapes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,31 +67,29 @@ public final class CommandTable {
      * {@code Secret} with a 16-bit size, or a {@link Wire.Sized} structure (TPM2B_PUBLIC,
      * TPM2B_SENSITIVE_CREATE, …). Only such a first parameter can be session-encrypted (Part 1, 21).
      */
-    private static boolean isTpm2b(RecordComponent c) {
-        Class<?> t = c.getType();
-        if (t == Bytes.class) return !c.isAnnotationPresent(Wire.SizeU8.class) && !c.isAnnotationPresent(Wire.DigestOf.class);
-        return t == dev.jtpm.types.Secret.class || (t.isRecord() && c.isAnnotationPresent(Wire.Sized.class));
+    private static boolean isTpm2b(WireComponent c) {
+        Class<?> t = c.type();
+        if (t == Bytes.class) return !c.sizeU8() && c.digestOf() == null;
+        return t == dev.jtpm.types.Secret.class || (t.isRecord() && c.sized());
     }
 
     @SuppressWarnings("unchecked")
     private static Entry entryOf(Class<? extends Record> command) {
-        CommandCode cc = command.getAnnotation(CommandCode.class);
-        if (cc == null) throw new IllegalArgumentException(command + " has no @CommandCode");
-        Class<? extends Record> response = null;
-        for (Type t : command.getGenericInterfaces()) {
-            if (t instanceof ParameterizedType p && p.getRawType() == TpmCommand.class) {
-                response = (Class<? extends Record>) p.getActualTypeArguments()[0];
-            }
-        }
+        // the shape the build wrote (plain code from the AOT cache), not the annotations: start-up stays fast
+        RecordShape shape = WireShapes.of(command);
+        if (shape.commandCode() < 0) throw new IllegalArgumentException(command + " has no @CommandCode");
+        Class<? extends Record> response = (Class<? extends Record>) shape.response();
         if (response == null) throw new IllegalArgumentException(command + " does not implement TpmCommand<R>");
-        RecordComponent[] in = command.getRecordComponents();
-        List<Wire.Auth> roles = Arrays.stream(in).filter(c -> c.isAnnotationPresent(Wire.Handle.class))
-                .map(c -> c.getAnnotation(Wire.Handle.class).auth()).toList();
-        boolean decrypt = in.length > roles.size() && isTpm2b(in[roles.size()]);
-        RecordComponent[] out = response.getRecordComponents();
-        int rh = (int) Arrays.stream(out).filter(c -> c.isAnnotationPresent(Wire.Handle.class)).count();
-        boolean encrypt = out.length > rh && isTpm2b(out[rh]);
+        List<WireComponent> in = shape.components();
+        List<Wire.Auth> roles = new ArrayList<>();
+        for (WireComponent c : in) if (c.handle() != null) roles.add(c.handle());
+        roles = List.copyOf(roles);
+        boolean decrypt = in.size() > roles.size() && isTpm2b(in.get(roles.size()));
+        List<WireComponent> out = WireShapes.of(response).components();
+        int rh = 0;
+        for (WireComponent c : out) if (c.handle() != null) rh++;
+        boolean encrypt = out.size() > rh && isTpm2b(out.get(rh));
         // the codecs are built on a command's first use (start-up stays fast); CommandTableTest builds them all
-        return new Entry(cc.value(), command, response, roles, rh, decrypt, encrypt);
+        return new Entry(shape.commandCode(), command, response, roles, rh, decrypt, encrypt);
     }
 }

@@ -2,10 +2,8 @@ package dev.jtpm.types.structure;
 
 import dev.jtpm.types.TpmFailure;
 import dev.jtpm.types.TpmRc;
-import dev.jtpm.types.codec.Wire.Arm;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import dev.jtpm.types.codec.RecordShape;
+import dev.jtpm.types.codec.WireShapes;
 
 /**
  * Checks, for the TPMT_* records that carry their selector as a component next to a
@@ -15,35 +13,13 @@ import java.lang.invoke.MethodType;
 final class UnionArms {
     private UnionArms() {}
 
-    /** The selector values of an arm class, and the getter of its selector component if it has several. */
-    private record Info(int[] values, MethodHandle selector) {}
-
-    private static final ClassValue<Info> INFO = new ClassValue<>() {
-        @Override protected Info computeValue(Class<?> type) {
-            Arm arm = type.getAnnotation(Arm.class);
-            if (arm == null) throw new IllegalArgumentException(type + " has no @Arm");
-            MethodHandle getter = null;
-            if (arm.value().length > 1) {
-                try {
-                    getter = MethodHandles.lookup().unreflect(type.getRecordComponents()[0].getAccessor())
-                            .asType(MethodType.methodType(int.class, Object.class));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalArgumentException(type + ": selector component not accessible", e);
-                }
-            }
-            return new Info(arm.value(), getter);
-        }
-    };
-
-    /** The selector value an arm stands for. */
+    /** The selector value an arm stands for (from its build-time shape: no annotation read, no method handle). */
     static int selectorOf(Object arm) {
-        Info info = INFO.get(arm.getClass());
-        if (info.selector() == null) return info.values()[0];
-        try {
-            return (int) info.selector().invokeExact(arm);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        RecordShape shape = WireShapes.of(arm.getClass());
+        int[] values = shape.arm();
+        if (values == null) throw new IllegalArgumentException(arm.getClass() + " has no @Arm");
+        // an arm for several values keeps the selector in its first component
+        return values.length == 1 ? values[0] : (Integer) shape.get(arm, 0);
     }
 
     /** Throws {@code rc} unless {@code arm} is the arm for {@code selector}. */
