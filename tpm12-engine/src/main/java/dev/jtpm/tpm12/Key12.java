@@ -33,6 +33,7 @@ final class Key12 {
     int keyLength, numPrimes;
     byte[] exponent = new byte[0];
     byte[] pcrInfo = new byte[0];
+    KeyPcrInfo pcr; // parsed pcrInfo, null when empty
     byte[] modulus = new byte[0];
     byte[] encData = new byte[0];
     // held by the TPM only
@@ -80,9 +81,21 @@ final class Key12 {
         k.authDataUsage = in.u8();
         readParms(k, in);
         k.pcrInfo = in.sized32();
+        if (k.pcrInfo.length != 0) k.pcr = KeyPcrInfo.parse(k.pcrInfo, k.key12);
         k.modulus = in.sized32();
         k.encData = in.sized32();
         return k;
+    }
+
+    /** Replaces the PCR info (creation values filled): pcrInfo is the structure serialized again, as in libtpms. */
+    void setPcr(KeyPcrInfo info) {
+        pcr = info;
+        pcrInfo = info.encode();
+    }
+
+    /** Key use: the release PCRs and locality must hold (TPM_WRONGPCRVAL); a key without PCR info always may. */
+    void checkPcrs(Command c) {
+        if (pcr != null) pcr.check(c.st, c.locality);
     }
 
     /** TPM_KEY_PARMS. */

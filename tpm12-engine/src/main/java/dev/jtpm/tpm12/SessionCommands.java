@@ -37,7 +37,7 @@ final class SessionCommands {
         byte[] auth = switch (entityType & 0xff) {
             case Command.ET_OWNER -> c.st.ownerAuth;
             case Command.ET_SRK -> StorageCommands.srk(c).usageAuth;
-            case Command.ET_KEYHANDLE -> StorageCommands.key(c, entityValue).usageAuth;
+            case Command.ET_KEYHANDLE -> StorageCommands.lookup(c, entityValue).usageAuth;
             default -> throw fail(Tpm12Rc.BAD_PARAMETER);
         };
         AuthSession s = open(c, AuthSession.PID_OSAP);

@@ -10,8 +10,8 @@ import java.util.Arrays;
 /**
  * Key handles and the storage and key commands of TPM Main Part 3 chapters 10 (TPM_Seal, TPM_Unseal, TPM_UnBind,
  * TPM_CreateWrapKey, TPM_LoadKey2, TPM_GetPubKey) and 13 (TPM_Sign), RSA 2048 with OAEP ("TCPA") wrapping, in
- * libtpms' order of checks. Keys with PCR info are refused (TPM_BAD_PARAMETER) until PCR-bound keys are enforced;
- * sealed data honours its PCR info.
+ * libtpms' order of checks. A key's PCR info is checked at every use of the key (libtpms' TPM_KeyHandleEntries_GetKey),
+ * except by TPM_OSAP and, for a key with pcrIgnoredOnRead, TPM_GetPubKey; sealed data honours its PCR info.
  */
 final class StorageCommands {
     private StorageCommands() {}
@@ -27,11 +27,25 @@ final class StorageCommands {
         return k;
     }
 
-    /** A loaded key or the SRK; TPM_INVALID_KEYHANDLE otherwise. */
+    /** A loaded key or the SRK for use: TPM_INVALID_KEYHANDLE, TPM_WRONGPCRVAL (its PCR info does not hold). */
     static Key12 key(Command c, int handle) {
+        Key12 k = lookup(c, handle);
+        k.checkPcrs(c);
+        return k;
+    }
+
+    /** A loaded key or the SRK whatever its PCRs (TPM_OSAP: libtpms ignores them); TPM_INVALID_KEYHANDLE otherwise. */
+    static Key12 lookup(Command c, int handle) {
         if (handle == OwnershipCommands.KH_SRK) return srk(c);
         Key12 k = c.st.keys.get(handle);
         if (k == null) fail(Tpm12Rc.INVALID_KEYHANDLE);
+        return k;
+    }
+
+    /** A key whose public part is read: its PCRs are checked unless its keyFlags say pcrIgnoredOnRead. */
+    static Key12 keyToRead(Command c, int handle) {
+        Key12 k = lookup(c, handle);
+        if ((k.keyFlags & Key12.FLAG_PCR_IGNORED_ON_READ) == 0) k.checkPcrs(c);
         return k;
     }
 
@@ -59,7 +73,7 @@ final class StorageCommands {
     /**
      * TPM_CreateWrapKey (10.4): parentHandle, dataUsageAuth, dataMigrationAuth, keyInfo; OSAP on the parent.
      * TPM_INVALID_KEYUSAGE (parent not a storage key, or an identity/authchange key asked), TPM_BAD_KEY_PROPERTY,
-     * TPM_BAD_PARAMETER (PCR info). Answers the TPM_KEY/TPM_KEY12 with encData = OAEP(parent, TPM_STORE_ASYMKEY).
+     * TPM_WRONGPCRVAL (the parent's PCRs). PCR info is kept with digestAtCreation (and localityAtCreation) set now. Answers the TPM_KEY/TPM_KEY12 with encData = OAEP(parent, TPM_STORE_ASYMKEY).
      */
     static void createWrapKey(Command c) {
         int parentHandle = c.in.u32();
@@ -83,7 +97,7 @@ final class StorageCommands {
             fail(Tpm12Rc.INVALID_KEYUSAGE);
         }
         checkRsaParams(k);
-        if (k.pcrInfo.length != 0) fail(Tpm12Rc.BAD_PARAMETER);
+        if (k.pcr != null) k.setPcr(k.pcr.atCreation(c.st, c.locality));
         AuthSession s = a.session;
         byte[] usageAuth = adip(s, encUsage, nonceEven);
         byte[] migrationAuth = adip(s, encMigration, a.nonceOdd);
@@ -139,7 +153,6 @@ final class StorageCommands {
         Key12 parent = key(c, parentHandle);
         keyAuthorize(c, a, parent, Tpm12Rc.AUTHFAIL);
         if (parent.keyUsage != Key12.KEY_STORAGE) fail(Tpm12Rc.INVALID_KEYUSAGE);
-        if (k.pcrInfo.length != 0) fail(Tpm12Rc.BAD_PARAMETER);
         checkRsaParams(k);
         byte[] plain = Crypto12.oaepDecrypt(parent.privateKey, k.encData);
         k.loadAsymkey(plain);
@@ -154,7 +167,10 @@ final class StorageCommands {
         else c.out.u32(handle);
     }
 
-    /** TPM_GetPubKey (10.6): TPM_PUBKEY of a loaded key; the SRK's only while readSRKPub is set (TPM_INVALID_KEYHANDLE). */
+    /**
+     * TPM_GetPubKey (10.6): TPM_PUBKEY of a loaded key; the SRK's only while readSRKPub is set (TPM_INVALID_KEYHANDLE);
+     * TPM_WRONGPCRVAL when the key's PCRs do not hold, unless it has pcrIgnoredOnRead.
+     */
     static void getPubKey(Command c) {
         int keyHandle = c.in.u32();
         c.paramsStartHere();
@@ -162,7 +178,7 @@ final class StorageCommands {
         c.tag(0, 1);
         Command.Auth a = c.sessionCount() == 1 ? c.auth() : null;
         c.end();
-        Key12 k = key(c, keyHandle);
+        Key12 k = keyToRead(c, keyHandle);
         if (a != null || k.authDataUsage == Key12.AUTH_ALWAYS) keyAuthorize(c, a, k, Tpm12Rc.AUTHFAIL);
         if (keyHandle == OwnershipCommands.KH_SRK && !c.st.pf[Tpm12State.PF_READ_SRK_PUB]) fail(Tpm12Rc.INVALID_KEYHANDLE);
         c.out.bytes(k.pubkey());
