@@ -51,9 +51,14 @@ record KeyPcrInfo(boolean isLong, int localityAtCreation, int localityAtRelease,
         return loc;
     }
 
-    /** This info with digestAtCreation over the creation selection now and (long form) localityAtCreation = locality. */
+    /**
+     * This info with digestAtCreation over the creation selection now (all zeros when it selects nothing, Part 2 5.4.1
+     * as libtpms) and, in the long form, localityAtCreation = the command's locality.
+     */
     KeyPcrInfo atCreation(Tpm12State st, int locality) {
-        byte[] now = StorageCommands.compositeDigest(st, creationSelection, creation);
+        boolean any = false;
+        for (boolean b : creation) any |= b;
+        byte[] now = any ? StorageCommands.compositeDigest(st, creationSelection, creation) : new byte[20];
         return new KeyPcrInfo(isLong, isLong ? 1 << locality : 0, localityAtRelease, creationSelection, creation,
                 releaseSelection, release, now, digestAtRelease);
     }

@@ -113,6 +113,15 @@ class KeyPcrTest {
     }
 
     @Test
+    void nothingSelectedAtCreation_leavesDigestAtCreationZero() throws Exception {
+        Tpm12Client.Response wrapped = createWrapKey(signingKey(false, 0, params(NONE, new byte[20], filled(7))));
+        assertThat(wrapped.rc()).isZero();
+        Key12 k = Key12.read(new CommandReader(wrapped.body(), 0, wrapped.body().length));
+        assertThat(k.pcr.digestAtCreation()).isEqualTo(new byte[20]);
+        assertThat(sign(load(wrapped.body())).rc()).isZero(); // nothing selected at release either: no check
+    }
+
+    @Test
     void pcrIgnoredOnRead_letsGetPubKeyThrough_butNotSign() throws Exception {
         Tpm12Client.Response wrapped = createWrapKey(signingKey(true, Key12.FLAG_PCR_IGNORED_ON_READ,
                 pcrInfoLong(0x1f, SEL16, new byte[20])));
