@@ -47,8 +47,12 @@ class Tpm12KeyPcrDifferentialTest {
         Side(Tpm12Client c) { this.c = c; }
 
         Tpm12Client.Response createWrapKey(byte[] keyInfo) throws Exception {
-            Tpm12Client.Session s = c.osap(4, SRK, SRK_AUTH);
-            return c.auth1(Ordinal.CreateWrapKey, params(SRK),
+            return createWrapKey(4, SRK, SRK_AUTH, keyInfo);
+        }
+
+        Tpm12Client.Response createWrapKey(int entityType, int parent, byte[] parentAuth, byte[] keyInfo) throws Exception {
+            Tpm12Client.Session s = c.osap(entityType, parent, parentAuth);
+            return c.auth1(Ordinal.CreateWrapKey, params(parent),
                     params(Tpm12Client.encAuth(s, KEY_AUTH, Tpm12Client.nonceEven(s)), new byte[20], keyInfo), s, null, false);
         }
 
@@ -66,6 +70,49 @@ class Tpm12KeyPcrDifferentialTest {
         byte[] head = key12 ? params((short) 0x28, (short) 0) : params(0x01010000);
         return params(head, (short) 0x10, flags, (byte) 1, params(1, (short) 1, (short) 2, rsa.length, rsa), pcrInfo.length,
                 pcrInfo, 0, 0);
+    }
+
+    /** Creates and loads a key under {@code parent} on both sides (asserting success), by the name given. */
+    private static void makeBoth(Side j, Side s, String name, int parentType, String parent, byte[] parentAuth, byte[] keyInfo)
+            throws Exception {
+        for (Side side : List.of(j, s)) {
+            int ph = parent == null ? SRK : side.keys.get(parent);
+            Tpm12Client.Response r = side.createWrapKey(parentType, ph, parentAuth, keyInfo);
+            assertThat(r.rc()).as("CreateWrapKey " + name).isZero();
+            Tpm12Client.Response l = side.c.auth1Handles(Ordinal.LoadKey2, params(ph), r.body(), side.c.oiap(), parentAuth, false, 1);
+            assertThat(l.rc()).as("LoadKey2 " + name).isZero();
+            side.keys.put(name, ByteBuffer.wrap(l.body(), 0, 4).getInt());
+        }
+    }
+
+    /**
+     * TPM_CertifyKey and TPM_CertifyKey2 (AUTH2) of {@code key} by {@code certifier} on both: codes equal, and on
+     * success the TPM_CERTIFY_INFO(2) equal octet for octet but pubkeyDigest (each TPM's modulus; at octet 35 in both
+     * forms for these 1024-bit keys).
+     */
+    private void certify(Side j, Side s, String certifier, String key) throws Exception {
+        for (int ord : new int[] {Ordinal.CertifyKey, Ordinal.CertifyKey2}) {
+            String what = (ord == Ordinal.CertifyKey ? "CertifyKey " : "CertifyKey2 ") + key;
+            byte[][] infos = new byte[2][];
+            Tpm12Client.Response[] rs = new Tpm12Client.Response[2];
+            int i = 0;
+            for (Side side : List.of(j, s)) {
+                int c = side.keys.get(certifier), k = side.keys.get(key);
+                byte[] handles = ord == Ordinal.CertifyKey ? params(c, k) : params(k, c);
+                byte[] p = ord == Ordinal.CertifyKey ? params(fill(0x77)) : params(fill(0x55), fill(0x77));
+                rs[i] = side.c.auth2(ord, handles, p, side.c.oiap(), KEY_AUTH, side.c.oiap(), KEY_AUTH);
+                if (rs[i].ok()) {
+                    byte[] body = rs[i].body();
+                    infos[i] = Arrays.copyOf(body, body.length - 4 - 128);
+                    Arrays.fill(infos[i], 35, 55, (byte) 0);
+                }
+                i++;
+            }
+            sameRc(what, rs[0], rs[1]);
+            if (rs[0].ok() && rs[1].ok() && !Arrays.equals(infos[0], infos[1])) {
+                diffs.add(what + ": info\n  jtpm  " + HexFormat.of().formatHex(infos[0]) + "\n  swtpm " + HexFormat.of().formatHex(infos[1]));
+            }
+        }
     }
 
     private static byte[] pcrInfoLong(int locRelease, byte[] release, byte[] atRelease) {
@@ -147,6 +194,14 @@ class Tpm12KeyPcrDifferentialTest {
                 }
             }
             assertThat(j.keys).hasSizeGreaterThanOrEqualTo(7);
+            List<String> bound = List.copyOf(j.keys.keySet());
+            makeBoth(j, s, "certifier", 4, null, SRK_AUTH, signingKey(true, 0, new byte[0]));
+            byte[] rsa2048 = params(2048, 2, 0);
+            makeBoth(j, s, "storage PCR 16", 4, null, SRK_AUTH, params((short) 0x28, (short) 0, (short) 0x11, 0, (byte) 1,
+                    params(1, (short) 3, (short) 1, rsa2048.length, rsa2048), 0x36, pcrInfoLong(0x1f, SEL16, now), 0, 0));
+            makeBoth(j, s, "child of storage PCR 16", 1, "storage PCR 16", KEY_AUTH, signingKey(true, 0, new byte[0]));
+            for (String key : bound) certify(j, s, "certifier", key);
+            certify(j, s, "certifier", "child of storage PCR 16");
             signAndRead(j, s, "at creation");
             for (Side side : List.of(j, s)) side.c.locality(3);
             signAndRead(j, s, "at locality 3");

@@ -6,9 +6,9 @@ import static dev.jtpm.tpm12.Command.fail;
 /**
  * TPM Main Part 3 chapter 14.1-14.2: TPM_CertifyKey and TPM_CertifyKey2, a signing, identity or legacy key's
  * signature (RSASSA-PKCS1-v1_5, SHA-1) over TPM_CERTIFY_INFO / TPM_CERTIFY_INFO2 describing another loaded key. The
- * checks in libtpms' order, which decides the code a bad command gets. Keys here carry no PCR info (refused at
- * creation), so pcrInfo is empty, parentPCRStatus FALSE and TPM_CertifyKey always answers TPM_CERTIFY_INFO; nor are
- * there CMKs, so migrationAuthority is empty.
+ * checks in libtpms' order, which decides the code a bad command gets. A certified key bound to PCRs has its release
+ * values in pcrInfo (TPM_CertifyKey: a TPM_PCR_INFO, or TPM_CERTIFY_INFO2 with a TPM_PCR_INFO_SHORT when PCRs 16 and
+ * up or a locality are selected, as libtpms). There are no CMKs, so migrationAuthority is empty.
  */
 final class CertifyCommands {
     private CertifyCommands() {}
@@ -37,8 +37,15 @@ final class CertifyCommands {
         checkCertifier(cert);
         authorize(c, cert, certAuth, true, target, keyAuth, sessions == 2);
         checkKeys(cert, target);
-        byte[] info = new ResponseWriter().u32(0x01010000).u16(target.keyUsage).u32(target.keyFlags).u8(target.authDataUsage)
-                .bytes(target.parms()).bytes(Crypto12.sha1(target.modulus)).bytes(antiReplay).bool(false).u32(0).toByteArray();
+        KeyPcrInfo pcr = target.pcr;
+        byte[] info;
+        if (pcr != null && (pcr.releaseUses(2) || pcr.localityAtRelease() != KeyPcrInfo.LOC_ALL)) {
+            info = certifyInfo2(target, antiReplay);
+        } else {
+            info = new ResponseWriter().u32(0x01010000).u16(target.keyUsage).u32(target.keyFlags).u8(target.authDataUsage)
+                    .bytes(target.parms()).bytes(Crypto12.sha1(target.modulus)).bytes(antiReplay).bool(target.parentPCRStatus)
+                    .sized32(pcr == null ? new byte[0] : pcr.certifyPcrInfo()).toByteArray();
+        }
         c.out.bytes(info).sized32(sign(cert, info));
     }
 
@@ -64,10 +71,16 @@ final class CertifyCommands {
         checkCertifier(cert);
         authorize(c, target, keyAuth, false, cert, certAuth, sessions == 2);
         checkKeys(cert, target);
-        byte[] info = new ResponseWriter().u16(TAG_CERTIFY_INFO2).u8(0).u8(StorageCommands.PT_ASYM).u16(target.keyUsage)
-                .u32(target.keyFlags).u8(target.authDataUsage).bytes(target.parms()).bytes(Crypto12.sha1(target.modulus))
-                .bytes(antiReplay).bool(false).u32(0).u32(0).toByteArray();
+        byte[] info = certifyInfo2(target, antiReplay);
         c.out.bytes(info).sized32(sign(cert, info));
+    }
+
+    /** TPM_CERTIFY_INFO2 of a key (payload TPM_PT_ASYM, pcrInfo a TPM_PCR_INFO_SHORT of its release values or empty). */
+    private static byte[] certifyInfo2(Key12 target, byte[] antiReplay) {
+        return new ResponseWriter().u16(TAG_CERTIFY_INFO2).u8(0).u8(StorageCommands.PT_ASYM).u16(target.keyUsage)
+                .u32(target.keyFlags).u8(target.authDataUsage).bytes(target.parms()).bytes(Crypto12.sha1(target.modulus))
+                .bytes(antiReplay).bool(target.parentPCRStatus)
+                .sized32(target.pcr == null ? new byte[0] : target.pcr.certifyPcrInfoShort()).u32(0).toByteArray();
     }
 
     /** 1. The certifying key signs with SHA1 or INFO (TPM_BAD_KEY_PROPERTY). */

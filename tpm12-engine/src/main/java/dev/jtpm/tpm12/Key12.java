@@ -40,6 +40,7 @@ final class Key12 {
     byte[] usageAuth = new byte[20], migrationAuth = new byte[20];
     RSAPrivateCrtKey privateKey;
     int parentHandle;
+    boolean parentPCRStatus; // a key above it in the hierarchy is bound to PCRs (set by TPM_LoadKey2; not in contexts)
 
     BigInteger publicExponent() {
         return exponent.length == 0 ? BigInteger.valueOf(65537) : new BigInteger(1, exponent);

@@ -63,6 +63,22 @@ record KeyPcrInfo(boolean isLong, int localityAtCreation, int localityAtRelease,
                 releaseSelection, release, now, digestAtRelease);
     }
 
+    /** Whether the release selection names a PCR from octet {@code fromOctet} on (libtpms' TPM_Key_GetPCRUsage). */
+    boolean releaseUses(int fromOctet) {
+        for (int i = fromOctet * 8; i < release.length; i++) if (release[i]) return true;
+        return false;
+    }
+
+    /** TPM_PCR_INFO as TPM_CertifyKey reports it: the release selection and digest, digestAtCreation zero. */
+    byte[] certifyPcrInfo() {
+        return new ResponseWriter().bytes(releaseSelection).bytes(digestAtRelease).bytes(new byte[20]).toByteArray();
+    }
+
+    /** TPM_PCR_INFO_SHORT of the release values, as TPM_CertifyKey2 (and TPM_CertifyKey's 1.2 form) report them. */
+    byte[] certifyPcrInfoShort() {
+        return new ResponseWriter().bytes(releaseSelection).u8(localityAtRelease).bytes(digestAtRelease).toByteArray();
+    }
+
     /** The structure's octets (TPM_PCR_INFO or TPM_PCR_INFO_LONG). */
     byte[] encode() {
         ResponseWriter w = new ResponseWriter();

@@ -162,6 +162,7 @@ final class StorageCommands {
         if (c.st.keys.size() >= Tpm12State.KEY_SLOTS) fail(Tpm12Rc.NOSPACE);
         int handle = c.core.newHandle(c.st.keys.keySet());
         k.parentHandle = parentHandle;
+        k.parentPCRStatus = parent.parentPCRStatus || parent.pcr != null && parent.pcr.releaseUses(0);
         c.st.keys.put(handle, k);
         if (c.ordinal == Ordinal.LoadKey2) c.outHandles.u32(handle);
         else c.out.u32(handle);
