@@ -2,19 +2,7 @@
 # Runs inside `unshare -m` (a private mount namespace): a /dev of its own whose tpm0 is the jtpm FUSE device file
 # ($1), a fresh /var/lib/tpm for tcsd, then TrouSerS' tcsd and tpm-tools against it. Prints "STEP <name> rc=<n>".
 device=$1 work=$2
-mount --make-rprivate /
-mkdir -p "$work/olddev" "$work/tcsd-state"
-mount --rbind /dev "$work/olddev"
-mount -t tmpfs tmpfs /dev
-for n in null zero urandom random tty; do touch /dev/$n; mount --bind "$work/olddev/$n" /dev/$n; done
-touch /dev/tpm0
-mount --bind "$device" /dev/tpm0
-chown tss:tss "$work/tcsd-state"; chmod 700 "$work/tcsd-state"
-mount --bind "$work/tcsd-state" /var/lib/tpm
-tcsd -f > "$work/tcsd.log" 2>&1 &
-tcsd_pid=$!
-for i in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/30003) 2>/dev/null && break; sleep 0.1; done
-step() { name=$1; shift; "$@"; echo "STEP $name rc=$?"; }
+source "$(dirname "$0")/tpm12_tcsd_env.sh"
 step version tpm_version
 step createek tpm_createek
 step takeownership tpm_takeownership -y -z

@@ -5,13 +5,15 @@ import dev.jtpm.engine.state.NvIndex;
 import dev.jtpm.engine.state.PersistentState;
 import dev.jtpm.engine.state.StateClearData;
 import dev.jtpm.engine.state.TpmObject;
+import dev.jtpm.engine.state.VolatileState;
+import dev.jtpm.engine.state.VolatileState.Blob;
+import dev.jtpm.engine.state.VolatileState.StoredObject;
+import dev.jtpm.engine.state.VolatileState.V5;
 import dev.jtpm.types.Bytes;
 import dev.jtpm.types.Secret;
 import dev.jtpm.types.TpmAlg;
 import dev.jtpm.types.TpmRh;
 import dev.jtpm.types.codec.TpmCodec;
-import dev.jtpm.types.codec.Wire.U16;
-import dev.jtpm.types.codec.Wire.U8;
 import dev.jtpm.types.structure.TpmiAlgHash;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,23 +31,6 @@ import java.util.Map;
  */
 public final class VolatileImport {
     private VolatileImport() {}
-
-    /** jtpm's volatile-state magic "JTPv" and the version written (tpm-engine VolatileState). */
-    static final int JTPM_MAGIC = 0x4A545076, JTPM_VERSION = 5;
-
-    /** The shape of tpm-engine's VolatileState.Blob, component for component: the codec writes the same octets. */
-    record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
-                int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, StateClearData stateClear, boolean phEnable,
-                boolean selfTestDone, @U16 List<Integer> testedAlgorithms, boolean orderlyStartup,
-                @U8 int startupLocality, boolean drtmPreStartup, Bytes commit, Bytes pcrAuthValue,
-                Bytes commandAuditDigest, List<NvIndex> nvRam, V5 v5) {}
-
-    /** VolatileState.StoredObject. */
-    record StoredObject(int handle, boolean sequence, Bytes object) {}
-
-    /** VolatileState.V5. */
-    record V5(List<StoredObject> objects, int drtmSequence, Bytes sessions, long contextCounter,
-              int exclusiveAuditSession, long selfHealAnchor, long lockoutAnchor) {}
 
     /**
      * jtpm's volatile blob for libtpms' volatile state {@code v} of the TPM whose jtpm permanent state is {@code p}.
@@ -126,7 +111,7 @@ public final class VolatileImport {
         int prev = v.prevOrderlyState() & 0xFFFF;
         boolean orderly = prev != 0xFFFF && prev != 0xFFFE;
         V5 v5 = new V5(objects, 0, Bytes.EMPTY, Math.max(1, r.contextCounter()), TpmRh.UNASSIGNED, -1, -1);
-        Blob blob = new Blob(JTPM_MAGIC, JTPM_VERSION, v.initialized(), v.time(), v.orderly().clock(),
+        Blob blob = new Blob(VolatileState.MAGIC, VolatileState.VERSION, v.initialized(), v.time(), v.orderly().clock(),
                 Arrays.stream(p.pcrAllocation).boxed().toList(), r.pcrCounter(), values, r.nullProof(), stateClear,
                 v.phEnable(), true, List.of(), orderly, v.startupLocality3() ? 3 : 0, v.drtmPreStartup(), commit, pcrAuth,
                 r.commandAuditDigest(), ram, v5);

@@ -118,18 +118,9 @@ public final class TcgCertificates {
                                      KeyUse use) throws IOException, GeneralSecurityException {
         var b = builder(issuer, serial, subjectOf(vmid), ek);
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.getInstance(KP_EK_CERTIFICATE)));
-        b.addExtension(Extension.subjectAlternativeName, true, directoryName(List.of(
-                new AttributeTypeAndValue(TPM_MANUFACTURER, new DERUTF8String(tpm.manufacturer())),
-                new AttributeTypeAndValue(TPM_MODEL, new DERUTF8String(tpm.model())),
-                new AttributeTypeAndValue(TPM_VERSION, new DERUTF8String(tpm.version())))));
+        b.addExtension(Extension.subjectAlternativeName, true, directoryName(tpmAttributes(tpm)));
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        ASN1EncodableVector spec = new ASN1EncodableVector();
-        spec.add(new DERUTF8String(tpm.specFamily()));
-        spec.add(new ASN1Integer(tpm.specLevel()));
-        spec.add(new ASN1Integer(tpm.specRevision()));
-        var sda = new java.util.Vector<Attribute>();
-        sda.add(new Attribute(TPM_SPECIFICATION, new DERSet(new DERSequence(spec))));
-        b.addExtension(Extension.subjectDirectoryAttributes, false, new SubjectDirectoryAttributes(sda));
+        b.addExtension(Extension.subjectDirectoryAttributes, false, specification(tpm));
         b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(issuer.certificate()));
         b.addExtension(Extension.keyUsage, true, keyUsage(ek, use));
         return sign(b, issuer.key());

@@ -40,20 +40,25 @@ public final class VolatileState {
     private VolatileState() {}
 
     /** "JTPv" */
-    static final int MAGIC = 0x4A545076;
-    static final int VERSION = 5;
+    public static final int MAGIC = 0x4A545076;
+    /** The version {@link #serialize} writes. */
+    public static final int VERSION = 5;
 
-    record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
+    /**
+     * The blob as {@link #serialize} writes it (the TPM codec's octets of this record); public so that a state importer
+     * (jtpm-libtpms) builds the same blob instead of a copy of its shape.
+     */
+    public record Blob(int magic, int version, boolean started, long time, long clock, List<Integer> allocation,
                 int pcrUpdateCounter, List<Bytes> pcrValues, Bytes nullProof, StateClearData stateClear, boolean phEnable,
                 boolean selfTestDone, @U16 List<Integer> testedAlgorithms, boolean orderlyStartup,
                 @U8 int startupLocality, boolean drtmPreStartup, Bytes commit, Bytes pcrAuthValue,
                 Bytes commandAuditDigest, List<NvIndex> nvRam, V5 v5) {}
 
     /** A loaded transient object: its handle, whether it is a sequence, and its marshalled form. */
-    record StoredObject(int handle, boolean sequence, Bytes object) {}
+    public record StoredObject(int handle, boolean sequence, Bytes object) {}
 
     /** The fields version 5 added (see the class comment). */
-    record V5(List<StoredObject> objects, int drtmSequence, Bytes sessions, long contextCounter,
+    public record V5(List<StoredObject> objects, int drtmSequence, Bytes sessions, long contextCounter,
               int exclusiveAuditSession, long selfHealAnchor, long lockoutAnchor) {
         /** What an older blob reads as: no objects or sessions; anchors -1 stand for "the restored Clock". */
         static final V5 DEFAULTS = new V5(List.of(), 0, Bytes.EMPTY, 1, dev.jtpm.types.TpmRh.UNASSIGNED, -1, -1);
